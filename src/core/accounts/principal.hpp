@@ -1,0 +1,59 @@
+// Who is making a request, and what they may do where.
+//
+// Roles are bound to a unit, either to that unit alone or to its whole
+// subtree (a provincial administrator bound to the province's subtree sees
+// every department and commune). Deny by default: no binding, no access.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace motcua::accounts {
+
+enum class Role {
+  kCitizen,        // công dân: submits and follows their own dossiers
+  kOfficer,        // cán bộ một cửa: receives dossiers at the counter, returns results
+  kSpecialist,     // chuyên viên: processes dossiers in a department or commune
+  kUnitLeader,     // lãnh đạo đơn vị: approves, signs, watches the unit's figures
+  kProvinceAdmin,  // quản trị cấp tỉnh: units, procedures, workflows, users of the province
+  kSystemAdmin,    // quản trị hệ thống: everything, including operations
+};
+
+// "citizen", "officer", "specialist", "unit_leader", "province_admin", "system_admin".
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+struct RoleBinding {
+  Role role = Role::kCitizen;
+  std::int64_t unit_id = 0;  // 0 only for citizens, who are bound to no unit
+  bool subtree = false;      // true: the unit and every unit below it
+};
+
+// Answers "is `unit` the same as or below `ancestor`?" from the units tree.
+// Implemented by core/units; abstract here so accounts does not depend on it.
+class UnitHierarchy {
+ public:
+  virtual ~UnitHierarchy() = default;
+  virtual bool IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const = 0;
+};
+
+enum class AuthMethod { kSession, kApiToken };
+
+struct Principal {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string display_name;
+  std::vector<RoleBinding> roles;
+  AuthMethod method = AuthMethod::kSession;
+  std::string csrf_token;  // sessions only: must come back in X-CSRF-Token
+
+  bool HasRole(Role role) const;
+  // True if some binding of `role` covers `unit` (itself, or its subtree if
+  // the binding says so). A system administrator covers every unit.
+  bool HasRoleAt(Role role, std::int64_t unit, const UnitHierarchy& units) const;
+};
+
+}  // namespace motcua::accounts

@@ -1,0 +1,62 @@
+// HTTP request and response as plain values, free of Beast, so that handlers
+// compile fast and can be tested without a socket. Only server.cpp sees Beast.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.hpp"
+#include "core/accounts/principal.hpp"
+
+namespace motcua::http {
+
+// Header names are stored lower-case.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;   // "GET", "POST", ...
+  std::string target;   // as received: path and query
+  std::string path;     // percent-decoded path, without the query
+  std::map<std::string, std::string> query;       // decoded query parameters
+  std::map<std::string, std::string> path_params; // from "{name}" segments of the route
+  Headers headers;
+  std::string body;
+  std::string remote_ip;
+  bool secure = false;  // came over TLS (or X-Forwarded-Proto: https from a trusted proxy)
+  std::string request_id;
+  // Set by the authentication middleware when the caller proved who they are.
+  std::optional<accounts::Principal> principal;
+
+  // First header with this (lower-case) name.
+  std::optional<std::string_view> Header(std::string_view name) const;
+  // Value of a cookie from the Cookie header.
+  std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;  // Content-Type and Content-Length are set by the server if missing
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+};
+
+Response JsonResponse(int status, const boost::json::value& body);
+// {"error": {"code": ..., "message": ..., "fields": {...}}} with the HTTP
+// status that goes with error.code.
+Response ErrorResponse(const Error& error);
+int HttpStatus(Code code);
+
+// Called exactly once with the response; may be called from any thread (the
+// server posts it back to the connection's strand).
+using Responder = std::function<void(Response)>;
+using Handler = std::function<void(Request&, Responder)>;
+
+}  // namespace motcua::http

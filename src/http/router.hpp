@@ -1,0 +1,41 @@
+// Routes requests to handlers by method and path pattern.
+//
+// Patterns are literal segments and "{name}" segments that match one
+// non-empty path segment: "/api/v1/units/{id}". The route table also feeds
+// /metrics (requests are labelled by route pattern, not raw path) and the
+// OpenAPI test (every documented path must be a route and vice versa).
+//
+// Thread safety: Add() before the server starts; Match() from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace motcua::http {
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Handler handler;
+};
+
+struct Match {
+  const Route* route = nullptr;  // null: no route; see allowed
+  std::vector<std::string> allowed_methods;  // non-empty on a path match with a wrong method (405)
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler);
+  // Fills req.path_params on a match.
+  Match Find(Request& req) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace motcua::http
