@@ -1,8 +1,10 @@
 #include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/cli.hpp"
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::cout << "motcua\n";
-  return 0;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return motcua::app::Main(args, std::cout, std::cerr);
 }

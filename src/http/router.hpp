@@ -29,13 +29,22 @@ struct Match {
 
 class Router {
  public:
+  // Aborts (MOTCUA_CHECK) on a malformed pattern or a duplicate
+  // method+pattern: both are programming errors found at startup.
   void Add(std::string method, std::string pattern, Handler handler);
-  // Fills req.path_params on a match.
+  // Fills req.path_params on a match. Matches req.path (already decoded and
+  // checked by ParseTarget). A literal segment beats a "{name}" segment at
+  // the first position where two matching patterns differ, so
+  // "/units/tree" wins over "/units/{id}". HEAD matches GET routes.
   Match Find(Request& req) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
 };
+
+// The answer when Find() matched no route: 404, or 405 with an Allow header
+// when the path matched under other methods. Both are JSON error bodies.
+Response NoRouteResponse(const Request& req, const Match& match);
 
 }  // namespace motcua::http

@@ -30,7 +30,8 @@ namespace motcua::storage {
 struct Null {
   bool operator==(const Null&) const = default;
 };
-// A column value or a bound parameter: NULL, INTEGER, REAL or TEXT.
+// A column value or a bound parameter: NULL, INTEGER, REAL or TEXT (a BLOB
+// column reads as its bytes in a std::string; a string always binds as TEXT).
 using Value = std::variant<Null, std::int64_t, double, std::string>;
 using Params = std::vector<Value>;
 
@@ -40,6 +41,9 @@ class Row {
   std::size_t size() const { return cols_.size(); }
   bool IsNull(std::size_t i) const { return std::holds_alternative<Null>(cols_.at(i)); }
   // Typed accessors; a NULL reads as 0 / "" (use the Opt* forms to tell).
+  // Int accepts an integral REAL and Real accepts an INTEGER; asking for a
+  // number of a TEXT column, or text of a number, is a bug in the caller's
+  // SQL and fails a CHECK (as does an index out of range).
   std::int64_t Int(std::size_t i) const;
   double Real(std::size_t i) const;
   const std::string& Text(std::size_t i) const;
@@ -52,9 +56,16 @@ class Row {
 };
 using Rows = std::vector<Row>;
 
-// One open transaction. Errors: kAlreadyExists for a unique-constraint
-// violation, kFailedPrecondition for other constraint violations,
-// kUnavailable when the database cannot be reached, kInternal otherwise.
+// One open transaction. Each call runs exactly one statement whose
+// placeholders are $1..$n, n == params.size() (a mismatch is kInternal);
+// BEGIN/COMMIT/ROLLBACK/SAVEPOINT belong to the store and are refused.
+// Errors: kAlreadyExists for a unique-constraint violation,
+// kFailedPrecondition for other constraint violations, kUnavailable when the
+// database cannot be reached, kInvalidArgument for a TEXT parameter holding a
+// NUL byte (PostgreSQL cannot store one, so neither engine accepts it),
+// kInternal otherwise (bad SQL, a write in a read transaction).
+// After a failed statement a callback should return an error: PostgreSQL
+// refuses further statements until its savepoint is rolled back.
 class Tx {
  public:
   virtual ~Tx() = default;
@@ -67,6 +78,18 @@ class Tx {
 using TxFn = std::function<Status(Tx&)>;
 using DoneFn = std::function<void(Status)>;
 
+// Monotonic counters since the store was opened, for /metrics. Each field is
+// read atomically; the set as a whole is not one snapshot.
+struct StoreStats {
+  std::uint64_t reads = 0;         // Read() calls that got a connection
+  std::uint64_t writes = 0;        // write callbacks run
+  std::uint64_t commits = 0;       // transactions committed (one per group)
+  std::uint64_t write_errors = 0;  // write callbacks whose done got an error
+  std::uint64_t read_micros = 0;   // time inside Read(), including the wait for a connection
+  std::uint64_t write_micros = 0;  // time running write callbacks
+  std::uint64_t commit_micros = 0; // time in COMMIT (the fsync)
+};
+
 struct StoreOptions {
   int read_connections = 4;        // size of the read pool
   int max_batch = 512;             // most write callbacks in one group commit
@@ -77,35 +100,49 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Opens "sqlite:PATH" (the file is created if missing) or, later,
-  // "postgresql://...". Errors: kInvalidArgument for an unknown scheme,
-  // kUnavailable if the database cannot be opened.
+  // Opens "sqlite:PATH" (the file is created if missing, its folder must
+  // exist) or, later, "postgresql://...". Errors: kInvalidArgument (field
+  // "db") for an unknown scheme or an empty path, kUnavailable if the database
+  // cannot be opened or its backend is not built.
   static Result<std::unique_ptr<Store>> Open(std::string_view url, const StoreOptions& options = {});
 
   // Applies the numbered migrations not yet applied, each in its own
-  // transaction. Idempotent.
+  // transaction, in order. Idempotent. Errors: kFailedPrecondition if the
+  // database has a version newer than this binary knows (nothing is applied);
+  // a failing migration is rolled back and its error returned (the ones
+  // before it stay applied).
   virtual Status Migrate() = 0;
   // Highest applied migration number (0 for an empty database).
   virtual Result<int> SchemaVersion() = 0;
   // Number of migrations this binary knows.
   virtual int LatestSchemaVersion() const = 0;
 
-  // Runs fn in a read-only snapshot on a pooled connection, on this thread.
+  // Runs fn in a read-only snapshot on a pooled connection, on this thread,
+  // waiting for a free connection if all are busy. Returns fn's status.
+  // Writes inside fn fail with kInternal ("read-only transaction"). fn may
+  // call Write/WriteSync, but not Read: with every connection leased, the
+  // nested Read would wait forever.
   virtual Status Read(const TxFn& fn) = 0;
 
   // Queues fn for the writer; done(status) runs on the writer thread after
   // the group's commit is durable (or with fn's error, or the commit's).
-  // done must be cheap and must not call Write/WriteSync.
+  // done must be cheap and must not call Write/WriteSync. After Close, done
+  // runs at once on the calling thread with kUnavailable. done may be empty.
   virtual void Write(TxFn fn, DoneFn done) = 0;
 
   // Blocking form of Write, for commands and tests. Never call it from
   // inside a Write callback or a done function.
   Status WriteSync(TxFn fn);
 
-  // Finishes queued writes, then closes every connection. Idempotent.
+  // Finishes queued writes, waits for reads in progress, then closes every
+  // connection; later calls fail with kUnavailable. Idempotent. Never call it
+  // from inside a callback or a done function.
   virtual void Close() = 0;
 
   virtual std::string_view engine() const = 0;  // "sqlite" or "postgresql"
+
+  // Cheap (a few atomic loads); callable from any thread, also after Close.
+  virtual StoreStats Stats() const = 0;
 };
 
 }  // namespace motcua::storage

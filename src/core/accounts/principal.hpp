@@ -30,6 +30,8 @@ struct RoleBinding {
   Role role = Role::kCitizen;
   std::int64_t unit_id = 0;  // 0 only for citizens, who are bound to no unit
   bool subtree = false;      // true: the unit and every unit below it
+
+  bool operator==(const RoleBinding&) const = default;
 };
 
 // Answers "is `unit` the same as or below `ancestor`?" from the units tree.
@@ -48,12 +50,28 @@ struct Principal {
   std::string display_name;
   std::vector<RoleBinding> roles;
   AuthMethod method = AuthMethod::kSession;
+  // Row id of the session or API token that authenticated this request (not a
+  // secret): lets "sign out everywhere else" keep the current session.
+  std::int64_t credential_id = 0;
   std::string csrf_token;  // sessions only: must come back in X-CSRF-Token
 
   bool HasRole(Role role) const;
   // True if some binding of `role` covers `unit` (itself, or its subtree if
   // the binding says so). A system administrator covers every unit.
   bool HasRoleAt(Role role, std::int64_t unit, const UnitHierarchy& units) const;
+
+  // May manage user accounts at all: a province or system administrator.
+  bool IsAdministrator() const;
+  // May give (or take away) `binding` from someone. A system administrator may
+  // grant anything. A province administrator may grant the citizen role and
+  // any role except system_admin on a unit their province_admin binding
+  // covers (a subtree binding only if its root is covered, since everything
+  // below a covered unit is covered too). Everyone else may grant nothing.
+  bool CanGrant(const RoleBinding& binding, const UnitHierarchy& units) const;
+  // May change an account holding `target_roles`: only if every one of those
+  // bindings is one this principal could grant, so that a province
+  // administrator cannot disable, or strip, a system administrator.
+  bool CanManage(const std::vector<RoleBinding>& target_roles, const UnitHierarchy& units) const;
 };
 
 }  // namespace motcua::accounts

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds motcua in Release into build/ (or $MOTCUA_BUILD_DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${MOTCUA_BUILD_DIR:-build}
+jobs=${MOTCUA_JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+cmake --build "$build_dir" -j "$jobs"

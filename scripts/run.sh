@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds motcua, creates data/motcua.db with the demo province on first run,
+# and serves it on http://127.0.0.1:8080 (override with MOTCUA_LISTEN).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+MOTCUA_BUILD_DIR=build scripts/build.sh -DMOTCUA_BUILD_TESTS=OFF -DMOTCUA_BUILD_BENCHMARKS=OFF >/dev/null
+
+listen=${MOTCUA_LISTEN:-127.0.0.1:8080}
+db=${MOTCUA_DB:-sqlite:data/motcua.db}
+mkdir -p data
+./build/motcua migrate --db "$db"
+if ./build/motcua demo --db "$db" --data-dir data --if-empty; then :; fi
+echo
+echo "motcua is serving at http://${listen}/   (Ctrl+C to stop)"
+exec ./build/motcua serve --listen "$listen" --db "$db" --data-dir data

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what motcua needs to build and test, from Debian's packages only.
+# Idempotent: does nothing when everything is present. Needs root (or sudo)
+# the first time.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  # Boost 1.81 from Debian's versioned packages. Never libboost-all-dev (1.74):
+  # it conflicts with these.
+  libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev sqlite3 libssl-dev libargon2-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "motcua: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,48 @@
+#include "app/cli.hpp"
+
+#include "app/calendar_command.hpp"
+#include "app/commands.hpp"
+
+namespace motcua::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: motcua <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve      serve the HTTP API and the web front end\n"
+    "  migrate    create or upgrade the database schema\n"
+    "  demo       load the demo province into an empty database\n"
+    "  user add   create an account with a role bound to a unit\n"
+    "  calendar   lunar dates, holidays and working-time arithmetic\n"
+    "  version    print the version\n"
+    "\n"
+    "Run 'motcua <command> --help' for the options of a command.\n";
+
+}  // namespace
+
+int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    err << kUsage;
+    return 2;
+  }
+  const std::string& cmd = args[0];
+  Args rest(args.begin() + 1, args.end());
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    out << kUsage;
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    out << "motcua 0.1.0\n";
+    return 0;
+  }
+  if (cmd == "serve") return RunServe(rest, out, err);
+  if (cmd == "migrate") return RunMigrate(rest, out, err);
+  if (cmd == "demo") return RunDemo(rest, out, err);
+  if (cmd == "user") return RunUser(rest, out, err);
+  if (cmd == "calendar") return RunCalendarCommand(rest, out, err);
+  err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace motcua::app

@@ -1,0 +1,115 @@
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "app/settings.hpp"
+#include "app/wiring.hpp"
+#include "core/units/csv_import.hpp"
+
+namespace motcua::app {
+namespace {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Code::kNotFound, "cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct DemoUser {
+  std::string username, display_name, password, role, unit;
+};
+
+// data/demo/users.csv: username,display_name,password,role,unit_agency_code,subtree
+Status LoadUsers(App& app, const std::string& path, std::vector<DemoUser>* created) {
+  std::string text = MOTCUA_TRY(ReadFile(path));
+  auto rows = MOTCUA_TRY(units::ParseCsv(text));
+  auto tree = app.units().Tree();
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& f = rows[i].fields;
+    std::string where = path + ":" + std::to_string(rows[i].line);
+    if (f.size() != 6) return Fail(Code::kInvalidArgument, where + ": expected 6 columns");
+    auto role = accounts::ParseRole(f[3]);
+    if (!role) return Fail(Code::kInvalidArgument, where + ": unknown role '" + f[3] + "'");
+    accounts::NewUser user{.username = f[0], .display_name = f[1], .password = f[2], .roles = {}};
+    std::string unit_name;
+    if (*role != accounts::Role::kCitizen) {
+      const units::Unit* unit = nullptr;
+      for (const auto& u : tree->units())
+        if (u.agency_code == f[4]) unit = &u;
+      if (unit == nullptr) return Fail(Code::kInvalidArgument, where + ": unknown unit '" + f[4] + "'");
+      user.roles.push_back({*role, unit->id, f[5] == "true"});
+      unit_name = unit->name;
+    } else {
+      user.roles.push_back({*role, 0, false});
+    }
+    if (auto r = app.accounts().CreateUser(user); !r) {
+      Error e = r.error();
+      e.message = where + ": " + e.message;
+      return Fail(std::move(e));
+    }
+    created->push_back({f[0], f[1], f[2], f[3], unit_name});
+  }
+  return {};
+}
+
+}  // namespace
+
+int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
+  auto options = CommonOptions();
+  options.push_back({"if-empty", "", "do nothing (and succeed) if the database already has units", "",
+                     false});
+  Command cmd("motcua demo [options]",
+              "Loads the demo province (a merged Thái Nguyên with the former Bắc Kạn, its departments and\n"
+              "communes, and a user for every role) from DATA_DIR/demo into an empty database, applying\n"
+              "the schema migrations first. Prints the demo logins.",
+              options);
+  auto parsed = ParseCommand(cmd, args);
+  if (!parsed) return ReportError(err, "demo", parsed.error(), 2);
+  if (parsed->help) {
+    out << cmd.Help();
+    return 0;
+  }
+  auto store = OpenStore(*parsed);
+  if (!store) return ReportError(err, "demo", store.error(), 1);
+  if (auto st = (*store)->Migrate(); !st) return ReportError(err, "demo", st.error(), 1);
+  SystemClock clock;
+  auto app = App::Create(**store, clock, {});
+  if (!app) return ReportError(err, "demo", app.error(), 1);
+  if ((*app)->units().Tree()->size() > 0) {
+    if (parsed->Has("if-empty")) {
+      out << "the database already holds data; demo not loaded again\n";
+      out << "demo logins: see " << parsed->Get("data-dir") << "/demo/users.csv\n";
+      return 0;
+    }
+    return ReportError(err, "demo",
+                       Error{Code::kFailedPrecondition,
+                             "the database already holds units; the demo loads only into an empty one",
+                             {}},
+                       1);
+  }
+  std::string dir = parsed->Get("data-dir") + "/demo/";
+  auto csv = ReadFile(dir + "units.csv");
+  if (!csv) return ReportError(err, "demo", csv.error(), 1);
+  auto counts = (*app)->units().ImportCsv(*csv);
+  if (!counts) return ReportError(err, "demo", counts.error(), 1);
+  std::vector<DemoUser> users;
+  if (auto st = LoadUsers(**app, dir + "users.csv", &users); !st)
+    return ReportError(err, "demo", st.error(), 1);
+  (*store)->Close();
+
+  out << "demo province loaded: " << counts->units_created << " units, " << counts->links_created
+      << " predecessor/successor links, " << users.size() << " users\n\n";
+  out << "demo logins:\n";
+  out << "  " << std::left << std::setw(26) << "username" << std::setw(20) << "password"
+      << std::setw(16) << "role" << "unit\n";
+  for (const auto& u : users) {
+    out << "  " << std::left << std::setw(26) << u.username << std::setw(20) << u.password
+        << std::setw(16) << u.role << u.unit << "\n";
+  }
+  return 0;
+}
+
+}  // namespace motcua::app

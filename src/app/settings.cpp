@@ -1,0 +1,52 @@
+#include "app/settings.hpp"
+
+#include <set>
+
+#include "app/config_file.hpp"
+#include "common/log.hpp"
+
+namespace motcua::app {
+
+std::vector<OptionSpec> CommonOptions() {
+  return {
+      {"db", "URL", "database: sqlite:PATH or postgresql://USER:PASS@HOST:PORT/DB",
+       "sqlite:data/motcua.db"},
+      {"data-dir", "DIR", "data folder: holiday tables, demo data, attachments", "data"},
+      {"log-level", "LEVEL", "debug, info, warn or error", "info"},
+      {"config", "FILE", "TOML file with any of these options (flags and environment win)", ""},
+  };
+}
+
+Result<ParsedArgs> ParseCommand(const Command& command, const std::vector<std::string>& args) {
+  ParsedArgs parsed = MOTCUA_TRY(command.Parse(args));
+  if (parsed.help) return parsed;
+  if (parsed.Has("config") && !parsed.Get("config").empty()) {
+    std::set<std::string> known;
+    for (const auto& o : command.options())
+      if (o.name != "config") known.insert(o.name);
+    auto file = MOTCUA_TRY(ReadConfigFile(parsed.Get("config"), known));
+    parsed = MOTCUA_TRY(command.Parse(args, nullptr, file));
+  }
+  if (parsed.Has("log-level")) {
+    log::Level level;
+    if (!log::ParseLevel(parsed.Get("log-level"), &level))
+      return InvalidField("--log-level", "must be debug, info, warn or error");
+    log::SetLevel(level);
+  }
+  return parsed;
+}
+
+int ReportError(std::ostream& err, std::string_view what, const Error& error, int code) {
+  err << "motcua " << what << ": " << error.message << "\n";
+  for (const auto& [field, problem] : error.fields) {
+    if (error.message.find(problem) != std::string::npos) continue;
+    err << "  " << field << ": " << problem << "\n";
+  }
+  return code;
+}
+
+Result<std::unique_ptr<storage::Store>> OpenStore(const ParsedArgs& args) {
+  return storage::Store::Open(args.Get("db"));
+}
+
+}  // namespace motcua::app

@@ -1,0 +1,346 @@
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "http/metrics.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/test_client.hpp"
+
+namespace motcua::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+Response Text(std::string body) {
+  Response res;
+  res.headers.emplace_back("content-type", "text/plain");
+  res.body = std::move(body);
+  return res;
+}
+
+boost::json::object ErrorOf(const Response& res) {
+  return boost::json::parse(res.body).as_object().at("error").as_object();
+}
+
+// A server on a free port with a small application, stopped at the end.
+class ServerTest : public ::testing::Test {
+ protected:
+  void StartServer(ServerOptions options = {}) {
+    router_.Add("GET", "/hello", [](Request&, Responder respond) { respond(Text("hello")); });
+    router_.Add("POST", "/echo", [](Request& req, Responder respond) { respond(Text(req.body)); });
+    router_.Add("GET", "/api/v1/units/{unit}/members/{member}", [](Request& req, Responder respond) {
+      respond(JsonResponse(200, {{"unit", req.path_params.at("unit")},
+                                 {"member", req.path_params.at("member")},
+                                 {"q", req.query.contains("q") ? req.query.at("q") : ""}}));
+    });
+    router_.Add("GET", "/throw", [](Request&, Responder) -> void { throw std::runtime_error("boom"); });
+    router_.Add("GET", "/drop", [](Request&, Responder) {});
+    router_.Add("GET", "/hang", [this](Request&, Responder respond) {
+      std::lock_guard lock(mu_);
+      kept_.push_back(std::move(respond));
+    });
+    router_.Add("GET", "/async", [this](Request& req, Responder respond) {
+      std::lock_guard lock(mu_);
+      std::string id = req.request_id;
+      workers_.emplace_back([respond = std::move(respond), id] {
+        std::this_thread::sleep_for(20ms);
+        respond(Text("from another thread " + id));
+      });
+    });
+    router_.Add("GET", "/slow", [this](Request&, Responder respond) {
+      std::lock_guard lock(mu_);
+      slow_started_.set_value();
+      workers_.emplace_back([respond = std::move(respond)] {
+        std::this_thread::sleep_for(300ms);
+        respond(Text("finished"));
+      });
+    });
+    options.listen = "127.0.0.1:0";
+    options.threads = 2;
+    server_ = std::make_unique<Server>(options, BuildPipeline(router_, {}, metrics_));
+    ASSERT_TRUE(server_->Start().has_value());
+    ASSERT_NE(server_->port(), 0);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    std::lock_guard lock(mu_);
+    for (auto& t : workers_) t.join();
+    kept_.clear();
+  }
+
+  Router router_;
+  Metrics metrics_;
+  std::unique_ptr<Server> server_;
+  std::mutex mu_;
+  std::vector<std::thread> workers_;
+  std::vector<Responder> kept_;
+  std::promise<void> slow_started_;
+};
+
+TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  StartServer();
+  TestClient client(server_->port());
+  for (int i = 0; i < 5; ++i) {
+    Response res = client.Send("GET", "/hello");
+    ASSERT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "hello");
+    EXPECT_EQ(res.Header("content-length"), "5");
+  }
+  Response posted = client.Send("POST", "/echo", "payload");
+  EXPECT_EQ(posted.body, "payload");
+  EXPECT_EQ(client.connections_opened(), 1);
+  EXPECT_EQ(server_->active_connections(), 1u);
+}
+
+TEST_F(ServerTest, PathParamsAndQueryAreDecoded) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.Send("GET", "/api/v1/units/H%C3%A0%20N%E1%BB%99i/members/42?q=a+b%26c");
+  ASSERT_EQ(res.status, 200);
+  auto body = boost::json::parse(res.body).as_object();
+  EXPECT_EQ(body.at("unit").as_string(), "Hà Nội");
+  EXPECT_EQ(body.at("member").as_string(), "42");
+  EXPECT_EQ(body.at("q").as_string(), "a b&c");
+  EXPECT_EQ(client.Send("GET", "/api/v1/units//members/42").status, 404);
+}
+
+TEST_F(ServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  StartServer();
+  TestClient client(server_->port());
+  Response missing = client.Send("GET", "/nothing/here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/json");
+  EXPECT_EQ(ErrorOf(missing).at("code").as_string(), "not_found");
+
+  Response wrong = client.Send("DELETE", "/hello");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.Header("allow"), "GET, HEAD");
+  EXPECT_EQ(ErrorOf(wrong).at("code").as_string(), "invalid_argument");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, HugeHeaderGets431AndClose) {
+  StartServer();
+  TestClient client(server_->port());
+  Headers filler;
+  for (int i = 0; i < 4; ++i) filler.emplace_back("x-filler-" + std::to_string(i), std::string(16 * 1024, 'a'));
+  Response res = client.Send("GET", "/hello", "", filler);  // 64 KiB of headers
+  EXPECT_EQ(res.status, 431);
+  EXPECT_EQ(ErrorOf(res).at("fields").as_object().count("headers"), 1u);
+  EXPECT_EQ(res.Header("connection"), "close");
+  EXPECT_FALSE(client.connected());
+}
+
+TEST_F(ServerTest, OversizedBodyGets413NamingBody) {
+  ServerOptions options;
+  options.max_body_bytes = 64 * 1024;
+  StartServer(options);
+  TestClient client(server_->port());
+  EXPECT_EQ(client.Send("POST", "/echo", std::string(60 * 1024, 'x')).status, 200);
+  Response res = client.Send("POST", "/echo", std::string(1024 * 1024, 'x'));
+  EXPECT_EQ(res.status, 413);
+  auto error = ErrorOf(res);
+  EXPECT_EQ(error.at("code").as_string(), "payload_too_large");
+  EXPECT_EQ(error.at("fields").as_object().count("body"), 1u);
+  // A new connection works.
+  EXPECT_EQ(client.Send("GET", "/hello").status, 200);
+}
+
+TEST_F(ServerTest, MalformedRequestGets400AndClose) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.SendRaw("GARBAGE\r\n\r\n");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(ErrorOf(res).at("code").as_string(), "invalid_argument");
+  EXPECT_FALSE(client.connected());
+}
+
+TEST_F(ServerTest, TraversalAndBadEncodingInTargetGet400) {
+  StartServer();
+  TestClient client(server_->port());
+  for (const char* target : {"/hello/../hello", "/%2e%2e/hello", "/hello%00", "/hel%zzlo", "/a%2Fb",
+                             "/hello?x=%ff"}) {
+    Response res = client.Send("GET", target);
+    EXPECT_EQ(res.status, 400) << target;
+    EXPECT_EQ(ErrorOf(res).at("code").as_string(), "invalid_argument") << target;
+  }
+  EXPECT_EQ(client.Send("GET", "/hello").status, 200);
+  EXPECT_EQ(client.connections_opened(), 1);  // a bad target does not cost the connection
+}
+
+TEST_F(ServerTest, ThrowingHandlerGives500AndServerKeepsGoing) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.Send("GET", "/throw");
+  EXPECT_EQ(res.status, 500);
+  auto error = ErrorOf(res);
+  EXPECT_EQ(error.at("code").as_string(), "internal");
+  EXPECT_EQ(error.at("message").as_string(), "internal error");  // "boom" stays in the log
+  EXPECT_EQ(client.Send("GET", "/hello").status, 200);
+}
+
+TEST_F(ServerTest, HandlerThatDropsItsResponderGives500) {
+  StartServer();
+  TestClient client(server_->port());
+  EXPECT_EQ(client.Send("GET", "/drop").status, 500);
+  EXPECT_EQ(client.Send("GET", "/hello").status, 200);
+}
+
+TEST_F(ServerTest, HandlerThatNeverAnswersTimesOutWith503) {
+  ServerOptions options;
+  options.handler_timeout = 200ms;
+  StartServer(options);
+  TestClient client(server_->port());
+  auto start = std::chrono::steady_clock::now();
+  Response res = client.Send("GET", "/hang");
+  EXPECT_EQ(res.status, 503);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+  EXPECT_FALSE(client.connected());
+  // Answering late is harmless.
+  std::lock_guard lock(mu_);
+  ASSERT_EQ(kept_.size(), 1u);
+  kept_[0](Text("too late"));
+}
+
+TEST_F(ServerTest, ResponderMayBeCalledFromAnotherThread) {
+  StartServer();
+  TestClient client(server_->port());
+  for (int i = 0; i < 3; ++i) {
+    Response res = client.Send("GET", "/async", "", {{"x-request-id", "req-" + std::to_string(i)}});
+    ASSERT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "from another thread req-" + std::to_string(i));
+    EXPECT_EQ(res.Header("x-request-id"), "req-" + std::to_string(i));
+  }
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, InsaneRequestIdIsReplaced) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.Send("GET", "/hello", "", {{"x-request-id", "has spaces and \"quotes\""}});
+  auto id = res.Header("x-request-id");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->size(), 16u);
+}
+
+TEST_F(ServerTest, EveryResponseCarriesSecurityHeaders) {
+  StartServer();
+  TestClient client(server_->port());
+  for (const char* target : {"/hello", "/missing"}) {
+    Response res = client.Send("GET", target);
+    EXPECT_EQ(res.Header("x-content-type-options"), "nosniff") << target;
+    EXPECT_EQ(res.Header("x-frame-options"), "DENY") << target;
+    EXPECT_EQ(res.Header("content-security-policy"), "default-src 'self'") << target;
+    EXPECT_TRUE(res.Header("referrer-policy").has_value()) << target;
+    EXPECT_TRUE(res.Header("date").has_value()) << target;
+  }
+}
+
+TEST_F(ServerTest, HeadGetsHeadersOfGetWithoutBody) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.Send("HEAD", "/hello");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.Header("content-length"), "5");
+  EXPECT_EQ(res.body, "");
+  EXPECT_EQ(client.Send("GET", "/hello").body, "hello");  // the connection is still in sync
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, Http10ClosesAfterOneResponse) {
+  StartServer();
+  TestClient client(server_->port());
+  Response res = client.SendRaw("GET /hello HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "hello");
+  EXPECT_FALSE(client.connected());
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = 200ms;
+  StartServer(options);
+  TestClient client(server_->port());
+  ASSERT_EQ(client.Send("GET", "/hello").status, 200);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.WaitForClose(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+}
+
+TEST_F(ServerTest, SlowClientIsCutOffByReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = 200ms;
+  StartServer(options);
+  TestClient client(server_->port());
+  // Headers never finish: the server gives up instead of waiting forever.
+  EXPECT_THROW(client.SendRaw("GET /hello HTTP/1.1\r\nHost: x\r\n"), std::runtime_error);
+}
+
+TEST_F(ServerTest, GracefulStopLetsInFlightRequestFinishAndClosesIdleConnections) {
+  StartServer();
+  TestClient idle(server_->port());
+  ASSERT_EQ(idle.Send("GET", "/hello").status, 200);
+
+  std::future<void> started = slow_started_.get_future();
+  auto slow = std::async(std::launch::async, [port = server_->port()] {
+    TestClient client(port);
+    return client.Send("GET", "/slow");
+  });
+  ASSERT_EQ(started.wait_for(5s), std::future_status::ready);
+  auto stop_started = std::chrono::steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 5s);
+
+  Response res = slow.get();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "finished");
+  EXPECT_EQ(res.Header("connection"), "close");
+  EXPECT_TRUE(idle.WaitForClose(1s));
+  TestClient late(server_->port());
+  EXPECT_THROW(late.Send("GET", "/hello"), std::runtime_error);
+}
+
+TEST(ServerStartTest, BusyPortIsUnavailableNamingTheAddress) {
+  Router router;
+  Metrics metrics;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.threads = 1;
+  Server first(options, BuildPipeline(router, {}, metrics));
+  ASSERT_TRUE(first.Start().has_value());
+  options.listen = "127.0.0.1:" + std::to_string(first.port());
+  Server second(options, BuildPipeline(router, {}, metrics));
+  auto status = second.Start();
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code, Code::kUnavailable);
+  EXPECT_NE(status.error().message.find(options.listen), std::string::npos);
+}
+
+TEST(ServerStartTest, WaitReturnsOnceStopped) {
+  Router router;
+  Metrics metrics;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.threads = 1;
+  Server server(options, BuildPipeline(router, {}, metrics));
+  ASSERT_TRUE(server.Start().has_value());
+  auto waiter = std::async(std::launch::async, [&] { server.Wait(); });
+  EXPECT_EQ(waiter.wait_for(100ms), std::future_status::timeout);
+  server.Stop();
+  EXPECT_EQ(waiter.wait_for(5s), std::future_status::ready);
+}
+
+}  // namespace
+}  // namespace motcua::http

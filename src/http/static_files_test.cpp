@@ -1,0 +1,150 @@
+#include "http/static_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "http/server.hpp"
+#include "http/test_client.hpp"
+
+namespace motcua::http {
+namespace {
+
+namespace fs = std::filesystem;
+
+void WriteFile(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// dir/secret.txt sits next to the web root dir/www, which must never leak it.
+class StaticFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (fs::temp_directory_path() / "motcua-static-XXXXXX").string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    root_ = dir_ / "www";
+    WriteFile(dir_ / "secret.txt", "TOP SECRET");
+    WriteFile(root_ / "index.html", "<!doctype html><title>motcua</title>");
+    WriteFile(root_ / "assets" / "app-3f2a9c.js", "console.log('plain')");
+    WriteFile(root_ / "assets" / "app-3f2a9c.js.gz", "GZIPPED-BYTES");
+    WriteFile(root_ / "assets" / "style-77aa.css", "body{}");
+    WriteFile(root_ / "favicon.svg", "<svg/>");
+    WriteFile(root_ / ".env", "PASSWORD=x");
+    WriteFile(root_ / "docs" / "index.html", "<p>docs</p>");
+    fs::create_symlink(dir_ / "secret.txt", root_ / "escape.txt");
+    fs::create_symlink(root_ / "favicon.svg", root_ / "alias.svg");
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.threads = 1;
+    server_ = std::make_unique<Server>(options, StaticFiles(root_.string()));
+    ASSERT_TRUE(server_->Start().has_value());
+  }
+
+  void TearDown() override {
+    server_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Response Get(const std::string& target, Headers headers = {}) {
+    TestClient client(server_->port());
+    return client.Send("GET", target, "", std::move(headers));
+  }
+
+  fs::path dir_, root_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(StaticFilesTest, ServesFilesWithTypesAndCaching) {
+  Response index = Get("/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<!doctype html><title>motcua</title>");
+  EXPECT_EQ(index.Header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(index.Header("cache-control"), "no-cache");
+
+  Response css = Get("/assets/style-77aa.css");
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.Header("content-type"), "text/css; charset=utf-8");
+  EXPECT_EQ(css.Header("cache-control"), "public, max-age=31536000, immutable");
+
+  Response svg = Get("/favicon.svg");
+  EXPECT_EQ(svg.Header("content-type"), "image/svg+xml");
+  EXPECT_EQ(svg.Header("cache-control"), "public, max-age=3600");
+
+  EXPECT_EQ(Get("/docs/").body, "<p>docs</p>");
+  EXPECT_EQ(Get("/docs").body, "<p>docs</p>");
+  EXPECT_EQ(Get("/alias.svg").body, "<svg/>");  // a symlink that stays inside the root
+}
+
+TEST_F(StaticFilesTest, PrecompressedVariantOnlyForClientsAcceptingGzip) {
+  Response gz = Get("/assets/app-3f2a9c.js", {{"accept-encoding", "br, gzip;q=0.8"}});
+  EXPECT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.body, "GZIPPED-BYTES");
+  EXPECT_EQ(gz.Header("content-encoding"), "gzip");
+  EXPECT_EQ(gz.Header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(gz.Header("vary"), "Accept-Encoding");
+
+  for (Headers headers : {Headers{}, Headers{{"accept-encoding", "gzip;q=0"}}, Headers{{"accept-encoding", "br"}}}) {
+    Response plain = Get("/assets/app-3f2a9c.js", headers);
+    EXPECT_EQ(plain.body, "console.log('plain')");
+    EXPECT_EQ(plain.Header("content-encoding"), std::nullopt);
+    EXPECT_EQ(plain.Header("vary"), "Accept-Encoding");
+  }
+}
+
+TEST_F(StaticFilesTest, SinglePageAppRoutesFallBackToIndex) {
+  Response route = Get("/ho-so/H12-250101-0001");
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.body, "<!doctype html><title>motcua</title>");
+  EXPECT_EQ(route.Header("cache-control"), "no-cache");
+  EXPECT_EQ(Get("/assets/missing-123.js").status, 404);  // an asset with an extension does not
+  Response api = Get("/api/v1/nothing");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.Header("content-type"), "application/json");
+}
+
+TEST_F(StaticFilesTest, TraversalNeverEscapesTheRoot) {
+  for (const char* target :
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/assets/..%2f..%2fsecret.txt",
+        "/assets/%2e%2e/%2e%2e/secret.txt", "/..%5csecret.txt", "/secret.txt%00.html", "/index.html%00",
+        "/%c0%ae%c0%ae/secret.txt", "/escape.txt", "/.env", "/%2eenv", "//../secret.txt"}) {
+    Response res = Get(target);
+    EXPECT_NE(res.status, 200) << target;
+    EXPECT_EQ(res.body.find("TOP SECRET"), std::string::npos) << target;
+    EXPECT_EQ(res.body.find("PASSWORD"), std::string::npos) << target;
+  }
+}
+
+TEST_F(StaticFilesTest, HandlerRefusesTraversalEvenWithoutTheServersChecks) {
+  Handler handler = StaticFiles(root_.string());
+  for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/a\\..\\..\\secret.txt",
+                           "/escape.txt", "/.env"}) {
+    Request req;
+    req.method = "GET";
+    req.path = path;
+    std::optional<Response> res;
+    handler(req, [&](Response r) { res = std::move(r); });
+    ASSERT_TRUE(res.has_value()) << path;
+    EXPECT_EQ(res->body.find("TOP SECRET"), std::string::npos) << path;
+    EXPECT_EQ(res->status, 404) << path;
+  }
+}
+
+TEST_F(StaticFilesTest, OnlyGetAndHead) {
+  TestClient client(server_->port());
+  Response post = client.Send("POST", "/index.html", "x");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.Header("allow"), "GET, HEAD");
+  Response head = client.Send("HEAD", "/favicon.svg");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), "6");
+  EXPECT_EQ(head.body, "");
+}
+
+}  // namespace
+}  // namespace motcua::http
