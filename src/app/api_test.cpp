@@ -1,0 +1,240 @@
+// The HTTP API exactly as `motcua serve` wires it (App: every route, the auth
+// middleware, the pipeline), against a real server on port 0 and a real
+// SQLite database: the OpenAPI document matches the routes, access is denied
+// by default, and bad input gets a 4xx JSON error naming the problem.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "app/wiring.hpp"
+#include "http/server.hpp"
+#include "http/system_routes.hpp"
+#include "http/test_client.hpp"
+
+namespace motcua::app {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("motcua-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = storage::Store::Open("sqlite:" + (dir_ / "m.db").string());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Migrate());
+    auto app = App::Create(*store_, clock_, {});
+    ASSERT_TRUE(app) << app.error().message;
+    app_ = std::move(*app);
+    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+    fs::path source = src ? fs::path(src) : fs::current_path();
+    ASSERT_TRUE(app_->units().ImportCsv(ReadFile(source / "data/demo/units.csv")));
+    accounts::NewUser admin{"quantri.tinh", "Nguyễn Văn Quản", "motcua-demo-2026",
+                            {{accounts::Role::kProvinceAdmin, 1, true}}};
+    ASSERT_TRUE(app_->accounts().CreateUser(admin));
+    http::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.threads = 2;
+    options.max_body_bytes = 64 * 1024;
+    server_ = std::make_unique<http::Server>(options, app_->Handler());
+    ASSERT_TRUE(server_->Start());
+    client_ = std::make_unique<http::TestClient>(server_->port());
+  }
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->Stop();
+    server_.reset();
+    app_.reset();
+    if (store_) store_->Close();
+    fs::remove_all(dir_);
+  }
+
+  http::Response Post(const std::string& target, const std::string& body, http::Headers headers = {}) {
+    headers.emplace_back("content-type", "application/json");
+    return client_->Send("POST", target, body, headers);
+  }
+
+  // Signs in as the province administrator; returns cookie and CSRF headers.
+  http::Headers SignIn() {
+    auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::string cookie(r.Header("set-cookie").value_or(""));
+    cookie = cookie.substr(0, cookie.find(';'));
+    std::string csrf(json::parse(r.body).at("csrf_token").as_string());
+    return {{"cookie", cookie}, {"x-csrf-token", csrf}};
+  }
+
+  // The error body every 4xx carries; fails the test if it is not there.
+  static json::object ErrorOf(const http::Response& r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    bool ok = !ec && v.is_object() && v.as_object().contains("error") && v.at("error").is_object();
+    EXPECT_TRUE(ok) << "not a JSON error body: " << r.body;
+    if (!ok) return json::object{{"code", ""}, {"message", ""}};
+    return v.at("error").as_object();
+  }
+
+  SystemClock clock_;
+  fs::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::TestClient> client_;
+};
+
+TEST_F(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
+  auto r = client_->Send("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json::object doc = json::parse(r.body).as_object();
+  EXPECT_EQ(doc.at("openapi").as_string().subview().substr(0, 2), "3.");
+  std::set<std::string> documented, served;
+  for (const auto& [path, item] : doc.at("paths").as_object())
+    for (const auto& [method, op] : item.as_object()) {
+      if (method == "parameters") continue;
+      std::string m(method);
+      for (char& c : m) c = static_cast<char>(std::toupper(c));
+      documented.insert(m + " " + std::string(path));
+    }
+  for (const auto& route : app_->router().routes()) served.insert(route.method + " " + route.pattern);
+  for (const auto& s : served) EXPECT_TRUE(documented.contains(s)) << "not in openapi.json: " << s;
+  for (const auto& d : documented) EXPECT_TRUE(served.contains(d)) << "documented, not served: " << d;
+}
+
+TEST_F(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
+  // Public on purpose: health and metrics for the load balancer and
+  // Prometheus, the API description, the units list (citizens choose where
+  // to submit), the two ways to get credentials, and logout (which without
+  // a session only clears the cookie).
+  const std::set<std::string> kPublic = {
+      "GET /healthz", "GET /metrics", "GET /api/v1/openapi.json", "GET /api/v1/units",
+      "GET /api/v1/units/{id}", "POST /api/v1/auth/login", "POST /api/v1/auth/register",
+      "POST /api/v1/auth/logout"};
+  for (const auto& route : app_->router().routes()) {
+    std::string key = route.method + " " + route.pattern;
+    if (kPublic.contains(key)) continue;
+    std::string target = route.pattern;
+    for (auto pos = target.find('{'); pos != std::string::npos; pos = target.find('{'))
+      target.replace(pos, target.find('}', pos) - pos + 1, "1");
+    http::Headers headers;
+    std::string body;
+    if (route.method != "GET" && route.method != "DELETE") {
+      headers.emplace_back("content-type", "application/json");
+      body = "{}";
+    }
+    auto r = client_->Send(route.method, target, body, headers);
+    EXPECT_EQ(r.status, 401) << key << " answered " << r.status << " " << r.body;
+    EXPECT_EQ(ErrorOf(r).at("code").as_string(), "unauthenticated") << key;
+  }
+}
+
+TEST_F(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
+  auto auth = SignIn();
+  auto with = [&](http::Headers extra) {
+    http::Headers h = auth;
+    h.insert(h.end(), extra.begin(), extra.end());
+    return h;
+  };
+  struct Case {
+    std::string name, method, target, body;
+    http::Headers headers;
+    int status;
+    std::string field;  // must be named in error.fields ("" = any 4xx body)
+  };
+  const std::string big(70 * 1024, 'a');
+  std::vector<Case> cases = {
+      {"malformed JSON", "POST", "/api/v1/units", "{\"name\": ", with({{"content-type", "application/json"}}), 400, "body"},
+      {"not an object", "POST", "/api/v1/units", "[1,2]", with({{"content-type", "application/json"}}), 400, "body"},
+      {"wrong type", "POST", "/api/v1/units",
+       R"({"kind":"commune","name":12,"agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01"})",
+       with({{"content-type", "application/json"}}), 400, "name"},
+      {"unknown field", "POST", "/api/v1/units",
+       R"({"kind":"commune","name":"Xã Mới","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01","colour":"red"})",
+       with({{"content-type", "application/json"}}), 400, "colour"},
+      {"impossible date in body", "POST", "/api/v1/units",
+       R"({"kind":"commune","name":"Xã Mới","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-02-30"})",
+       with({{"content-type", "application/json"}}), 400, "valid_from"},
+      {"impossible date in query", "GET", "/api/v1/units?as_of=2027-02-30", "", {}, 400, "as_of"},
+      {"invalid UTF-8", "POST", "/api/v1/units",
+       "{\"kind\":\"commune\",\"name\":\"X\xC3\x28\"}", with({{"content-type", "application/json"}}), 400, "body"},
+      {"wrong content type", "POST", "/api/v1/units", "kind=commune", with({{"content-type", "application/x-www-form-urlencoded"}}), 400, "content-type"},
+      {"oversized body", "POST", "/api/v1/units", big, with({{"content-type", "application/json"}}), 413, "body"},
+      {"non-numeric id", "GET", "/api/v1/units/abc", "", {}, 400, "id"},
+      {"path traversal", "GET", "/api/v1/units/..%2f..%2fetc%2fpasswd", "", {}, 400, ""},
+      {"dot segments", "GET", "/api/v1/../../etc/passwd", "", {}, 400, ""},
+      {"missing CSRF token", "POST", "/api/v1/units", "{}",
+       {auth[0], {"content-type", "application/json"}}, 403, "X-CSRF-Token"},
+      {"forged CSRF token", "POST", "/api/v1/units", "{}",
+       {auth[0], {"x-csrf-token", "forged"}, {"content-type", "application/json"}}, 403, "X-CSRF-Token"},
+      {"forged session cookie", "GET", "/api/v1/auth/me", "", {{"cookie", "motcua_session=forged"}}, 401, ""},
+      {"unknown route", "GET", "/api/v1/nothing-here", "", {}, 404, ""},
+      {"wrong method", "DELETE", "/api/v1/units", "", with({}), 405, ""},
+  };
+  for (const auto& c : cases) {
+    auto r = client_->Send(c.method, c.target, c.body, c.headers);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    if (r.status >= 400 && r.status < 500) {
+      auto err = ErrorOf(r);
+      EXPECT_FALSE(err.at("message").as_string().empty()) << c.name;
+      if (!c.field.empty()) {
+        ASSERT_TRUE(err.contains("fields")) << c.name << ": " << r.body;
+        EXPECT_TRUE(err.at("fields").as_object().contains(c.field)) << c.name << ": " << r.body;
+      }
+    }
+    // The connection may be closed after some errors (413); start afresh.
+    client_ = std::make_unique<http::TestClient>(server_->port());
+  }
+  // After all that, the server still serves.
+  EXPECT_EQ(client_->Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
+  int unauthorized = 0, limited = 0;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"wrong-password-)" +
+                                            std::to_string(i) + R"("})");
+    ASSERT_TRUE(r.status == 401 || r.status == 429) << r.status << " " << r.body;
+    (r.status == 401 ? unauthorized : limited)++;
+  }
+  EXPECT_LE(unauthorized, 5);
+  EXPECT_GE(limited, 995);
+  // Even the right password is refused while the limit holds.
+  auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_TRUE(r.Header("retry-after").has_value());
+}
+
+TEST_F(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
+  auto auth = SignIn();
+  auth.emplace_back("content-type", "application/json");
+  auto r = client_->Send("POST", "/api/v1/units",
+                         R"({"kind":"commune","name":"Xã Thần Sa","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01"})",
+                         auth);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto id = json::parse(r.body).at("id").as_int64();
+  http::TestClient anonymous(server_->port());
+  auto got = anonymous.Send("GET", "/api/v1/units/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(json::parse(got.body).at("name").as_string(), "Xã Thần Sa");
+}
+
+}  // namespace
+}  // namespace motcua::app

@@ -1,0 +1,282 @@
+// The motcua binary as a person runs it: exit codes, --help everywhere,
+// errors a person can act on, configuration precedence, demo, and a clean
+// stop on SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/test_client.hpp"
+
+namespace motcua::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadAll(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+  return s;
+}
+
+// Runs the real binary with `args`, feeding `input` on stdin, in `cwd`, with
+// `env` added to a minimal environment (no MOTCUA_* leaks in from outside).
+RunResult RunMotcua(const std::vector<std::string>& args, const std::string& input = "",
+              const fs::path& cwd = fs::current_path(), const std::vector<std::string>& env = {}) {
+  int in[2], out[2], err[2];
+  EXPECT_EQ(::pipe(in), 0);
+  EXPECT_EQ(::pipe(out), 0);
+  EXPECT_EQ(::pipe(err), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+    if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+    std::vector<std::string> all = {MOTCUA_BINARY_PATH};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> envs = {"PATH=/usr/bin:/bin"};
+    envs.insert(envs.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (!input.empty()) {
+    EXPECT_EQ(::write(in[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
+  }
+  ::close(in[1]);
+  RunResult r;
+  std::thread t([&] { r.err = ReadAll(err[0]); });
+  r.out = ReadAll(out[0]);
+  t.join();
+  ::close(out[0]);
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("motcua-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "data");
+    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+    source_ = src ? fs::path(src) : fs::current_path();
+    fs::copy(source_ / "data" / "demo", dir_ / "data" / "demo", fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "holidays", dir_ / "data" / "holidays", fs::copy_options::recursive);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  fs::path source_;
+};
+
+TEST_F(CliTest, NoCommandPrintsUsageAndFails) {
+  RunResult r = RunMotcua({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("usage: motcua <command>"), std::string::npos);
+}
+
+TEST_F(CliTest, UnknownCommandIsAUsageError) {
+  RunResult r = RunMotcua({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos);
+}
+
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
+           {"serve", "--help"},
+           {"migrate", "--help"},
+           {"demo", "--help"},
+           {"user", "add", "--help"},
+           {"calendar", "--help"},
+           {"calendar", "to-lunar", "--help"},
+           {"calendar", "add-working-days", "--help"},
+           {"--help"}}) {
+    RunResult r = RunMotcua(cmd);
+    EXPECT_EQ(r.exit_code, 0) << cmd[0];
+    EXPECT_NE(r.out.find("usage:"), std::string::npos) << cmd[0] << ": " << r.out;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+}
+
+TEST_F(CliTest, UnknownOptionIsNamed) {
+  RunResult r = RunMotcua({"migrate", "--dbb", "sqlite:x.db"}, "", dir_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--dbb"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, MissingDatabaseFolderIsNamed) {
+  RunResult r = RunMotcua({"migrate", "--db", "sqlite:no/such/folder/m.db"}, "", dir_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownDatabaseSchemeIsAUsageProblem) {
+  RunResult r = RunMotcua({"migrate", "--db", "mysql://localhost/x"}, "", dir_);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("db"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, MigrateIsIdempotent) {
+  RunResult first = RunMotcua({"migrate", "--db", "sqlite:data/m.db"}, "", dir_);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("migrated from version 0"), std::string::npos) << first.out;
+  RunResult again = RunMotcua({"migrate", "--db", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("schema is current"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, FlagBeatsEnvironmentBeatsConfigFile) {
+  std::ofstream(dir_ / "motcua.toml") << "db = \"sqlite:data/from-file.db\"\nlog_level = \"warn\"\n";
+  // File only.
+  RunResult r = RunMotcua({"migrate", "--config", "motcua.toml"}, "", dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "data" / "from-file.db"));
+  // Environment over file.
+  r = RunMotcua({"migrate"}, "", dir_, {"MOTCUA_CONFIG=motcua.toml", "MOTCUA_DB=sqlite:data/from-env.db"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "data" / "from-env.db"));
+  // Flag over both.
+  r = RunMotcua({"migrate", "--db", "sqlite:data/from-flag.db"}, "", dir_,
+                {"MOTCUA_CONFIG=motcua.toml", "MOTCUA_DB=sqlite:data/from-env2.db"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "data" / "from-flag.db"));
+  EXPECT_FALSE(fs::exists(dir_ / "data" / "from-env2.db"));
+}
+
+TEST_F(CliTest, ConfigFileErrorsNameTheKey) {
+  std::ofstream(dir_ / "bad.toml") << "databse = \"sqlite:x.db\"\n";
+  RunResult r = RunMotcua({"migrate", "--config", "bad.toml"}, "", dir_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("databse"), std::string::npos) << r.err;
+  RunResult missing = RunMotcua({"migrate", "--config", "nope.toml"}, "", dir_);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.toml"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliTest, DemoLoadsOnceAndPrintsLogins) {
+  RunResult r = RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* login : {"admin", "quantri.tinh", "motcua.tinh", "chuyenvien.tuphap",
+                            "lanhdao.tuphap", "congdan"})
+    EXPECT_NE(r.out.find(login), std::string::npos) << login;
+  for (const char* role :
+       {"system_admin", "province_admin", "officer", "specialist", "unit_leader", "citizen"})
+    EXPECT_NE(r.out.find(role), std::string::npos) << role;
+  RunResult again = RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already"), std::string::npos) << again.err;
+  RunResult if_empty = RunMotcua({"demo", "--db", "sqlite:data/m.db", "--if-empty"}, "", dir_);
+  EXPECT_EQ(if_empty.exit_code, 0) << if_empty.err;
+}
+
+TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndChecksIt) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  RunResult weak = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
+                        "officer", "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
+                       "123\n", dir_);
+  EXPECT_EQ(weak.exit_code, 2);
+  EXPECT_NE(weak.err.find("password"), std::string::npos) << weak.err;
+  RunResult bad_unit = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
+                            "officer", "--unit", "999.99.99.H99", "--db", "sqlite:data/m.db"},
+                           "a-long-enough-passphrase\n", dir_);
+  EXPECT_EQ(bad_unit.exit_code, 2);
+  EXPECT_NE(bad_unit.err.find("--unit"), std::string::npos) << bad_unit.err;
+  RunResult ok = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
+                      "officer", "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
+                     "a-long-enough-passphrase\n", dir_);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("created user motcua.daituu"), std::string::npos);
+  // The password is never echoed or logged.
+  EXPECT_EQ(ok.out.find("a-long-enough-passphrase"), std::string::npos);
+  EXPECT_EQ(ok.err.find("a-long-enough-passphrase"), std::string::npos);
+  RunResult dup = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "X Y", "--role", "citizen",
+                       "--db", "sqlite:data/m.db"},
+                      "a-long-enough-passphrase\n", dir_);
+  EXPECT_EQ(dup.exit_code, 2);
+  EXPECT_NE(dup.err.find("username"), std::string::npos) << dup.err;
+}
+
+TEST_F(CliTest, ServeRefusesAnOutdatedSchema) {
+  RunResult r = RunMotcua({"serve", "--db", "sqlite:data/empty.db", "--listen", "127.0.0.1:0"}, "", dir_);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("motcua migrate"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigterm) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 2);
+    ::close(out[0]);
+    ::close(out[1]);
+    if (::chdir(dir_.c_str()) != 0) ::_exit(127);
+    ::execl(MOTCUA_BINARY_PATH, MOTCUA_BINARY_PATH, "serve", "--db", "sqlite:data/m.db", "--listen",
+            "127.0.0.1:0", "--threads", "2", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  auto colon = line.rfind(':');
+  ASSERT_NE(colon, std::string::npos) << line;
+  int port = std::stoi(line.substr(colon + 1));
+  {
+    http::TestClient client(static_cast<std::uint16_t>(port));
+    EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
+    auto login = client.Send("POST", "/api/v1/auth/login",
+                             R"({"username":"admin","password":"motcua-demo-2026"})",
+                             {{"content-type", "application/json"}});
+    EXPECT_EQ(login.status, 200) << login.body;
+  }
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "serve did not stop on SIGTERM";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::close(out[0]);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace motcua::app
