@@ -200,6 +200,9 @@ TEST_F(CliTest, DemoLoadsOnceAndPrintsLogins) {
   EXPECT_NE(again.err.find("already"), std::string::npos) << again.err;
   RunResult if_empty = RunMotcua({"demo", "--db", "sqlite:data/m.db", "--if-empty"}, "", dir_);
   EXPECT_EQ(if_empty.exit_code, 0) << if_empty.err;
+  // The logins are printed again, so `scripts/run.sh` always shows them.
+  EXPECT_NE(if_empty.out.find("congdan"), std::string::npos) << if_empty.out;
+  EXPECT_NE(if_empty.out.find("motcua-demo-2026"), std::string::npos) << if_empty.out;
 }
 
 TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndChecksIt) {

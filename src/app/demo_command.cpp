@@ -19,11 +19,13 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 struct DemoUser {
-  std::string username, display_name, password, role, unit;
+  std::string where;  // file:line, for errors
+  accounts::NewUser user;
+  std::string unit_name;
 };
 
 // data/demo/users.csv: username,display_name,password,role,unit_agency_code,subtree
-Status LoadUsers(App& app, const std::string& path, std::vector<DemoUser>* created) {
+Status ReadUsers(App& app, const std::string& path, std::vector<DemoUser>* users) {
   std::string text = MOTCUA_TRY(ReadFile(path));
   auto rows = MOTCUA_TRY(units::ParseCsv(text));
   auto tree = app.units().Tree();
@@ -33,26 +35,30 @@ Status LoadUsers(App& app, const std::string& path, std::vector<DemoUser>* creat
     if (f.size() != 6) return Fail(Code::kInvalidArgument, where + ": expected 6 columns");
     auto role = accounts::ParseRole(f[3]);
     if (!role) return Fail(Code::kInvalidArgument, where + ": unknown role '" + f[3] + "'");
-    accounts::NewUser user{.username = f[0], .display_name = f[1], .password = f[2], .roles = {}};
-    std::string unit_name;
+    DemoUser user{.where = where, .user = {.username = f[0], .display_name = f[1], .password = f[2], .roles = {}}};
     if (*role != accounts::Role::kCitizen) {
       const units::Unit* unit = nullptr;
       for (const auto& u : tree->units())
         if (u.agency_code == f[4]) unit = &u;
       if (unit == nullptr) return Fail(Code::kInvalidArgument, where + ": unknown unit '" + f[4] + "'");
-      user.roles.push_back({*role, unit->id, f[5] == "true"});
-      unit_name = unit->name;
+      user.user.roles.push_back({*role, unit->id, f[5] == "true"});
+      user.unit_name = unit->name;
     } else {
-      user.roles.push_back({*role, 0, false});
+      user.user.roles.push_back({*role, 0, false});
     }
-    if (auto r = app.accounts().CreateUser(user); !r) {
-      Error e = r.error();
-      e.message = where + ": " + e.message;
-      return Fail(std::move(e));
-    }
-    created->push_back({f[0], f[1], f[2], f[3], unit_name});
+    users->push_back(std::move(user));
   }
   return {};
+}
+
+void PrintLogins(std::ostream& out, const std::vector<DemoUser>& users) {
+  out << "demo logins:\n";
+  out << "  " << std::left << std::setw(26) << "username" << std::setw(20) << "password"
+      << std::setw(16) << "role" << "unit\n";
+  for (const auto& u : users) {
+    out << "  " << std::left << std::setw(26) << u.user.username << std::setw(20) << u.user.password
+        << std::setw(16) << accounts::RoleName(u.user.roles.front().role) << u.unit_name << "\n";
+  }
 }
 
 }  // namespace
@@ -80,8 +86,11 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
   if (!app) return ReportError(err, "demo", app.error(), 1);
   if ((*app)->units().Tree()->size() > 0) {
     if (parsed->Has("if-empty")) {
-      out << "the database already holds data; demo not loaded again\n";
-      out << "demo logins: see " << parsed->Get("data-dir") << "/demo/users.csv\n";
+      out << "the database already holds data; demo not loaded again\n\n";
+      std::vector<DemoUser> users;
+      if (auto st = ReadUsers(**app, parsed->Get("data-dir") + "/demo/users.csv", &users); !st)
+        return ReportError(err, "demo", st.error(), 1);
+      PrintLogins(out, users);
       return 0;
     }
     return ReportError(err, "demo",
@@ -96,19 +105,20 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
   auto counts = (*app)->units().ImportCsv(*csv);
   if (!counts) return ReportError(err, "demo", counts.error(), 1);
   std::vector<DemoUser> users;
-  if (auto st = LoadUsers(**app, dir + "users.csv", &users); !st)
+  if (auto st = ReadUsers(**app, dir + "users.csv", &users); !st)
     return ReportError(err, "demo", st.error(), 1);
+  for (const auto& u : users) {
+    if (auto r = (*app)->accounts().CreateUser(u.user); !r) {
+      Error e = r.error();
+      e.message = u.where + ": " + e.message;
+      return ReportError(err, "demo", e, 1);
+    }
+  }
   (*store)->Close();
 
   out << "demo province loaded: " << counts->units_created << " units, " << counts->links_created
       << " predecessor/successor links, " << users.size() << " users\n\n";
-  out << "demo logins:\n";
-  out << "  " << std::left << std::setw(26) << "username" << std::setw(20) << "password"
-      << std::setw(16) << "role" << "unit\n";
-  for (const auto& u : users) {
-    out << "  " << std::left << std::setw(26) << u.username << std::setw(20) << u.password
-        << std::setw(16) << u.role << u.unit << "\n";
-  }
+  PrintLogins(out, users);
   return 0;
 }
 

@@ -1,7 +1,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "app/settings.hpp"
@@ -17,6 +22,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                      "127.0.0.1:8080"});
   options.push_back({"threads", "N", "I/O threads (0: one per core)", "0"});
   options.push_back({"web-dir", "DIR", "built web front end to serve at /", "web/dist"});
+  options.push_back({"trusted-proxies", "IP,IP",
+                     "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
   Command cmd("motcua serve [options]",
               "Serves the HTTP API. Stops cleanly on SIGINT or SIGTERM: requests in flight finish,\n"
               "queued writes are committed, and the database is closed.",
@@ -50,6 +57,12 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   http::ServerOptions server_options;
   server_options.listen = parsed->Get("listen");
   server_options.threads = static_cast<int>(threads);
+  std::string proxies = parsed->Get("trusted-proxies");
+  for (std::size_t start = 0; start < proxies.size();) {
+    std::size_t end = std::min(proxies.find(',', start), proxies.size());
+    if (end > start) server_options.trusted_proxies.push_back(proxies.substr(start, end - start));
+    start = end + 1;
+  }
   http::Server server(server_options, (*app)->Handler());
   if (auto st = server.Start(); !st) return ReportError(err, "serve", st.error(), 1);
 
@@ -58,8 +71,29 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   log::Info("listening", {{"url", url}, {"db_engine", std::string((*store)->engine())}});
   out << "motcua listening on " << url << std::endl;
 
+  // Expired sessions are refused when presented anyway; purging them keeps
+  // the table small. Every ten minutes is plenty for a 30-minute idle limit.
+  std::mutex purge_mu;
+  std::condition_variable purge_cv;
+  bool stopping = false;
+  std::thread purger([&] {
+    std::unique_lock lock(purge_mu);
+    while (!purge_cv.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; })) {
+      lock.unlock();
+      auto purged = (*app)->accounts().PurgeExpiredSessions();
+      if (!purged) log::Warn("session purge failed", {{"error", purged.error().message}});
+      lock.lock();
+    }
+  });
+
   int signal = 0;
   sigwait(&stop_signals, &signal);
+  {
+    std::lock_guard lock(purge_mu);
+    stopping = true;
+  }
+  purge_cv.notify_all();
+  purger.join();
   log::Info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.Stop();
   (*store)->Close();

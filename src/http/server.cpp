@@ -8,7 +8,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -98,6 +100,10 @@ class Server::Impl {
   void Wait();
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
+  bool TrustsProxy(const std::string& ip) const {
+    return std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), ip) !=
+           options_.trusted_proxies.end();
+  }
   void Unregister(Session* s) {
     std::lock_guard lock(mu_);
     sessions_.erase(s);
@@ -139,6 +145,23 @@ struct Exchange {
   ~Exchange();
   static void Deliver(const std::shared_ptr<Exchange>& ex, Response res, bool quiet);
 };
+
+// Behind a trusted reverse proxy, the client is the last address the proxy
+// appended to X-Forwarded-For (earlier entries come from the client and can
+// be forged), and X-Forwarded-Proto says whether the client used TLS, which
+// decides whether cookies get Secure.
+void ApplyForwardedHeaders(Request* req) {
+  if (auto proto = req->Header("x-forwarded-proto")) req->secure = beast::iequals(*proto, "https");
+  if (auto chain = req->Header("x-forwarded-for")) {
+    std::string_view last = *chain;
+    if (auto comma = last.rfind(','); comma != std::string_view::npos) last.remove_prefix(comma + 1);
+    while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+    while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+    beast::error_code ec;
+    auto address = net::ip::make_address(std::string(last), ec);
+    if (!ec) req->remote_ip = address.to_string();
+  }
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -209,6 +232,40 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
     parser_->body_limit(server_.options_.max_body_bytes);
     stream_.expires_after(server_.options_.read_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+  }
+
+  // A client that sent "Expect: 100-continue" (curl does for bodies over
+  // 1 KiB) waits for our go-ahead before sending the body; without it, it
+  // stalls for a second. A body over the limit was already refused by the
+  // parser (Content-Length is checked with the header), so the client is
+  // never told to send what we would reject.
+  void OnHeader(beast::error_code ec) {
+    if (state_ != State::kReading) return;
+    if (ec) {
+      OnRead(ec);
+      return;
+    }
+    const auto& header = parser_->get();
+    if (!parser_->is_done() && header.version() >= 11 &&
+        beast::iequals(header[bhttp::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                         if (wec) {
+                           self->Close();
+                           return;
+                         }
+                         self->ReadBody();
+                       });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
@@ -263,6 +320,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote_ip = remote_ip_;
+    if (server_.TrustsProxy(remote_ip_)) ApplyForwardedHeaders(&req);
     auto id = req.Header("x-request-id");
     req.request_id = id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
 

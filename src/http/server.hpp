@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "http/message.hpp"
@@ -65,6 +66,11 @@ struct ServerOptions {
   // How long Stop() lets in-flight requests finish: well inside the 30 s an
   // orchestrator (systemd, Kubernetes) waits between SIGTERM and SIGKILL.
   std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(10);
+  // Addresses of reverse proxies whose X-Forwarded-For and
+  // X-Forwarded-Proto headers are believed (exact IP strings, e.g.
+  // "127.0.0.1"). From anyone else those headers are ignored: a client could
+  // otherwise pose as another address, or as TLS.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {

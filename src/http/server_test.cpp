@@ -44,6 +44,9 @@ class ServerTest : public ::testing::Test {
                                  {"member", req.path_params.at("member")},
                                  {"q", req.query.contains("q") ? req.query.at("q") : ""}}));
     });
+    router_.Add("GET", "/whoami", [](Request& req, Responder respond) {
+      respond(JsonResponse(200, {{"ip", req.remote_ip}, {"secure", req.secure}}));
+    });
     router_.Add("GET", "/throw", [](Request&, Responder) -> void { throw std::runtime_error("boom"); });
     router_.Add("GET", "/drop", [](Request&, Responder) {});
     router_.Add("GET", "/hang", [this](Request&, Responder respond) {
@@ -310,6 +313,55 @@ TEST_F(ServerTest, GracefulStopLetsInFlightRequestFinishAndClosesIdleConnections
   EXPECT_TRUE(idle.WaitForClose(1s));
   TestClient late(server_->port());
   EXPECT_THROW(late.Send("GET", "/hello"), std::runtime_error);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsTheGoAheadBeforeTheBody) {
+  StartServer();
+  TestClient client(server_->port());
+  Response go = client.SendRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(go.status, 100);
+  Response done = client.SendRaw("hello");
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(done.body, "hello");
+}
+
+TEST_F(ServerTest, ExpectContinueWithATooLargeBodyIsRefusedAtOnce) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  StartServer(options);
+  TestClient client(server_->port());
+  Response res = client.SendRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(res.status, 413);
+}
+
+TEST_F(ServerTest, ForwardedHeadersAreBelievedOnlyFromTrustedProxies) {
+  StartServer();
+  TestClient client(server_->port());
+  Headers forwarded = {{"x-forwarded-for", "1.2.3.4, 203.0.113.7"}, {"x-forwarded-proto", "https"}};
+  auto untrusted = boost::json::parse(client.Send("GET", "/whoami", "", forwarded).body).as_object();
+  EXPECT_EQ(untrusted.at("ip").as_string(), "127.0.0.1");
+  EXPECT_FALSE(untrusted.at("secure").as_bool());
+  server_->Stop();
+  server_.reset();
+
+  ServerOptions options;
+  options.trusted_proxies = {"127.0.0.1"};
+  options.listen = "127.0.0.1:0";
+  options.threads = 1;
+  Server behind_proxy(options, BuildPipeline(router_, {}, metrics_));
+  ASSERT_TRUE(behind_proxy.Start().has_value());
+  TestClient proxied(behind_proxy.port());
+  auto trusted = boost::json::parse(proxied.Send("GET", "/whoami", "", forwarded).body).as_object();
+  // The last hop is the one the proxy saw; "1.2.3.4" was the client's claim.
+  EXPECT_EQ(trusted.at("ip").as_string(), "203.0.113.7");
+  EXPECT_TRUE(trusted.at("secure").as_bool());
+  auto plain = boost::json::parse(proxied.Send("GET", "/whoami").body).as_object();
+  EXPECT_EQ(plain.at("ip").as_string(), "127.0.0.1");
+  EXPECT_FALSE(plain.at("secure").as_bool());
+  behind_proxy.Stop();
 }
 
 TEST(ServerStartTest, BusyPortIsUnavailableNamingTheAddress) {

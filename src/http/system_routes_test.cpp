@@ -63,11 +63,11 @@ TEST_F(SystemRoutesTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_NE(text.find("motcua_http_requests_total{route=\"(unmatched)\",method=\"POST\",status=\"405\"} 1\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("motcua_http_request_duration_seconds_count{route=\"/api/v1/units/{id}\",method=\"GET\"} 3\n"),
+  EXPECT_NE(text.find("motcua_http_request_duration_seconds_count{route=\"/api/v1/units/{id}\",method=\"GET\",status=\"2xx\"} 3\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("motcua_http_request_duration_seconds_bucket{route=\"/api/v1/units/{id}\",method=\"GET\","
-                      "le=\"+Inf\"} 3\n"),
+                      "status=\"2xx\",le=\"+Inf\"} 3\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("motcua_test_database_seconds 1.5\n"), std::string::npos) << text;
