@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
-# Builds motcua with its tests and benchmarks and runs every test with CTest.
+# Builds motcua with its tests and benchmarks and runs every test with CTest,
+# twice: the Release build, then a Debug build under AddressSanitizer and
+# UndefinedBehaviorSanitizer (memory errors and undefined behaviour fail the
+# run). Set MOTCUA_SKIP_SANITIZERS=1 for a quick local run of the first pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+
+jobs=$(nproc)
 MOTCUA_BUILD_DIR=build scripts/build.sh -DMOTCUA_BUILD_TESTS=ON -DMOTCUA_BUILD_BENCHMARKS=ON
+
+if [ "${MOTCUA_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== building the tests under ASan and UBSan =="
+  MOTCUA_BUILD_DIR=build-asan scripts/build.sh -DCMAKE_BUILD_TYPE=Debug -DMOTCUA_SANITIZE=ON \
+    -DMOTCUA_BUILD_TESTS=ON -DMOTCUA_BUILD_BENCHMARKS=OFF
+  echo "== tests under ASan and UBSan =="
+  (cd build-asan &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j "$jobs" --timeout 600)
+fi
+
+echo "== tests (Release) =="
 cd build
-ctest --output-on-failure -j "$(nproc)" --timeout 300
+ctest --output-on-failure -j "$jobs" --timeout 300
