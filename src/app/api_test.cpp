@@ -2,10 +2,14 @@
 // middleware, the pipeline), against a real server on port 0 and a real
 // SQLite database: the OpenAPI document matches the routes, access is denied
 // by default, and bad input gets a 4xx JSON error naming the problem.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -220,6 +224,56 @@ TEST_F(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
   auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
   EXPECT_EQ(r.status, 429);
   EXPECT_TRUE(r.Header("retry-after").has_value());
+}
+
+// Captures what the process writes to stderr (where the JSON log goes)
+// while alive.
+class StderrCapture {
+ public:
+  StderrCapture() : path_(fs::temp_directory_path() / ("motcua-log-" + std::to_string(::getpid()))) {
+    std::fflush(stderr);
+    saved_ = ::dup(2);
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 2);
+    ::close(fd);
+  }
+  std::string Finish() {
+    std::fflush(stderr);
+    ::dup2(saved_, 2);
+    ::close(saved_);
+    std::string text = ReadFile(path_);
+    fs::remove(path_);
+    return text;
+  }
+
+ private:
+  fs::path path_;
+  int saved_;
+};
+
+TEST_F(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
+  StderrCapture capture;
+  auto login = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+  ASSERT_EQ(login.status, 200);
+  std::string cookie(login.Header("set-cookie").value_or(""));
+  std::string session = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  std::string csrf(json::parse(login.body).at("csrf_token").as_string());
+  http::Headers auth = {{"cookie", "motcua_session=" + session}, {"x-csrf-token", csrf},
+                        {"content-type", "application/json"}};
+  auto token = client_->Send("POST", "/api/v1/auth/tokens", R"({"name":"báo cáo"})", auth);
+  ASSERT_EQ(token.status, 201) << token.body;
+  std::string secret(json::parse(token.body).at("secret").as_string());
+  auto bearer = client_->Send("GET", "/api/v1/auth/me?token=" + secret, "",
+                              {{"authorization", "Bearer " + secret}});
+  EXPECT_EQ(bearer.status, 200);
+  Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"a-wrong-guess-123"})");
+  std::string log = capture.Finish();
+  EXPECT_NE(log.find("\"route\":\"/api/v1/auth/login\""), std::string::npos) << "no access log captured";
+  for (const std::string& secret_text : {std::string("motcua-demo-2026"), std::string("a-wrong-guess-123"),
+                                         session, csrf, secret}) {
+    ASSERT_GT(secret_text.size(), 8u);
+    EXPECT_EQ(log.find(secret_text), std::string::npos) << "a secret reached the log";
+  }
 }
 
 TEST_F(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
