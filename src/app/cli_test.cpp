@@ -95,6 +95,7 @@ class CliTest : public ::testing::Test {
     source_ = src ? fs::path(src) : fs::current_path();
     fs::copy(source_ / "data" / "demo", dir_ / "data" / "demo", fs::copy_options::recursive);
     fs::copy(source_ / "data" / "holidays", dir_ / "data" / "holidays", fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "workflows", dir_ / "data" / "workflows", fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(dir_); }
 

@@ -82,7 +82,7 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
   if (!store) return ReportError(err, "demo", store.error(), 1);
   if (auto st = (*store)->Migrate(); !st) return ReportError(err, "demo", st.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock, {});
+  auto app = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
   if (!app) return ReportError(err, "demo", app.error(), 1);
   if ((*app)->units().Tree()->size() > 0) {
     if (parsed->Has("if-empty")) {
@@ -114,10 +114,14 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       return ReportError(err, "demo", e, 1);
     }
   }
+  if (auto st = catalog::LoadCatalogFile((*app)->catalog(), dir + "procedures.json"); !st)
+    return ReportError(err, "demo", st.error(), 1);
+  std::size_t procedures = (*app)->catalog().Snapshot()->codes();
   (*store)->Close();
 
   out << "demo province loaded: " << counts->units_created << " units, " << counts->links_created
-      << " predecessor/successor links, " << users.size() << " users\n\n";
+      << " predecessor/successor links, " << users.size() << " users, " << procedures
+      << " procedures\n\n";
   PrintLogins(out, users);
   return 0;
 }

@@ -51,7 +51,7 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   auto store = OpenStore(*parsed);
   if (!store) return ReportError(err, "serve", store.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock, AppOptions{.web_dir = parsed->Get("web-dir")});
+  auto app = App::Create(**store, clock, AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
 
   http::ServerOptions server_options;

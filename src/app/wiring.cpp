@@ -1,9 +1,17 @@
 #include "app/wiring.hpp"
 
+#include <openssl/rand.h>
+
+#include <cstdlib>
 #include <filesystem>
 
+#include "app/data_files.hpp"
+#include "common/log.hpp"
 #include "http/auth.hpp"
 #include "http/handlers/accounts.hpp"
+#include "http/handlers/attachments.hpp"
+#include "http/handlers/dossiers.hpp"
+#include "http/handlers/procedures.hpp"
 #include "http/handlers/units.hpp"
 #include "http/pipeline.hpp"
 #include "http/static_files.hpp"
@@ -17,10 +25,13 @@ bool LiveUnitHierarchy::IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) 
 
 App::App(storage::Store& store, const Clock& clock, AppOptions options)
     : store_(store),
+      clock_(clock),
       options_(std::move(options)),
       units_(store, clock),
       hierarchy_(units_),
-      accounts_(store, clock, hierarchy_) {}
+      accounts_(store, clock, hierarchy_),
+      catalog_(store, clock),
+      access_log_(store, clock) {}
 
 Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clock,
                                          AppOptions options) {
@@ -31,10 +42,40 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
                     std::to_string(store.LatestSchemaVersion()) + ": run 'motcua migrate' first");
   std::unique_ptr<App> app(new App(store, clock, std::move(options)));
   MOTCUA_TRY_VOID(app->units_.Reload());
+  MOTCUA_TRY_VOID(app->catalog_.Reload());
+  const std::string& data_dir = app->options_.data_dir;
+  if (data_dir.empty()) return InvalidField("data-dir", "is required");
+  app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(data_dir, app->options_.office_hours));
+  MOTCUA_TRY_VOID(LoadWorkflows(data_dir, app->workflows_));
+  // A procedure whose workflow is missing cannot take dossiers (Submit says
+  // so), but must not keep the whole province from starting.
+  if (auto st = app->CheckCatalogWorkflows(); !st) log::Warn("catalogue", {{"problem", st.error().message}});
+
+  app->dossiers_ = std::make_unique<dossiers::DossierService>(
+      store, clock, *app->calendar_, app->catalog_, app->workflows_, app->units_, app->hierarchy_,
+      app->access_log_, [](std::span<std::uint8_t> out) -> Status {
+        if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
+          return Fail(Code::kUnavailable, "the random number generator failed");
+        return {};
+      });
+  std::string attachments_dir = app->options_.attachments_dir.empty()
+                                    ? data_dir + "/attachments"
+                                    : app->options_.attachments_dir;
+  auto key = MOTCUA_TRY(attachments::LoadAttachmentKey(attachments_dir,
+                                                       std::getenv(attachments::kKeyEnvironmentVariable.data())));
+  dossiers::DossierService* dossier_service = app->dossiers_.get();
+  app->attachments_ = std::make_unique<attachments::AttachmentStore>(
+      store, clock, attachments_dir, std::move(key), attachments::Limits{},
+      [dossier_service](const accounts::Principal& who, std::int64_t dossier_id) {
+        return dossier_service->CanSee(who, dossier_id);
+      });
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);
+  http::RegisterProcedureRoutes(app->router_, app->catalog_);
+  http::RegisterAttachmentRoutes(app->router_, *app->attachments_);
+  http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
 
   // Database time and volume, sampled when /metrics is scraped.
   storage::Store* s = &store;
@@ -60,6 +101,17 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
     app->router_.Add("GET", "/assets/{file}", files);
   }
   return app;
+}
+
+Status App::CheckCatalogWorkflows() const {
+  auto snapshot = catalog_.Snapshot();
+  for (const auto& p : snapshot->All()) {
+    if (workflows_.Latest(p.workflow_code) == nullptr)
+      return Fail(Code::kFailedPrecondition,
+                  "procedure " + p.code + " v" + std::to_string(p.version) + " names workflow '" +
+                      p.workflow_code + "', which is not in " + options_.data_dir + "/workflows");
+  }
+  return {};
 }
 
 http::Handler App::Handler() {

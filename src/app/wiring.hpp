@@ -9,9 +9,15 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "core/accounts/principal.hpp"
+#include "core/calendar/working_time.hpp"
+#include "core/workflow/registry.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "services/accounts/account_service.hpp"
+#include "services/attachments/attachment_store.hpp"
+#include "services/audit/access_log.hpp"
+#include "services/catalog/catalog_service.hpp"
+#include "services/dossiers/dossier_service.hpp"
 #include "services/units/unit_service.hpp"
 #include "storage/store.hpp"
 
@@ -30,14 +36,23 @@ class LiveUnitHierarchy final : public accounts::UnitHierarchy {
 
 struct AppOptions {
   std::string web_dir;  // built front end; served at / when the folder exists
+  // The law-as-data folder: holidays/*.toml and workflows/*.json. Required.
+  std::string data_dir = "data";
+  // Encrypted attachments; empty: DATA_DIR/attachments. Its key lives in
+  // ../keys/attachments.key beside it unless MOTCUA_ATTACHMENT_KEY is set.
+  std::string attachments_dir;
+  std::string office_hours;  // "07:30-11:30,13:30-17:00" when empty
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
 // Store and the Clock must outlive it.
 class App {
  public:
-  // Loads the units snapshot; fails if the schema is not current (the
-  // message says to run `motcua migrate`) or the store cannot be read.
+  // Loads the units and catalogue snapshots, the holiday tables and the
+  // workflows; fails if the schema is not current (the message says to run
+  // `motcua migrate`), the store cannot be read, or a data file is wrong
+  // (the message names the file), or a procedure names a workflow that is
+  // not loaded.
   static Result<std::unique_ptr<App>> Create(storage::Store& store, const Clock& clock,
                                              AppOptions options);
 
@@ -48,15 +63,29 @@ class App {
   http::Metrics& metrics() { return metrics_; }
   units::UnitService& units() { return units_; }
   accounts::AccountService& accounts() { return accounts_; }
+  catalog::CatalogService& catalog() { return catalog_; }
+  const workflow::Registry& workflows() const { return workflows_; }
+  const calendar::WorkingCalendar& calendar() const { return *calendar_; }
+  dossiers::DossierService& dossiers() { return *dossiers_; }
+  attachments::AttachmentStore& attachments() { return *attachments_; }
+  audit::AccessLog& access_log() { return access_log_; }
 
  private:
   App(storage::Store& store, const Clock& clock, AppOptions options);
+  Status CheckCatalogWorkflows() const;
 
   storage::Store& store_;
+  const Clock& clock_;
   AppOptions options_;
   units::UnitService units_;
   LiveUnitHierarchy hierarchy_;
   accounts::AccountService accounts_;
+  catalog::CatalogService catalog_;
+  workflow::Registry workflows_;
+  std::unique_ptr<calendar::WorkingCalendar> calendar_;
+  audit::AccessLog access_log_;
+  std::unique_ptr<dossiers::DossierService> dossiers_;
+  std::unique_ptr<attachments::AttachmentStore> attachments_;
   http::Metrics metrics_;
   http::Router router_;
 };

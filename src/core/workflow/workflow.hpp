@@ -95,6 +95,13 @@ class RoleSet {
   void Add(accounts::Role role) { bits_ |= Bit(role); }
   // The roles in declaration order of accounts::Role.
   std::vector<accounts::Role> Roles() const;
+  // Bit i set for role i of accounts::Role: how inboxes store the set.
+  std::uint8_t bits() const { return bits_; }
+  static RoleSet FromBits(std::uint8_t bits) {
+    RoleSet s;
+    s.bits_ = bits;
+    return s;
+  }
   bool operator==(const RoleSet&) const = default;
 
  private:

@@ -194,9 +194,10 @@ void CreateProcedure(CatalogService& service, Request& req, Responder respond) {
 }
 
 void PublishVersion(CatalogService& service, Request& req, Responder respond) {
+  // Who asks comes first: an anonymous caller learns nothing about codes.
+  if (auto ok = RequireAdmin(req); !ok) return respond(ErrorResponse(ok.error()));
   auto code = PathCode(req);
   if (!code) return respond(ErrorResponse(code.error()));
-  if (auto ok = RequireAdmin(req); !ok) return respond(ErrorResponse(ok.error()));
   auto procedure = ReadProcedure(req, false);
   if (!procedure) return respond(ErrorResponse(procedure.error()));
   Error error{Code::kInvalidArgument, "invalid body", {}};
@@ -208,9 +209,10 @@ void PublishVersion(CatalogService& service, Request& req, Responder respond) {
 }
 
 void RetireProcedure(CatalogService& service, Request& req, Responder respond) {
+  // Who asks comes first: an anonymous caller learns nothing about codes.
+  if (auto ok = RequireAdmin(req); !ok) return respond(ErrorResponse(ok.error()));
   auto code = PathCode(req);
   if (!code) return respond(ErrorResponse(code.error()));
-  if (auto ok = RequireAdmin(req); !ok) return respond(ErrorResponse(ok.error()));
   auto body = ParseJsonObject(req);
   if (!body) return respond(ErrorResponse(body.error()));
   ObjectReader reader(*body);

@@ -1,0 +1,72 @@
+#include "app/data_files.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace motcua::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<std::vector<fs::path>> FilesWithExtension(const std::string& dir, std::string_view ext,
+                                                 std::string_view what) {
+  std::error_code ec;
+  std::vector<fs::path> paths;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ext) paths.push_back(entry.path());
+  }
+  if (ec) return Fail(Code::kNotFound, "cannot read " + std::string(what) + " in " + dir + ": " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+Result<std::string> ReadWhole(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return Fail(Code::kUnavailable, "cannot read " + path.string());
+  return text.str();
+}
+
+}  // namespace
+
+Result<std::vector<calendar::TableFile>> ReadHolidayTables(const std::string& dir) {
+  auto paths = MOTCUA_TRY(FilesWithExtension(dir, ".toml", "holiday tables"));
+  std::vector<calendar::TableFile> tables;
+  for (const auto& path : paths) tables.push_back({path.string(), MOTCUA_TRY(ReadWhole(path))});
+  return tables;
+}
+
+Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
+    const std::string& data_dir, const std::string& office_hours) {
+  auto tables = MOTCUA_TRY(ReadHolidayTables(data_dir + "/holidays"));
+  auto holidays = MOTCUA_TRY(calendar::HolidayCalendar::Load(tables));
+  calendar::OfficeHours hours;
+  if (!office_hours.empty()) hours = MOTCUA_TRY(calendar::OfficeHours::Parse(office_hours));
+  return std::make_unique<calendar::WorkingCalendar>(std::move(holidays), std::move(hours));
+}
+
+Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry) {
+  auto paths = MOTCUA_TRY(FilesWithExtension(data_dir + "/workflows", ".json", "workflows"));
+  for (const auto& path : paths) {
+    std::string text = MOTCUA_TRY(ReadWhole(path));
+    auto wf = workflow::Workflow::Parse(text);
+    if (!wf) {
+      Error e = wf.error();
+      e.message = path.string() + ": " + e.message;
+      for (const auto& [field, problem] : wf.error().fields) e.message += "\n  " + field + ": " + problem;
+      return Fail(std::move(e));
+    }
+    if (auto st = registry.Add(std::move(*wf)); !st) {
+      Error e = st.error();
+      e.message = path.string() + ": " + e.message;
+      return Fail(std::move(e));
+    }
+  }
+  return {};
+}
+
+}  // namespace motcua::app

@@ -1,0 +1,35 @@
+// Reading the law-as-data folder (DESIGN.md principle 3): the yearly holiday
+// tables, the office hours and the workflows under DATA_DIR, for the server
+// and the commands. The pure modules parse; this is where the files are read.
+//
+// Thread safety: plain functions; call them before serving.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "core/calendar/holidays.hpp"
+#include "core/calendar/working_time.hpp"
+#include "core/workflow/registry.hpp"
+
+namespace motcua::app {
+
+// Every *.toml of `dir`, sorted by name so that errors are reproducible.
+// Errors: kNotFound if the folder cannot be read (deadlines computed without
+// the year's decisions would be silently wrong); kUnavailable for a file
+// that cannot be read.
+[[nodiscard]] Result<std::vector<calendar::TableFile>> ReadHolidayTables(const std::string& dir);
+
+// The working calendar of DATA_DIR/holidays with `office_hours`
+// ("07:30-11:30,13:30-17:00"; empty: that default). Errors: those of
+// ReadHolidayTables, HolidayCalendar::Load and OfficeHours::Parse.
+[[nodiscard]] Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
+    const std::string& data_dir, const std::string& office_hours);
+
+// Every DATA_DIR/workflows/*.json, validated. Errors: kInvalidArgument naming
+// the file and every problem in it; kNotFound if the folder is missing.
+[[nodiscard]] Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry);
+
+}  // namespace motcua::app

@@ -1,0 +1,563 @@
+// Dossiers through the HTTP API exactly as `motcua serve` wires it: the demo
+// province, catalogue and workflows, a real server on port 0, a real SQLite
+// database and a clock the test moves. What a citizen, an officer, a
+// specialist and a leader would see at each step of a dossier's life.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "app/wiring.hpp"
+#include "core/calendar/date.hpp"
+#include "http/server.hpp"
+#include "http/test_client.hpp"
+#include "storage/events_repo.hpp"
+
+namespace motcua::app {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using accounts::Role;
+
+// Cấp Giấy xác nhận tình trạng hôn nhân: commune level, fully online,
+// 3 working days, commune-simple workflow, TP1 and TP2 required, 15,000 VND.
+constexpr std::string_view kProcedure = "1.004873.000.00.00.H56";
+constexpr std::string_view kPassword = "motcua-demo-2026";
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TimePoint At(std::string_view text) { return *calendar::ParseMoment(text); }
+
+struct Session {
+  std::string username;
+  http::Headers headers;  // cookie and CSRF token
+  TimePoint signed_in{};
+};
+
+class DossierApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("motcua-dossier-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = storage::Store::Open("sqlite:" + (dir_ / "m.db").string());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Migrate());
+    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+    fs::path source = src ? fs::path(src) : fs::current_path();
+    auto app = App::Create(*store_, clock_,
+                           AppOptions{.data_dir = (source / "data").string(),
+                                      .attachments_dir = (dir_ / "attachments").string()});
+    ASSERT_TRUE(app) << app.error().message;
+    app_ = std::move(*app);
+    ASSERT_TRUE(app_->units().ImportCsv(ReadFile(source / "data/demo/units.csv")));
+    ASSERT_TRUE(catalog::LoadCatalogFile(app_->catalog(), (source / "data/demo/procedures.json").string()));
+    commune_ = UnitId("000.51.00.H55");  // Phường Phan Đình Phùng
+    other_commune_ = UnitId("000.54.00.H55");  // Xã Ba Bể
+    AddUser("congdan", Role::kCitizen, 0, false);
+    AddUser("congdan2", Role::kCitizen, 0, false);
+    AddUser("motcua.pdp", Role::kOfficer, commune_, false);
+    AddUser("motcua.pdp2", Role::kOfficer, commune_, false);
+    AddUser("chuyenvien.pdp", Role::kSpecialist, commune_, false);
+    AddUser("lanhdao.pdp", Role::kUnitLeader, commune_, true);
+    AddUser("motcua.babe", Role::kOfficer, other_commune_, false);
+
+    http::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.threads = 2;
+    server_ = std::make_unique<http::Server>(options, app_->Handler());
+    ASSERT_TRUE(server_->Start());
+    client_ = std::make_unique<http::TestClient>(server_->port());
+  }
+
+  void TearDown() override {
+    client_.reset();
+    if (server_) server_->Stop();
+    server_.reset();
+    app_.reset();
+    if (store_) store_->Close();
+    fs::remove_all(dir_);
+  }
+
+  std::int64_t UnitId(std::string_view agency_code) {
+    for (const auto& u : app_->units().Tree()->units())
+      if (u.agency_code == agency_code) return u.id;
+    ADD_FAILURE() << "no unit " << agency_code;
+    return 0;
+  }
+
+  void AddUser(const std::string& name, Role role, std::int64_t unit, bool subtree) {
+    accounts::NewUser u{name, "Người dùng " + name, std::string(kPassword), {{role, unit, subtree}}};
+    auto r = app_->accounts().CreateUser(u);
+    ASSERT_TRUE(r) << r.error().message;
+  }
+
+  // Sessions idle out after 30 minutes, and the tests move the clock by
+  // days: a session older than 20 minutes of test time signs in again.
+  void Refresh(Session& s) {
+    if (clock_.Now() - s.signed_in > std::chrono::minutes(20)) s = SignIn(s.username);
+  }
+
+  Session SignIn(const std::string& username) {
+    auto r = client_->Send("POST", "/api/v1/auth/login",
+                           R"({"username":")" + username + R"(","password":")" + std::string(kPassword) + R"("})",
+                           {{"content-type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::string cookie(r.Header("set-cookie").value_or(""));
+    cookie = cookie.substr(0, cookie.find(';'));
+    std::string csrf(json::parse(r.body).at("csrf_token").as_string());
+    return {username, {{"cookie", cookie}, {"x-csrf-token", csrf}}, clock_.Now()};
+  }
+
+  http::Response Call(Session& s, std::string_view method, std::string_view target,
+                      std::string body = {}) {
+    Refresh(s);
+    http::Headers h = s.headers;
+    if (!body.empty()) h.emplace_back("content-type", "application/json");
+    return client_->Send(method, target, std::move(body), h);
+  }
+
+  static json::object Json(const http::Response& r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    EXPECT_FALSE(ec) << r.body;
+    if (ec || !v.is_object()) return {};
+    return v.as_object();
+  }
+
+  std::string Upload(Session& s, std::string_view name = "don.pdf") {
+    Refresh(s);
+    http::Headers h = s.headers;
+    h.emplace_back("content-type", "application/pdf");
+    h.emplace_back("x-file-name", std::string(name));
+    auto r = client_->Send("POST", "/api/v1/attachments", "%PDF-1.4\n% a scanned page\n%%EOF\n", h);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(Json(r).at("id").as_string());
+  }
+
+  std::string SubmitBody(Session& citizen, std::int64_t unit) {
+    std::string tp1 = Upload(citizen), tp2 = Upload(citizen);
+    return R"({"procedure_code":")" + std::string(kProcedure) + R"(","unit_id":)" + std::to_string(unit) +
+           R"(,"consent":true,"applicant":{"full_name":"Nguyễn Thị Ánh","id_number":"001203004567",)"
+           R"("phone":"0912345678"},"files":[{"attachment_id":")" + tp1 +
+           R"(","component_code":"TP1"},{"attachment_id":")" + tp2 + R"(","component_code":"TP2"}]})";
+  }
+
+  // Submits as `citizen` to the commune; returns the created dossier JSON
+  // (with "lookup_secret").
+  json::object Submit(Session& citizen) {
+    auto r = Call(citizen, "POST", "/api/v1/dossiers", SubmitBody(citizen, commune_));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json(r);
+  }
+
+  json::object Act(Session& s, std::int64_t id, std::string_view action, std::string body = "{}",
+                   int expect = 200) {
+    auto r = Call(s, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/actions/" + std::string(action),
+                  std::move(body));
+    EXPECT_EQ(r.status, expect) << action << ": " << r.body;
+    return Json(r);
+  }
+
+  json::object Get(Session& s, std::int64_t id, int expect = 200) {
+    auto r = Call(s, "GET", "/api/v1/dossiers/" + std::to_string(id));
+    EXPECT_EQ(r.status, expect) << r.body;
+    return Json(r);
+  }
+
+  static std::string Str(const json::value& v) {
+    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+  }
+
+  // Wednesday 2 December 2026, 08:00 in Vietnam: an ordinary working day.
+  FakeClock clock_{At("2026-12-02T08:00+07:00")};
+  fs::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::TestClient> client_;
+  std::int64_t commune_ = 0, other_commune_ = 0;
+};
+
+TEST_F(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+
+  json::object created = Submit(citizen);
+  const json::object& d = created.at("dossier").as_object();
+  const std::int64_t id = d.at("id").as_int64();
+  const std::string number(d.at("number").as_string());
+  const std::string secret(created.at("lookup_secret").as_string());
+  EXPECT_EQ(number, "000.51.00.H55-261202-0001");  // the commune's code, the day, the first of it
+  EXPECT_EQ(secret.size(), 8u);
+  EXPECT_EQ(Str(d.at("state").at("id")), "received");
+  EXPECT_EQ(d.at("state").at("national_status").as_int64(), 1);
+  EXPECT_EQ(d.at("channel").as_int64(), 2);
+
+  // The officer's inbox has it, with the applicant masked.
+  auto inbox = Json(Call(officer, "GET", "/api/v1/inbox"));
+  ASSERT_EQ(inbox.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Str(inbox.at("items").at(0).at("applicant").at("full_name")), "Nguyễn T. Á.");
+  EXPECT_EQ(Str(inbox.at("items").at(0).at("applicant").at("id_number")), "001*******67");
+  EXPECT_EQ(inbox.at("counts").at("total").as_int64(), 1);
+  // The specialist has nothing to do yet: intake is the officer's.
+  EXPECT_EQ(Json(Call(specialist, "GET", "/api/v1/inbox")).at("items").as_array().size(), 0u);
+
+  // Accepted at 08:30: 3 working days, due Monday 7 December 08:30.
+  clock_.Set(At("2026-12-02T08:30+07:00"));
+  auto accepted = Act(officer, id, "accept", R"({"version":1})");
+  EXPECT_EQ(Str(accepted.at("state").at("id")), "accepted");
+  EXPECT_EQ(Str(accepted.at("due_at")), "2026-12-07T08:30:00+07:00");
+  EXPECT_EQ(accepted.at("version").as_int64(), 2);
+
+  clock_.Set(At("2026-12-02T09:00+07:00"));
+  Act(specialist, id, "start_processing");
+  // Supplements: everything missing at once; the clock stops at 10:00.
+  clock_.Set(At("2026-12-02T10:00+07:00"));
+  auto asked = Act(specialist, id, "request_supplement",
+                   R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Bản sao bị mờ, nộp lại bản rõ"}]})");
+  EXPECT_EQ(Str(asked.at("state").at("id")), "supplement_requested");
+  EXPECT_EQ(asked.at("state").at("national_status").as_int64(), 5);
+  EXPECT_EQ(asked.at("supplement_count").as_int64(), 1);
+  EXPECT_EQ(Str(asked.at("pending_request").at("items").at(0).at("component_code")), "TP2");
+
+  // The citizen sees what is asked, in "my dossiers" and in the public lookup.
+  auto mine = Json(Call(citizen, "GET", "/api/v1/me/dossiers"));
+  ASSERT_EQ(mine.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Str(mine.at("items").at(0).at("state").at("id")), "supplement_requested");
+  auto lookup = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret);
+  ASSERT_EQ(lookup.status, 200) << lookup.body;
+  auto pub = Json(lookup);
+  EXPECT_EQ(Str(pub.at("applicant")), "Nguyễn T. Á.");
+  EXPECT_EQ(pub.at("national_status").as_int64(), 5);
+  EXPECT_EQ(Str(pub.at("pending_request").at("kind")), "supplement");
+  EXPECT_EQ(lookup.body.find("001203004567"), std::string::npos);  // no identity number in public
+  EXPECT_EQ(lookup.body.find("0912345678"), std::string::npos);
+
+  // The citizen supplements the next day at 10:00: one working day of theirs
+  // (7.5 hours) moves the appointment to Tuesday 8 December 08:30.
+  clock_.Set(At("2026-12-03T10:00+07:00"));
+  std::string fixed = Upload(citizen, "ban-ro.pdf");
+  auto back = Act(citizen, id, "supplement",
+                  R"({"files":[{"attachment_id":")" + fixed + R"(","component_code":"TP2"}]})");
+  EXPECT_EQ(Str(back.at("state").at("id")), "processing");
+  EXPECT_EQ(Str(back.at("due_at")), "2026-12-08T08:30:00+07:00");
+  EXPECT_TRUE(back.at("pending_request").is_null());
+
+  clock_.Set(At("2026-12-03T14:00+07:00"));
+  Act(specialist, id, "submit_for_approval");
+  clock_.Set(At("2026-12-04T09:00+07:00"));
+  auto approved = Act(leader, id, "approve");
+  EXPECT_EQ(approved.at("state").at("national_status").as_int64(), 9);
+  EXPECT_EQ(Str(approved.at("timeliness")), "early");
+  clock_.Set(At("2026-12-04T10:00+07:00"));
+  auto returned = Act(officer, id, "return_result");
+  EXPECT_EQ(returned.at("state").at("national_status").as_int64(), 10);
+  EXPECT_TRUE(returned.at("state").at("terminal").as_bool());
+  EXPECT_EQ(returned.at("actions").as_array().size(), 0u);
+
+  // The whole story: history, process control sheet, files; unmasked for
+  // the officer, and the read is on file.
+  auto full = Get(officer, id);
+  EXPECT_EQ(Str(full.at("applicant").at("id_number")), "001203004567");
+  std::vector<std::string> actions;
+  for (const auto& h : full.at("history").as_array()) actions.push_back(Str(h.at("action")));
+  EXPECT_EQ(actions, (std::vector<std::string>{"submit", "accept", "start_processing", "request_supplement",
+                                               "supplement", "submit_for_approval", "approve", "return_result"}));
+  const auto& steps = full.at("steps").as_array();
+  ASSERT_EQ(steps.size(), 7u);  // one per state entered before the end
+  EXPECT_EQ(Str(steps.at(1).at("state")), "accepted");
+  EXPECT_EQ(Str(steps.at(1).at("timeliness")), "on_time");  // handed over within 4 working hours
+  EXPECT_TRUE(steps.at(3).at("due_at").is_null());  // the citizen's step has no budget
+  EXPECT_EQ(full.at("files").as_array().size(), 3u);
+  auto log = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/access-log"));
+  ASSERT_GE(log.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Str(log.at("items").at(0).at("purpose")), "processing");
+
+  // And the event log is an unbroken chain.
+  auto report = storage::events::VerifyEventLog(*store_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->broken);
+  EXPECT_EQ(report->events, 8);
+}
+
+TEST_F(DossierApiTest, OfTwoOfficersActingAtOnceOneWinsTheOtherIsToldTheState) {
+  Session citizen = SignIn("congdan");
+  Session a = SignIn("motcua.pdp");
+  Session b = SignIn("motcua.pdp2");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  auto first = Act(a, id, "accept", R"({"version":1})");
+  auto second = Act(b, id, "refuse", R"({"version":1,"reason":"Không đủ giấy tờ"})", 409);
+  EXPECT_EQ(Str(second.at("error").at("code")), "aborted");
+  EXPECT_EQ(Str(second.at("error").at("fields").at("state")), "accepted");
+  EXPECT_EQ(Str(second.at("error").at("fields").at("version")), "2");
+  // Without a version, the action is judged against the state it finds.
+  auto third = Act(b, id, "accept", "{}", 409);
+  EXPECT_EQ(Str(third.at("error").at("code")), "failed_precondition");
+  EXPECT_EQ(Str(third.at("error").at("fields").at("state")), "accepted");
+}
+
+TEST_F(DossierApiTest, ConcurrentActionsOnOneDossierLetExactlyOneThrough) {
+  Session citizen = SignIn("congdan");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  std::vector<Session> officers = {SignIn("motcua.pdp"), SignIn("motcua.pdp2")};
+  std::atomic<int> ok{0}, conflict{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      http::TestClient client(server_->port());
+      http::Headers h = officers[i % 2].headers;
+      h.emplace_back("content-type", "application/json");
+      auto r = client.Send("POST", "/api/v1/dossiers/" + std::to_string(id) + "/actions/accept",
+                           R"({"version":1})", h);
+      (r.status == 200 ? ok : r.status == 409 ? conflict : other)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflict.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
+  Session citizen = SignIn("congdan");
+  constexpr int kThreads = 4, kEach = 6;
+  std::vector<std::string> bodies;
+  for (int i = 0; i < kThreads * kEach; ++i) bodies.push_back(SubmitBody(citizen, commune_));
+  std::mutex mu;
+  std::set<std::string> numbers;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      http::TestClient client(server_->port());
+      http::Headers h = citizen.headers;
+      h.emplace_back("content-type", "application/json");
+      for (int i = 0; i < kEach; ++i) {
+        auto r = client.Send("POST", "/api/v1/dossiers", bodies[t * kEach + i], h);
+        EXPECT_EQ(r.status, 201) << r.body;
+        std::lock_guard lock(mu);
+        numbers.insert(Str(Json(r).at("dossier").at("number")));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(numbers.size(), static_cast<std::size_t>(kThreads * kEach));
+  int expected = 1;
+  for (const auto& n : numbers) {
+    char seq[16];
+    std::snprintf(seq, sizeof seq, "%04d", expected++);
+    EXPECT_EQ(n, "000.51.00.H55-261202-" + std::string(seq));
+  }
+}
+
+TEST_F(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
+  Session citizen = SignIn("congdan");
+  Session stranger = SignIn("congdan2");
+  Session elsewhere = SignIn("motcua.babe");
+  Session specialist = SignIn("chuyenvien.pdp");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  // Another citizen and an officer of another commune: as if it did not exist.
+  EXPECT_EQ(Str(Get(stranger, id, 404).at("error").at("code")), "not_found");
+  Get(elsewhere, id, 404);
+  Act(stranger, id, "withdraw", "{}", 404);
+  Act(elsewhere, id, "accept", "{}", 404);
+  EXPECT_EQ(Json(Call(stranger, "GET", "/api/v1/me/dossiers")).at("items").as_array().size(), 0u);
+  EXPECT_EQ(Json(Call(elsewhere, "GET", "/api/v1/inbox")).at("items").as_array().size(), 0u);
+  // The specialist of the commune sees it but may not take the officer's action.
+  auto denied = Act(specialist, id, "accept", "{}", 403);
+  EXPECT_EQ(Str(denied.at("error").at("code")), "permission_denied");
+  // The citizen may not accept their own dossier either.
+  Act(citizen, id, "accept", "{}", 403);
+  // No such action in this workflow.
+  Act(specialist, id, "teleport", "{}", 400);
+  // The citizen can see and withdraw it.
+  EXPECT_EQ(Str(Get(citizen, id).at("applicant").at("id_number")), "001203004567");
+  EXPECT_EQ(Str(Act(citizen, id, "withdraw").at("state").at("id")), "withdrawn");
+}
+
+TEST_F(DossierApiTest, ActionsCheckWhatTheyNeed) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  // A refusal without a reason; unknown fields; a transfer target on an action that does not transfer.
+  EXPECT_TRUE(Act(officer, id, "refuse", "{}", 400).at("error").at("fields").as_object().contains("reason"));
+  EXPECT_TRUE(Act(officer, id, "accept", R"({"verison":1})", 400).at("error").at("fields").as_object().contains("verison"));
+  EXPECT_TRUE(Act(officer, id, "accept", R"({"to_unit_id":3})", 400).at("error").at("fields").as_object().contains("to_unit_id"));
+  Act(officer, id, "accept");
+  Act(specialist, id, "start_processing");
+  // Supplements must say what is missing; the component must be the procedure's.
+  EXPECT_TRUE(Act(specialist, id, "request_supplement", R"({"reason":"x"})", 400)
+                  .at("error").at("fields").as_object().contains("items"));
+  EXPECT_TRUE(Act(specialist, id, "request_supplement",
+                  R"({"reason":"x","items":[{"component_code":"TP9","description":"?"}]})", 400)
+                  .at("error").at("fields").as_object().contains("items[0].component_code"));
+  // A payment request takes the procedure's fee unless told otherwise.
+  auto pay = Act(specialist, id, "request_payment", R"({"reason":"Lệ phí"})");
+  EXPECT_EQ(pay.at("fee_vnd").as_int64(), 15000);
+  EXPECT_EQ(pay.at("state").at("national_status").as_int64(), 6);
+  auto paid = Act(citizen, id, "confirm_payment");
+  EXPECT_FALSE(paid.at("paid_at").is_null());
+  EXPECT_EQ(paid.at("supplement_count").as_int64(), 0);
+}
+
+TEST_F(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
+  Session citizen = SignIn("congdan");
+  auto bad = [&](const std::string& body, const std::string& field, int status = 400) {
+    auto r = Call(citizen, "POST", "/api/v1/dossiers", body);
+    EXPECT_EQ(r.status, status) << body << " -> " << r.body;
+    auto fields = Json(r).at("error").at("fields").as_object();
+    EXPECT_TRUE(fields.contains(field)) << field << " not named in " << r.body;
+  };
+  std::string ok = SubmitBody(citizen, commune_);
+  auto with = [&](std::string from, std::string to) {
+    std::string s = ok;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  bad(with(R"("consent":true)", R"("consent":false)"), "consent");
+  bad(with(R"("id_number":"001203004567")", R"("id_number":"12ab")"), "applicant.id_number");
+  bad(with(R"("phone":"0912345678")", R"("phone":"12")"), "applicant.phone");
+  bad(with(R"("component_code":"TP2")", R"("component_code":"TP1")"), "files");  // TP2 missing
+  bad(with(R"("consent":true)", R"("consent":true,"extra":1)"), "extra");
+  bad(with(std::string(kProcedure), "9.999999.000.00.00.H56"), "procedure_code");
+  // A commune procedure at another commune is fine (anywhere in the
+  // province since 2025); at a department it is not received.
+  bad(with("\"unit_id\":" + std::to_string(commune_), "\"unit_id\":" + std::to_string(UnitId("000.00.02.H55"))),
+      "unit_id", 409);
+  // A retired commune (merged on 2025-07-01) no longer receives anything.
+  bad(with("\"unit_id\":" + std::to_string(commune_), "\"unit_id\":" + std::to_string(UnitId("000.01.41.H55"))),
+      "unit_id");
+  // Someone else's upload cannot be used.
+  Session other = SignIn("congdan2");
+  std::string theirs = Upload(other);
+  auto body = SubmitBody(citizen, commune_);
+  auto pos = body.find(R"("attachment_id":")") + 17;
+  body.replace(pos, 32, theirs);
+  bad(body, "files[0].attachment_id");
+}
+
+TEST_F(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    clock_.Set(At("2026-12-02T08:00+07:00") + std::chrono::minutes(10 * i));
+    ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
+  }
+  // Appointments follow acceptance: the last one submitted, accepted first,
+  // is due first. Three stay at intake.
+  clock_.Set(At("2026-12-02T09:00+07:00"));
+  Act(officer, ids[4], "accept");
+  clock_.Set(At("2026-12-02T09:10+07:00"));
+  Act(officer, ids[3], "accept");
+  // Inbox order: by appointment, dossiers at intake by submission time.
+  auto page1 = Json(Call(officer, "GET", "/api/v1/inbox?limit=2"));
+  ASSERT_EQ(page1.at("items").as_array().size(), 2u);
+  // The officer's work is the 3 at intake: that an officer could also record
+  // a withdrawal of the accepted ones does not put them in the inbox.
+  EXPECT_EQ(page1.at("counts").at("total").as_int64(), 3);
+  EXPECT_EQ(page1.at("items").at(0).at("id").as_int64(), ids[0]);
+  EXPECT_EQ(page1.at("items").at(1).at("id").as_int64(), ids[1]);
+  ASSERT_TRUE(page1.at("next_cursor").is_string());
+  auto page2 = Json(Call(officer, "GET", "/api/v1/inbox?limit=2&cursor=" + Str(page1.at("next_cursor"))));
+  ASSERT_EQ(page2.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page2.at("items").at(0).at("id").as_int64(), ids[2]);
+  EXPECT_TRUE(page2.at("next_cursor").is_null());
+  // The specialist's inbox has the two accepted dossiers, soonest due first.
+  Session specialist = SignIn("chuyenvien.pdp");
+  auto spec = Json(Call(specialist, "GET", "/api/v1/inbox"));
+  ASSERT_EQ(spec.at("items").as_array().size(), 2u);
+  EXPECT_EQ(spec.at("items").at(0).at("id").as_int64(), ids[4]);
+  // Overdue: after the appointment (3 working days) nothing has moved.
+  clock_.Set(At("2026-12-08T09:00+07:00"));
+  auto late = Json(Call(specialist, "GET", "/api/v1/inbox?due=overdue"));
+  EXPECT_EQ(late.at("items").as_array().size(), 2u);
+  EXPECT_EQ(late.at("counts").at("overdue").as_int64(), 2);
+  EXPECT_EQ(Str(late.at("items").at(0).at("urgency")), "overdue");
+  // Search by the applicant's name without diacritics, and by number.
+  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=nguyen%20thi")).at("items").as_array().size(), 3u);
+  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=tran")).at("items").as_array().size(), 0u);
+  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=000.51.00.H55-261202-0002")).at("items").as_array().size(), 1u);
+  // Bad parameters are named.
+  auto r = Call(officer, "GET", "/api/v1/inbox?cursor=xyz&due=soon&limit=0");
+  EXPECT_EQ(r.status, 400);
+  auto fields = Json(r).at("error").at("fields").as_object();
+  EXPECT_TRUE(fields.contains("due"));
+  EXPECT_TRUE(fields.contains("limit"));
+  // A citizen has no inbox.
+  EXPECT_EQ(Call(citizen, "GET", "/api/v1/inbox").status, 403);
+}
+
+TEST_F(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  const std::string apology = "/api/v1/dossiers/" + std::to_string(id) + "/apology";
+  // No appointment yet.
+  EXPECT_EQ(Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})").status, 409);
+  Act(officer, id, "accept");  // due 2026-12-07T08:00
+  Session specialist = SignIn("chuyenvien.pdp");
+  Act(specialist, id, "start_processing");
+  auto early = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-05T17:00+07:00","reason":"Cần xác minh"})");
+  EXPECT_EQ(early.status, 400);  // not after the appointment
+  auto ok = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-10T17:00+07:00","reason":"Cần xác minh thêm"})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Str(Json(ok).at("apology_due_at")), "2026-12-10T17:00:00+07:00");
+  EXPECT_EQ(Str(Json(ok).at("due_at")), "2026-12-07T08:00:00+07:00");  // the legal appointment stays
+  // The citizen's lookup shows the new appointment.
+  // After the new appointment has passed, no more apologies.
+  clock_.Set(At("2026-12-11T08:00+07:00"));
+  auto too_late = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})");
+  EXPECT_EQ(too_late.status, 409) << too_late.body;
+  // The citizen cannot send one.
+  EXPECT_EQ(Call(citizen, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})").status, 404);
+}
+
+TEST_F(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
+  Session citizen = SignIn("congdan");
+  auto created = Submit(citizen);
+  std::string number = Str(created.at("dossier").at("number"));
+  std::string secret = Str(created.at("lookup_secret"));
+  // Typed from paper: lower case with a hyphen in the middle still works.
+  std::string typed = secret.substr(0, 4) + "-" + secret.substr(4);
+  for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + typed).status, 200);
+  // Unknown number and wrong secret look the same.
+  std::string wrong = secret == "AAAAAAAA" ? "BBBBBBBB" : "AAAAAAAA";
+  auto a = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + wrong);
+  auto b = client_->Send("GET", "/api/v1/lookup?number=000.51.00.H55-261202-0099&secret=" + secret);
+  EXPECT_EQ(a.status, 404);
+  EXPECT_EQ(b.status, 404);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/lookup?number=abc&secret=" + secret).status, 400);
+  // Thirty failures from one address, then 429 even with the right secret.
+  for (int i = 0; i < 28; ++i) client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + wrong);
+  auto limited = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_TRUE(limited.Header("retry-after").has_value());
+}
+
+}  // namespace
+}  // namespace motcua::app

@@ -1,0 +1,515 @@
+#include "http/handlers/dossiers.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <memory>
+#include <string>
+
+#include "core/calendar/date.hpp"
+#include "core/dossier/deadline.hpp"
+#include "core/workflow/workflow.hpp"
+#include "http/auth.hpp"
+#include "http/json_body.hpp"
+#include "services/accounts/rate_limiter.hpp"
+
+namespace motcua::http {
+namespace {
+
+namespace json = boost::json;
+using accounts::Role;
+using calendar::FormatMoment;
+using dossiers::DossierService;
+using dossiers::DossierView;
+
+constexpr StringRules kReasonRules{.min_length = 0, .max_length = 2000};
+constexpr StringRules kCodeRules{.min_length = 1, .max_length = 64};
+constexpr StringRules kIdRules{.min_length = 1, .max_length = 64};
+constexpr std::size_t kMaxListItems = 200;
+
+json::value Moment(const std::optional<TimePoint>& t) {
+  return t ? json::value(FormatMoment(*t)) : json::value(nullptr);
+}
+
+json::value Text(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+json::value JsonOrNull(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  boost::system::error_code ec;
+  json::value v = json::parse(*s, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
+json::object ViewJson(const DossierView& v) {
+  const auto& r = v.row;
+  json::object o{
+      {"id", r.id},
+      {"number", r.number},
+      {"version", r.version},
+      {"procedure",
+       json::object{{"code", r.procedure_code},
+                    {"version", v.procedure_version},
+                    {"name", v.procedure_name},
+                    {"name_en", v.procedure_name_en}}},
+      {"workflow", json::object{{"code", r.workflow_code}, {"version", r.workflow_version}}},
+      {"state", json::object{{"id", r.state},
+                             {"name", v.state_name},
+                             {"name_en", v.state_name_en},
+                             {"national_status", r.national_status},
+                             {"national_status_label", workflow::NationalStatusLabel(r.national_status)},
+                             {"clock", r.clock},
+                             {"terminal", r.terminal}}},
+      {"channel", r.channel},
+      {"applicant",
+       json::object{{"full_name", r.applicant_name},
+                    {"id_number", r.applicant_id_number},
+                    {"phone", r.applicant_phone},
+                    {"email", r.applicant_email},
+                    {"address", r.applicant_address},
+                    {"masked", !v.unmasked}}},
+      {"citizen_user_id", r.citizen_user_id ? json::value(*r.citizen_user_id) : json::value(nullptr)},
+      {"receiving_unit", json::object{{"id", r.receiving_unit_id}, {"name", v.receiving_unit_name}}},
+      {"current_unit", json::object{{"id", r.current_unit_id}, {"name", v.current_unit_name}}},
+      {"submitted_at", FormatMoment(r.submitted_at)},
+      {"accepted_at", Moment(r.accepted_at)},
+      {"clock_start", Moment(r.clock_start)},
+      {"due_at", Moment(r.due_at)},
+      {"apology_due_at", Moment(r.apology_due_at)},
+      {"apologies", r.apologies},
+      {"paused_at", Moment(r.paused_at)},
+      {"paused_working_seconds", r.paused_micros / 1'000'000},
+      {"supplement_count", r.supplement_count},
+      {"step_due_at", Moment(r.step_due_at)},
+      {"finished_at", Moment(r.finished_at)},
+      {"returned_at", Moment(r.returned_at)},
+      {"timeliness", Text(r.timeliness)},
+      {"fee_vnd", r.fee_vnd},
+      {"paid_at", Moment(r.paid_at)},
+      {"pending_request", JsonOrNull(r.pending_request)},
+      {"updated_at", FormatMoment(r.updated_at)},
+  };
+  o["urgency"] = v.urgency ? json::value(dossier::UrgencyName(*v.urgency)) : json::value(nullptr);
+  o["working_seconds_left"] = v.working_time_left
+                                  ? json::value(v.working_time_left->count() / 1'000'000)
+                                  : json::value(nullptr);
+  json::array actions;
+  for (const auto& a : v.actions) {
+    actions.push_back(json::object{{"id", a.id},
+                                   {"name", a.name},
+                                   {"name_en", a.name_en},
+                                   {"requires_reason", a.requires_reason},
+                                   {"requests_supplements", a.requests_supplements},
+                                   {"requests_payment", a.requests_payment},
+                                   {"transfer", Text(a.transfer)}});
+  }
+  o["actions"] = std::move(actions);
+  return o;
+}
+
+json::object DetailJson(const dossiers::DossierDetail& d) {
+  json::object o = ViewJson(d.view);
+  json::array steps;
+  for (const auto& s : d.steps) {
+    steps.push_back(json::object{
+        {"step", s.step},
+        {"action", s.action},
+        {"state", s.state},
+        {"from_unit_id", s.from_unit_id},
+        {"unit_id", s.unit_id},
+        {"handed_by", s.handed_by ? json::value(*s.handed_by) : json::value(nullptr)},
+        {"started_at", FormatMoment(s.started_at)},
+        {"due_at", Moment(s.due_at)},
+        {"finished_at", Moment(s.finished_at)},
+        {"finished_by", s.finished_by ? json::value(*s.finished_by) : json::value(nullptr)},
+        {"finish_action", Text(s.finish_action)},
+        {"timeliness", Text(s.timeliness)}});
+  }
+  o["steps"] = std::move(steps);
+  json::array history;
+  for (const auto& h : d.history) {
+    history.push_back(json::object{{"seq", h.seq},
+                                   {"at", FormatMoment(h.at)},
+                                   {"actor_id", h.actor_id ? json::value(*h.actor_id) : json::value(nullptr)},
+                                   {"actor_name", h.actor_name},
+                                   {"action", h.action},
+                                   {"from_state", Text(h.from_state)},
+                                   {"to_state", Text(h.to_state)},
+                                   {"details", JsonOrNull(h.payload)}});
+  }
+  o["history"] = std::move(history);
+  json::array files;
+  for (const auto& f : d.files) {
+    files.push_back(json::object{{"id", f.id},
+                                 {"component_code", f.component_code},
+                                 {"name", f.name},
+                                 {"media_type", f.media_type},
+                                 {"size", f.size},
+                                 {"sha256", f.sha256},
+                                 {"uploaded_at", FormatMoment(f.uploaded_at)}});
+  }
+  o["files"] = std::move(files);
+  return o;
+}
+
+Response Private(Response res) {
+  res.SetHeader("Cache-Control", "private, no-store");
+  return res;
+}
+
+Response Err(const motcua::Error& e) { return Private(ErrorResponse(e)); }
+
+// A positive decimal id of at most 18 digits.
+std::optional<std::int64_t> ParseId(std::string_view text) {
+  if (text.empty() || text.size() > 18 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::int64_t id = 0;
+  std::from_chars(text.data(), text.data() + text.size(), id);
+  if (id <= 0) return std::nullopt;
+  return id;
+}
+
+Result<std::int64_t> PathId(const Request& req) {
+  auto it = req.path_params.find("id");
+  auto id = it == req.path_params.end() ? std::nullopt : ParseId(it->second);
+  if (!id) return InvalidField("id", "must be a positive whole number");
+  return *id;
+}
+
+// Reads [{attachment_id, component_code}, ...] at `name`.
+std::vector<dossiers::FileRef> ReadFiles(ObjectReader& r, std::string_view name) {
+  std::vector<dossiers::FileRef> out;
+  const json::value* v = r.Raw(name);
+  if (v == nullptr) return out;
+  if (!v->is_array() || v->as_array().size() > kMaxListItems) {
+    r.Problem(name, "must be an array of at most " + std::to_string(kMaxListItems) + " files");
+    return out;
+  }
+  const auto& arr = v->as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!arr[i].is_object()) {
+      r.Problem(at, "must be an object {attachment_id, component_code}");
+      continue;
+    }
+    ObjectReader f(arr[i].as_object());
+    dossiers::FileRef ref{f.RequiredString("attachment_id", kIdRules),
+                          f.RequiredString("component_code", kCodeRules)};
+    if (auto st = f.Finish(); !st) {
+      for (const auto& [k, p] : st.error().fields) r.Problem(at + "." + k, p);
+      continue;
+    }
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+void SubmitDossier(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(Err(body.error()));
+  ObjectReader r(*body);
+  dossiers::SubmitRequest s;
+  s.procedure_code = r.RequiredString("procedure_code", {.min_length = 1, .max_length = 40});
+  s.unit_id = r.RequiredInt("unit_id", 1, INT64_MAX);
+  if (auto ch = r.OptionalInt("channel", 1, 3)) s.channel = static_cast<dossiers::Channel>(*ch);
+  auto consent = r.OptionalBool("consent");
+  s.consent = consent.value_or(false);
+  const json::value* a = r.Raw("applicant");
+  if (a == nullptr) {
+    r.Problem("applicant", "is required");
+  } else if (!a->is_object()) {
+    r.Problem("applicant", "must be an object");
+  } else {
+    ObjectReader ar(a->as_object());
+    s.applicant.full_name = ar.RequiredString("full_name", {.min_length = 1, .max_length = 100});
+    s.applicant.id_number = ar.RequiredString("id_number", {.min_length = 1, .max_length = 20});
+    s.applicant.phone = ar.RequiredString("phone", {.min_length = 1, .max_length = 20});
+    s.applicant.email = ar.OptionalString("email", {.max_length = 254}).value_or("");
+    s.applicant.address = ar.OptionalString("address", {.max_length = 300}).value_or("");
+    if (auto st = ar.Finish(); !st)
+      for (const auto& [k, p] : st.error().fields) r.Problem("applicant." + k, p);
+  }
+  s.files = ReadFiles(r, "files");
+  if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  service.Submit(*req.principal, std::move(s), [respond](Result<dossiers::Submitted> out) {
+    if (!out) return respond(Err(out.error()));
+    json::object o{{"dossier", ViewJson(out->view)}, {"lookup_secret", out->lookup_secret}};
+    Response res = Private(JsonResponse(201, o));
+    res.SetHeader("Location", "/api/v1/dossiers/" + std::to_string(out->view.row.id));
+    respond(std::move(res));
+  });
+}
+
+void GetDossier(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(Err(id.error()));
+  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  service.Get(*req.principal, *id, std::move(ctx), [respond](Result<dossiers::DossierDetail> d) {
+    if (!d) return respond(Err(d.error()));
+    respond(Private(JsonResponse(200, DetailJson(*d))));
+  });
+}
+
+void ActOnDossier(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(Err(id.error()));
+  dossiers::ActRequest a;
+  a.action = req.path_params["action"];
+  if (a.action.empty() || a.action.size() > 64)
+    return respond(Err(InvalidField("action", "must be an action id of the dossier's workflow").error()));
+  // An action may have no body at all ("accept").
+  if (!req.body.empty()) {
+    auto body = ParseJsonObject(req);
+    if (!body) return respond(Err(body.error()));
+    ObjectReader r(*body);
+    a.expected_version = r.OptionalInt("version", 1, INT64_MAX);
+    a.reason = r.OptionalString("reason", kReasonRules).value_or("");
+    a.to_unit_id = r.OptionalInt("to_unit_id", 1, INT64_MAX);
+    a.fee_vnd = r.OptionalInt("fee_vnd", 1, 1'000'000'000'000);
+    if (const json::value* items = r.Raw("items")) {
+      if (!items->is_array() || items->as_array().size() > 100) {
+        r.Problem("items", "must be an array of at most 100 items");
+      } else {
+        const auto& arr = items->as_array();
+        for (std::size_t i = 0; i < arr.size(); ++i) {
+          std::string at = "items[" + std::to_string(i) + "]";
+          if (!arr[i].is_object()) {
+            r.Problem(at, "must be an object {component_code?, description}");
+            continue;
+          }
+          ObjectReader ir(arr[i].as_object());
+          dossiers::MissingItem item;
+          item.component_code = ir.OptionalString("component_code", kCodeRules);
+          item.description = ir.OptionalString("description", {.max_length = 1000}).value_or("");
+          if (auto st = ir.Finish(); !st) {
+            for (const auto& [k, p] : st.error().fields) r.Problem(at + "." + k, p);
+            continue;
+          }
+          a.items.push_back(std::move(item));
+        }
+      }
+    }
+    a.files = ReadFiles(r, "files");
+    if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  }
+  service.Act(*req.principal, *id, std::move(a), [respond](Result<DossierView> v) {
+    if (!v) return respond(Err(v.error()));
+    respond(Private(JsonResponse(200, ViewJson(*v))));
+  });
+}
+
+void Apologize(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(Err(id.error()));
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(Err(body.error()));
+  ObjectReader r(*body);
+  dossiers::ApologyRequest a;
+  a.expected_version = r.OptionalInt("version", 1, INT64_MAX);
+  a.reason = r.RequiredString("reason", {.min_length = 1, .max_length = 2000});
+  std::string due = r.RequiredString("new_due_at", {.min_length = 1, .max_length = 40});
+  if (!due.empty()) {
+    auto t = calendar::ParseMoment(due);
+    if (!t) r.Problem("new_due_at", "must be a moment such as 2027-03-10T16:00+07:00");
+    else a.new_due_at = *t;
+  }
+  if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  service.Apologize(*req.principal, *id, std::move(a), [respond](Result<DossierView> v) {
+    if (!v) return respond(Err(v.error()));
+    respond(Private(JsonResponse(200, ViewJson(*v))));
+  });
+}
+
+void AccessLogOf(DossierService& service, audit::AccessLog& log, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(Err(id.error()));
+  auto visible = service.CanSee(*req.principal, *id);
+  if (!visible) return respond(Err(visible.error()));
+  if (!*visible) return respond(Err(Error{Code::kNotFound, "no dossier " + std::to_string(*id), {}}));
+  auto entries = log.List("dossier", *id);
+  if (!entries) return respond(Err(entries.error()));
+  json::array items;
+  for (const auto& e : *entries) {
+    items.push_back(json::object{{"user_id", e.record.user_id},
+                                 {"at", FormatMoment(e.at)},
+                                 {"purpose", e.record.purpose},
+                                 {"route", e.record.route},
+                                 {"request_id", e.record.request_id}});
+  }
+  respond(Private(JsonResponse(200, json::object{{"items", std::move(items)}})));
+}
+
+std::optional<int> ParseLimit(const Request& req, Error& error) {
+  auto it = req.query.find("limit");
+  if (it == req.query.end()) return std::nullopt;
+  auto n = ParseId(it->second);
+  if (!n || *n > 100) {
+    error.With("limit", "must be 1 to 100");
+    return std::nullopt;
+  }
+  return static_cast<int>(*n);
+}
+
+void Inbox(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  dossiers::InboxQuery q;
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  for (const auto& [name, value] : req.query) {
+    if (name == "state") {
+      if (value.empty() || value.size() > 64) error.With(name, "must be a state id");
+      else q.state = value;
+    } else if (name == "procedure_code") {
+      if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
+      else q.procedure_code = value;
+    } else if (name == "due") {
+      if (value == "overdue") q.due = dossiers::InboxQuery::Due::kOverdue;
+      else if (value == "nearing") q.due = dossiers::InboxQuery::Due::kNearing;
+      else if (value != "any") error.With(name, "must be overdue, nearing or any");
+    } else if (name == "q") {
+      if (value.size() > 100) error.With(name, "must be at most 100 characters");
+      else q.search = value;
+    } else if (name == "cursor") {
+      q.cursor = value;
+    } else if (name != "limit") {
+      error.With(name, "unknown parameter");
+    }
+  }
+  if (auto limit = ParseLimit(req, error)) q.limit = *limit;
+  if (!error.fields.empty()) return respond(Err(error));
+  auto page = service.Inbox(*req.principal, q);
+  if (!page) return respond(Err(page.error()));
+  json::array items;
+  for (const auto& v : page->items) items.push_back(ViewJson(v));
+  json::object o{{"counts", json::object{{"total", page->counts.total},
+                                         {"overdue", page->counts.overdue},
+                                         {"nearing", page->counts.nearing},
+                                         {"waiting_for_citizen", page->counts.paused}}},
+                 {"items", std::move(items)},
+                 {"next_cursor", Text(page->next_cursor)}};
+  respond(Private(JsonResponse(200, o)));
+}
+
+void MyDossiers(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  std::int64_t before = 0;
+  int limit = 20;
+  for (const auto& [name, value] : req.query) {
+    if (name == "before") {
+      auto n = ParseId(value);
+      if (!n) error.With(name, "must be a dossier id");
+      else before = *n;
+    } else if (name != "limit") {
+      error.With(name, "unknown parameter");
+    }
+  }
+  if (auto l = ParseLimit(req, error)) limit = *l;
+  if (!error.fields.empty()) return respond(Err(error));
+  auto page = service.Mine(*req.principal, before, limit);
+  if (!page) return respond(Err(page.error()));
+  json::array items;
+  for (const auto& v : page->items) items.push_back(ViewJson(v));
+  json::object o{{"items", std::move(items)},
+                 {"next_before", page->next_before ? json::value(*page->next_before) : json::value(nullptr)}};
+  respond(Private(JsonResponse(200, o)));
+}
+
+// Failed lookups per address: a person mistyping a code from paper gets
+// thirty tries a quarter hour; a guesser gets 2,880 a day per address
+// against 31^8 (8.5e11) codes per dossier number. Successful lookups are
+// not limited: a QR code scanned at a counter all day is fine.
+const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minutes(15), 50'000};
+
+void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, const Clock& clock,
+            Request& req, Responder respond) {
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  std::string number, secret;
+  for (const auto& [name, value] : req.query) {
+    if (name == "number") number = value;
+    else if (name == "secret") secret = value;
+    else error.With(name, "unknown parameter");
+  }
+  if (number.empty()) error.With("number", "is required");
+  if (secret.empty()) error.With("secret", "is required");
+  if (!error.fields.empty()) return respond(Err(error));
+  const TimePoint now = clock.Now();
+  if (auto wait = limiter.TryAcquire(req.remote_ip, now)) {
+    Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
+    res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*wait).count() + 1));
+    return respond(std::move(res));
+  }
+  auto found = service.Lookup(number, secret);
+  if (found) limiter.Release(req.remote_ip, now);
+  if (!found) return respond(Err(found.error()));
+  json::array steps;
+  for (const auto& s : found->steps)
+    steps.push_back(json::object{{"state_name", s.state_name},
+                                 {"state_name_en", s.state_name_en},
+                                 {"started_at", FormatMoment(s.started_at)},
+                                 {"finished_at", Moment(s.finished_at)}});
+  json::object o{{"number", found->number},
+                 {"procedure_name", found->procedure_name},
+                 {"procedure_name_en", found->procedure_name_en},
+                 {"state_name", found->state_name},
+                 {"state_name_en", found->state_name_en},
+                 {"national_status", found->national_status},
+                 {"national_status_label", workflow::NationalStatusLabel(found->national_status)},
+                 {"applicant", found->masked_name},
+                 {"receiving_unit", found->receiving_unit_name},
+                 {"submitted_at", FormatMoment(found->submitted_at)},
+                 {"accepted_at", Moment(found->accepted_at)},
+                 {"due_at", Moment(found->due_at)},
+                 {"finished_at", Moment(found->finished_at)},
+                 {"returned_at", Moment(found->returned_at)},
+                 {"pending_request", JsonOrNull(found->pending_request)},
+                 {"steps", std::move(steps)}};
+  respond(Private(JsonResponse(200, o)));
+}
+
+}  // namespace
+
+void RegisterDossierRoutes(Router& router, DossierService& service, const workflow::Registry& workflows,
+                           audit::AccessLog& access_log, const Clock& clock) {
+  router.Add("POST", "/api/v1/dossiers",
+             [&service](Request& req, Responder respond) { SubmitDossier(service, req, std::move(respond)); });
+  router.Add("GET", "/api/v1/dossiers/{id}",
+             [&service](Request& req, Responder respond) { GetDossier(service, req, std::move(respond)); });
+  router.Add("POST", "/api/v1/dossiers/{id}/actions/{action}",
+             [&service](Request& req, Responder respond) { ActOnDossier(service, req, std::move(respond)); });
+  router.Add("POST", "/api/v1/dossiers/{id}/apology",
+             [&service](Request& req, Responder respond) { Apologize(service, req, std::move(respond)); });
+  router.Add("GET", "/api/v1/dossiers/{id}/access-log", [&service, &access_log](Request& req, Responder respond) {
+    AccessLogOf(service, access_log, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/inbox",
+             [&service](Request& req, Responder respond) { Inbox(service, req, std::move(respond)); });
+  router.Add("GET", "/api/v1/me/dossiers",
+             [&service](Request& req, Responder respond) { MyDossiers(service, req, std::move(respond)); });
+  auto limiter = std::make_shared<accounts::SlidingWindowLimiter>(kLookupLimit);
+  router.Add("GET", "/api/v1/lookup", [&service, limiter, &clock](Request& req, Responder respond) {
+    Lookup(service, *limiter, clock, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/workflows", [&workflows](Request& req, Responder respond) {
+    if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+    json::array items;
+    for (const auto* wf : workflows.Latest()) items.push_back(json::parse(wf->Describe()));
+    respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
+  });
+  router.Add("GET", "/api/v1/workflows/{code}", [&workflows](Request& req, Responder respond) {
+    if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+    const auto* wf = workflows.Latest(req.path_params["code"]);
+    if (wf == nullptr)
+      return respond(ErrorResponse(Error{Code::kNotFound, "no workflow '" + req.path_params["code"] + "'", {}}));
+    respond(JsonResponse(200, json::parse(wf->Describe())));
+  });
+}
+
+}  // namespace motcua::http

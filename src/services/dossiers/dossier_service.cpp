@@ -1,0 +1,902 @@
+#include "services/dossiers/dossier_service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "core/calendar/date.hpp"
+#include "core/catalog/text.hpp"
+#include "core/dossier/dossier_number.hpp"
+#include "core/dossier/lifecycle.hpp"
+#include "core/events/event.hpp"
+#include "storage/accounts_repo.hpp"
+#include "storage/attachments_repo.hpp"
+#include "storage/dossier_numbers_repo.hpp"
+#include "storage/events_repo.hpp"
+
+namespace motcua::dossiers {
+namespace {
+
+namespace json = boost::json;
+namespace repo = storage::dossiers;
+using accounts::Principal;
+using accounts::Role;
+using storage::Tx;
+// The workflow engine's clock of a state (running, paused, stopped).
+using StateClock = workflow::Clock;
+using workflow::RoleSet;
+using calendar::FormatMoment;
+
+constexpr std::string_view kAggregate = "dossier";
+// A reason is a sentence an officer types: long enough for a refusal that
+// cites the legal basis, bounded so that an event stays small.
+constexpr std::size_t kMaxReason = 2000;
+constexpr std::size_t kMaxItems = 100;     // a procedure has at most 100 components
+constexpr std::size_t kMaxFiles = 200;     // the staged-file quota of one user
+// An apology moves the appointment at most this far: a year of working days
+// is beyond any procedure's limit (365, core/catalog/procedure.hpp).
+constexpr auto kMaxApologyShift = std::chrono::days(2 * 365);
+
+std::string_view ClockText(StateClock c) { return workflow::ClockName(c); }
+
+std::int64_t RoleBits(RoleSet s) { return s.bits(); }
+
+bool IsStaff(Role r) { return r != Role::kCitizen; }
+
+dossier::Progress ToProgress(const DossierRow& r) {
+  dossier::Progress p;
+  p.accepted_at = r.accepted_at;
+  p.clock_start = r.clock_start;
+  p.due_at = r.due_at;
+  p.paused_at = r.paused_at;
+  p.paused = Micros(r.paused_micros);
+  p.supplement_count = r.supplement_count;
+  p.step_due_at = r.step_due_at;
+  p.finished_at = r.finished_at;
+  p.returned_at = r.returned_at;
+  if (r.timeliness == "early") p.timeliness = dossier::Timeliness::kEarly;
+  if (r.timeliness == "on_time") p.timeliness = dossier::Timeliness::kOnTime;
+  if (r.timeliness == "late") p.timeliness = dossier::Timeliness::kLate;
+  return p;
+}
+
+void FromProgress(const dossier::Progress& p, DossierRow& r) {
+  r.accepted_at = p.accepted_at;
+  r.clock_start = p.clock_start;
+  r.due_at = p.due_at;
+  r.paused_at = p.paused_at;
+  r.paused_micros = p.paused.count();
+  r.supplement_count = p.supplement_count;
+  r.step_due_at = p.step_due_at;
+  r.finished_at = p.finished_at;
+  r.returned_at = p.returned_at;
+  r.timeliness.reset();
+  if (p.timeliness) r.timeliness = std::string(dossier::TimelinessName(*p.timeliness));
+}
+
+// The appointment the citizen was last given.
+std::optional<TimePoint> AppointmentOf(const DossierRow& r) {
+  return r.apology_due_at ? r.apology_due_at : r.due_at;
+}
+
+// National statuses of endings that are not anyone's work: a withdrawal
+// (the citizen's wish, which an officer may record) and stopping
+// processing (a leader's exceptional decision).
+bool EndsWithoutWork(int national_status) { return national_status == 7 || national_status == 8; }
+
+// The roles whose work a dossier in `state` waits for: those of its actions
+// other than withdrawing or stopping it (an inbox is a to-do list; every
+// open dossier could be withdrawn).
+std::int64_t InboxRoles(const workflow::Workflow& wf, const workflow::State& state) {
+  if (state.terminal) return 0;
+  auto index = wf.FindStateIndex(state.id);
+  if (!index) return 0;
+  RoleSet roles;
+  for (const auto& a : wf.actions()) {
+    if ((a.from_mask & (std::uint64_t{1} << *index)) == 0) continue;
+    if (EndsWithoutWork(wf.states()[a.to].national_status)) continue;
+    for (Role r : a.roles.Roles()) roles.Add(r);
+  }
+  return RoleBits(roles);
+}
+
+void SetState(DossierRow& r, const workflow::Workflow& wf, const workflow::State& s) {
+  r.state = s.id;
+  r.national_status = s.national_status;
+  r.clock = std::string(ClockText(s.clock));
+  r.terminal = s.terminal;
+  r.acting_roles = InboxRoles(wf, s);
+  r.queue_at = r.due_at.value_or(r.submitted_at);
+}
+
+const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code,
+                                          std::int64_t id) {
+  for (const auto& p : c.Versions(code))
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+dossier::ProcedureTime TimeOf(const catalog::Procedure& p) {
+  dossier::ProcedureTime t;
+  t.limit.value = p.time_limit.value;
+  t.limit.unit = p.time_limit.unit == catalog::TimeUnit::kWorkingHours
+                     ? dossier::TimeLimit::Unit::kWorkingHours
+                     : dossier::TimeLimit::Unit::kWorkingDays;
+  t.cut_off = p.cutoff_1500;
+  return t;
+}
+
+std::optional<catalog::Level> LevelOfUnit(units::Kind kind) {
+  switch (kind) {
+    case units::Kind::kCommune: return catalog::Level::kCommune;
+    case units::Kind::kCenter:
+    case units::Kind::kDepartment: return catalog::Level::kProvince;
+    case units::Kind::kDistrict: return catalog::Level::kDistrict;
+    case units::Kind::kProvince: return std::nullopt;  // a province has no counter of its own
+  }
+  return std::nullopt;
+}
+
+std::string TextOrEmpty(const std::optional<std::string>& s) { return s.value_or(""); }
+
+Status ValidateFileRefs(const std::vector<FileRef>& files, const catalog::Procedure& proc,
+                        std::string_view field) {
+  Error error{Code::kInvalidArgument, "invalid files", {}};
+  if (files.size() > kMaxFiles)
+    error.With(std::string(field), "at most " + std::to_string(kMaxFiles) + " files");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::string at = std::string(field) + "[" + std::to_string(i) + "]";
+    const FileRef& f = files[i];
+    bool known = std::any_of(proc.components.begin(), proc.components.end(),
+                             [&](const catalog::Component& c) { return c.code == f.component_code; });
+    if (!known)
+      error.With(at + ".component_code",
+                 "'" + f.component_code + "' is not a component of procedure " + proc.code);
+    if (!seen.insert(f.attachment_id).second) error.With(at + ".attachment_id", "is named twice");
+  }
+  if (!error.fields.empty()) return Fail(std::move(error));
+  return {};
+}
+
+// Links each staged file of `owner` to the dossier, or fails naming the file.
+Status LinkFiles(Tx& tx, const std::vector<FileRef>& files, std::int64_t owner,
+                 std::int64_t dossier_id, std::string_view field) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    bool linked = MOTCUA_TRY(storage::attachments::LinkToDossier(
+        tx, files[i].attachment_id, owner, dossier_id, files[i].component_code));
+    if (!linked)
+      return InvalidField(std::string(field) + "[" + std::to_string(i) + "].attachment_id",
+                          "is not a file you uploaded and have not used yet");
+  }
+  return {};
+}
+
+json::array FilesJson(const std::vector<FileRef>& files) {
+  json::array out;
+  for (const auto& f : files)
+    out.push_back(json::object{{"attachment_id", f.attachment_id}, {"component_code", f.component_code}});
+  return out;
+}
+
+std::string EncodeCursor(TimePoint at, std::int64_t id) {
+  return std::to_string(at.time_since_epoch().count()) + "." + std::to_string(id);
+}
+
+std::optional<std::pair<TimePoint, std::int64_t>> DecodeCursor(std::string_view text) {
+  auto dot = text.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == text.size() || text.size() > 40)
+    return std::nullopt;
+  std::int64_t micros = 0, id = 0;
+  auto a = std::from_chars(text.data(), text.data() + dot, micros);
+  auto b = std::from_chars(text.data() + dot + 1, text.data() + text.size(), id);
+  if (a.ec != std::errc() || a.ptr != text.data() + dot || b.ec != std::errc() ||
+      b.ptr != text.data() + text.size() || id <= 0)
+    return std::nullopt;
+  return std::make_pair(TimePoint(Micros(micros)), id);
+}
+
+Error Stale(const DossierRow& row) {
+  Error e{Code::kAborted,
+          "the dossier was changed by someone else meanwhile (now in state '" + row.state +
+              "', version " + std::to_string(row.version) + "); reload it and try again",
+          {}};
+  e.With("state", row.state).With("version", std::to_string(row.version));
+  return e;
+}
+
+// The units a staff caller's bindings cover, with the roles held on each,
+// grouped by role set: the inbox scopes.
+std::vector<repo::UnitScope> ScopesOf(const Principal& who, const units::UnitTree& tree) {
+  std::map<std::int64_t, std::int64_t> roles_by_unit;
+  for (const auto& b : who.roles) {
+    if (!IsStaff(b.role)) continue;
+    std::int64_t bit = std::int64_t{1} << static_cast<int>(b.role);
+    if (b.role == Role::kSystemAdmin) {
+      for (const auto& u : tree.units()) roles_by_unit[u.id] |= bit;
+      continue;
+    }
+    if (b.subtree) {
+      for (std::int64_t u : tree.Subtree(b.unit_id)) roles_by_unit[u] |= bit;
+    } else {
+      roles_by_unit[b.unit_id] |= bit;
+    }
+  }
+  std::map<std::int64_t, repo::UnitScope> by_roles;
+  for (auto [unit, roles] : roles_by_unit) {
+    auto& s = by_roles[roles];
+    s.roles = roles;
+    s.units.push_back(unit);
+  }
+  std::vector<repo::UnitScope> out;
+  for (auto& [roles, scope] : by_roles) out.push_back(std::move(scope));
+  return out;
+}
+
+}  // namespace
+
+DossierService::DossierService(storage::Store& store, const Clock& clock,
+                               const calendar::WorkingCalendar& cal,
+                               const catalog::CatalogService& catalog,
+                               const workflow::Registry& workflows, const units::UnitService& units,
+                               const accounts::UnitHierarchy& hierarchy, audit::AccessLog& access_log,
+                               dossier::RandomBytes random, DossierOptions options)
+    : store_(store),
+      clock_(clock),
+      cal_(cal),
+      catalog_(catalog),
+      workflows_(workflows),
+      units_(units),
+      hierarchy_(hierarchy),
+      access_log_(access_log),
+      random_(std::move(random)),
+      options_(options) {
+  if (!options_.nearing) options_.nearing = cal_.office_hours().DayLength();
+}
+
+bool DossierService::SeesByUnit(const Principal& who, const DossierRow& row) const {
+  for (const auto& b : who.roles) {
+    if (!IsStaff(b.role)) continue;
+    if (who.HasRoleAt(b.role, row.current_unit_id, hierarchy_) ||
+        who.HasRoleAt(b.role, row.receiving_unit_id, hierarchy_))
+      return true;
+  }
+  return false;
+}
+
+RoleSet DossierService::RolesOn(const Principal& who, const DossierRow& row) const {
+  RoleSet roles;
+  if (row.citizen_user_id && *row.citizen_user_id == who.user_id && who.HasRole(Role::kCitizen))
+    roles.Add(Role::kCitizen);
+  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin,
+                 Role::kSystemAdmin}) {
+    if (who.HasRoleAt(r, row.current_unit_id, hierarchy_) ||
+        (r == Role::kOfficer && who.HasRoleAt(r, row.receiving_unit_id, hierarchy_)))
+      roles.Add(r);
+  }
+  return roles;
+}
+
+Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow row, bool unmasked,
+                                             TimePoint now) const {
+  DossierView v;
+  auto snapshot = catalog_.Snapshot();
+  if (const auto* p = FindVersionById(*snapshot, row.procedure_code, row.procedure_id)) {
+    v.procedure_name = p->name;
+    v.procedure_name_en = p->name_en.value_or("");
+    v.procedure_version = p->version;
+  }
+  const workflow::Workflow* wf = workflows_.Find(row.workflow_code, row.workflow_version);
+  if (wf == nullptr)
+    return Fail(Code::kInternal, "dossier " + row.number + " uses workflow " + row.workflow_code +
+                                     " v" + std::to_string(row.workflow_version) +
+                                     ", which is not loaded");
+  if (const auto* s = wf->FindState(row.state)) {
+    v.state_name = s->name;
+    v.state_name_en = s->name_en;
+  }
+  auto tree = units_.Tree();
+  if (const auto* u = tree->Find(row.receiving_unit_id)) v.receiving_unit_name = u->name;
+  if (const auto* u = tree->Find(row.current_unit_id)) v.current_unit_name = u->name;
+  auto appointment = AppointmentOf(row);
+  if (!row.terminal && row.clock == "running" && appointment) {
+    auto u = dossier::UrgencyAt(cal_, now, *appointment, *options_.nearing);
+    if (u) v.urgency = *u;
+    auto left = cal_.WorkingTimeBetween(now, *appointment);
+    if (left) v.working_time_left = *left;
+  }
+  if (who != nullptr && !row.terminal) {
+    RoleSet roles = RolesOn(*who, row);
+    auto allowed = wf->AllowedActions(row.state, roles);
+    if (allowed) {
+      for (const workflow::Action* a : *allowed) {
+        const workflow::State& to = wf->states()[a->to];
+        AllowedAction out{a->id, a->name, a->name_en, a->requires_reason,
+                          to.national_status == dossier::kSupplementStatus && to.clock == StateClock::kPaused,
+                          to.national_status == 6 && to.clock == StateClock::kPaused, std::nullopt};
+        if (a->transfer) out.transfer = std::string(workflow::UnitKindName(*a->transfer));
+        v.actions.push_back(std::move(out));
+      }
+    }
+  }
+  if (!unmasked) {
+    row.applicant_name = dossier::MaskName(row.applicant_name);
+    row.applicant_id_number = dossier::MaskIdNumber(row.applicant_id_number);
+    row.applicant_phone = dossier::MaskPhone(row.applicant_phone);
+    row.applicant_email = row.applicant_email.empty() ? "" : "***";
+    row.applicant_address = row.applicant_address.empty() ? "" : "***";
+  }
+  row.applicant_name_key.clear();
+  row.lookup_hash.clear();
+  v.row = std::move(row);
+  v.unmasked = unmasked;
+  return v;
+}
+
+void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone done) {
+  const TimePoint now = clock_.Now();
+  auto fail = [&](Error e) { done(std::unexpected(std::move(e))); };
+
+  Error error{Code::kInvalidArgument, "invalid dossier", {}};
+  auto applicant = dossier::ValidateApplicant(req.applicant);
+  if (!applicant) {
+    for (auto& [k, v] : applicant.error().fields) error.With(k, v);
+  }
+  if (!req.consent)
+    error.With("consent",
+               "the applicant must agree to the processing of their personal data for this procedure");
+
+  auto tree = units_.Tree();
+  const units::Unit* unit = tree->Find(req.unit_id);
+  const catalog::Date today = catalog_.Today();
+  if (unit == nullptr) {
+    error.With("unit_id", "no such unit");
+  } else if (!unit->ActiveOn(today)) {
+    error.With("unit_id", "unit '" + unit->name + "' no longer exists; choose its successor");
+  }
+  auto snapshot = catalog_.Snapshot();
+  const catalog::Procedure* proc = snapshot->InForce(req.procedure_code, today);
+  if (proc == nullptr) {
+    if (!snapshot->Contains(req.procedure_code)) error.With("procedure_code", "no such procedure");
+    else error.With("procedure_code", "the procedure is not in force today");
+  }
+  if (!error.fields.empty()) return fail(std::move(error));
+
+  const bool is_officer = who.HasRoleAt(Role::kOfficer, unit->id, hierarchy_);
+  const bool is_citizen = !is_officer && who.HasRole(Role::kCitizen);
+  if (!is_officer && !is_citizen)
+    return fail(Error{Code::kPermissionDenied,
+                      "only a citizen, or a one-stop officer of the receiving unit, may submit a dossier",
+                      {}});
+  Channel channel = Channel::kOnline;
+  if (is_officer) {
+    channel = req.channel.value_or(Channel::kCounter);
+    if (channel == Channel::kOnline)
+      return fail(InvalidField("channel", "an officer records counter (1) or postal (3) dossiers").error());
+  } else if (req.channel && *req.channel != Channel::kOnline) {
+    return fail(InvalidField("channel", "citizens submit online (2)").error());
+  }
+  if (channel == Channel::kOnline && proc->online_mode == catalog::OnlineMode::kNone)
+    return fail(Error{Code::kFailedPrecondition,
+                      "procedure " + proc->code + " cannot be submitted online: go to a one-stop counter",
+                      {{"procedure_code", "not available online"}}});
+  auto level = LevelOfUnit(unit->kind);
+  if (!level || std::find(proc->levels.begin(), proc->levels.end(), *level) == proc->levels.end())
+    return fail(Error{Code::kFailedPrecondition,
+                      "unit '" + unit->name + "' does not receive procedure " + proc->code,
+                      {{"unit_id", "does not receive this procedure"}}});
+  const workflow::Workflow* wf = workflows_.Latest(proc->workflow_code);
+  if (wf == nullptr)
+    return fail(Error{Code::kFailedPrecondition,
+                      "procedure " + proc->code + " names workflow '" + proc->workflow_code +
+                          "', which this server has not loaded; tell the administrator",
+                      {{"procedure_code", "has no workflow"}}});
+  if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) return fail(st.error());
+  if (channel == Channel::kOnline) {
+    // Online, the files are the dossier: every required component needs one.
+    Error missing{Code::kInvalidArgument, "required components are missing", {}};
+    for (const auto& c : proc->components) {
+      if (!c.required) continue;
+      bool given = std::any_of(req.files.begin(), req.files.end(),
+                               [&](const FileRef& f) { return f.component_code == c.code; });
+      if (!given) missing.With("files", "component " + c.code + " (" + c.name + ") is required");
+    }
+    if (!missing.fields.empty()) {
+      std::string all;
+      for (const auto& c : proc->components)
+        if (c.required && std::none_of(req.files.begin(), req.files.end(),
+                                       [&](const FileRef& f) { return f.component_code == c.code; }))
+          all += (all.empty() ? "" : "; ") + c.code + " (" + c.name + ")";
+      return fail(InvalidField("files", "required components without a file: " + all).error());
+    }
+  }
+  auto secret = dossier::GenerateLookupSecret(random_);
+  if (!secret) return fail(secret.error());
+
+  DossierRow row;
+  row.procedure_id = proc->id;
+  row.procedure_code = proc->code;
+  row.workflow_code = wf->code();
+  row.workflow_version = wf->version();
+  row.channel = static_cast<int>(channel);
+  row.applicant_name = applicant->full_name;
+  row.applicant_name_key = catalog::FoldText(applicant->full_name);
+  row.applicant_id_number = applicant->id_number;
+  row.applicant_phone = applicant->phone;
+  row.applicant_email = applicant->email;
+  row.applicant_address = applicant->address;
+  if (is_citizen) row.citizen_user_id = who.user_id;
+  row.created_by = who.user_id;
+  row.receiving_unit_id = unit->id;
+  row.current_unit_id = unit->id;
+  row.submitted_at = now;
+  row.step = 1;
+  row.updated_at = now;
+  SetState(row, *wf, wf->initial());
+
+  struct Out {
+    Result<Submitted> result = std::unexpected(Error{Code::kInternal, "not written", {}});
+  };
+  auto out = std::make_shared<Out>();
+  const std::string agency = unit->agency_code;
+  const std::int64_t actor = who.user_id;
+  std::string plain_secret = *secret;
+  Principal viewer = who;
+  store_.Write(
+      [this, row = std::move(row), files = std::move(req.files), agency, actor, plain_secret, out,
+       viewer, now](Tx& tx) mutable -> Status {
+        row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, agency, now));
+        row.lookup_hash = dossier::HashLookupSecret(row.number, plain_secret);
+        row.id = MOTCUA_TRY(repo::Insert(tx, row));
+        MOTCUA_TRY_VOID(repo::InsertStep(
+            tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id, row.receiving_unit_id,
+                        actor, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                        std::nullopt}));
+        MOTCUA_TRY_VOID(LinkFiles(tx, files, actor, row.id, "files"));
+        json::object payload{{"number", row.number},
+                             {"channel", row.channel},
+                             {"procedure_code", row.procedure_code},
+                             {"procedure_id", row.procedure_id},
+                             {"workflow", row.workflow_code},
+                             {"workflow_version", row.workflow_version},
+                             {"unit_id", row.receiving_unit_id},
+                             {"files", FilesJson(files)}};
+        MOTCUA_TRY(storage::events::AppendEvent(
+            tx, events::NewEvent{std::string(kAggregate), row.id, now, actor, "submit", std::nullopt,
+                                 row.state, json::serialize(payload)}));
+        auto view = MOTCUA_TRY(MakeView(&viewer, row, true, now));
+        out->result = Submitted{std::move(view), plain_secret};
+        return {};
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st) return done(std::unexpected(st.error()));
+        done(std::move(out->result));
+      });
+}
+
+void DossierService::Act(const Principal& who, std::int64_t id, ActRequest req, ViewDone done) {
+  const TimePoint now = clock_.Now();
+  if (req.reason.size() > kMaxReason * 4)
+    return done(std::unexpected(InvalidField("reason", "is too long").error()));
+  if (req.items.size() > kMaxItems)
+    return done(std::unexpected(
+        InvalidField("items", "at most " + std::to_string(kMaxItems) + " items").error()));
+  auto out = std::make_shared<Result<DossierView>>(std::unexpected(Error{Code::kInternal, "", {}}));
+  Principal viewer = who;
+  store_.Write(
+      [this, id, req = std::move(req), viewer, now, out](Tx& tx) -> Status {
+        auto found = MOTCUA_TRY(repo::Find(tx, id));
+        if (!found || !(RolesOn(viewer, *found).Has(Role::kCitizen) || SeesByUnit(viewer, *found)))
+          return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
+        DossierRow row = std::move(*found);
+        if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
+        const workflow::Workflow* wf = workflows_.Find(row.workflow_code, row.workflow_version);
+        if (wf == nullptr)
+          return Fail(Code::kInternal, "workflow " + row.workflow_code + " is not loaded");
+        auto t = wf->Decide(row.state, req.action, RolesOn(viewer, row));
+        if (!t) {
+          Error e = t.error();
+          // Another officer's action got there first: say what it is now.
+          if (e.code == Code::kFailedPrecondition) e.With("state", row.state).With("version", std::to_string(row.version));
+          return Fail(std::move(e));
+        }
+        auto snapshot = catalog_.Snapshot();
+        const catalog::Procedure* proc = FindVersionById(*snapshot, row.procedure_code, row.procedure_id);
+        if (proc == nullptr)
+          return Fail(Code::kInternal, "procedure version of dossier " + row.number + " is not loaded");
+
+        // The inputs each kind of action needs, and only those.
+        const bool asks_supplements =
+            t->to->clock == StateClock::kPaused && t->to->national_status == dossier::kSupplementStatus;
+        const bool asks_payment = t->to->clock == StateClock::kPaused && t->to->national_status == 6;
+        Error bad{Code::kInvalidArgument, "invalid action", {}};
+        std::string reason(catalog::TrimSpaces(req.reason));
+        if (t->requires_reason && reason.empty())
+          bad.With("reason", "is required for '" + req.action + "'");
+        if (catalog::CodePointCount(reason) > kMaxReason)
+          bad.With("reason", "must be at most " + std::to_string(kMaxReason) + " characters");
+        if (asks_supplements && req.items.empty())
+          bad.With("items", "list everything the citizen must supply, all at once");
+        if (!asks_supplements && !req.items.empty())
+          bad.With("items", "only a request for supplements lists items");
+        for (std::size_t i = 0; i < req.items.size(); ++i) {
+          const MissingItem& item = req.items[i];
+          std::string at = "items[" + std::to_string(i) + "]";
+          if (item.component_code &&
+              std::none_of(proc->components.begin(), proc->components.end(),
+                           [&](const catalog::Component& c) { return c.code == *item.component_code; }))
+            bad.With(at + ".component_code", "is not a component of this procedure");
+          if (!item.component_code && catalog::TrimSpaces(item.description).empty())
+            bad.With(at + ".description", "say what is missing");
+        }
+        std::int64_t fee = 0;
+        if (asks_payment) {
+          fee = req.fee_vnd.value_or(catalog::TotalFee(*proc));
+          if (fee <= 0) bad.With("fee_vnd", "the procedure has no fee: give the amount to pay");
+        } else if (req.fee_vnd) {
+          bad.With("fee_vnd", "only a request for payment names an amount");
+        }
+        std::int64_t to_unit = row.current_unit_id;
+        auto tree = units_.Tree();
+        if (t->transfer) {
+          using workflow::UnitKind;
+          if (*t->transfer == UnitKind::kReceivingUnit) {
+            to_unit = row.receiving_unit_id;
+            if (req.to_unit_id && *req.to_unit_id != to_unit)
+              bad.With("to_unit_id", "this transfer goes back to the receiving unit");
+          } else if (!req.to_unit_id) {
+            bad.With("to_unit_id", "choose the " + std::string(workflow::UnitKindName(*t->transfer)) +
+                                       " to send the dossier to");
+          } else {
+            const units::Unit* u = tree->Find(*req.to_unit_id);
+            units::Kind want = *t->transfer == UnitKind::kDepartment ? units::Kind::kDepartment
+                               : *t->transfer == UnitKind::kCommune  ? units::Kind::kCommune
+                                                                     : units::Kind::kCenter;
+            if (u == nullptr) {
+              bad.With("to_unit_id", "no such unit");
+            } else if (u->kind != want) {
+              bad.With("to_unit_id", "'" + u->name + "' is not a " +
+                                         std::string(workflow::UnitKindName(*t->transfer)));
+            } else if (!u->ActiveOn(catalog_.Today())) {
+              bad.With("to_unit_id", "'" + u->name + "' no longer exists");
+            } else {
+              to_unit = u->id;
+            }
+          }
+        } else if (req.to_unit_id) {
+          bad.With("to_unit_id", "'" + req.action + "' does not transfer the dossier");
+        }
+        if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) {
+          for (auto& [k, v] : st.error().fields) bad.With(k, v);
+        }
+        if (!bad.fields.empty()) return Fail(std::move(bad));
+
+        auto adv = MOTCUA_TRY(dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now));
+        const std::int64_t old_version = row.version;
+        const std::int64_t from_unit = row.current_unit_id;
+        const std::string from_state = row.state;
+        const int closing_step = row.step;
+        const bool judged_before = row.timeliness.has_value();
+        FromProgress(adv.progress, row);
+        row.current_unit_id = to_unit;
+        json::object payload;
+        if (!reason.empty()) payload["reason"] = reason;
+        if (asks_supplements || asks_payment) {
+          json::object request{{"kind", asks_supplements ? "supplement" : "payment"},
+                               {"requested_at", FormatMoment(now)}};
+          if (!reason.empty()) request["reason"] = reason;
+          if (asks_supplements) {
+            json::array items;
+            for (const auto& item : req.items) {
+              json::object o{{"description", std::string(catalog::TrimSpaces(item.description))}};
+              if (item.component_code) o["component_code"] = *item.component_code;
+              items.push_back(std::move(o));
+            }
+            request["items"] = items;
+            payload["items"] = std::move(items);
+          } else {
+            request["fee_vnd"] = fee;
+            payload["fee_vnd"] = fee;
+            row.fee_vnd = fee;
+          }
+          row.pending_request = json::serialize(request);
+        } else if (t->from->clock == StateClock::kPaused) {
+          if (t->from->national_status == 6 && t->to->clock == StateClock::kRunning) row.paid_at = now;
+          row.pending_request.reset();
+        }
+        if (to_unit != from_unit) payload["to_unit_id"] = to_unit;
+        if (!req.files.empty()) payload["files"] = FilesJson(req.files);
+        if (t->clock == workflow::ClockEffect::kStart && row.due_at) {
+          payload["clock_start"] = FormatMoment(*row.clock_start);
+          payload["due_at"] = FormatMoment(*row.due_at);
+        }
+        if (t->clock == workflow::ClockEffect::kResume && row.due_at)
+          payload["due_at"] = FormatMoment(*row.due_at);
+        if (adv.step_due_at) payload["step_due_at"] = FormatMoment(*adv.step_due_at);
+        if (adv.closed_step)
+          payload["closed_step_timeliness"] = std::string(dossier::TimelinessName(*adv.closed_step));
+        if (row.timeliness && !judged_before) payload["timeliness"] = *row.timeliness;
+
+        SetState(row, *wf, *t->to);
+        if (adv.opens_step) row.step = closing_step + 1;
+        row.version = old_version + 1;
+        row.updated_at = now;
+
+        std::optional<std::string_view> judged;
+        if (adv.closed_step) judged = dossier::TimelinessName(*adv.closed_step);
+        MOTCUA_TRY_VOID(repo::CloseStep(tx, row.id, closing_step, now, viewer.user_id, req.action, judged));
+        if (adv.opens_step) {
+          MOTCUA_TRY_VOID(repo::InsertStep(
+              tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, viewer.user_id,
+                          now, adv.step_due_at, std::nullopt, std::nullopt, std::nullopt,
+                          std::nullopt}));
+        }
+        if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+        MOTCUA_TRY_VOID(LinkFiles(tx, req.files, viewer.user_id, row.id, "files"));
+        MOTCUA_TRY(storage::events::AppendEvent(
+            tx, events::NewEvent{std::string(kAggregate), row.id, now, viewer.user_id, req.action,
+                                 from_state, row.state, json::serialize(payload)}));
+        *out = MakeView(&viewer, std::move(row), false, now);
+        return {};
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st) return done(std::unexpected(st.error()));
+        done(std::move(*out));
+      });
+}
+
+void DossierService::Apologize(const Principal& who, std::int64_t id, ApologyRequest req,
+                               ViewDone done) {
+  const TimePoint now = clock_.Now();
+  auto out = std::make_shared<Result<DossierView>>(std::unexpected(Error{Code::kInternal, "", {}}));
+  Principal viewer = who;
+  store_.Write(
+      [this, id, req = std::move(req), viewer, now, out](Tx& tx) -> Status {
+        auto found = MOTCUA_TRY(repo::Find(tx, id));
+        if (!found || !SeesByUnit(viewer, *found))
+          return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
+        DossierRow row = std::move(*found);
+        if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
+        RoleSet roles = RolesOn(viewer, row);
+        if (!roles.Intersects({Role::kOfficer, Role::kSpecialist, Role::kUnitLeader}))
+          return Fail(Code::kPermissionDenied,
+                      "an apology is sent by the officers or the leader of the unit handling the dossier");
+        auto appointment = AppointmentOf(row);
+        if (row.terminal || row.finished_at || !appointment)
+          return Fail(Error{Code::kFailedPrecondition,
+                            "an apology is for a dossier in progress with an appointment date",
+                            {{"state", row.state}}});
+        if (now >= *appointment)
+          return Fail(Error{Code::kFailedPrecondition,
+                            "the appointment (" + FormatMoment(*appointment) +
+                                ") has passed: an apology must be sent before it",
+                            {{"due_at", FormatMoment(*appointment)}}});
+        Error bad{Code::kInvalidArgument, "invalid apology", {}};
+        std::string reason(catalog::TrimSpaces(req.reason));
+        if (reason.empty()) bad.With("reason", "say why the dossier will be late");
+        if (catalog::CodePointCount(reason) > kMaxReason) bad.With("reason", "is too long");
+        if (req.new_due_at <= *appointment)
+          bad.With("new_due_at", "must be after the current appointment " + FormatMoment(*appointment));
+        else if (req.new_due_at - *appointment > kMaxApologyShift)
+          bad.With("new_due_at", "is too far away");
+        if (!bad.fields.empty()) return Fail(std::move(bad));
+        const std::int64_t old_version = row.version;
+        row.apology_due_at = req.new_due_at;
+        row.apologies += 1;
+        row.version = old_version + 1;
+        row.updated_at = now;
+        if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+        json::object payload{{"reason", reason},
+                             {"previous_due_at", FormatMoment(*appointment)},
+                             {"new_due_at", FormatMoment(req.new_due_at)}};
+        MOTCUA_TRY(storage::events::AppendEvent(
+            tx, events::NewEvent{std::string(kAggregate), row.id, now, viewer.user_id, "apology",
+                                 row.state, row.state, json::serialize(payload)}));
+        *out = MakeView(&viewer, std::move(row), false, now);
+        return {};
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st) return done(std::unexpected(st.error()));
+        done(std::move(*out));
+      });
+}
+
+Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {
+  bool visible = false;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    auto row = MOTCUA_TRY(repo::Find(tx, dossier_id));
+    if (!row) return {};
+    if (row->citizen_user_id && *row->citizen_user_id == who.user_id) {
+      visible = true;
+      return {};
+    }
+    if (SeesByUnit(who, *row)) {
+      visible = true;
+      return {};
+    }
+    // A unit the dossier passed through (a department that handled it).
+    auto steps = MOTCUA_TRY(repo::ListSteps(tx, dossier_id));
+    for (const auto& s : steps)
+      for (const auto& b : who.roles)
+        if (IsStaff(b.role) && who.HasRoleAt(b.role, s.unit_id, hierarchy_)) visible = true;
+    return {};
+  }));
+  return visible;
+}
+
+void DossierService::Get(const Principal& who, std::int64_t id, ReadContext context,
+                         DetailDone done) {
+  const TimePoint now = clock_.Now();
+  auto visible = CanSee(who, id);
+  if (!visible) return done(std::unexpected(visible.error()));
+  if (!*visible) return done(std::unexpected(Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}));
+  DossierDetail detail;
+  std::optional<DossierRow> row;
+  Status read = store_.Read([&](Tx& tx) -> Status {
+    row = MOTCUA_TRY(repo::Find(tx, id));
+    if (!row) return {};
+    detail.steps = MOTCUA_TRY(repo::ListSteps(tx, id));
+    auto events = MOTCUA_TRY(storage::events::ListEvents(tx, kAggregate, id));
+    std::map<std::int64_t, std::string> names;
+    for (auto& e : events) {
+      HistoryEntry h{e.seq, e.occurred_at, e.actor_id, "", e.action, e.from_state, e.to_state,
+                     std::move(e.payload)};
+      if (e.actor_id) {
+        auto it = names.find(*e.actor_id);
+        if (it == names.end()) {
+          auto user = MOTCUA_TRY(storage::accounts::FindUserById(tx, *e.actor_id));
+          it = names.emplace(*e.actor_id, user ? user->display_name : "").first;
+        }
+        h.actor_name = it->second;
+      }
+      detail.history.push_back(std::move(h));
+    }
+    auto files = MOTCUA_TRY(storage::attachments::ListForDossier(tx, id));
+    for (auto& f : files)
+      detail.files.push_back(FileInfo{f.id, TextOrEmpty(f.component_code), f.original_name,
+                                      f.media_type, f.size, f.sha256, f.created_at});
+    return {};
+  });
+  if (!read) return done(std::unexpected(read.error()));
+  if (!row) return done(std::unexpected(Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}));
+  auto view = MakeView(&who, std::move(*row), true, now);
+  if (!view) return done(std::unexpected(view.error()));
+  detail.view = std::move(*view);
+  const bool own = detail.view.row.citizen_user_id && *detail.view.row.citizen_user_id == who.user_id;
+  auto shared = std::make_shared<DossierDetail>(std::move(detail));
+  access_log_.Record(
+      audit::AccessRecord{who.user_id, std::string(kAggregate), id, own ? "data_subject" : "processing",
+                          context.route, context.request_id},
+      [shared, done = std::move(done)](Status st) {
+        // No record, no data: the read must be on file before it happens.
+        if (!st) return done(std::unexpected(st.error()));
+        done(std::move(*shared));
+      });
+}
+
+Result<InboxPage> DossierService::Inbox(const Principal& who, const InboxQuery& q) const {
+  if (q.limit < 1 || q.limit > options_.max_limit)
+    return InvalidField("limit", "must be 1 to " + std::to_string(options_.max_limit));
+  auto tree = units_.Tree();
+  repo::InboxFilter f;
+  f.scopes = ScopesOf(who, *tree);
+  if (f.scopes.empty())
+    return Fail(Code::kPermissionDenied, "an inbox is for officers, specialists and leaders");
+  const TimePoint now = clock_.Now();
+  TimePoint nearing_before = MOTCUA_TRY(cal_.AddWorkingHours(now, *options_.nearing));
+  f.state = q.state;
+  f.procedure_code = q.procedure_code;
+  if (q.due == InboxQuery::Due::kOverdue) f.due_before = now;
+  if (q.due == InboxQuery::Due::kNearing) {
+    f.due_from = now;
+    f.due_before = nearing_before;
+  }
+  if (q.search) {
+    std::string s(catalog::TrimSpaces(*q.search));
+    if (!s.empty()) {
+      // A dossier number starts with an agency code ("000.00.21.H12-...").
+      bool looks_like_number = s.size() >= 3 && std::isdigit(static_cast<unsigned char>(s[0])) &&
+                               s.find('.') != std::string::npos;
+      if (looks_like_number) f.number_prefix = s;
+      else f.name_key = catalog::FoldText(s);
+    }
+  }
+  if (q.cursor) {
+    f.after = DecodeCursor(*q.cursor);
+    if (!f.after) return InvalidField("cursor", "is not a cursor from a previous page");
+  }
+  f.limit = q.limit + 1;  // one more tells whether there is a next page
+  InboxPage page;
+  std::vector<DossierRow> rows;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    rows = MOTCUA_TRY(repo::Inbox(tx, f));
+    page.counts = MOTCUA_TRY(repo::CountInbox(tx, f.scopes, now, nearing_before));
+    return {};
+  }));
+  if (rows.size() > static_cast<std::size_t>(q.limit)) {
+    rows.resize(q.limit);
+    page.next_cursor = EncodeCursor(rows.back().queue_at, rows.back().id);
+  }
+  page.items.reserve(rows.size());
+  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(&who, std::move(r), false, now)));
+  return page;
+}
+
+Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t before_id, int limit) const {
+  if (!who.HasRole(Role::kCitizen))
+    return Fail(Code::kPermissionDenied, "'my dossiers' is for citizen accounts");
+  if (limit < 1 || limit > options_.max_limit)
+    return InvalidField("limit", "must be 1 to " + std::to_string(options_.max_limit));
+  std::vector<DossierRow> rows;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    rows = MOTCUA_TRY(repo::ListForCitizen(tx, who.user_id, before_id, limit + 1));
+    return {};
+  }));
+  CitizenPage page;
+  if (rows.size() > static_cast<std::size_t>(limit)) {
+    rows.resize(limit);
+    page.next_before = rows.back().id;
+  }
+  const TimePoint now = clock_.Now();
+  // Lists are masked, the citizen's own included: a list is what shows on
+  // a screen others may glance at; the dossier page shows the rest.
+  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(&who, std::move(r), false, now)));
+  return page;
+}
+
+Result<LookupResult> DossierService::Lookup(std::string_view number, std::string_view secret) const {
+  auto parsed = dossier::ParseDossierNumber(number);
+  if (!parsed) return InvalidField("number", "is not a dossier number such as 000.00.21.H12-250314-0007");
+  auto normal = dossier::NormalizeLookupSecret(secret);
+  if (!normal)
+    return InvalidField("secret", "is the " + std::to_string(dossier::kLookupSecretLength) +
+                                      "-character code printed on the receipt");
+  std::optional<DossierRow> row;
+  std::vector<StepRow> steps;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    row = MOTCUA_TRY(repo::FindByNumber(tx, number));
+    if (row && dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash))
+      steps = MOTCUA_TRY(repo::ListSteps(tx, row->id));
+    return {};
+  }));
+  // One answer for an unknown number and a wrong secret.
+  if (!row || !dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash))
+    return Fail(Error{Code::kNotFound, "no dossier with this number and code", {}});
+  LookupResult out;
+  out.number = row->number;
+  auto snapshot = catalog_.Snapshot();
+  if (const auto* p = FindVersionById(*snapshot, row->procedure_code, row->procedure_id)) {
+    out.procedure_name = p->name;
+    out.procedure_name_en = p->name_en.value_or("");
+  }
+  const workflow::Workflow* wf = workflows_.Find(row->workflow_code, row->workflow_version);
+  auto name_of = [&](const std::string& state, std::string& vi, std::string& en) {
+    if (const auto* s = wf ? wf->FindState(state) : nullptr) {
+      vi = s->name;
+      en = s->name_en;
+    }
+  };
+  name_of(row->state, out.state_name, out.state_name_en);
+  out.national_status = row->national_status;
+  out.masked_name = dossier::MaskName(row->applicant_name);
+  if (const auto* u = units_.Tree()->Find(row->receiving_unit_id)) out.receiving_unit_name = u->name;
+  out.submitted_at = row->submitted_at;
+  out.accepted_at = row->accepted_at;
+  out.due_at = AppointmentOf(*row);
+  out.finished_at = row->finished_at;
+  out.returned_at = row->returned_at;
+  out.pending_request = row->pending_request;
+  for (const auto& s : steps) {
+    LookupResult::Step step;
+    name_of(s.state, step.state_name, step.state_name_en);
+    step.started_at = s.started_at;
+    step.finished_at = s.finished_at;
+    out.steps.push_back(std::move(step));
+  }
+  return out;
+}
+
+}  // namespace motcua::dossiers

@@ -1,0 +1,295 @@
+// Use cases on dossiers (hồ sơ): submission online and intake at a counter,
+// every workflow action, apologies, inboxes, the citizen's own list, the
+// detail view with its history and process control sheet, and the public
+// lookup (docs/dossiers.md).
+//
+// Writes run as one Store::Write callback each: the dossier row, its steps,
+// its attachments and the hash-chained event are written in the same
+// transaction, and `done` is called once the commit is durable. Two actions
+// on one dossier are serialised by the writer; a request that names the
+// version it saw and finds another gets kAborted (409) with the current
+// state and version in the error's fields.
+//
+// Who may do what:
+// - a citizen sees and acts on (as the workflow allows) only the dossiers of
+//   their own account;
+// - staff roles act where a binding covers the dossier's current unit; the
+//   one-stop officer role also at the unit that received the dossier (the
+//   counter hands over supplements, results and withdrawals);
+// - staff see a dossier when one of their bindings covers its current unit,
+//   its receiving unit or a unit of one of its steps; anyone else is told
+//   kNotFound, as for a dossier that does not exist.
+// Every unmasked read of the applicant's data is recorded in the access log
+// before it is returned (audit::AccessLog).
+//
+// Thread safety: every method may be called from any thread. The callbacks
+// of the asynchronous methods run on the writer thread (Store::Write): they
+// must be cheap and must not call back into the store synchronously.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "core/accounts/principal.hpp"
+#include "core/calendar/working_time.hpp"
+#include "core/dossier/applicant.hpp"
+#include "core/dossier/deadline.hpp"
+#include "core/dossier/lookup_secret.hpp"
+#include "core/workflow/registry.hpp"
+#include "services/audit/access_log.hpp"
+#include "services/catalog/catalog_service.hpp"
+#include "services/units/unit_service.hpp"
+#include "storage/dossiers_repo.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::dossiers {
+
+using storage::dossiers::DossierRow;
+using storage::dossiers::StepRow;
+
+enum class Channel { kCounter = 1, kOnline = 2, kPost = 3 };
+
+// A file uploaded beforehand (services/attachments) for one component.
+struct FileRef {
+  std::string attachment_id;
+  std::string component_code;
+};
+
+struct SubmitRequest {
+  std::string procedure_code;
+  std::int64_t unit_id = 0;  // the receiving unit (its one-stop counter)
+  // Citizens always submit online; officers record counter (default) or post.
+  std::optional<Channel> channel;
+  dossier::Applicant applicant;
+  std::vector<FileRef> files;
+  // The applicant agreed to the processing of their data for this procedure
+  // (Law 91/2025: explicit, never assumed). Required online; at a counter
+  // the officer records that the applicant signed the consent.
+  bool consent = false;
+};
+
+// One thing the citizen must supply (all of them in one request).
+struct MissingItem {
+  std::optional<std::string> component_code;  // a component of the procedure
+  std::string description;                    // what is missing or wrong
+};
+
+struct ActRequest {
+  std::string action;
+  std::optional<std::int64_t> expected_version;
+  std::string reason;                 // required by some actions
+  std::vector<MissingItem> items;     // request for supplements only
+  std::optional<std::int64_t> to_unit_id;  // transfers to a department or commune
+  std::optional<std::int64_t> fee_vnd;     // request for payment; default the procedure's fees
+  std::vector<FileRef> files;              // supplements and results
+};
+
+struct ApologyRequest {
+  std::optional<std::int64_t> expected_version;
+  TimePoint new_due_at{};
+  std::string reason;
+};
+
+// An action the caller may take now.
+struct AllowedAction {
+  std::string id;
+  std::string name;
+  std::string name_en;
+  bool requires_reason = false;
+  bool requests_supplements = false;
+  bool requests_payment = false;
+  std::optional<std::string> transfer;  // unit kind: "department", ...
+};
+
+// A dossier as a caller may see it. Personal data is masked unless the
+// caller is allowed to see it and `unmasked` says so.
+struct DossierView {
+  DossierRow row;  // applicant fields masked when !unmasked
+  bool unmasked = false;
+  std::string procedure_name;
+  std::string procedure_name_en;
+  int procedure_version = 0;
+  std::string state_name;
+  std::string state_name_en;
+  std::string receiving_unit_name;
+  std::string current_unit_name;
+  std::optional<dossier::Urgency> urgency;  // open dossiers with an appointment
+  std::optional<Micros> working_time_left;  // until the appointment; negative when overdue
+  std::vector<AllowedAction> actions;       // for the caller, now
+};
+
+struct HistoryEntry {
+  std::int64_t seq = 0;
+  TimePoint at{};
+  std::optional<std::int64_t> actor_id;
+  std::string actor_name;
+  std::string action;
+  std::optional<std::string> from_state;
+  std::optional<std::string> to_state;
+  std::string payload;  // canonical JSON
+};
+
+struct FileInfo {
+  std::string id;
+  std::string component_code;
+  std::string name;
+  std::string media_type;
+  std::int64_t size = 0;
+  std::string sha256;
+  TimePoint uploaded_at{};
+};
+
+struct DossierDetail {
+  DossierView view;
+  std::vector<StepRow> steps;         // the process control sheet
+  std::vector<HistoryEntry> history;  // every event, in order
+  std::vector<FileInfo> files;
+};
+
+struct Submitted {
+  DossierView view;
+  std::string lookup_secret;  // printed on the receipt; never stored, never shown again
+};
+
+// The public lookup: nothing that identifies the applicant.
+struct LookupResult {
+  std::string number;
+  std::string procedure_name;
+  std::string procedure_name_en;
+  std::string state_name;
+  std::string state_name_en;
+  int national_status = 0;
+  std::string masked_name;
+  std::string receiving_unit_name;
+  TimePoint submitted_at{};
+  std::optional<TimePoint> accepted_at;
+  std::optional<TimePoint> due_at;         // the appointment in force (an apology's, if any)
+  std::optional<TimePoint> finished_at;
+  std::optional<TimePoint> returned_at;
+  std::optional<std::string> pending_request;  // what the citizen is asked for, JSON
+  struct Step {
+    std::string state_name;
+    std::string state_name_en;
+    TimePoint started_at{};
+    std::optional<TimePoint> finished_at;
+  };
+  std::vector<Step> steps;
+};
+
+struct InboxQuery {
+  std::optional<std::string> state;
+  std::optional<std::string> procedure_code;
+  enum class Due { kAny, kOverdue, kNearing } due = Due::kAny;
+  std::optional<std::string> search;  // a dossier number (prefix) or part of the applicant's name
+  std::optional<std::string> cursor;  // from the previous page
+  int limit = 50;
+};
+
+struct InboxPage {
+  std::vector<DossierView> items;  // masked
+  std::optional<std::string> next_cursor;
+  storage::dossiers::InboxCounts counts;
+};
+
+struct CitizenPage {
+  std::vector<DossierView> items;
+  std::optional<std::int64_t> next_before;
+};
+
+// Why a read of personal data happens, for the access log.
+struct ReadContext {
+  std::string route;
+  std::string request_id;
+};
+
+// When a dossier counts as nearing its appointment: one working day of
+// office hours left (DOMAIN.md: 07:30-11:30, 13:30-17:00 is 7.5 hours).
+struct DossierOptions {
+  std::optional<Micros> nearing;  // default: the office hours' day length
+  int max_limit = 100;            // largest page of an inbox or a list
+};
+
+class DossierService {
+ public:
+  // Everything must outlive the service. `random` fills bytes for lookup
+  // secrets (OpenSSL's RAND_bytes in production).
+  DossierService(storage::Store& store, const Clock& clock, const calendar::WorkingCalendar& cal,
+                 const catalog::CatalogService& catalog, const workflow::Registry& workflows,
+                 const units::UnitService& units, const accounts::UnitHierarchy& hierarchy,
+                 audit::AccessLog& access_log, dossier::RandomBytes random,
+                 DossierOptions options = {});
+
+  using SubmitDone = std::function<void(Result<Submitted>)>;
+  using ViewDone = std::function<void(Result<DossierView>)>;
+  using DetailDone = std::function<void(Result<DossierDetail>)>;
+
+  // Creates a dossier in its workflow's initial state with its number and
+  // lookup secret. Errors: kInvalidArgument naming each bad field
+  // ("applicant.phone", "files[1].attachment_id", "consent", "unit_id");
+  // kPermissionDenied for a caller who is neither a citizen nor an officer
+  // of the receiving unit; kFailedPrecondition for a procedure not in force
+  // or not available online, or a unit that does not receive it.
+  void Submit(const accounts::Principal& who, SubmitRequest request, SubmitDone done);
+
+  // Takes a workflow action. Errors: kNotFound (no such dossier, or not
+  // visible to the caller); kInvalidArgument naming the field (a missing
+  // reason, items, an unknown unit); kPermissionDenied (the caller's roles
+  // may not take it); kFailedPrecondition (not allowed in the current
+  // state); kAborted (expected_version is stale).
+  void Act(const accounts::Principal& who, std::int64_t id, ActRequest request, ViewDone done);
+
+  // Records an apology with a new appointment (form 04), only before the
+  // appointment in force. Errors as Act, and kInvalidArgument ("new_due_at")
+  // for a date not after the current appointment.
+  void Apologize(const accounts::Principal& who, std::int64_t id, ApologyRequest request,
+                 ViewDone done);
+
+  // The whole dossier, unmasked, once the read is in the access log.
+  void Get(const accounts::Principal& who, std::int64_t id, ReadContext context, DetailDone done);
+
+  // The caller's inbox: open dossiers of their units in a state where one of
+  // their roles can act, by appointment. Errors: kInvalidArgument ("cursor",
+  // "limit"); kPermissionDenied for a caller with no staff role.
+  [[nodiscard]] Result<InboxPage> Inbox(const accounts::Principal& who, const InboxQuery& query) const;
+
+  // A citizen's own dossiers, newest first.
+  [[nodiscard]] Result<CitizenPage> Mine(const accounts::Principal& who, std::int64_t before_id,
+                                         int limit) const;
+
+  // The public lookup by number and secret. Errors: kNotFound for an unknown
+  // number or a wrong secret alike (nothing tells them apart);
+  // kInvalidArgument naming "number" or "secret" when malformed.
+  [[nodiscard]] Result<LookupResult> Lookup(std::string_view number, std::string_view secret) const;
+
+  // For the attachment store: may `who` read the files of this dossier?
+  [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
+
+  const calendar::WorkingCalendar& calendar() const { return cal_; }
+
+ private:
+  struct Context;
+  Result<DossierView> MakeView(const accounts::Principal* who, DossierRow row, bool unmasked,
+                               TimePoint now) const;
+  workflow::RoleSet RolesOn(const accounts::Principal& who, const DossierRow& row) const;
+  bool SeesByUnit(const accounts::Principal& who, const DossierRow& row) const;
+
+  storage::Store& store_;
+  const Clock& clock_;
+  const calendar::WorkingCalendar& cal_;
+  const catalog::CatalogService& catalog_;
+  const workflow::Registry& workflows_;
+  const units::UnitService& units_;
+  const accounts::UnitHierarchy& hierarchy_;
+  audit::AccessLog& access_log_;
+  dossier::RandomBytes random_;
+  DossierOptions options_;
+};
+
+}  // namespace motcua::dossiers

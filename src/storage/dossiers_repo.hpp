@@ -1,0 +1,142 @@
+// Rows of the dossiers and dossier_steps tables (migration 0006_dossiers.sql)
+// and the SQL that reads and writes them. services/dossiers owns the rules,
+// the events and the transactions; these functions only run statements.
+//
+// Thread safety: as the Tx they are given (one thread, inside the callback).
+// Errors: those of Tx (kAlreadyExists for a taken number, kFailedPrecondition
+// for a unit, user or procedure that does not exist), and kInternal for a row
+// that cannot be read back (a corrupt time).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::storage::dossiers {
+
+struct DossierRow {
+  std::int64_t id = 0;  // assigned by Insert
+  std::string number;
+  std::string lookup_hash;
+  std::int64_t procedure_id = 0;
+  std::string procedure_code;
+  std::string workflow_code;
+  int workflow_version = 0;
+  std::string state;
+  int national_status = 1;
+  std::string clock = "stopped";  // running, paused, stopped
+  bool terminal = false;
+  std::int64_t acting_roles = 0;
+  int channel = 2;
+  std::string applicant_name;
+  std::string applicant_name_key;
+  std::string applicant_id_number;
+  std::string applicant_phone;
+  std::string applicant_email;
+  std::string applicant_address;
+  std::optional<std::int64_t> citizen_user_id;
+  std::int64_t created_by = 0;
+  std::int64_t receiving_unit_id = 0;
+  std::int64_t current_unit_id = 0;
+  TimePoint submitted_at{};
+  std::optional<TimePoint> accepted_at;
+  std::optional<TimePoint> clock_start;
+  std::optional<TimePoint> due_at;
+  std::optional<TimePoint> apology_due_at;
+  int apologies = 0;
+  std::optional<TimePoint> paused_at;
+  std::int64_t paused_micros = 0;
+  int supplement_count = 0;
+  int step = 0;
+  std::optional<TimePoint> step_due_at;
+  std::optional<TimePoint> finished_at;
+  std::optional<TimePoint> returned_at;
+  std::optional<std::string> timeliness;
+  std::int64_t fee_vnd = 0;
+  std::optional<TimePoint> paid_at;
+  std::optional<std::string> pending_request;  // JSON object
+  TimePoint queue_at{};
+  std::int64_t version = 1;
+  TimePoint updated_at{};
+};
+
+struct StepRow {
+  std::int64_t dossier_id = 0;
+  int step = 0;
+  std::string action;
+  std::string state;
+  std::int64_t from_unit_id = 0;
+  std::int64_t unit_id = 0;
+  std::optional<std::int64_t> handed_by;
+  TimePoint started_at{};
+  std::optional<TimePoint> due_at;
+  std::optional<TimePoint> finished_at;
+  std::optional<std::int64_t> finished_by;
+  std::optional<std::string> finish_action;
+  std::optional<std::string> timeliness;
+};
+
+// Stores `row` (row.id is ignored); returns its id.
+[[nodiscard]] Result<std::int64_t> Insert(Tx& tx, const DossierRow& row);
+[[nodiscard]] Result<std::optional<DossierRow>> Find(Tx& tx, std::int64_t id);
+[[nodiscard]] Result<std::optional<DossierRow>> FindByNumber(Tx& tx, std::string_view number);
+// Writes every mutable column of `row` if the stored version is
+// `expected_version`, setting version to row.version. Returns whether a row
+// was written (false: another change came first, or no such dossier).
+[[nodiscard]] Result<bool> Update(Tx& tx, const DossierRow& row, std::int64_t expected_version);
+
+[[nodiscard]] Status InsertStep(Tx& tx, const StepRow& step);
+// Ends the open step `step` of a dossier.
+[[nodiscard]] Status CloseStep(Tx& tx, std::int64_t dossier_id, int step, TimePoint finished_at,
+                               std::optional<std::int64_t> finished_by, std::string_view action,
+                               std::optional<std::string_view> timeliness);
+[[nodiscard]] Result<std::vector<StepRow>> ListSteps(Tx& tx, std::int64_t dossier_id);
+
+// Some units and the roles (a bit mask of accounts::Role) that a caller holds
+// on all of them.
+struct UnitScope {
+  std::vector<std::int64_t> units;
+  std::int64_t roles = 0;
+};
+
+struct InboxFilter {
+  std::vector<UnitScope> scopes;  // the dossiers of these units where these roles can act
+  std::optional<std::string> state;
+  std::optional<std::string> procedure_code;
+  // Running clock and due before this moment (overdue), or due in
+  // [overdue_before, nearing_before) (nearing). Set by the service from now.
+  std::optional<TimePoint> due_before;
+  std::optional<TimePoint> due_from;
+  std::optional<std::string> number_prefix;
+  std::optional<std::string> name_key;  // substring of applicant_name_key
+  // Cursor: rows strictly after (queue_at, id).
+  std::optional<std::pair<TimePoint, std::int64_t>> after;
+  int limit = 50;
+};
+
+// Open dossiers matching `filter` in inbox order (queue_at, id).
+[[nodiscard]] Result<std::vector<DossierRow>> Inbox(Tx& tx, const InboxFilter& filter);
+
+struct InboxCounts {
+  std::int64_t total = 0;
+  std::int64_t overdue = 0;
+  std::int64_t nearing = 0;
+  std::int64_t paused = 0;  // waiting for the citizen
+};
+// Counts over the scopes of `filter` only (its other conditions are
+// ignored): every open dossier the caller can act on, how many are past
+// `now`, and how many are due before `nearing_before`.
+[[nodiscard]] Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes,
+                                             TimePoint now, TimePoint nearing_before);
+
+// A citizen's dossiers, newest first, with id below `before_id` (0: from the newest).
+[[nodiscard]] Result<std::vector<DossierRow>> ListForCitizen(Tx& tx, std::int64_t citizen_user_id,
+                                                             std::int64_t before_id, int limit);
+
+}  // namespace motcua::storage::dossiers
