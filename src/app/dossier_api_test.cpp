@@ -79,6 +79,11 @@ class DossierApiTest : public ::testing::Test {
     AddUser("chuyenvien.pdp", Role::kSpecialist, commune_, false);
     AddUser("lanhdao.pdp", Role::kUnitLeader, commune_, true);
     AddUser("motcua.babe", Role::kOfficer, other_commune_, false);
+    center_ = UnitId("000.00.01.H55");
+    justice_ = UnitId("000.00.02.H55");  // Sở Tư pháp
+    AddUser("motcua.tinh", Role::kOfficer, center_, false);
+    AddUser("chuyenvien.tuphap", Role::kSpecialist, justice_, false);
+    AddUser("lanhdao.tuphap", Role::kUnitLeader, justice_, true);
 
     http::ServerOptions options;
     options.listen = "127.0.0.1:0";
@@ -194,7 +199,7 @@ class DossierApiTest : public ::testing::Test {
   std::unique_ptr<App> app_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<http::TestClient> client_;
-  std::int64_t commune_ = 0, other_commune_ = 0;
+  std::int64_t commune_ = 0, other_commune_ = 0, center_ = 0, justice_ = 0;
 };
 
 TEST_F(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
@@ -507,6 +512,48 @@ TEST_F(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   EXPECT_TRUE(fields.contains("limit"));
   // A citizen has no inbox.
   EXPECT_EQ(Call(citizen, "GET", "/api/v1/inbox").status, 403);
+}
+
+TEST_F(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
+  // Phiếu lý lịch tư pháp số 1: received by the provincial centre, decided
+  // by the Department of Justice (workflow "department").
+  Session citizen = SignIn("congdan");
+  Session centre = SignIn("motcua.tinh");
+  Session specialist = SignIn("chuyenvien.tuphap");
+  Session leader = SignIn("lanhdao.tuphap");
+  std::string tp1 = Upload(citizen), tp2 = Upload(citizen);
+  auto r = Call(citizen, "POST", "/api/v1/dossiers",
+                R"({"procedure_code":"2.000488.000.00.00.H56","unit_id":)" + std::to_string(center_) +
+                    R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình","id_number":"019088001234",)"
+                    R"("phone":"0987654321"},"files":[{"attachment_id":")" + tp1 +
+                    R"(","component_code":"TP1"},{"attachment_id":")" + tp2 + R"(","component_code":"TP2"}]})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto d = Json(r).at("dossier").as_object();
+  const std::int64_t id = d.at("id").as_int64();
+  EXPECT_EQ(Str(d.at("number")).substr(0, 14), "000.00.01.H55-");
+  Act(centre, id, "accept");
+  // The officer must choose a department, and a department it must be.
+  Act(centre, id, "transfer_to_department", "{}", 400);
+  auto wrong = Act(centre, id, "transfer_to_department", R"({"to_unit_id":)" + std::to_string(commune_) + "}", 400);
+  EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("to_unit_id"));
+  auto sent = Act(centre, id, "transfer_to_department", R"({"to_unit_id":)" + std::to_string(justice_) + "}");
+  EXPECT_EQ(sent.at("current_unit").at("id").as_int64(), justice_);
+  EXPECT_EQ(Json(Call(centre, "GET", "/api/v1/inbox")).at("items").as_array().size(), 0u);
+  auto work = Json(Call(specialist, "GET", "/api/v1/inbox"));
+  ASSERT_EQ(work.at("items").as_array().size(), 1u);
+  EXPECT_EQ(work.at("items").at(0).at("id").as_int64(), id);
+  Act(specialist, id, "submit_for_approval");
+  Act(leader, id, "approve");
+  auto back = Act(specialist, id, "transfer_result_to_center");
+  EXPECT_EQ(back.at("current_unit").at("id").as_int64(), center_);
+  EXPECT_EQ(Str(Act(centre, id, "return_result").at("state").at("id")), "returned");
+  // The department still sees the dossier it handled; its sheet shows the hand-overs.
+  auto full = Get(specialist, id);
+  std::vector<std::pair<std::int64_t, std::int64_t>> moves;
+  for (const auto& s : full.at("steps").as_array())
+    if (s.at("from_unit_id").as_int64() != s.at("unit_id").as_int64())
+      moves.emplace_back(s.at("from_unit_id").as_int64(), s.at("unit_id").as_int64());
+  EXPECT_EQ(moves, (std::vector<std::pair<std::int64_t, std::int64_t>>{{center_, justice_}, {justice_, center_}}));
 }
 
 TEST_F(DossierApiTest, ApologyOnlyBeforeTheAppointment) {

@@ -336,9 +336,8 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
   return v;
 }
 
-void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone done) {
-  const TimePoint now = clock_.Now();
-  auto fail = [&](Error e) { done(std::unexpected(std::move(e))); };
+Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const SubmitRequest& req,
+                                           TimePoint now, const std::string& secret) const {
 
   Error error{Code::kInvalidArgument, "invalid dossier", {}};
   auto applicant = dossier::ValidateApplicant(req.applicant);
@@ -351,7 +350,7 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
 
   auto tree = units_.Tree();
   const units::Unit* unit = tree->Find(req.unit_id);
-  const catalog::Date today = catalog_.Today();
+  const catalog::Date today{calendar::LocalDate(now)};
   if (unit == nullptr) {
     error.With("unit_id", "no such unit");
   } else if (!unit->ActiveOn(today)) {
@@ -363,59 +362,48 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
     if (!snapshot->Contains(req.procedure_code)) error.With("procedure_code", "no such procedure");
     else error.With("procedure_code", "the procedure is not in force today");
   }
-  if (!error.fields.empty()) return fail(std::move(error));
+  if (!error.fields.empty()) return Fail(std::move(error));
 
   const bool is_officer = who.HasRoleAt(Role::kOfficer, unit->id, hierarchy_);
   const bool is_citizen = !is_officer && who.HasRole(Role::kCitizen);
   if (!is_officer && !is_citizen)
-    return fail(Error{Code::kPermissionDenied,
+    return Fail(Error{Code::kPermissionDenied,
                       "only a citizen, or a one-stop officer of the receiving unit, may submit a dossier",
                       {}});
   Channel channel = Channel::kOnline;
   if (is_officer) {
     channel = req.channel.value_or(Channel::kCounter);
     if (channel == Channel::kOnline)
-      return fail(InvalidField("channel", "an officer records counter (1) or postal (3) dossiers").error());
+      return InvalidField("channel", "an officer records counter (1) or postal (3) dossiers");
   } else if (req.channel && *req.channel != Channel::kOnline) {
-    return fail(InvalidField("channel", "citizens submit online (2)").error());
+    return InvalidField("channel", "citizens submit online (2)");
   }
   if (channel == Channel::kOnline && proc->online_mode == catalog::OnlineMode::kNone)
-    return fail(Error{Code::kFailedPrecondition,
+    return Fail(Error{Code::kFailedPrecondition,
                       "procedure " + proc->code + " cannot be submitted online: go to a one-stop counter",
                       {{"procedure_code", "not available online"}}});
   auto level = LevelOfUnit(unit->kind);
   if (!level || std::find(proc->levels.begin(), proc->levels.end(), *level) == proc->levels.end())
-    return fail(Error{Code::kFailedPrecondition,
+    return Fail(Error{Code::kFailedPrecondition,
                       "unit '" + unit->name + "' does not receive procedure " + proc->code,
                       {{"unit_id", "does not receive this procedure"}}});
   const workflow::Workflow* wf = workflows_.Latest(proc->workflow_code);
   if (wf == nullptr)
-    return fail(Error{Code::kFailedPrecondition,
+    return Fail(Error{Code::kFailedPrecondition,
                       "procedure " + proc->code + " names workflow '" + proc->workflow_code +
                           "', which this server has not loaded; tell the administrator",
                       {{"procedure_code", "has no workflow"}}});
-  if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) return fail(st.error());
+  MOTCUA_TRY_VOID(ValidateFileRefs(req.files, *proc, "files"));
   if (channel == Channel::kOnline) {
     // Online, the files are the dossier: every required component needs one.
-    Error missing{Code::kInvalidArgument, "required components are missing", {}};
+    std::string missing;
     for (const auto& c : proc->components) {
-      if (!c.required) continue;
       bool given = std::any_of(req.files.begin(), req.files.end(),
                                [&](const FileRef& f) { return f.component_code == c.code; });
-      if (!given) missing.With("files", "component " + c.code + " (" + c.name + ") is required");
+      if (c.required && !given) missing += (missing.empty() ? "" : "; ") + c.code + " (" + c.name + ")";
     }
-    if (!missing.fields.empty()) {
-      std::string all;
-      for (const auto& c : proc->components)
-        if (c.required && std::none_of(req.files.begin(), req.files.end(),
-                                       [&](const FileRef& f) { return f.component_code == c.code; }))
-          all += (all.empty() ? "" : "; ") + c.code + " (" + c.name + ")";
-      return fail(InvalidField("files", "required components without a file: " + all).error());
-    }
+    if (!missing.empty()) return InvalidField("files", "required components without a file: " + missing);
   }
-  auto secret = dossier::GenerateLookupSecret(random_);
-  if (!secret) return fail(secret.error());
-
   DossierRow row;
   row.procedure_id = proc->id;
   row.procedure_code = proc->code;
@@ -437,209 +425,212 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
   row.updated_at = now;
   SetState(row, *wf, wf->initial());
 
-  struct Out {
-    Result<Submitted> result = std::unexpected(Error{Code::kInternal, "not written", {}});
-  };
-  auto out = std::make_shared<Out>();
-  const std::string agency = unit->agency_code;
-  const std::int64_t actor = who.user_id;
-  std::string plain_secret = *secret;
-  Principal viewer = who;
+  row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, unit->agency_code, now));
+  row.lookup_hash = dossier::HashLookupSecret(row.number, secret);
+  row.id = MOTCUA_TRY(repo::Insert(tx, row));
+  MOTCUA_TRY_VOID(repo::InsertStep(
+      tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id, row.receiving_unit_id,
+                  who.user_id, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                  std::nullopt}));
+  MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
+  json::object payload{{"number", row.number},
+                       {"channel", row.channel},
+                       {"procedure_code", row.procedure_code},
+                       {"procedure_id", row.procedure_id},
+                       {"workflow", row.workflow_code},
+                       {"workflow_version", row.workflow_version},
+                       {"unit_id", row.receiving_unit_id},
+                       {"files", FilesJson(req.files)}};
+  MOTCUA_TRY(storage::events::AppendEvent(
+      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit", std::nullopt,
+                           row.state, json::serialize(payload)}));
+  auto view = MOTCUA_TRY(MakeView(&who, std::move(row), true, now));
+  return Submitted{std::move(view), secret};
+}
+
+void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone done) {
+  const TimePoint now = clock_.Now();
+  auto secret = dossier::GenerateLookupSecret(random_);
+  if (!secret) return done(std::unexpected(secret.error()));
+  auto out = std::make_shared<Result<Submitted>>(std::unexpected(Error{Code::kInternal, "", {}}));
   store_.Write(
-      [this, row = std::move(row), files = std::move(req.files), agency, actor, plain_secret, out,
-       viewer, now](Tx& tx) mutable -> Status {
-        row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, agency, now));
-        row.lookup_hash = dossier::HashLookupSecret(row.number, plain_secret);
-        row.id = MOTCUA_TRY(repo::Insert(tx, row));
-        MOTCUA_TRY_VOID(repo::InsertStep(
-            tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id, row.receiving_unit_id,
-                        actor, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                        std::nullopt}));
-        MOTCUA_TRY_VOID(LinkFiles(tx, files, actor, row.id, "files"));
-        json::object payload{{"number", row.number},
-                             {"channel", row.channel},
-                             {"procedure_code", row.procedure_code},
-                             {"procedure_id", row.procedure_id},
-                             {"workflow", row.workflow_code},
-                             {"workflow_version", row.workflow_version},
-                             {"unit_id", row.receiving_unit_id},
-                             {"files", FilesJson(files)}};
-        MOTCUA_TRY(storage::events::AppendEvent(
-            tx, events::NewEvent{std::string(kAggregate), row.id, now, actor, "submit", std::nullopt,
-                                 row.state, json::serialize(payload)}));
-        auto view = MOTCUA_TRY(MakeView(&viewer, row, true, now));
-        out->result = Submitted{std::move(view), plain_secret};
+      [this, who, req = std::move(req), now, secret = *secret, out](Tx& tx) -> Status {
+        *out = SubmitIn(tx, who, req, now, secret);
+        if (!*out) return std::unexpected(out->error());
         return {};
       },
       [out, done = std::move(done)](Status st) {
         if (!st) return done(std::unexpected(st.error()));
-        done(std::move(out->result));
+        done(std::move(*out));
       });
+}
+
+Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int64_t id,
+                                          const ActRequest& req, TimePoint now) const {
+  if (req.reason.size() > kMaxReason * 4) return InvalidField("reason", "is too long");
+  if (req.items.size() > kMaxItems)
+    return InvalidField("items", "at most " + std::to_string(kMaxItems) + " items");
+  auto found = MOTCUA_TRY(repo::Find(tx, id));
+  if (!found || !(RolesOn(who, *found).Has(Role::kCitizen) || SeesByUnit(who, *found)))
+    return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
+  DossierRow row = std::move(*found);
+  if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
+  const workflow::Workflow* wf = workflows_.Find(row.workflow_code, row.workflow_version);
+  if (wf == nullptr)
+    return Fail(Code::kInternal, "workflow " + row.workflow_code + " is not loaded");
+  auto t = wf->Decide(row.state, req.action, RolesOn(who, row));
+  if (!t) {
+    Error e = t.error();
+    // Another officer's action got there first: say what it is now.
+    if (e.code == Code::kFailedPrecondition) e.With("state", row.state).With("version", std::to_string(row.version));
+    return Fail(std::move(e));
+  }
+  auto snapshot = catalog_.Snapshot();
+  const catalog::Procedure* proc = FindVersionById(*snapshot, row.procedure_code, row.procedure_id);
+  if (proc == nullptr)
+    return Fail(Code::kInternal, "procedure version of dossier " + row.number + " is not loaded");
+
+  // The inputs each kind of action needs, and only those.
+  const bool asks_supplements =
+      t->to->clock == StateClock::kPaused && t->to->national_status == dossier::kSupplementStatus;
+  const bool asks_payment = t->to->clock == StateClock::kPaused && t->to->national_status == 6;
+  Error bad{Code::kInvalidArgument, "invalid action", {}};
+  std::string reason(catalog::TrimSpaces(req.reason));
+  if (t->requires_reason && reason.empty())
+    bad.With("reason", "is required for '" + req.action + "'");
+  if (catalog::CodePointCount(reason) > kMaxReason)
+    bad.With("reason", "must be at most " + std::to_string(kMaxReason) + " characters");
+  if (asks_supplements && req.items.empty())
+    bad.With("items", "list everything the citizen must supply, all at once");
+  if (!asks_supplements && !req.items.empty())
+    bad.With("items", "only a request for supplements lists items");
+  for (std::size_t i = 0; i < req.items.size(); ++i) {
+    const MissingItem& item = req.items[i];
+    std::string at = "items[" + std::to_string(i) + "]";
+    if (item.component_code &&
+        std::none_of(proc->components.begin(), proc->components.end(),
+                     [&](const catalog::Component& c) { return c.code == *item.component_code; }))
+      bad.With(at + ".component_code", "is not a component of this procedure");
+    if (!item.component_code && catalog::TrimSpaces(item.description).empty())
+      bad.With(at + ".description", "say what is missing");
+  }
+  std::int64_t fee = 0;
+  if (asks_payment) {
+    fee = req.fee_vnd.value_or(catalog::TotalFee(*proc));
+    if (fee <= 0) bad.With("fee_vnd", "the procedure has no fee: give the amount to pay");
+  } else if (req.fee_vnd) {
+    bad.With("fee_vnd", "only a request for payment names an amount");
+  }
+  std::int64_t to_unit = row.current_unit_id;
+  auto tree = units_.Tree();
+  if (t->transfer) {
+    using workflow::UnitKind;
+    if (*t->transfer == UnitKind::kReceivingUnit) {
+      to_unit = row.receiving_unit_id;
+      if (req.to_unit_id && *req.to_unit_id != to_unit)
+        bad.With("to_unit_id", "this transfer goes back to the receiving unit");
+    } else if (!req.to_unit_id) {
+      bad.With("to_unit_id", "choose the " + std::string(workflow::UnitKindName(*t->transfer)) +
+                                 " to send the dossier to");
+    } else {
+      const units::Unit* u = tree->Find(*req.to_unit_id);
+      units::Kind want = *t->transfer == UnitKind::kDepartment ? units::Kind::kDepartment
+                         : *t->transfer == UnitKind::kCommune  ? units::Kind::kCommune
+                                                               : units::Kind::kCenter;
+      if (u == nullptr) {
+        bad.With("to_unit_id", "no such unit");
+      } else if (u->kind != want) {
+        bad.With("to_unit_id", "'" + u->name + "' is not a " +
+                                   std::string(workflow::UnitKindName(*t->transfer)));
+      } else if (!u->ActiveOn(catalog::Date{calendar::LocalDate(now)})) {
+        bad.With("to_unit_id", "'" + u->name + "' no longer exists");
+      } else {
+        to_unit = u->id;
+      }
+    }
+  } else if (req.to_unit_id) {
+    bad.With("to_unit_id", "'" + req.action + "' does not transfer the dossier");
+  }
+  if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) {
+    for (auto& [k, v] : st.error().fields) bad.With(k, v);
+  }
+  if (!bad.fields.empty()) return Fail(std::move(bad));
+
+  auto adv = MOTCUA_TRY(dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now));
+  const std::int64_t old_version = row.version;
+  const std::int64_t from_unit = row.current_unit_id;
+  const std::string from_state = row.state;
+  const int closing_step = row.step;
+  const bool judged_before = row.timeliness.has_value();
+  FromProgress(adv.progress, row);
+  row.current_unit_id = to_unit;
+  json::object payload;
+  if (!reason.empty()) payload["reason"] = reason;
+  if (asks_supplements || asks_payment) {
+    json::object request{{"kind", asks_supplements ? "supplement" : "payment"},
+                         {"requested_at", FormatMoment(now)}};
+    if (!reason.empty()) request["reason"] = reason;
+    if (asks_supplements) {
+      json::array items;
+      for (const auto& item : req.items) {
+        json::object o{{"description", std::string(catalog::TrimSpaces(item.description))}};
+        if (item.component_code) o["component_code"] = *item.component_code;
+        items.push_back(std::move(o));
+      }
+      request["items"] = items;
+      payload["items"] = std::move(items);
+    } else {
+      request["fee_vnd"] = fee;
+      payload["fee_vnd"] = fee;
+      row.fee_vnd = fee;
+    }
+    row.pending_request = json::serialize(request);
+  } else if (t->from->clock == StateClock::kPaused) {
+    if (t->from->national_status == 6 && t->to->clock == StateClock::kRunning) row.paid_at = now;
+    row.pending_request.reset();
+  }
+  if (to_unit != from_unit) payload["to_unit_id"] = to_unit;
+  if (!req.files.empty()) payload["files"] = FilesJson(req.files);
+  if (t->clock == workflow::ClockEffect::kStart && row.due_at) {
+    payload["clock_start"] = FormatMoment(*row.clock_start);
+    payload["due_at"] = FormatMoment(*row.due_at);
+  }
+  if (t->clock == workflow::ClockEffect::kResume && row.due_at)
+    payload["due_at"] = FormatMoment(*row.due_at);
+  if (adv.step_due_at) payload["step_due_at"] = FormatMoment(*adv.step_due_at);
+  if (adv.closed_step)
+    payload["closed_step_timeliness"] = std::string(dossier::TimelinessName(*adv.closed_step));
+  if (row.timeliness && !judged_before) payload["timeliness"] = *row.timeliness;
+
+  SetState(row, *wf, *t->to);
+  if (adv.opens_step) row.step = closing_step + 1;
+  row.version = old_version + 1;
+  row.updated_at = now;
+
+  std::optional<std::string_view> judged;
+  if (adv.closed_step) judged = dossier::TimelinessName(*adv.closed_step);
+  MOTCUA_TRY_VOID(repo::CloseStep(tx, row.id, closing_step, now, who.user_id, req.action, judged));
+  if (adv.opens_step) {
+    MOTCUA_TRY_VOID(repo::InsertStep(
+        tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, who.user_id,
+                    now, adv.step_due_at, std::nullopt, std::nullopt, std::nullopt,
+                    std::nullopt}));
+  }
+  if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+  MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
+  MOTCUA_TRY(storage::events::AppendEvent(
+      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, req.action,
+                           from_state, row.state, json::serialize(payload)}));
+  return MakeView(&who, std::move(row), false, now);
 }
 
 void DossierService::Act(const Principal& who, std::int64_t id, ActRequest req, ViewDone done) {
   const TimePoint now = clock_.Now();
-  if (req.reason.size() > kMaxReason * 4)
-    return done(std::unexpected(InvalidField("reason", "is too long").error()));
-  if (req.items.size() > kMaxItems)
-    return done(std::unexpected(
-        InvalidField("items", "at most " + std::to_string(kMaxItems) + " items").error()));
   auto out = std::make_shared<Result<DossierView>>(std::unexpected(Error{Code::kInternal, "", {}}));
-  Principal viewer = who;
   store_.Write(
-      [this, id, req = std::move(req), viewer, now, out](Tx& tx) -> Status {
-        auto found = MOTCUA_TRY(repo::Find(tx, id));
-        if (!found || !(RolesOn(viewer, *found).Has(Role::kCitizen) || SeesByUnit(viewer, *found)))
-          return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
-        DossierRow row = std::move(*found);
-        if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
-        const workflow::Workflow* wf = workflows_.Find(row.workflow_code, row.workflow_version);
-        if (wf == nullptr)
-          return Fail(Code::kInternal, "workflow " + row.workflow_code + " is not loaded");
-        auto t = wf->Decide(row.state, req.action, RolesOn(viewer, row));
-        if (!t) {
-          Error e = t.error();
-          // Another officer's action got there first: say what it is now.
-          if (e.code == Code::kFailedPrecondition) e.With("state", row.state).With("version", std::to_string(row.version));
-          return Fail(std::move(e));
-        }
-        auto snapshot = catalog_.Snapshot();
-        const catalog::Procedure* proc = FindVersionById(*snapshot, row.procedure_code, row.procedure_id);
-        if (proc == nullptr)
-          return Fail(Code::kInternal, "procedure version of dossier " + row.number + " is not loaded");
-
-        // The inputs each kind of action needs, and only those.
-        const bool asks_supplements =
-            t->to->clock == StateClock::kPaused && t->to->national_status == dossier::kSupplementStatus;
-        const bool asks_payment = t->to->clock == StateClock::kPaused && t->to->national_status == 6;
-        Error bad{Code::kInvalidArgument, "invalid action", {}};
-        std::string reason(catalog::TrimSpaces(req.reason));
-        if (t->requires_reason && reason.empty())
-          bad.With("reason", "is required for '" + req.action + "'");
-        if (catalog::CodePointCount(reason) > kMaxReason)
-          bad.With("reason", "must be at most " + std::to_string(kMaxReason) + " characters");
-        if (asks_supplements && req.items.empty())
-          bad.With("items", "list everything the citizen must supply, all at once");
-        if (!asks_supplements && !req.items.empty())
-          bad.With("items", "only a request for supplements lists items");
-        for (std::size_t i = 0; i < req.items.size(); ++i) {
-          const MissingItem& item = req.items[i];
-          std::string at = "items[" + std::to_string(i) + "]";
-          if (item.component_code &&
-              std::none_of(proc->components.begin(), proc->components.end(),
-                           [&](const catalog::Component& c) { return c.code == *item.component_code; }))
-            bad.With(at + ".component_code", "is not a component of this procedure");
-          if (!item.component_code && catalog::TrimSpaces(item.description).empty())
-            bad.With(at + ".description", "say what is missing");
-        }
-        std::int64_t fee = 0;
-        if (asks_payment) {
-          fee = req.fee_vnd.value_or(catalog::TotalFee(*proc));
-          if (fee <= 0) bad.With("fee_vnd", "the procedure has no fee: give the amount to pay");
-        } else if (req.fee_vnd) {
-          bad.With("fee_vnd", "only a request for payment names an amount");
-        }
-        std::int64_t to_unit = row.current_unit_id;
-        auto tree = units_.Tree();
-        if (t->transfer) {
-          using workflow::UnitKind;
-          if (*t->transfer == UnitKind::kReceivingUnit) {
-            to_unit = row.receiving_unit_id;
-            if (req.to_unit_id && *req.to_unit_id != to_unit)
-              bad.With("to_unit_id", "this transfer goes back to the receiving unit");
-          } else if (!req.to_unit_id) {
-            bad.With("to_unit_id", "choose the " + std::string(workflow::UnitKindName(*t->transfer)) +
-                                       " to send the dossier to");
-          } else {
-            const units::Unit* u = tree->Find(*req.to_unit_id);
-            units::Kind want = *t->transfer == UnitKind::kDepartment ? units::Kind::kDepartment
-                               : *t->transfer == UnitKind::kCommune  ? units::Kind::kCommune
-                                                                     : units::Kind::kCenter;
-            if (u == nullptr) {
-              bad.With("to_unit_id", "no such unit");
-            } else if (u->kind != want) {
-              bad.With("to_unit_id", "'" + u->name + "' is not a " +
-                                         std::string(workflow::UnitKindName(*t->transfer)));
-            } else if (!u->ActiveOn(catalog_.Today())) {
-              bad.With("to_unit_id", "'" + u->name + "' no longer exists");
-            } else {
-              to_unit = u->id;
-            }
-          }
-        } else if (req.to_unit_id) {
-          bad.With("to_unit_id", "'" + req.action + "' does not transfer the dossier");
-        }
-        if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) {
-          for (auto& [k, v] : st.error().fields) bad.With(k, v);
-        }
-        if (!bad.fields.empty()) return Fail(std::move(bad));
-
-        auto adv = MOTCUA_TRY(dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now));
-        const std::int64_t old_version = row.version;
-        const std::int64_t from_unit = row.current_unit_id;
-        const std::string from_state = row.state;
-        const int closing_step = row.step;
-        const bool judged_before = row.timeliness.has_value();
-        FromProgress(adv.progress, row);
-        row.current_unit_id = to_unit;
-        json::object payload;
-        if (!reason.empty()) payload["reason"] = reason;
-        if (asks_supplements || asks_payment) {
-          json::object request{{"kind", asks_supplements ? "supplement" : "payment"},
-                               {"requested_at", FormatMoment(now)}};
-          if (!reason.empty()) request["reason"] = reason;
-          if (asks_supplements) {
-            json::array items;
-            for (const auto& item : req.items) {
-              json::object o{{"description", std::string(catalog::TrimSpaces(item.description))}};
-              if (item.component_code) o["component_code"] = *item.component_code;
-              items.push_back(std::move(o));
-            }
-            request["items"] = items;
-            payload["items"] = std::move(items);
-          } else {
-            request["fee_vnd"] = fee;
-            payload["fee_vnd"] = fee;
-            row.fee_vnd = fee;
-          }
-          row.pending_request = json::serialize(request);
-        } else if (t->from->clock == StateClock::kPaused) {
-          if (t->from->national_status == 6 && t->to->clock == StateClock::kRunning) row.paid_at = now;
-          row.pending_request.reset();
-        }
-        if (to_unit != from_unit) payload["to_unit_id"] = to_unit;
-        if (!req.files.empty()) payload["files"] = FilesJson(req.files);
-        if (t->clock == workflow::ClockEffect::kStart && row.due_at) {
-          payload["clock_start"] = FormatMoment(*row.clock_start);
-          payload["due_at"] = FormatMoment(*row.due_at);
-        }
-        if (t->clock == workflow::ClockEffect::kResume && row.due_at)
-          payload["due_at"] = FormatMoment(*row.due_at);
-        if (adv.step_due_at) payload["step_due_at"] = FormatMoment(*adv.step_due_at);
-        if (adv.closed_step)
-          payload["closed_step_timeliness"] = std::string(dossier::TimelinessName(*adv.closed_step));
-        if (row.timeliness && !judged_before) payload["timeliness"] = *row.timeliness;
-
-        SetState(row, *wf, *t->to);
-        if (adv.opens_step) row.step = closing_step + 1;
-        row.version = old_version + 1;
-        row.updated_at = now;
-
-        std::optional<std::string_view> judged;
-        if (adv.closed_step) judged = dossier::TimelinessName(*adv.closed_step);
-        MOTCUA_TRY_VOID(repo::CloseStep(tx, row.id, closing_step, now, viewer.user_id, req.action, judged));
-        if (adv.opens_step) {
-          MOTCUA_TRY_VOID(repo::InsertStep(
-              tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, viewer.user_id,
-                          now, adv.step_due_at, std::nullopt, std::nullopt, std::nullopt,
-                          std::nullopt}));
-        }
-        if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
-        MOTCUA_TRY_VOID(LinkFiles(tx, req.files, viewer.user_id, row.id, "files"));
-        MOTCUA_TRY(storage::events::AppendEvent(
-            tx, events::NewEvent{std::string(kAggregate), row.id, now, viewer.user_id, req.action,
-                                 from_state, row.state, json::serialize(payload)}));
-        *out = MakeView(&viewer, std::move(row), false, now);
+      [this, id, req = std::move(req), who, now, out](Tx& tx) -> Status {
+        *out = ActIn(tx, who, id, req, now);
+        if (!*out) return std::unexpected(out->error());
         return {};
       },
       [out, done = std::move(done)](Status st) {

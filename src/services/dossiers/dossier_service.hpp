@@ -271,6 +271,17 @@ class DossierService {
   // For the attachment store: may `who` read the files of this dossier?
   [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
 
+  // The same rules inside the caller's write callback, at a given moment:
+  // for bulk loading (the benchmark's generator, imports from the national
+  // portal) where many dossiers go into one transaction. `secret` is the
+  // lookup secret to give the dossier.
+  [[nodiscard]] Result<Submitted> SubmitIn(storage::Tx& tx, const accounts::Principal& who,
+                                           const SubmitRequest& request, TimePoint now,
+                                           const std::string& secret) const;
+  [[nodiscard]] Result<DossierView> ActIn(storage::Tx& tx, const accounts::Principal& who,
+                                          std::int64_t id, const ActRequest& request,
+                                          TimePoint now) const;
+
   const calendar::WorkingCalendar& calendar() const { return cal_; }
 
  private:
