@@ -2,6 +2,8 @@
 
 #include "app/calendar_command.hpp"
 #include "app/commands.hpp"
+#include "app/verify_command.hpp"
+#include "app/workflow_command.hpp"
 
 namespace motcua::app {
 namespace {
@@ -15,6 +17,9 @@ constexpr const char* kUsage =
     "  demo       load the demo province into an empty database\n"
     "  user add   create an account with a role bound to a unit\n"
     "  calendar   lunar dates, holidays and working-time arithmetic\n"
+    "  workflow   check and describe workflow definitions\n"
+    "  verify     check the hash chain of the event log\n"
+    "  seed       fill a demo database with generated dossiers (benchmarks)\n"
     "  version    print the version\n"
     "\n"
     "Run 'motcua <command> --help' for the options of a command.\n";
@@ -41,6 +46,9 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "demo") return RunDemo(rest, out, err);
   if (cmd == "user") return RunUser(rest, out, err);
   if (cmd == "calendar") return RunCalendarCommand(rest, out, err);
+  if (cmd == "workflow") return RunWorkflowCommand(rest, out, err);
+  if (cmd == "verify") return RunVerify(rest, out, err);
+  if (cmd == "seed") return RunSeed(rest, out, err);
   err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

@@ -14,5 +14,6 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err);
 int RunMigrate(const Args& args, std::ostream& out, std::ostream& err);
 int RunDemo(const Args& args, std::ostream& out, std::ostream& err);
 int RunUser(const Args& args, std::ostream& out, std::ostream& err);
+int RunSeed(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace motcua::app

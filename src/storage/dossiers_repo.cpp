@@ -331,6 +331,54 @@ Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes, Tim
   return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
 }
 
+Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT id, number, lookup_hash, procedure_code, procedure_id, workflow_code, "
+      "workflow_version, state, national_status, applicant_name, receiving_unit_id, submitted_at, "
+      "accepted_at, due_at, apology_due_at, finished_at, returned_at, pending_request "
+      "FROM dossiers WHERE number = $1",
+      {std::string(number)}));
+  if (rows.empty()) return std::optional<PublicRow>();
+  const Row& r = rows.front();
+  Reader in{r};
+  PublicRow p;
+  p.id = r.Int(0);
+  p.number = r.Text(1);
+  p.lookup_hash = r.Text(2);
+  p.procedure_code = r.Text(3);
+  p.procedure_id = r.Int(4);
+  p.workflow_code = r.Text(5);
+  p.workflow_version = static_cast<int>(r.Int(6));
+  p.state = r.Text(7);
+  p.national_status = static_cast<int>(r.Int(8));
+  p.applicant_name = r.Text(9);
+  p.receiving_unit_id = r.Int(10);
+  p.submitted_at = in.Time(11);
+  p.accepted_at = in.OptTime(12);
+  p.due_at = in.OptTime(13);
+  p.apology_due_at = in.OptTime(14);
+  p.finished_at = in.OptTime(15);
+  p.returned_at = in.OptTime(16);
+  p.pending_request = r.OptText(17);
+  if (!in.ok) return Fail(Code::kInternal, "dossier " + p.number + " has an unreadable time");
+  return std::optional<PublicRow>(std::move(p));
+}
+
+Result<std::vector<StepTimes>> ListStepTimes(Tx& tx, std::int64_t dossier_id) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT state, started_at, finished_at FROM dossier_steps WHERE dossier_id = $1 ORDER BY step",
+      {dossier_id}));
+  std::vector<StepTimes> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    Reader in{r};
+    StepTimes s{r.Text(0), in.Time(1), in.OptTime(2)};
+    if (!in.ok) return Fail(Code::kInternal, "a step of dossier " + std::to_string(dossier_id) + " has an unreadable time");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 Result<std::vector<DossierRow>> ListForCitizen(Tx& tx, std::int64_t citizen_user_id,
                                                std::int64_t before_id, int limit) {
   static const std::string sql = "SELECT " + kColumns +

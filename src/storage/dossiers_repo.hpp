@@ -135,6 +135,38 @@ struct InboxCounts {
 [[nodiscard]] Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes,
                                              TimePoint now, TimePoint nearing_before);
 
+// What the public lookup reads: the few columns it shows, in one indexed
+// read (the lookup is the most frequent request of all).
+struct PublicRow {
+  std::int64_t id = 0;
+  std::string number;
+  std::string lookup_hash;
+  std::string procedure_code;
+  std::int64_t procedure_id = 0;
+  std::string workflow_code;
+  int workflow_version = 0;
+  std::string state;
+  int national_status = 0;
+  std::string applicant_name;
+  std::int64_t receiving_unit_id = 0;
+  TimePoint submitted_at{};
+  std::optional<TimePoint> accepted_at;
+  std::optional<TimePoint> due_at;
+  std::optional<TimePoint> apology_due_at;
+  std::optional<TimePoint> finished_at;
+  std::optional<TimePoint> returned_at;
+  std::optional<std::string> pending_request;
+};
+[[nodiscard]] Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number);
+
+struct StepTimes {
+  std::string state;
+  TimePoint started_at{};
+  std::optional<TimePoint> finished_at;
+};
+// The steps of a dossier, in order, with only their state and times.
+[[nodiscard]] Result<std::vector<StepTimes>> ListStepTimes(Tx& tx, std::int64_t dossier_id);
+
 // A citizen's dossiers, newest first, with id below `before_id` (0: from the newest).
 [[nodiscard]] Result<std::vector<DossierRow>> ListForCitizen(Tx& tx, std::int64_t citizen_user_id,
                                                              std::int64_t before_id, int limit);

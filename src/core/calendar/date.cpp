@@ -51,10 +51,21 @@ Result<Date> ParseDate(std::string_view text) {
 
 std::string FormatDate(Date date) {
   std::chrono::year_month_day ymd{date};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside what four digits hold: say so plainly
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return buf;
+  }
+  std::string out = "0000-00-00";
+  auto put = [&](int pos, int width, int v) {
+    for (int i = width; i-- > 0; v /= 10) out[pos + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, static_cast<int>(static_cast<unsigned>(ymd.month())));
+  put(8, 2, static_cast<int>(static_cast<unsigned>(ymd.day())));
+  return out;
 }
 
 Result<TimePoint> ParseMoment(std::string_view text) {
@@ -120,15 +131,21 @@ std::string FormatMoment(TimePoint moment) {
   auto local = moment + kVietnamOffset;
   auto day = floor<days>(local);
   std::chrono::hh_mm_ss<Micros> tod{local - day};
-  char buf[48];
-  int n =
-      std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d", FormatDate(day).c_str(),
-                    static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                    static_cast<int>(tod.seconds().count()));
-  std::string out(buf, static_cast<size_t>(n));
-  if (tod.subseconds().count() != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(tod.subseconds().count()));
-    out += buf;
+  // Digit by digit: API responses format several of these per dossier.
+  std::string out = FormatDate(day);
+  char buf[16] = {'T', 0, 0, ':', 0, 0, ':', 0, 0, '.', 0, 0, 0, 0, 0, 0};
+  auto put = [&](int pos, int width, long long v) {
+    for (int i = width; i-- > 0; v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
+  };
+  put(1, 2, tod.hours().count());
+  put(4, 2, tod.minutes().count());
+  put(7, 2, tod.seconds().count());
+  const long long micros = tod.subseconds().count();
+  if (micros != 0) {
+    put(10, 6, micros);
+    out.append(buf, 16);
+  } else {
+    out.append(buf, 9);
   }
   return out + "+07:00";
 }

@@ -170,7 +170,7 @@ class AccountRoutes {
     out["user"] = PrincipalJson(login->principal);
     out["csrf_token"] = login->csrf_token;
     out["expires_at"] = FormatTime(login->expires_at);
-    Response res = NoStore(JsonResponse(200, out));
+    Response res = NoStore(JsonResponse(200, std::move(out)));
     res.AddHeader("Set-Cookie", SessionCookie(login->session_token, req.secure, LifetimeSeconds()));
     respond(std::move(res));
   }
@@ -199,7 +199,7 @@ class AccountRoutes {
     // The browser app keeps the CSRF token in memory; after a reload this is
     // where it gets it back.
     if (session) out["csrf_token"] = p.csrf_token;
-    respond(NoStore(JsonResponse(200, out)));
+    respond(NoStore(JsonResponse(200, std::move(out))));
   }
 
   void Register(Request& req, const Responder& respond) {
@@ -258,7 +258,7 @@ class AccountRoutes {
     json::object out;
     out["token"] = TokenJson(created->info);
     out["secret"] = created->secret;
-    respond(NoStore(JsonResponse(201, out)));
+    respond(NoStore(JsonResponse(201, std::move(out))));
   }
 
   void RevokeToken(Request& req, const Responder& respond) {
@@ -302,7 +302,7 @@ class AccountRoutes {
     } else {
       out["next_after"] = nullptr;
     }
-    respond(JsonResponse(200, out));
+    respond(JsonResponse(200, std::move(out)));
   }
 
   void CreateUser(Request& req, const Responder& respond) {

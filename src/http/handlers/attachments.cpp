@@ -113,7 +113,7 @@ void Meta(AttachmentStore& store, Request& req, Responder respond) {
   out["dossier_id"] = info->dossier_id ? json::value(*info->dossier_id) : json::value(nullptr);
   out["component_code"] =
       info->component_code ? json::value(*info->component_code) : json::value(nullptr);
-  Response res = JsonResponse(200, out);
+  Response res = JsonResponse(200, std::move(out));
   res.SetHeader("Cache-Control", "private, no-store");
   respond(std::move(res));
 }

@@ -3,12 +3,16 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <mutex>
+#include <unordered_map>
 #include <charconv>
 #include <memory>
 #include <string>
 
 #include "core/calendar/date.hpp"
 #include "core/dossier/deadline.hpp"
+#include "core/dossier/lookup_secret.hpp"
 #include "core/workflow/workflow.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
@@ -106,6 +110,38 @@ json::object ViewJson(const DossierView& v) {
                                    {"transfer", Text(a.transfer)}});
   }
   o["actions"] = std::move(actions);
+  return o;
+}
+
+// A row of a list (inbox, my dossiers): what a screen of rows shows, so that
+// a page of twenty stays a few kilobytes on a slow line.
+json::object SummaryJson(const DossierView& v) {
+  const auto& r = v.row;
+  json::object o{
+      {"id", r.id},
+      {"number", r.number},
+      {"version", r.version},
+      {"procedure", json::object{{"code", r.procedure_code}, {"name", v.procedure_name}, {"name_en", v.procedure_name_en}}},
+      {"state", json::object{{"id", r.state},
+                             {"name", v.state_name},
+                             {"name_en", v.state_name_en},
+                             {"national_status", r.national_status},
+                             {"clock", r.clock},
+                             {"terminal", r.terminal}}},
+      {"channel", r.channel},
+      {"applicant", json::object{{"full_name", r.applicant_name}, {"masked", !v.unmasked}}},
+      {"current_unit", json::object{{"id", r.current_unit_id}, {"name", v.current_unit_name}}},
+      {"submitted_at", FormatMoment(r.submitted_at)},
+      {"due_at", Moment(r.due_at)},
+      {"apology_due_at", Moment(r.apology_due_at)},
+      {"supplement_count", r.supplement_count},
+      {"timeliness", Text(r.timeliness)},
+      {"waiting_for_citizen", r.clock == "paused"},
+  };
+  o["urgency"] = v.urgency ? json::value(dossier::UrgencyName(*v.urgency)) : json::value(nullptr);
+  o["working_seconds_left"] = v.working_time_left
+                                  ? json::value(v.working_time_left->count() / 1'000'000)
+                                  : json::value(nullptr);
   return o;
 }
 
@@ -238,7 +274,7 @@ void SubmitDossier(DossierService& service, Request& req, Responder respond) {
   service.Submit(*req.principal, std::move(s), [respond](Result<dossiers::Submitted> out) {
     if (!out) return respond(Err(out.error()));
     json::object o{{"dossier", ViewJson(out->view)}, {"lookup_secret", out->lookup_secret}};
-    Response res = Private(JsonResponse(201, o));
+    Response res = Private(JsonResponse(201, std::move(o)));
     res.SetHeader("Location", "/api/v1/dossiers/" + std::to_string(out->view.row.id));
     respond(std::move(res));
   });
@@ -387,14 +423,14 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
   auto page = service.Inbox(*req.principal, q);
   if (!page) return respond(Err(page.error()));
   json::array items;
-  for (const auto& v : page->items) items.push_back(ViewJson(v));
+  for (const auto& v : page->items) items.push_back(SummaryJson(v));
   json::object o{{"counts", json::object{{"total", page->counts.total},
                                          {"overdue", page->counts.overdue},
                                          {"nearing", page->counts.nearing},
                                          {"waiting_for_citizen", page->counts.paused}}},
                  {"items", std::move(items)},
                  {"next_cursor", Text(page->next_cursor)}};
-  respond(Private(JsonResponse(200, o)));
+  respond(Private(JsonResponse(200, std::move(o))));
 }
 
 void MyDossiers(DossierService& service, Request& req, Responder respond) {
@@ -416,10 +452,10 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
   auto page = service.Mine(*req.principal, before, limit);
   if (!page) return respond(Err(page.error()));
   json::array items;
-  for (const auto& v : page->items) items.push_back(ViewJson(v));
+  for (const auto& v : page->items) items.push_back(SummaryJson(v));
   json::object o{{"items", std::move(items)},
                  {"next_before", page->next_before ? json::value(*page->next_before) : json::value(nullptr)}};
-  respond(Private(JsonResponse(200, o)));
+  respond(Private(JsonResponse(200, std::move(o))));
 }
 
 // Failed lookups per address: a person mistyping a code from paper gets
@@ -428,8 +464,99 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
 // not limited: a QR code scanned at a counter all day is fine.
 const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minutes(15), 50'000};
 
-void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, const Clock& clock,
-            Request& req, Responder respond) {
+json::object LookupJson(const dossiers::LookupResult& found) {
+  json::array steps;
+  for (const auto& s : found.steps)
+    steps.push_back(json::object{{"state_name", s.state_name},
+                                 {"state_name_en", s.state_name_en},
+                                 {"started_at", FormatMoment(s.started_at)},
+                                 {"finished_at", Moment(s.finished_at)}});
+  return json::object{{"number", found.number},
+                      {"procedure_name", found.procedure_name},
+                      {"procedure_name_en", found.procedure_name_en},
+                      {"state_name", found.state_name},
+                      {"state_name_en", found.state_name_en},
+                      {"national_status", found.national_status},
+                      {"national_status_label", workflow::NationalStatusLabel(found.national_status)},
+                      {"applicant", found.masked_name},
+                      {"receiving_unit", found.receiving_unit_name},
+                      {"submitted_at", FormatMoment(found.submitted_at)},
+                      {"accepted_at", Moment(found.accepted_at)},
+                      {"due_at", Moment(found.due_at)},
+                      {"finished_at", Moment(found.finished_at)},
+                      {"returned_at", Moment(found.returned_at)},
+                      {"pending_request", JsonOrNull(found.pending_request)},
+                      {"steps", std::move(steps)}};
+}
+
+// The answers of recent public lookups, ready to send: the lookup is the most
+// frequent request (receipts' QR codes, citizens checking again and again),
+// and a dossier changes a few times in its life. An entry is dropped when
+// its dossier changes (DossierService's change listener, after the commit),
+// so an answer is never staler than the database this process writes.
+// A lookup that read the database while its shard saw a change does not
+// store its answer (it may predate the change). Bounded: each shard drops an
+// arbitrary entry when full.
+class LookupCache {
+ public:
+  // 32,768 answers of about 1.5 KB: some 50 MB, the open dossiers of a
+  // merged province and the ones finished lately.
+  static constexpr std::size_t kShards = 64;
+  static constexpr std::size_t kPerShard = 512;
+
+  struct Entry {
+    std::string lookup_hash;
+    std::string body;
+  };
+
+  // The cached answer, if `secret` (normalised) is the dossier's.
+  std::optional<std::string> Find(const std::string& number, std::string_view secret) {
+    Shard& s = ShardOf(number);
+    std::lock_guard lock(s.mu);
+    auto it = s.entries.find(number);
+    if (it == s.entries.end() || !dossier::LookupSecretMatches(number, secret, it->second.lookup_hash))
+      return std::nullopt;
+    return it->second.body;
+  }
+  std::uint64_t Epoch(const std::string& number) {
+    Shard& s = ShardOf(number);
+    std::lock_guard lock(s.mu);
+    return s.epoch;
+  }
+  void Put(const std::string& number, std::uint64_t epoch, Entry entry) {
+    Shard& s = ShardOf(number);
+    std::lock_guard lock(s.mu);
+    if (s.epoch != epoch) return;
+    if (s.entries.size() >= kPerShard && !s.entries.contains(number)) s.entries.erase(s.entries.begin());
+    s.entries.insert_or_assign(number, std::move(entry));
+  }
+  void Invalidate(const std::string& number) {
+    Shard& s = ShardOf(number);
+    std::lock_guard lock(s.mu);
+    s.entries.erase(number);
+    ++s.epoch;
+  }
+
+ private:
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Entry> entries;
+    std::uint64_t epoch = 0;
+  };
+  Shard& ShardOf(const std::string& number) { return shards_[std::hash<std::string>{}(number) % kShards]; }
+  std::array<Shard, kShards> shards_;
+};
+
+Response LookupResponse(std::string body) {
+  Response res;
+  res.status = 200;
+  res.headers.emplace_back("content-type", "application/json");
+  res.body = std::move(body);
+  return Private(std::move(res));
+}
+
+void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, LookupCache& cache,
+            const Clock& clock, Request& req, Responder respond) {
   Error error{Code::kInvalidArgument, "invalid query parameters", {}};
   std::string number, secret;
   for (const auto& [name, value] : req.query) {
@@ -446,32 +573,19 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, co
     res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*wait).count() + 1));
     return respond(std::move(res));
   }
+  if (auto normal = dossier::NormalizeLookupSecret(secret)) {
+    if (auto body = cache.Find(number, *normal)) {
+      limiter.Release(req.remote_ip, now);
+      return respond(LookupResponse(std::move(*body)));
+    }
+  }
+  const std::uint64_t epoch = cache.Epoch(number);
   auto found = service.Lookup(number, secret);
-  if (found) limiter.Release(req.remote_ip, now);
   if (!found) return respond(Err(found.error()));
-  json::array steps;
-  for (const auto& s : found->steps)
-    steps.push_back(json::object{{"state_name", s.state_name},
-                                 {"state_name_en", s.state_name_en},
-                                 {"started_at", FormatMoment(s.started_at)},
-                                 {"finished_at", Moment(s.finished_at)}});
-  json::object o{{"number", found->number},
-                 {"procedure_name", found->procedure_name},
-                 {"procedure_name_en", found->procedure_name_en},
-                 {"state_name", found->state_name},
-                 {"state_name_en", found->state_name_en},
-                 {"national_status", found->national_status},
-                 {"national_status_label", workflow::NationalStatusLabel(found->national_status)},
-                 {"applicant", found->masked_name},
-                 {"receiving_unit", found->receiving_unit_name},
-                 {"submitted_at", FormatMoment(found->submitted_at)},
-                 {"accepted_at", Moment(found->accepted_at)},
-                 {"due_at", Moment(found->due_at)},
-                 {"finished_at", Moment(found->finished_at)},
-                 {"returned_at", Moment(found->returned_at)},
-                 {"pending_request", JsonOrNull(found->pending_request)},
-                 {"steps", std::move(steps)}};
-  respond(Private(JsonResponse(200, o)));
+  limiter.Release(req.remote_ip, now);
+  std::string body = json::serialize(LookupJson(*found));
+  cache.Put(found->number, epoch, {found->lookup_hash, body});
+  respond(LookupResponse(std::move(body)));
 }
 
 }  // namespace
@@ -494,8 +608,10 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
   router.Add("GET", "/api/v1/me/dossiers",
              [&service](Request& req, Responder respond) { MyDossiers(service, req, std::move(respond)); });
   auto limiter = std::make_shared<accounts::SlidingWindowLimiter>(kLookupLimit);
-  router.Add("GET", "/api/v1/lookup", [&service, limiter, &clock](Request& req, Responder respond) {
-    Lookup(service, *limiter, clock, req, std::move(respond));
+  auto cache = std::make_shared<LookupCache>();
+  service.AddChangeListener([cache](std::int64_t, const std::string& number) { cache->Invalidate(number); });
+  router.Add("GET", "/api/v1/lookup", [&service, limiter, cache, &clock](Request& req, Responder respond) {
+    Lookup(service, *limiter, *cache, clock, req, std::move(respond));
   });
   router.Add("GET", "/api/v1/workflows", [&workflows](Request& req, Responder respond) {
     if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));

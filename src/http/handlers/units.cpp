@@ -148,7 +148,7 @@ void GetUnit(UnitService& service, Request& req, Responder respond) {
   if (!detail) return respond(ErrorResponse(detail.error()));
   json::object out = UnitJson(detail->unit);
   out["children_count"] = detail->children_count;
-  respond(JsonResponse(200, out));
+  respond(JsonResponse(200, std::move(out)));
 }
 
 void CreateUnit(UnitService& service, Request& req, Responder respond) {

@@ -459,8 +459,9 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
         if (!*out) return std::unexpected(out->error());
         return {};
       },
-      [out, done = std::move(done)](Status st) {
+      [this, out, done = std::move(done)](Status st) {
         if (!st) return done(std::unexpected(st.error()));
+        if (*out) Notify((*out)->view.row.id, (*out)->view.row.number);
         done(std::move(*out));
       });
 }
@@ -633,8 +634,9 @@ void DossierService::Act(const Principal& who, std::int64_t id, ActRequest req, 
         if (!*out) return std::unexpected(out->error());
         return {};
       },
-      [out, done = std::move(done)](Status st) {
+      [this, out, done = std::move(done)](Status st) {
         if (!st) return done(std::unexpected(st.error()));
+        if (*out) Notify((*out)->row.id, (*out)->row.number);
         done(std::move(*out));
       });
 }
@@ -689,8 +691,9 @@ void DossierService::Apologize(const Principal& who, std::int64_t id, ApologyReq
         *out = MakeView(&viewer, std::move(row), false, now);
         return {};
       },
-      [out, done = std::move(done)](Status st) {
+      [this, out, done = std::move(done)](Status st) {
         if (!st) return done(std::unexpected(st.error()));
+        if (*out) Notify((*out)->row.id, (*out)->row.number);
         done(std::move(*out));
       });
 }
@@ -812,7 +815,8 @@ Result<InboxPage> DossierService::Inbox(const Principal& who, const InboxQuery& 
     page.next_cursor = EncodeCursor(rows.back().queue_at, rows.back().id);
   }
   page.items.reserve(rows.size());
-  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(&who, std::move(r), false, now)));
+  // No actions in lists: they are worked out when a dossier is opened.
+  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
   return page;
 }
 
@@ -834,7 +838,8 @@ Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t befo
   const TimePoint now = clock_.Now();
   // Lists are masked, the citizen's own included: a list is what shows on
   // a screen others may glance at; the dossier page shows the rest.
-  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(&who, std::move(r), false, now)));
+  // No actions in lists: they are worked out when a dossier is opened.
+  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
   return page;
 }
 
@@ -845,19 +850,20 @@ Result<LookupResult> DossierService::Lookup(std::string_view number, std::string
   if (!normal)
     return InvalidField("secret", "is the " + std::to_string(dossier::kLookupSecretLength) +
                                       "-character code printed on the receipt");
-  std::optional<DossierRow> row;
-  std::vector<StepRow> steps;
+  std::optional<repo::PublicRow> row;
+  bool matches = false;
+  std::vector<repo::StepTimes> steps;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
-    row = MOTCUA_TRY(repo::FindByNumber(tx, number));
-    if (row && dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash))
-      steps = MOTCUA_TRY(repo::ListSteps(tx, row->id));
+    row = MOTCUA_TRY(repo::FindPublic(tx, number));
+    matches = row && dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash);
+    if (matches) steps = MOTCUA_TRY(repo::ListStepTimes(tx, row->id));
     return {};
   }));
   // One answer for an unknown number and a wrong secret.
-  if (!row || !dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash))
-    return Fail(Error{Code::kNotFound, "no dossier with this number and code", {}});
+  if (!matches) return Fail(Error{Code::kNotFound, "no dossier with this number and code", {}});
   LookupResult out;
-  out.number = row->number;
+  out.number = std::move(row->number);
+  out.lookup_hash = std::move(row->lookup_hash);
   auto snapshot = catalog_.Snapshot();
   if (const auto* p = FindVersionById(*snapshot, row->procedure_code, row->procedure_id)) {
     out.procedure_name = p->name;
@@ -876,11 +882,12 @@ Result<LookupResult> DossierService::Lookup(std::string_view number, std::string
   if (const auto* u = units_.Tree()->Find(row->receiving_unit_id)) out.receiving_unit_name = u->name;
   out.submitted_at = row->submitted_at;
   out.accepted_at = row->accepted_at;
-  out.due_at = AppointmentOf(*row);
+  out.due_at = row->apology_due_at ? row->apology_due_at : row->due_at;
   out.finished_at = row->finished_at;
   out.returned_at = row->returned_at;
-  out.pending_request = row->pending_request;
-  for (const auto& s : steps) {
+  out.pending_request = std::move(row->pending_request);
+  out.steps.reserve(steps.size());
+  for (auto& s : steps) {
     LookupResult::Step step;
     name_of(s.state, step.state_name, step.state_name_en);
     step.started_at = s.started_at;

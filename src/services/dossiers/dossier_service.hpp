@@ -161,6 +161,9 @@ struct Submitted {
 // The public lookup: nothing that identifies the applicant.
 struct LookupResult {
   std::string number;
+  // What the secret must hash to with the number (HashLookupSecret): lets a
+  // cache of answers check a later secret without the database. Never shown.
+  std::string lookup_hash;
   std::string procedure_name;
   std::string procedure_name_en;
   std::string state_name;
@@ -189,17 +192,17 @@ struct InboxQuery {
   enum class Due { kAny, kOverdue, kNearing } due = Due::kAny;
   std::optional<std::string> search;  // a dossier number (prefix) or part of the applicant's name
   std::optional<std::string> cursor;  // from the previous page
-  int limit = 50;
+  int limit = 20;  // a screen of rows
 };
 
 struct InboxPage {
-  std::vector<DossierView> items;  // masked
+  std::vector<DossierView> items;  // masked, without actions
   std::optional<std::string> next_cursor;
   storage::dossiers::InboxCounts counts;
 };
 
 struct CitizenPage {
-  std::vector<DossierView> items;
+  std::vector<DossierView> items;  // masked, without actions
   std::optional<std::int64_t> next_before;
 };
 
@@ -268,6 +271,13 @@ class DossierService {
   // kInvalidArgument naming "number" or "secret" when malformed.
   [[nodiscard]] Result<LookupResult> Lookup(std::string_view number, std::string_view secret) const;
 
+  // Called after the commit of every change to a dossier made through
+  // Submit, Act and Apologize, on the writer thread (so: cheap, and never
+  // back into the store). For caches of what dossiers look like, and for
+  // live views. Add listeners before serving; not thread safe with calls.
+  using ChangeListener = std::function<void(std::int64_t id, const std::string& number)>;
+  void AddChangeListener(ChangeListener listener) { listeners_.push_back(std::move(listener)); }
+
   // For the attachment store: may `who` read the files of this dossier?
   [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
 
@@ -301,6 +311,10 @@ class DossierService {
   audit::AccessLog& access_log_;
   dossier::RandomBytes random_;
   DossierOptions options_;
+  std::vector<ChangeListener> listeners_;
+  void Notify(std::int64_t id, const std::string& number) const {
+    for (const auto& l : listeners_) l(id, number);
+  }
 };
 
 }  // namespace motcua::dossiers

@@ -171,16 +171,16 @@ void SqliteStore::WriterLoop() {
 
 Status SqliteStore::RunInSavepoint(const TxFn& fn) {
   Connection& conn = *writer_conn_;
-  MOTCUA_TRY_VOID(conn.ExecScript("SAVEPOINT write_fn", "SAVEPOINT"));
+  MOTCUA_TRY_VOID(conn.Control("SAVEPOINT write_fn", "SAVEPOINT"));
   SqliteTx tx(conn, true);
   Status status = Guarded([&] { return fn(tx); }, "write callback");
   if (!conn.InTransaction()) return status;  // SQLite rolled everything back
   if (status) {
-    status = conn.ExecScript("RELEASE write_fn", "RELEASE");
+    status = conn.Control("RELEASE write_fn", "RELEASE");
     if (status) return status;
   }
-  (void)conn.ExecScript("ROLLBACK TO write_fn", "ROLLBACK TO");
-  (void)conn.ExecScript("RELEASE write_fn", "RELEASE");
+  (void)conn.Control("ROLLBACK TO write_fn", "ROLLBACK TO");
+  (void)conn.Control("RELEASE write_fn", "RELEASE");
   return status;
 }
 
@@ -193,7 +193,7 @@ void SqliteStore::RunBatch(std::vector<WriteOp>& batch) {
     }
   };
 
-  if (Status begin = conn.ExecScript("BEGIN IMMEDIATE", "BEGIN"); !begin) {
+  if (Status begin = conn.Control("BEGIN IMMEDIATE", "BEGIN"); !begin) {
     fail_all(begin.error(), false);
   } else {
     std::size_t ran = 0;
@@ -216,7 +216,7 @@ void SqliteStore::RunBatch(std::vector<WriteOp>& batch) {
       Status commit;
       {
         ScopedTimer timer(counters_.commit_micros);
-        commit = conn.ExecScript("COMMIT", "COMMIT");
+        commit = conn.Control("COMMIT", "COMMIT");
       }
       if (commit) {
         counters_.commits.fetch_add(1, std::memory_order_relaxed);
@@ -255,11 +255,11 @@ Status SqliteStore::Read(const TxFn& fn) {
   counters_.reads.fetch_add(1, std::memory_order_relaxed);
 
   // Deferred: the snapshot starts at the first read and holds until COMMIT.
-  MOTCUA_TRY_VOID(conn->ExecScript("BEGIN", "BEGIN"));
+  MOTCUA_TRY_VOID(conn->Control("BEGIN", "BEGIN"));
   SqliteTx tx(*conn, false);
   Status status = fn(tx);
   if (!status) return status;  // the lease rolls back
-  return conn->ExecScript("COMMIT", "COMMIT");
+  return conn->Control("COMMIT", "COMMIT");
 }
 
 void SqliteStore::Close() {

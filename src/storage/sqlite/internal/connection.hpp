@@ -39,6 +39,12 @@ class Connection {
   // Transaction control is allowed here.
   Status ExecScript(std::string_view sql, std::string_view what);
 
+  // Runs one parameterless transaction-control statement (BEGIN, COMMIT,
+  // SAVEPOINT x, RELEASE x, ROLLBACK TO x) through a statement prepared once
+  // per connection: every read and every write callback runs two of these,
+  // and parsing them each time cost more than the statements between.
+  Status Control(std::string_view sql, std::string_view what);
+
   // Runs a migration script statement by statement, refusing transaction
   // control (the store wraps the script in its own transaction).
   Status RunScript(std::string_view sql);
@@ -67,6 +73,7 @@ class Connection {
 
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Cached>, SqlHash, std::equal_to<>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Cached>, SqlHash, std::equal_to<>> control_;
 };
 
 // A Tx over one Connection; the store opens and ends the transaction.

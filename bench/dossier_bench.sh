@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The one-stop core under load (issue 3): a database of N generated
+# dossiers, the real `motcua serve`, and wrk on loopback.
+#
+#   1. a fresh demo province in a temporary folder, filled by `motcua seed`
+#      with N dossiers of realistic shape (plus dossiers parked in
+#      processing for the transition run);
+#   2. GET /healthz, the server's own ceiling in this run;
+#   3. durable workflow transitions (request supplements / supplements
+#      received, alternately, each on another dossier);
+#   4. durable submissions at a counter;
+#   5. public lookups by number and secret;
+#   6. inbox queries of a commune's officer and specialist.
+# Prints requests/s, p50 and p99 of each, and each rate as a ratio of the
+# /healthz ceiling. SQLite runs with synchronous=FULL: every acknowledged
+# write is on disk.
+#
+# usage: bench/dossier_bench.sh [dossiers, default 1000000] [seconds per run, default 10]
+# env:   MOTCUA_BENCH_CONNECTIONS (default 64), MOTCUA_BENCH_LOG_LEVEL (default
+#        info: one access-log line per request, as in production),
+#        MOTCUA_BENCH_KEEP=1 keeps the folder (its path is printed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dossiers=${1:-1000000}
+duration=${2:-10}
+connections=${MOTCUA_BENCH_CONNECTIONS:-64}
+log_level=${MOTCUA_BENCH_LOG_LEVEL:-info}
+# Enough parked dossiers that no two in-flight requests touch one dossier.
+parked=$((connections * 64))
+
+scripts/setup.sh
+MOTCUA_BUILD_DIR=build scripts/build.sh >/dev/null
+
+work=$(mktemp -d)
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ "${MOTCUA_BENCH_KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+mkdir -p "$work/data"
+cp -r data/demo data/holidays data/workflows "$work/data/"
+db="sqlite:$work/data/m.db"
+./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
+echo "seeding $dossiers dossiers (and $parked parked in processing)..."
+seed_start=$(date +%s)
+./build/motcua seed --db "$db" --data-dir "$work/data" --dossiers "$dossiers" --parked "$parked" \
+  --out "$work" --log-level warn
+echo "seeded in $(( $(date +%s) - seed_start )) s; database $(du -h "$work/data/m.db" | cut -f1)"
+
+./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
+  --log-level "$log_level" >"$work/serve.out" 2>/dev/null &
+server=$!
+for _ in $(seq 200); do grep -q listening "$work/serve.out" && break; sleep 0.05; done
+url=$(grep -o 'http://[0-9.:]*' "$work/serve.out")
+
+token() {  # username -> an API token of that demo user
+  local jar="$work/$1.cookies" csrf
+  csrf=$(curl -s -c "$jar" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"motcua-demo-2026\"}" "$url/api/v1/auth/login" |
+    sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+  curl -s -b "$jar" -H 'content-type: application/json' -H "x-csrf-token: $csrf" \
+    -d '{"name":"benchmark"}' "$url/api/v1/auth/tokens" | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p'
+}
+admin=$(token admin)
+officer=$(token motcua.phandinhphung)
+# Submissions go to another commune, so that they do not swell the inbox
+# measured after them.
+counter=$(token motcua.babe)
+specialist=$(token chuyenvien.phandinhphung)
+unit_id() {  # agency code -> unit id
+  curl -s "$url/api/v1/units?kind=commune" | python3 -c \
+    "import json,sys; print([u['id'] for u in json.load(sys.stdin)['items'] if u['agency_code']=='$1'][0])"
+}
+counter_unit=$(unit_id 000.54.00.H55)
+
+run() {  # name, wrk arguments... -> "rps p50 p99 errors"
+  local name=$1; shift
+  local out rps p50 p99 errors
+  out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$@")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+row() {  # label, rps, p50, p99, errors
+  local ratio
+  ratio=$(awk -v a="$2" -v b="$base_rps" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-46s %10.0f %9s %9s %7s %7s\n' "$1" "$2" "$3" "$4" "$ratio" "$5"
+}
+
+echo
+echo "motcua dossier benchmark: $dossiers dossiers, wrk -t2 -c$connections -d${duration}s on $(nproc) cores, log level $log_level, SQLite synchronous=FULL"
+printf '%-46s %10s %9s %9s %7s %7s\n' run "req/s" p50 p99 ratio errors
+read -r base_rps p50 p99 err < <(run healthz "$url/healthz")
+row "GET /healthz (ceiling)" "$base_rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run transitions -s bench/wrk/transitions.lua "$url" -- "$work/parked.txt" "$admin" 2)
+row "POST .../actions/{action} (durable)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run submit -s bench/wrk/submit.lua "$url" -- "$counter" "$counter_unit" 1.004873.000.00.00.H56)
+row "POST /api/v1/dossiers at a counter (durable)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run lookup -s bench/wrk/lookup.lua "$url" -- "$work/lookups.tsv")
+row "GET /api/v1/lookup (public)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run inbox -s bench/wrk/get.lua "$url" -- "$officer" /api/v1/inbox)
+row "GET /api/v1/inbox (commune officer)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run inbox2 -s bench/wrk/get.lua "$url" -- "$specialist" /api/v1/inbox)
+row "GET /api/v1/inbox (commune specialist)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run inbox3 -s bench/wrk/get.lua "$url" -- "$specialist" "/api/v1/inbox?due=overdue")
+row "GET /api/v1/inbox?due=overdue (specialist)" "$rps" "$p50" "$p99" "$err"
+read -r rps p50 p99 err < <(run inbox4 -s bench/wrk/get.lua "$url" -- "$officer" "/api/v1/inbox?q=nguyen%20van")
+row "GET /api/v1/inbox?q=nguyen van (officer)" "$rps" "$p50" "$p99" "$err"
