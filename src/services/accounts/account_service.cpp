@@ -13,6 +13,13 @@
 namespace motcua::accounts {
 namespace {
 
+// Clears the cache of proven credentials when a mutation returns, after its
+// commit (or its failure: clearing too often only costs a database read).
+struct ClearAuthCacheOnExit {
+  AuthCache& cache;
+  ~ClearAuthCacheOnExit() { cache.Clear(); }
+};
+
 namespace repo = storage::accounts;
 using storage::Tx;
 
@@ -218,6 +225,8 @@ Result<LoginResult> AccountService::Login(std::string_view username_in, std::str
 }
 
 Status AccountService::Logout(std::string_view session_token) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   if (!IsBase64UrlOfLength(session_token, kSecretChars)) return {};
   const std::string hash = Sha256Hex(session_token);
   return store_.WriteSync([&](Tx& tx) -> Status {
@@ -231,6 +240,8 @@ Result<Principal> AccountService::AuthenticateSession(std::string_view session_t
     return Fail(Code::kUnauthenticated, std::string(kBadSession));
   }
   const std::string hash = Sha256Hex(session_token);
+  if (auto cached = auth_cache_.Find(hash, clock_.Now())) return std::move(*cached);
+  const std::uint64_t generation = auth_cache_.Generation();
   std::optional<repo::SessionRow> session;
   std::optional<repo::UserRow> user;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
@@ -247,17 +258,23 @@ Result<Principal> AccountService::AuthenticateSession(std::string_view session_t
       return {};
     });
     if (!deleted) log::Warn("could not delete an expired session", {{"error", deleted.error().message}});
+    auth_cache_.Clear();
     return Fail(Code::kUnauthenticated, std::string(kBadSession));
   }
   if (user->disabled) return Fail(Code::kUnauthenticated, std::string(kBadSession));
+  TimePoint last_seen = session->last_seen_at;
   if (now - session->last_seen_at >= options_.touch_interval) {
     Status touched = store_.WriteSync(
         [&](Tx& tx) -> Status { return repo::TouchSession(tx, session->id, now); });
     // The request may go on: at worst the session idles out a minute early.
     if (!touched) log::Warn("could not touch a session", {{"error", touched.error().message}});
+    else last_seen = now;
   }
   Principal p = ToPrincipal(*user, AuthMethod::kSession, session->id);
   p.csrf_token = session->csrf_token;
+  auth_cache_.Put(hash, generation, p,
+                  std::min({now + options_.auth_cache_ttl, session->expires_at,
+                            last_seen + options_.touch_interval}));
   return p;
 }
 
@@ -267,6 +284,8 @@ Result<Principal> AccountService::AuthenticateApiToken(std::string_view token) {
     return Fail(Code::kUnauthenticated, std::string(kBadToken));
   }
   const std::string hash = Sha256Hex(token);
+  if (auto cached = auth_cache_.Find(hash, clock_.Now())) return std::move(*cached);
+  const std::uint64_t generation = auth_cache_.Generation();
   std::optional<repo::ApiTokenRow> row;
   std::optional<repo::UserRow> user;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
@@ -279,12 +298,18 @@ Result<Principal> AccountService::AuthenticateApiToken(std::string_view token) {
       (row->expires_at && now >= *row->expires_at)) {
     return Fail(Code::kUnauthenticated, std::string(kBadToken));
   }
+  TimePoint last_used = row->last_used_at.value_or(now);
   if (!row->last_used_at || now - *row->last_used_at >= options_.touch_interval) {
     Status touched =
         store_.WriteSync([&](Tx& tx) -> Status { return repo::TouchApiToken(tx, row->id, now); });
     if (!touched) log::Warn("could not touch an API token", {{"error", touched.error().message}});
+    else last_used = now;
   }
-  return ToPrincipal(*user, AuthMethod::kApiToken, row->id);
+  Principal p = ToPrincipal(*user, AuthMethod::kApiToken, row->id);
+  TimePoint valid_until = std::min(now + options_.auth_cache_ttl, last_used + options_.touch_interval);
+  if (row->expires_at) valid_until = std::min(valid_until, *row->expires_at);
+  auth_cache_.Put(hash, generation, p, valid_until);
+  return p;
 }
 
 Result<NewApiToken> AccountService::CreateApiToken(const Principal& owner, std::string_view name,
@@ -330,6 +355,8 @@ Result<std::vector<ApiTokenInfo>> AccountService::ListApiTokens(const Principal&
 }
 
 Status AccountService::RevokeApiToken(const Principal& owner, std::int64_t token_id) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   const TimePoint now = clock_.Now();
   MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
     if (!MOTCUA_TRY(repo::RevokeApiToken(tx, owner.user_id, token_id, now))) {
@@ -375,6 +402,8 @@ Result<User> AccountService::GetUser(const Principal& actor, std::int64_t user_i
 
 Result<User> AccountService::UpdateUser(const Principal& actor, std::int64_t user_id,
                                         const UserPatch& patch) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   if (!actor.IsAdministrator()) return Fail(NotAllowed());
   if (patch.display_name) {
     MOTCUA_TRY_VOID(CheckDisplayText(*patch.display_name, "display_name", kMaxDisplayName));
@@ -402,12 +431,16 @@ Result<User> AccountService::UpdateUser(const Principal& actor, std::int64_t use
 }
 
 Status AccountService::SetDisabled(const Principal& actor, std::int64_t user_id, bool disabled) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   MOTCUA_TRY_VOID(UpdateUser(actor, user_id, UserPatch{std::nullopt, disabled}));
   return {};
 }
 
 Result<User> AccountService::SetRoles(const Principal& actor, std::int64_t user_id,
                                       std::vector<RoleBinding> roles) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   if (!actor.IsAdministrator()) return Fail(NotAllowed());
   for (const RoleBinding& b : roles) {
     if (!actor.CanGrant(b, units_)) {
@@ -429,6 +462,8 @@ Result<User> AccountService::SetRoles(const Principal& actor, std::int64_t user_
 Status AccountService::ChangePassword(const Principal& actor, std::string_view old_password,
                                       std::string_view new_password, std::string_view ip,
                                       RetryAfter* retry_after) {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   if (actor.method != AuthMethod::kSession) {
     return Fail(Code::kPermissionDenied, "passwords can only be changed from a signed-in session");
   }
@@ -467,6 +502,8 @@ Status AccountService::ChangePassword(const Principal& actor, std::string_view o
 }
 
 Result<std::int64_t> AccountService::PurgeExpiredSessions() {
+  // Whatever this changes, credentials proven before it are proven again.
+  ClearAuthCacheOnExit clear_on_exit{auth_cache_};
   const TimePoint now = clock_.Now();
   std::int64_t deleted = 0;
   MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {

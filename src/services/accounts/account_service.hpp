@@ -24,6 +24,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "core/accounts/principal.hpp"
+#include "services/accounts/auth_cache.hpp"
 #include "services/accounts/password_hasher.hpp"
 #include "services/accounts/rate_limiter.hpp"
 #include "storage/store.hpp"
@@ -41,6 +42,11 @@ struct AccountOptions {
   // or token: one write per request would load the single writer for a
   // precision nobody needs (the idle timeout is off by at most this much).
   Micros touch_interval = std::chrono::minutes(1);
+  // How long a proven credential is believed without reading the database
+  // again (auth_cache.hpp): what another server process's revocation or
+  // password change may take to be seen here. This process's own changes
+  // take effect at once.
+  Micros auth_cache_ttl = std::chrono::seconds(5);
   // Enough for every integration a user runs; bounds the table per user.
   int max_live_api_tokens = 20;
   HashParams hashing;
@@ -199,6 +205,7 @@ class AccountService {
   std::string dummy_hash_;
   LoginThrottle login_throttle_;
   SlidingWindowLimiter registration_limiter_;
+  AuthCache auth_cache_;
 };
 
 }  // namespace motcua::accounts

@@ -401,3 +401,26 @@ TEST_F(AccountServiceTest, CitizensRegisterThemselvesWithinALimit) {
 
 }  // namespace
 }  // namespace motcua::accounts
+
+namespace motcua::accounts {
+namespace {
+
+// The cache of proven credentials must never outlive what it caches.
+TEST(AuthCacheTest, EntriesExpireAndAClearWinsOverAReadThatStartedBefore) {
+  AuthCache cache;
+  const TimePoint t0{std::chrono::seconds(1'000'000)};
+  Principal p;
+  p.user_id = 7;
+  cache.Put("h", cache.Generation(), p, t0 + std::chrono::seconds(5));
+  ASSERT_TRUE(cache.Find("h", t0));
+  EXPECT_EQ(cache.Find("h", t0)->user_id, 7);
+  EXPECT_FALSE(cache.Find("h", t0 + std::chrono::seconds(5)));
+  // A read that began before a revocation cannot store what it read.
+  std::uint64_t before = cache.Generation();
+  cache.Clear();
+  cache.Put("h", before, p, t0 + std::chrono::seconds(5));
+  EXPECT_FALSE(cache.Find("h", t0));
+}
+
+}  // namespace
+}  // namespace motcua::accounts
