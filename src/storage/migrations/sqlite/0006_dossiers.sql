@@ -64,8 +64,13 @@ CREATE TABLE dossiers (
   version INTEGER NOT NULL DEFAULT 1,      -- optimistic concurrency: +1 per change
   updated_at TEXT NOT NULL
 );
--- Inboxes: the open dossiers of a unit in the order officers take them.
-CREATE INDEX dossiers_inbox ON dossiers (current_unit_id, queue_at, id) WHERE terminal = 0;
+-- Inboxes: the open dossiers of a unit in the order officers take them. The
+-- trailing columns make the role filter and the counts (overdue, nearing,
+-- waiting for the citizen) index-only: no table row is read for a dossier
+-- the caller cannot act on, and counting a unit's open dossiers reads the
+-- index alone.
+CREATE INDEX dossiers_inbox ON dossiers (current_unit_id, queue_at, id, acting_roles, clock, due_at)
+  WHERE terminal = 0;
 -- "My dossiers" of a citizen, newest first.
 CREATE INDEX dossiers_citizen ON dossiers (citizen_user_id, id) WHERE citizen_user_id IS NOT NULL;
 
