@@ -10,7 +10,9 @@ listen=${MOTCUA_LISTEN:-127.0.0.1:8080}
 db=${MOTCUA_DB:-sqlite:data/motcua.db}
 mkdir -p data
 ./build/motcua migrate --db "$db"
-if ./build/motcua demo --db "$db" --data-dir data --if-empty; then :; fi
+# --if-empty succeeds on a database that already holds the demo (and prints
+# the logins again); any other failure stops here with motcua's message.
+./build/motcua demo --db "$db" --data-dir data --if-empty
 echo
 echo "motcua is serving at http://${listen}/   (Ctrl+C to stop)"
 exec ./build/motcua serve --listen "$listen" --db "$db" --data-dir data

@@ -24,7 +24,14 @@ done
 if ((${#missing[@]})); then
   echo "motcua: installing ${missing[*]}" >&2
   SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+      echo "motcua: these Debian packages are missing: ${missing[*]}" >&2
+      echo "motcua: run this script as root (or install sudo) so that it can install them" >&2
+      exit 1
+    fi
+    SUDO="sudo"
+  fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -61,6 +61,8 @@ class ApiTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     options.threads = 2;
     options.max_body_bytes = 64 * 1024;
+    // As behind the province's reverse proxy, which terminates TLS.
+    options.trusted_proxies = {"127.0.0.1"};
     server_ = std::make_unique<http::Server>(options, app_->Handler());
     ASSERT_TRUE(server_->Start());
     client_ = std::make_unique<http::TestClient>(server_->port());
@@ -123,6 +125,35 @@ TEST_F(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
   for (const auto& route : app_->router().routes()) served.insert(route.method + " " + route.pattern);
   for (const auto& s : served) EXPECT_TRUE(documented.contains(s)) << "not in openapi.json: " << s;
   for (const auto& d : documented) EXPECT_TRUE(served.contains(d)) << "documented, not served: " << d;
+}
+
+TEST_F(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
+  SignIn();  // reads the user, writes a session
+  auto r = client_->Send("GET", "/metrics");
+  ASSERT_EQ(r.status, 200);
+  auto value = [&](const std::string& name) -> double {
+    auto pos = r.body.find("\n" + name + " ");
+    if (pos == std::string::npos) return -1;
+    return std::stod(r.body.substr(pos + name.size() + 2));
+  };
+  EXPECT_GT(value("motcua_db_reads_total"), 0) << r.body;
+  EXPECT_GT(value("motcua_db_commits_total"), 0);
+  EXPECT_GE(value("motcua_db_read_seconds_total"), 0);
+  EXPECT_GT(value("motcua_db_commit_seconds_total"), 0);
+  EXPECT_NE(r.body.find("route=\"/api/v1/auth/login\""), std::string::npos);
+}
+
+TEST_F(ApiTest, SessionCookieIsSecureBehindATlsProxyOnly) {
+  const std::string body = R"({"username":"quantri.tinh","password":"motcua-demo-2026"})";
+  auto tls = Post("/api/v1/auth/login", body, {{"x-forwarded-proto", "https"}});
+  ASSERT_EQ(tls.status, 200) << tls.body;
+  std::string cookie(tls.Header("set-cookie").value_or(""));
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  auto plain = Post("/api/v1/auth/login", body);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(std::string(plain.Header("set-cookie").value_or("")).find("Secure"), std::string::npos);
 }
 
 TEST_F(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "http/test_client.hpp"
+#include "storage/store.hpp"
 
 namespace motcua::app {
 namespace {
@@ -98,6 +99,7 @@ class CliTest : public ::testing::Test {
     fs::copy(source_ / "data" / "workflows", dir_ / "data" / "workflows", fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(dir_); }
+  void ServeAndStopWith(int signal);
 
   fs::path dir_;
   fs::path source_;
@@ -239,7 +241,10 @@ TEST_F(CliTest, ServeRefusesAnOutdatedSchema) {
   EXPECT_NE(r.err.find("motcua migrate"), std::string::npos) << r.err;
 }
 
-TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigterm) {
+// Starts `motcua serve`, uses it, stops it with `signal`, and checks that it
+// finished cleanly: exit code 0, and the database closed (SQLite removes the
+// write-ahead log when the last connection closes after a checkpoint).
+void CliTest::ServeAndStopWith(int signal) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
@@ -270,16 +275,78 @@ TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigterm) {
                              {{"content-type", "application/json"}});
     EXPECT_EQ(login.status, 200) << login.body;
   }
-  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  ASSERT_EQ(::kill(pid, signal), 0);
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (::waitpid(pid, &status, WNOHANG) == 0) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "serve did not stop on SIGTERM";
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "serve did not stop on signal " << signal;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ::close(out[0]);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(fs::exists(dir_ / "data" / "m.db-wal")) << "the database was not closed cleanly";
+  RunResult again = RunMotcua({"migrate", "--db", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigterm) { ServeAndStopWith(SIGTERM); }
+TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigint) { ServeAndStopWith(SIGINT); }
+
+TEST_F(CliTest, DemoProvinceIsTheMergedThaiNguyenWithItsCatalogue) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  auto store = storage::Store::Open("sqlite:" + (dir_ / "data" / "m.db").string());
+  ASSERT_TRUE(store);
+  std::string bac_kan_valid_to, successor;
+  std::int64_t procedures = 0, retired_communes = 0, current_communes = 0;
+  ASSERT_TRUE((*store)->Read([&](storage::Tx& tx) -> Status {
+    auto rows = MOTCUA_TRY(tx.Query(
+        "SELECT u.valid_to, s.name FROM units u JOIN unit_links l ON l.predecessor_id = u.id "
+        "JOIN units s ON s.id = l.successor_id WHERE u.agency_code = '000.00.00.H05'"));
+    if (!rows.empty()) {
+      bac_kan_valid_to = rows[0].Text(0);
+      successor = rows[0].Text(1);
+    }
+    procedures = MOTCUA_TRY(tx.Query("SELECT COUNT(DISTINCT code) FROM procedures"))[0].Int(0);
+    retired_communes = MOTCUA_TRY(tx.Query(
+        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to = '2025-07-01'"))[0].Int(0);
+    current_communes = MOTCUA_TRY(tx.Query(
+        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to IS NULL"))[0].Int(0);
+    return {};
+  }));
+  (*store)->Close();
+  // Bắc Kạn merged into Thái Nguyên on 2025-07-01 and still exists for its old dossiers.
+  EXPECT_EQ(bac_kan_valid_to, "2025-07-01");
+  EXPECT_EQ(successor, "Tỉnh Thái Nguyên");
+  EXPECT_GE(retired_communes, 3);
+  EXPECT_GE(current_communes, 6);
+  EXPECT_GE(procedures, 40);  // issue 3: at least 40 real, common procedures
+}
+
+TEST_F(CliTest, VerifyAndWorkflowCommandsAreReachable) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  RunResult verify = RunMotcua({"verify", "--db", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("verified"), std::string::npos) << verify.out;
+  RunResult check = RunMotcua({"workflow", "check", "data/workflows/department.json"}, "", dir_);
+  EXPECT_EQ(check.exit_code, 0) << check.err << check.out;
+  RunResult help = RunMotcua({"seed", "--help"}, "", dir_);
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--dossiers"), std::string::npos);
+}
+
+TEST_F(CliTest, SeedFillsADemoDatabaseThatVerifies) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--parked", "10",
+                              "--out", "bench-out"}, "", dir_);
+  ASSERT_EQ(seed.exit_code, 0) << seed.err;
+  EXPECT_NE(seed.out.find("seeded 310 dossiers"), std::string::npos) << seed.out;
+  std::ifstream parked(dir_ / "bench-out" / "parked.txt");
+  int lines = 0;
+  for (std::string line; std::getline(parked, line);) ++lines;
+  EXPECT_EQ(lines, 10);
+  RunResult verify = RunMotcua({"verify", "--db", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
 }
 
 }  // namespace
