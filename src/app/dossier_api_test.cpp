@@ -403,8 +403,15 @@ TEST_F(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
   Act(citizen, id, "accept", "{}", 403);
   // No such action in this workflow.
   Act(specialist, id, "teleport", "{}", 400);
+  // Its files: the officers of the commune may open them, nobody else.
+  auto detail = Get(citizen, id);
+  const std::string file = Str(detail.at("files").at(0).at("id"));
+  Session officer = SignIn("motcua.pdp");
+  EXPECT_EQ(Call(officer, "GET", "/api/v1/attachments/" + file).status, 200);
+  EXPECT_EQ(Call(elsewhere, "GET", "/api/v1/attachments/" + file).status, 404);
+  EXPECT_EQ(Call(stranger, "GET", "/api/v1/attachments/" + file).status, 404);
   // The citizen can see and withdraw it.
-  EXPECT_EQ(Str(Get(citizen, id).at("applicant").at("id_number")), "001203004567");
+  EXPECT_EQ(Str(detail.at("applicant").at("id_number")), "001203004567");
   EXPECT_EQ(Str(Act(citizen, id, "withdraw").at("state").at("id")), "withdrawn");
 }
 
