@@ -9,6 +9,7 @@
 
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
+#include "http/params.hpp"
 #include "storage/accounts_repo.hpp"
 
 namespace motcua::http {
@@ -107,12 +108,6 @@ Result<std::int64_t> PositiveId(std::string_view text, std::string_view field) {
     return InvalidField(std::string(field), "must be a positive integer");
   }
   return id;
-}
-
-Result<std::int64_t> PathId(const Request& req) {
-  auto it = req.path_params.find("id");
-  if (it == req.path_params.end()) return Fail(Code::kInternal, "route has no {id}");
-  return PositiveId(it->second, "id");
 }
 
 // Reads [{role, unit_id, subtree}], reporting problems as "roles[i].field".

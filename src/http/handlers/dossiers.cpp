@@ -16,6 +16,7 @@
 #include "core/workflow/workflow.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
+#include "http/params.hpp"
 #include "services/accounts/rate_limiter.hpp"
 
 namespace motcua::http {
@@ -197,24 +198,6 @@ Response Private(Response res) {
 
 Response Err(const motcua::Error& e) { return Private(ErrorResponse(e)); }
 
-// A positive decimal id of at most 18 digits.
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 18 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  std::int64_t id = 0;
-  std::from_chars(text.data(), text.data() + text.size(), id);
-  if (id <= 0) return std::nullopt;
-  return id;
-}
-
-Result<std::int64_t> PathId(const Request& req) {
-  auto it = req.path_params.find("id");
-  auto id = it == req.path_params.end() ? std::nullopt : ParseId(it->second);
-  if (!id) return InvalidField("id", "must be a positive whole number");
-  return *id;
-}
-
 // Reads [{attachment_id, component_code}, ...] at `name`.
 std::vector<dossiers::FileRef> ReadFiles(ObjectReader& r, std::string_view name) {
   std::vector<dossiers::FileRef> out;
@@ -386,7 +369,7 @@ void AccessLogOf(DossierService& service, audit::AccessLog& log, Request& req, R
 std::optional<int> ParseLimit(const Request& req, Error& error) {
   auto it = req.query.find("limit");
   if (it == req.query.end()) return std::nullopt;
-  auto n = ParseId(it->second);
+  auto n = ParsePositiveId(it->second);
   if (!n || *n > 100) {
     error.With("limit", "must be 1 to 100");
     return std::nullopt;
@@ -440,7 +423,7 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
   int limit = 20;
   for (const auto& [name, value] : req.query) {
     if (name == "before") {
-      auto n = ParseId(value);
+      auto n = ParsePositiveId(value);
       if (!n) error.With(name, "must be a dossier id");
       else before = *n;
     } else if (name != "limit") {

@@ -10,6 +10,7 @@
 
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
+#include "http/params.hpp"
 
 namespace motcua::http {
 namespace {
@@ -54,24 +55,6 @@ json::object UnitJson(const Unit& u) {
   };
 }
 
-// A positive decimal id, digits only; nullopt otherwise.
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  std::int64_t id = 0;
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-Result<std::int64_t> PathId(const Request& req) {
-  auto it = req.path_params.find("id");
-  auto id = it == req.path_params.end() ? std::nullopt : ParseId(it->second);
-  if (!id) return InvalidField("id", "must be a positive integer");
-  return *id;
-}
-
 // Who may write below `parent` (nullopt: a unit with no parent).
 Status RequireAdminOver(const Request& req, std::optional<std::int64_t> parent,
                         const accounts::UnitHierarchy& tree) {
@@ -109,7 +92,7 @@ Result<units::ListFilter> ReadListFilter(const Request& req) {
   Error error{Code::kInvalidArgument, "invalid query parameters", {}};
   for (const auto& [name, value] : req.query) {
     if (name == "parent_id") {
-      filter.parent_id = ParseId(value);
+      filter.parent_id = ParsePositiveId(value);
       if (!filter.parent_id) error.With(name, "must be a positive integer");
     } else if (name == "kind") {
       filter.kind = units::ParseKind(value);
