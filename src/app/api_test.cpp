@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "app/internal/test_province.hpp"
 #include "app/wiring.hpp"
 #include "http/server.hpp"
 #include "http/system_routes.hpp"
@@ -37,43 +38,19 @@ std::string ReadFile(const fs::path& p) {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("motcua-api-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "m.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
-    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
-    fs::path source = src ? fs::path(src) : fs::current_path();
-    auto app = App::Create(*store_, clock_,
-                           AppOptions{.data_dir = (source / "data").string(),
-                                      .attachments_dir = (dir_ / "attachments").string()});
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    ASSERT_TRUE(app_->units().ImportCsv(ReadFile(source / "data/demo/units.csv")));
+    http::ServerOptions server;
+    server.max_body_bytes = 64 * 1024;
+    // As behind the province's reverse proxy, which terminates TLS.
+    server.trusted_proxies = {"127.0.0.1"};
+    auto started = province_.Start(std::string("api-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                                   clock_, {.catalogue = false, .server = server});
+    ASSERT_TRUE(started) << started.error().message;
+    app_ = &province_.app();
+    store_ = &province_.store();
+    client_ = &province_.client();
     accounts::NewUser admin{"quantri.tinh", "Nguyễn Văn Quản", "motcua-demo-2026",
                             {{accounts::Role::kProvinceAdmin, 1, true}}};
     ASSERT_TRUE(app_->accounts().CreateUser(admin));
-    http::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.threads = 2;
-    options.max_body_bytes = 64 * 1024;
-    // As behind the province's reverse proxy, which terminates TLS.
-    options.trusted_proxies = {"127.0.0.1"};
-    server_ = std::make_unique<http::Server>(options, app_->Handler());
-    ASSERT_TRUE(server_->Start());
-    client_ = std::make_unique<http::TestClient>(server_->port());
-  }
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->Stop();
-    server_.reset();
-    app_.reset();
-    if (store_) store_->Close();
-    fs::remove_all(dir_);
   }
 
   http::Response Post(const std::string& target, const std::string& body, http::Headers headers = {}) {
@@ -102,11 +79,11 @@ class ApiTest : public ::testing::Test {
   }
 
   SystemClock clock_;
-  fs::path dir_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<App> app_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<http::TestClient> client_;
+  internal::TestProvince province_;
+  App* app_ = nullptr;
+  storage::Store* store_ = nullptr;
+  http::TestClient* client_ = nullptr;
+  std::unique_ptr<http::TestClient> fresh_;  // a new connection, when a test needs one
 };
 
 TEST_F(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
@@ -249,7 +226,8 @@ TEST_F(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
       }
     }
     // The connection may be closed after some errors (413); start afresh.
-    client_ = std::make_unique<http::TestClient>(server_->port());
+    fresh_ = std::make_unique<http::TestClient>(province_.server().port());
+    client_ = fresh_.get();
   }
   // After all that, the server still serves.
   EXPECT_EQ(client_->Send("GET", "/healthz").status, 200);
@@ -329,7 +307,7 @@ TEST_F(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
                          auth);
   ASSERT_EQ(r.status, 201) << r.body;
   auto id = json::parse(r.body).at("id").as_int64();
-  http::TestClient anonymous(server_->port());
+  http::TestClient anonymous(province_.server().port());
   auto got = anonymous.Send("GET", "/api/v1/units/" + std::to_string(id));
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(json::parse(got.body).at("name").as_string(), "Xã Thần Sa");

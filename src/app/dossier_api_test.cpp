@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "app/internal/test_province.hpp"
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
 #include "http/server.hpp"
@@ -34,12 +35,6 @@ using accounts::Role;
 constexpr std::string_view kProcedure = "1.004873.000.00.00.H56";
 constexpr std::string_view kPassword = "motcua-demo-2026";
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TimePoint At(std::string_view text) { return *calendar::ParseMoment(text); }
 
@@ -52,24 +47,13 @@ struct Session {
 class DossierApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("motcua-dossier-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "m.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
-    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
-    fs::path source = src ? fs::path(src) : fs::current_path();
-    auto app = App::Create(*store_, clock_,
-                           AppOptions{.data_dir = (source / "data").string(),
-                                      .attachments_dir = (dir_ / "attachments").string()});
-    ASSERT_TRUE(app) << app.error().message;
-    app_ = std::move(*app);
-    ASSERT_TRUE(app_->units().ImportCsv(ReadFile(source / "data/demo/units.csv")));
-    ASSERT_TRUE(catalog::LoadCatalogFile(app_->catalog(), (source / "data/demo/procedures.json").string()));
+    auto started = province_.Start(std::string("dossier-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                                   clock_, {.catalogue = true});
+    ASSERT_TRUE(started) << started.error().message;
+    app_ = &province_.app();
+    store_ = &province_.store();
+    server_ = &province_.server();
+    client_ = &province_.client();
     commune_ = UnitId("000.51.00.H55");  // Phường Phan Đình Phùng
     other_commune_ = UnitId("000.54.00.H55");  // Xã Ba Bể
     AddUser("congdan", Role::kCitizen, 0, false);
@@ -84,22 +68,6 @@ class DossierApiTest : public ::testing::Test {
     AddUser("motcua.tinh", Role::kOfficer, center_, false);
     AddUser("chuyenvien.tuphap", Role::kSpecialist, justice_, false);
     AddUser("lanhdao.tuphap", Role::kUnitLeader, justice_, true);
-
-    http::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.threads = 2;
-    server_ = std::make_unique<http::Server>(options, app_->Handler());
-    ASSERT_TRUE(server_->Start());
-    client_ = std::make_unique<http::TestClient>(server_->port());
-  }
-
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->Stop();
-    server_.reset();
-    app_.reset();
-    if (store_) store_->Close();
-    fs::remove_all(dir_);
   }
 
   std::int64_t UnitId(std::string_view agency_code) {
@@ -194,11 +162,11 @@ class DossierApiTest : public ::testing::Test {
 
   // Wednesday 2 December 2026, 08:00 in Vietnam: an ordinary working day.
   FakeClock clock_{At("2026-12-02T08:00+07:00")};
-  fs::path dir_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<App> app_;
-  std::unique_ptr<http::Server> server_;
-  std::unique_ptr<http::TestClient> client_;
+  internal::TestProvince province_;
+  App* app_ = nullptr;
+  storage::Store* store_ = nullptr;
+  http::Server* server_ = nullptr;
+  http::TestClient* client_ = nullptr;
   std::int64_t commune_ = 0, other_commune_ = 0, center_ = 0, justice_ = 0;
 };
 

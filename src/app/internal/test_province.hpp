@@ -1,0 +1,82 @@
+// For the app tests only: the real App (every route, the middleware) on a real
+// server on port 0, over a fresh SQLite database in a temporary folder, with
+// the demo province's units and, if asked, its catalogue: what `motcua serve`
+// runs, made hermetic.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "app/wiring.hpp"
+#include "common/result.hpp"
+#include "http/server.hpp"
+#include "http/test_client.hpp"
+
+namespace motcua::app::internal {
+
+class TestProvince {
+ public:
+  struct Options {
+    bool catalogue = false;          // load data/demo/procedures.json
+    http::ServerOptions server = {};  // listen and threads are set by Start
+  };
+
+  // `name` makes the folder unique per test. Errors name what failed.
+  Status Start(const std::string& name, const Clock& clock, Options options) {
+    dir_ = std::filesystem::temp_directory_path() / ("motcua-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = MOTCUA_TRY(storage::Store::Open("sqlite:" + (dir_ / "m.db").string()));
+    MOTCUA_TRY_VOID(store_->Migrate());
+    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+    source_ = src ? std::filesystem::path(src) : std::filesystem::current_path();
+    app_ = MOTCUA_TRY(App::Create(*store_, clock,
+                                  AppOptions{.data_dir = (source_ / "data").string(),
+                                             .attachments_dir = (dir_ / "attachments").string()}));
+    MOTCUA_TRY(app_->units().ImportCsv(ReadFile(source_ / "data/demo/units.csv")));
+    if (options.catalogue)
+      MOTCUA_TRY_VOID(catalog::LoadCatalogFile(app_->catalog(), (source_ / "data/demo/procedures.json").string()));
+    options.server.listen = "127.0.0.1:0";
+    options.server.threads = 2;
+    server_ = std::make_unique<http::Server>(options.server, app_->Handler());
+    MOTCUA_TRY_VOID(server_->Start());
+    client_ = std::make_unique<http::TestClient>(server_->port());
+    return {};
+  }
+
+  ~TestProvince() {
+    client_.reset();
+    if (server_) server_->Stop();
+    server_.reset();
+    app_.reset();
+    if (store_) store_->Close();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  static std::string ReadFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  const std::filesystem::path& dir() const { return dir_; }
+  storage::Store& store() { return *store_; }
+  App& app() { return *app_; }
+  http::Server& server() { return *server_; }
+  http::TestClient& client() { return *client_; }
+
+ private:
+  std::filesystem::path dir_, source_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::TestClient> client_;
+};
+
+}  // namespace motcua::app::internal
