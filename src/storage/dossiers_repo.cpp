@@ -142,23 +142,29 @@ Params MutableParams(const DossierRow& d) {
   return "$" + std::to_string(params.size());
 }
 
-// Appends "(current_unit_id IN (...) AND (acting_roles & $k) <> 0) OR ..."
-// for the scopes, binding their values.
+// Appends "(current_unit_id IN (...) AND (acting_roles & R) <> 0) OR ..."
+// for the scopes, one term per role bit, binding the units. The role bit is
+// written into the SQL, not bound: a term spelled exactly as an index's WHERE
+// clause (0006_dossiers.sql) lets SQLite read that role's inbox index alone.
 void AppendScopes(std::string& sql, Params& params, const std::vector<UnitScope>& scopes) {
   sql += "(";
-  bool first_scope = true;
+  bool first_term = true;
   for (const UnitScope& s : scopes) {
     if (s.units.empty()) continue;
-    if (!first_scope) sql += " OR ";
-    first_scope = false;
-    sql += "(current_unit_id IN (";
+    std::string units;
     for (std::size_t i = 0; i < s.units.size(); ++i) {
-      if (i > 0) sql += ", ";
-      sql += Next(params, s.units[i]);
+      if (i > 0) units += ", ";
+      units += Next(params, s.units[i]);
     }
-    sql += ") AND (acting_roles & " + Next(params, s.roles) + ") <> 0)";
+    for (int bit = 0; bit < 63; ++bit) {
+      const std::int64_t mask = std::int64_t{1} << bit;
+      if ((s.roles & mask) == 0) continue;
+      if (!first_term) sql += " OR ";
+      first_term = false;
+      sql += "(current_unit_id IN (" + units + ") AND (acting_roles & " + std::to_string(mask) + ") <> 0)";
+    }
   }
-  if (first_scope) sql += "0 = 1";  // no unit at all: nothing
+  if (first_term) sql += "0 = 1";  // no unit at all: nothing
   sql += ")";
 }
 

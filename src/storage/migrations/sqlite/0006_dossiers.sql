@@ -64,13 +64,23 @@ CREATE TABLE dossiers (
   version INTEGER NOT NULL DEFAULT 1,      -- optimistic concurrency: +1 per change
   updated_at TEXT NOT NULL
 );
--- Inboxes: the open dossiers of a unit in the order officers take them. The
--- trailing columns make the role filter and the counts (overdue, nearing,
--- waiting for the citizen) index-only: no table row is read for a dossier
--- the caller cannot act on, and counting a unit's open dossiers reads the
--- index alone.
-CREATE INDEX dossiers_inbox ON dossiers (current_unit_id, queue_at, id, acting_roles, clock, due_at)
-  WHERE terminal = 0;
+-- Inboxes: the open dossiers of a unit in the order officers take them,
+-- one index per staff role whose work they wait for (acting_roles bits 1, 2
+-- and 3: officer, specialist, unit leader), so that a page of an officer's
+-- inbox reads its twenty rows and no dossier waiting for someone else. The
+-- trailing columns make the counts (overdue, nearing, waiting for the
+-- citizen) index-only (SQLite wants the predicate's columns in the index to
+-- use it alone). A dossier is in one or two of them at a time, so a
+-- transition updates few index entries. dossiers_open serves other roles
+-- (a workflow may give work to administrators); it changes only when a
+-- dossier moves to another unit or ends.
+CREATE INDEX dossiers_open ON dossiers (current_unit_id) WHERE terminal = 0;
+CREATE INDEX dossiers_inbox_officer ON dossiers (current_unit_id, queue_at, id, clock, due_at, acting_roles, terminal)
+  WHERE terminal = 0 AND (acting_roles & 2) <> 0;
+CREATE INDEX dossiers_inbox_specialist ON dossiers (current_unit_id, queue_at, id, clock, due_at, acting_roles, terminal)
+  WHERE terminal = 0 AND (acting_roles & 4) <> 0;
+CREATE INDEX dossiers_inbox_leader ON dossiers (current_unit_id, queue_at, id, clock, due_at, acting_roles, terminal)
+  WHERE terminal = 0 AND (acting_roles & 8) <> 0;
 -- "My dossiers" of a citizen, newest first.
 CREATE INDEX dossiers_citizen ON dossiers (citizen_user_id, id) WHERE citizen_user_id IS NOT NULL;
 
