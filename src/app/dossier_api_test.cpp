@@ -407,6 +407,19 @@ TEST_F(DossierApiTest, ActionsCheckWhatTheyNeed) {
   auto paid = Act(citizen, id, "confirm_payment");
   EXPECT_FALSE(paid.at("paid_at").is_null());
   EXPECT_EQ(paid.at("supplement_count").as_int64(), 0);
+  // An action that fails half-way (the file is not the citizen's) changes
+  // nothing, and the next one starts from the dossier as it really is.
+  auto asked = Act(specialist, id, "request_supplement", R"({"reason":"x","items":[{"description":"Ảnh rõ hơn"}]})");
+  Session other = SignIn("congdan2");
+  std::string theirs = Upload(other);
+  auto refused = Act(citizen, id, "supplement",
+                     R"({"files":[{"attachment_id":")" + theirs + R"(","component_code":"TP1"}]})", 400);
+  EXPECT_TRUE(refused.at("error").at("fields").as_object().contains("files[0].attachment_id"));
+  auto still = Get(citizen, id);
+  EXPECT_EQ(Str(still.at("state").at("id")), "supplement_requested");
+  EXPECT_EQ(still.at("version").as_int64(), asked.at("version").as_int64());
+  auto fine = Act(citizen, id, "supplement", R"({"version":)" + std::to_string(asked.at("version").as_int64()) + "}");
+  EXPECT_EQ(Str(fine.at("state").at("id")), "processing");
 }
 
 TEST_F(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {

@@ -212,6 +212,12 @@ Result<std::optional<DossierRow>> Find(Tx& tx, std::int64_t id) {
   return MOTCUA_TRY(FromRow(rows.front()));
 }
 
+Result<std::optional<std::int64_t>> FindVersion(Tx& tx, std::int64_t id) {
+  auto rows = MOTCUA_TRY(tx.Query("SELECT version FROM dossiers WHERE id = $1", {id}));
+  if (rows.empty()) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(rows.front().Int(0));
+}
+
 Result<std::optional<DossierRow>> FindByNumber(Tx& tx, std::string_view number) {
   static const std::string sql = "SELECT " + kColumns + " FROM dossiers WHERE number = $1";
   auto rows = MOTCUA_TRY(tx.Query(sql, {std::string(number)}));

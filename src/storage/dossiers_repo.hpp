@@ -85,6 +85,10 @@ struct StepRow {
 // Stores `row` (row.id is ignored); returns its id.
 [[nodiscard]] Result<std::int64_t> Insert(Tx& tx, const DossierRow& row);
 [[nodiscard]] Result<std::optional<DossierRow>> Find(Tx& tx, std::int64_t id);
+// The stored version of a dossier (nullopt: no such dossier): one indexed
+// column, for callers that hold a copy of the row and want to know if it is
+// still current.
+[[nodiscard]] Result<std::optional<std::int64_t>> FindVersion(Tx& tx, std::int64_t id);
 [[nodiscard]] Result<std::optional<DossierRow>> FindByNumber(Tx& tx, std::string_view number);
 // Writes every mutable column of `row` if the stored version is
 // `expected_version`, setting version to row.version. Returns whether a row

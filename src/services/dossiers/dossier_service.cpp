@@ -433,6 +433,7 @@ Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const S
                   who.user_id, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                   std::nullopt}));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
+  Remember(row);
   json::object payload{{"number", row.number},
                        {"channel", row.channel},
                        {"procedure_code", row.procedure_code},
@@ -466,12 +467,35 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
       });
 }
 
+Result<std::optional<DossierRow>> DossierService::LoadForWrite(Tx& tx, std::int64_t id) const {
+  {
+    std::optional<DossierRow> copy;
+    {
+      std::lock_guard lock(row_cache_.mu);
+      auto it = row_cache_.rows.find(id);
+      if (it != row_cache_.rows.end()) copy = it->second;
+    }
+    if (copy) {
+      auto version = MOTCUA_TRY(repo::FindVersion(tx, id));
+      if (version && *version == copy->version) return copy;
+    }
+  }
+  return repo::Find(tx, id);
+}
+
+void DossierService::Remember(const DossierRow& row) const {
+  std::lock_guard lock(row_cache_.mu);
+  if (row_cache_.rows.size() >= RowCache::kMaxRows && !row_cache_.rows.contains(row.id))
+    row_cache_.rows.erase(row_cache_.rows.begin());
+  row_cache_.rows.insert_or_assign(row.id, row);
+}
+
 Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int64_t id,
                                           const ActRequest& req, TimePoint now) const {
   if (req.reason.size() > kMaxReason * 4) return InvalidField("reason", "is too long");
   if (req.items.size() > kMaxItems)
     return InvalidField("items", "at most " + std::to_string(kMaxItems) + " items");
-  auto found = MOTCUA_TRY(repo::Find(tx, id));
+  auto found = MOTCUA_TRY(LoadForWrite(tx, id));
   if (!found || !(RolesOn(who, *found).Has(Role::kCitizen) || SeesByUnit(who, *found)))
     return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
   DossierRow row = std::move(*found);
@@ -619,6 +643,7 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
   }
   if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
+  Remember(row);
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, req.action,
                            from_state, row.state, json::serialize(payload)}));

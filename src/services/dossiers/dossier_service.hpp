@@ -30,6 +30,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -312,6 +314,20 @@ class DossierService {
   dossier::RandomBytes random_;
   DossierOptions options_;
   std::vector<ChangeListener> listeners_;
+
+  // The rows the write callbacks wrote last, so that the next action on a
+  // dossier reads one column (its version) instead of the whole row. A copy
+  // is used only if the stored version is still its version: rolled-back
+  // savepoints, failed commits and other processes' writes all show as a
+  // different version. Bounded; any thread (a PostgreSQL writer pool).
+  struct RowCache {
+    static constexpr std::size_t kMaxRows = 20'000;
+    std::mutex mu;
+    std::unordered_map<std::int64_t, DossierRow> rows;
+  };
+  mutable RowCache row_cache_;
+  Result<std::optional<DossierRow>> LoadForWrite(storage::Tx& tx, std::int64_t id) const;
+  void Remember(const DossierRow& row) const;
   void Notify(std::int64_t id, const std::string& number) const {
     for (const auto& l : listeners_) l(id, number);
   }
