@@ -124,10 +124,13 @@ class Store {
   // nested Read would wait forever.
   virtual Status Read(const TxFn& fn) = 0;
 
-  // Queues fn for the writer; done(status) runs on the writer thread after
-  // the group's commit is durable (or with fn's error, or the commit's).
-  // done must be cheap and must not call Write/WriteSync. After Close, done
-  // runs at once on the calling thread with kUnavailable. done may be empty.
+  // Queues fn for the writer; done(status) runs after the group's commit is
+  // durable (or with fn's error, or the commit's), on the store's completion
+  // thread (not the writer's), the dones of one group in queue order and
+  // groups in commit order. done should be quick (it holds up the dones
+  // after it) and must not call WriteSync. After Close, done runs at once on
+  // the calling thread with kUnavailable. done may be empty. Close returns
+  // after every done has run.
   virtual void Write(TxFn fn, DoneFn done) = 0;
 
   // Blocking form of Write, for commands and tests. Never call it from

@@ -47,7 +47,7 @@ class AccessLog {
   AccessLog(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
   // Stamps `record` with the clock's time now and queues it. done(status)
-  // runs exactly once: on the writer thread after the commit is durable, or
+  // runs exactly once: on the store's completion thread after the commit is durable, or
   // with the write's error; or at once on this thread with kInvalidArgument
   // naming the field when the record is incomplete (user_id and aggregate_id
   // positive, aggregate_type, purpose and route non-empty, each text at most

@@ -23,8 +23,8 @@
 // before it is returned (audit::AccessLog).
 //
 // Thread safety: every method may be called from any thread. The callbacks
-// of the asynchronous methods run on the writer thread (Store::Write): they
-// must be cheap and must not call back into the store synchronously.
+// of the asynchronous methods run on the store's completion thread
+// (Store::Write): they should be quick and must not call WriteSync.
 #pragma once
 
 #include <cstdint>
@@ -274,8 +274,8 @@ class DossierService {
   [[nodiscard]] Result<LookupResult> Lookup(std::string_view number, std::string_view secret) const;
 
   // Called after the commit of every change to a dossier made through
-  // Submit, Act and Apologize, on the writer thread (so: cheap, and never
-  // back into the store). For caches of what dossiers look like, and for
+  // Submit, Act and Apologize, on the store's completion thread (so: quick,
+  // and never WriteSync). For caches of what dossiers look like, and for
   // live views. Add listeners before serving; not thread safe with calls.
   using ChangeListener = std::function<void(std::int64_t id, const std::string& number)>;
   void AddChangeListener(ChangeListener listener) { listeners_.push_back(std::move(listener)); }

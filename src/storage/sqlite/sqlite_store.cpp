@@ -134,6 +134,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     store->idle_readers_.push_back(store->readers_.back().get());
   }
   store->writer_ = std::thread(&SqliteStore::WriterLoop, store.get());
+  store->completer_ = std::thread(&SqliteStore::CompleterLoop, store.get());
   return store;
 }
 
@@ -228,15 +229,34 @@ void SqliteStore::RunBatch(std::vector<WriteOp>& batch) {
   }
 
   counters_.writes.fetch_add(batch.size(), std::memory_order_relaxed);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!results[i]) counters_.write_errors.fetch_add(1, std::memory_order_relaxed);
-    if (!batch[i].done) continue;
-    (void)Guarded(
-        [&]() -> Status {
-          batch[i].done(std::move(results[i]));
-          return {};
-        },
-        "done callback");
+  for (const Status& r : results)
+    if (!r) counters_.write_errors.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(done_mu_);
+    finished_.push_back(Finished{std::move(batch), std::move(results)});
+  }
+  done_cv_.notify_one();
+}
+
+void SqliteStore::CompleterLoop() {
+  for (;;) {
+    Finished next;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return !finished_.empty() || done_closed_; });
+      if (finished_.empty()) return;  // closed and drained
+      next = std::move(finished_.front());
+      finished_.pop_front();
+    }
+    for (std::size_t i = 0; i < next.ops.size(); ++i) {
+      if (!next.ops[i].done) continue;
+      (void)Guarded(
+          [&]() -> Status {
+            next.ops[i].done(std::move(next.results[i]));
+            return {};
+          },
+          "done callback");
+    }
   }
 }
 
@@ -272,6 +292,13 @@ void SqliteStore::Close() {
   }
   write_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  // Every batch the writer finished is answered before Close returns.
+  {
+    std::lock_guard lock(done_mu_);
+    done_closed_ = true;
+  }
+  done_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();
   {
     std::unique_lock lock(read_mu_);
     read_closed_ = true;

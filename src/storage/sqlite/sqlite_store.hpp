@@ -65,6 +65,7 @@ class SqliteStore final : public Store {
               std::span<const Migration> migrations);
   void WriterLoop();
   void RunBatch(std::vector<WriteOp>& batch);
+  void CompleterLoop();
   Status RunInSavepoint(const TxFn& fn);
 
   const std::string path_;
@@ -78,6 +79,20 @@ class SqliteStore final : public Store {
   std::deque<WriteOp> queue_;
   bool write_closed_ = false;
   std::thread writer_;
+
+  // Completion: the done callbacks of each finished batch, in order, on a
+  // thread of their own, so that the writer starts the next batch at once
+  // (answering a request, which a done does, was a third of the writer's
+  // time). Guarded by done_mu_.
+  struct Finished {
+    std::vector<WriteOp> ops;
+    std::vector<Status> results;
+  };
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Finished> finished_;
+  bool done_closed_ = false;
+  std::thread completer_;
 
   // Read pool, guarded by read_mu_.
   std::vector<std::unique_ptr<internal::Connection>> readers_;  // owns them
