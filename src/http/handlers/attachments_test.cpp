@@ -11,6 +11,7 @@
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "http/internal/route_test_bed.hpp"
 #include "http/test_client.hpp"
 #include "services/accounts/secrets.hpp"
 #include "services/attachments/testing.hpp"
@@ -27,46 +28,22 @@ constexpr char kPdfType[] = "application/pdf";
 // encodeURIComponent("Giấy khai sinh.pdf")
 constexpr char kEncodedName[] = "Gi%E1%BA%A5y%20khai%20sinh.pdf";
 
-// Stands in for the authentication middleware: "x-test-user: 5" signs the
-// request in as user 5.
-void TestAuth(Request& req, Responder respond, const Handler& next) {
-  if (auto header = req.Header("x-test-user")) {
-    accounts::Principal p;
-    p.user_id = std::stoll(std::string(*header));
-    p.method = accounts::AuthMethod::kApiToken;
-    req.principal = std::move(p);
-  }
-  next(req, std::move(respond));
-}
 
 class AttachmentRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/motcua-attachment-routes-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "db.sqlite").string(),
-                                      storage::StoreOptions{.synchronous_full = false});
-    ASSERT_TRUE(store) << store.error().message;
-    db_ = std::move(*store);
-    ASSERT_TRUE(db_->Migrate());
-    alice_ = std::to_string(testing::AddUser(*db_, "alice"));
-    bob_ = std::to_string(testing::AddUser(*db_, "bob"));
+    ASSERT_TRUE(bed_.Open("attachment_routes"));
+    alice_ = std::to_string(testing::AddUser(bed_.store(), "alice"));
+    bob_ = std::to_string(testing::AddUser(bed_.store(), "bob"));
     files_ = std::make_unique<attachments::AttachmentStore>(
-        *db_, clock_, dir_ / "attachments", testing::Key(),
+        bed_.store(), clock_, bed_.dir() / "attachments", testing::Key(),
         attachments::Limits{.max_file_bytes = 64 * 1024, .max_staged_files = 3});
-    RegisterAttachmentRoutes(router_, *files_);
-    server_ = std::make_unique<Server>(ServerOptions{.listen = "127.0.0.1:0", .threads = 2},
-                                       BuildPipeline(router_, {TestAuth}, metrics_));
-    ASSERT_TRUE(server_->Start());
-    client_ = std::make_unique<TestClient>(server_->port());
+    RegisterAttachmentRoutes(bed_.router(), *files_);
+    ASSERT_TRUE(bed_.Serve());
   }
   void TearDown() override {
-    client_.reset();
-    if (server_) server_->Stop();
+    bed_.StopServer();
     files_.reset();
-    if (db_) db_->Close();
-    std::filesystem::remove_all(dir_);
   }
 
   Response Upload(std::string body, const std::string& user,
@@ -76,19 +53,19 @@ class AttachmentRoutesTest : public ::testing::Test {
     if (type) h.emplace_back("Content-Type", *type);
     if (name) h.emplace_back("X-File-Name", *name);
     if (!user.empty()) h.emplace_back("X-Test-User", user);
-    return client_->Send("POST", "/api/v1/attachments", std::move(body), std::move(h));
+    return bed_.client().Send("POST", "/api/v1/attachments", std::move(body), std::move(h));
   }
   Response Send(std::string_view method, const std::string& target, const std::string& user) {
     Headers h;
     if (!user.empty()) h.emplace_back("X-Test-User", user);
-    return client_->Send(method, target, {}, std::move(h));
+    return bed_.client().Send(method, target, {}, std::move(h));
   }
   std::string UploadedId(const std::string& user) {
     Response res = Upload(testing::Pdf(), user);
     EXPECT_EQ(res.status, 201) << res.body;
     return std::string(Body(res).at("id").as_string());
   }
-  static json::object Body(const Response& res) { return json::parse(res.body).as_object(); }
+  static json::object Body(const Response& res) { return internal::RouteTestBed::Body(res); }
   static std::string Code(const Response& res) {
     return std::string(Body(res).at("error").at("code").as_string());
   }
@@ -96,16 +73,11 @@ class AttachmentRoutesTest : public ::testing::Test {
     return Body(res).at("error").at("fields").as_object().contains(field);
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_{TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 3 / 2))};
-  std::unique_ptr<storage::Store> db_;
+  internal::RouteTestBed bed_;
   std::unique_ptr<attachments::AttachmentStore> files_;
   std::string alice_;
   std::string bob_;
-  Router router_;
-  Metrics metrics_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<TestClient> client_;
 };
 
 TEST_F(AttachmentRoutesTest, UploadedFileComesBackAsAPrivateDownload) {
@@ -219,7 +191,7 @@ TEST_F(AttachmentRoutesTest, AnotherUsersFileIsNotFoundLikeAMissingOne) {
 TEST_F(AttachmentRoutesTest, DeleteWorksOnlyWhileTheFileIsStaged) {
   const std::string staged = UploadedId(alice_);
   const std::string linked = UploadedId(alice_);
-  ASSERT_TRUE(db_->WriteSync([&](storage::Tx& tx) -> Status {
+  ASSERT_TRUE(bed_.store().WriteSync([&](storage::Tx& tx) -> Status {
     MOTCUA_TRY(storage::attachments::LinkToDossier(tx, linked, std::stoll(alice_), 9, "to_khai"));
     return {};
   }));

@@ -13,6 +13,7 @@
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "http/internal/route_test_bed.hpp"
 #include "http/test_client.hpp"
 
 namespace motcua::http {
@@ -32,64 +33,28 @@ std::string ReadGolden(const std::string& name) {
   return s.str();
 }
 
-// Stands in for the real authentication middleware: "x-test-role:
-// province_admin:7" makes the caller a province admin over unit 7's subtree.
-void TestAuth(Request& req, Responder respond, const Handler& next) {
-  if (auto header = req.Header("x-test-role")) {
-    std::string_view text = *header;
-    auto colon = text.find(':');
-    accounts::Principal p;
-    p.user_id = 1;
-    p.username = "tester";
-    p.method = accounts::AuthMethod::kApiToken;
-    p.roles.push_back({*accounts::ParseRole(text.substr(0, colon)),
-                       std::stoll(std::string(text.substr(colon + 1))), true});
-    req.principal = std::move(p);
-  }
-  next(req, std::move(respond));
-}
 
 class UnitRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "motcua_units_http_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "units.db").string(),
-                                      storage::StoreOptions{.synchronous_full = false});
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
-    service_ = std::make_unique<units::UnitService>(*store_, clock_);
+    ASSERT_TRUE(bed_.Open("units_http"));
+    service_ = std::make_unique<units::UnitService>(bed_.store(), clock_);
     ASSERT_TRUE(service_->ImportCsv(ReadGolden("valid_import.csv")));
     for (const units::Unit& u : service_->Tree()->units()) ids_[u.agency_code] = u.id;
-
-    RegisterUnitRoutes(router_, *service_);
-    server_ = std::make_unique<Server>(ServerOptions{.listen = "127.0.0.1:0", .threads = 2},
-                                       BuildPipeline(router_, {TestAuth}, metrics_));
-    ASSERT_TRUE(server_->Start());
-    client_ = std::make_unique<TestClient>(server_->port());
+    RegisterUnitRoutes(bed_.router(), *service_);
+    ASSERT_TRUE(bed_.Serve());
   }
   void TearDown() override {
-    client_.reset();
-    if (server_) server_->Stop();
-    server_.reset();
+    bed_.StopServer();
     service_.reset();
-    if (store_) store_->Close();
-    std::filesystem::remove_all(dir_);
   }
 
   Response Send(std::string_view method, const std::string& target, std::string body = {},
                 std::string role = {}, std::string type = "application/json") {
-    Headers headers;
-    if (!body.empty()) headers.emplace_back("Content-Type", type);
-    if (!role.empty()) headers.emplace_back("X-Test-Role", role);
-    return client_->Send(method, target, std::move(body), std::move(headers));
+    return bed_.Send(method, target, std::move(body), std::move(role), std::move(type));
   }
-  static json::object Body(const Response& res) { return json::parse(res.body).as_object(); }
-  static json::object Fields(const Response& res) {
-    return Body(res).at("error").at("fields").as_object();
-  }
+  static json::object Body(const Response& res) { return internal::RouteTestBed::Body(res); }
+  static json::object Fields(const Response& res) { return internal::RouteTestBed::Fields(res); }
   std::string Admin(const char* agency_code) {
     return "province_admin:" + std::to_string(ids_.at(agency_code));
   }
@@ -100,15 +65,10 @@ class UnitRoutesTest : public ::testing::Test {
   static constexpr const char* kNewThanhMai = "000.31.21.H56";
   static constexpr const char* kOldThanhVan = "000.21.21.H06";
 
-  std::filesystem::path dir_;
   FakeClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 3 / 1}};
-  std::unique_ptr<storage::Store> store_;
+  internal::RouteTestBed bed_;
   std::unique_ptr<units::UnitService> service_;
   std::map<std::string, std::int64_t> ids_;
-  Router router_;
-  Metrics metrics_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<TestClient> client_;
 };
 
 std::vector<std::string> Names(const json::object& list) {
