@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/dossier/dossier_number.hpp"
+#include "storage/testing.hpp"
 
 namespace motcua::storage::dossier_numbers {
 namespace {
@@ -26,21 +27,8 @@ const TimePoint kMorning = sys_days{year{2025} / 3 / 14} + hours(3);
 class DossierNumbersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "motcua_numbers_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = Store::Open("sqlite:" + (dir_ / "numbers.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
+    ASSERT_TRUE(store_.Open("numbers"));
   }
-  void TearDown() override {
-    store_->Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   Result<std::string> Next(std::string_view agency, TimePoint at) {
     std::string number;
     MOTCUA_TRY_VOID(store_->WriteSync([&](Tx& tx) -> Status {
@@ -50,8 +38,7 @@ class DossierNumbersTest : public ::testing::Test {
     return number;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
+  testing::TempStore store_;
 };
 
 TEST_F(DossierNumbersTest, CountsPerAgencyAndDay) {

@@ -1,4 +1,5 @@
 #include "storage/events_repo.hpp"
+#include "storage/testing.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,21 +16,8 @@ using ::testing::HasSubstr;
 class EventsRepoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "motcua_events_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = Store::Open("sqlite:" + (dir_ / "events.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
+    ASSERT_TRUE(store_.Open("events"));
   }
-  void TearDown() override {
-    store_->Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   static NewEvent Step(std::int64_t dossier, int i) {
     NewEvent e;
     e.aggregate_type = "dossier";
@@ -70,8 +58,7 @@ class EventsRepoTest : public ::testing::Test {
     return report->broken->Message();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
+  testing::TempStore store_;
 };
 
 TEST_F(EventsRepoTest, AppendsAChainStartingAtGenesis) {

@@ -3,10 +3,8 @@
 // authentication middleware, and a client to call them.
 //
 // Order of teardown: call StopServer() before destroying the services the
-// routes use; the destructor then closes the store and removes the folder.
+// routes use; the store is closed and its folder removed last.
 #pragma once
-
-#include <stdlib.h>
 
 #include <boost/json.hpp>
 
@@ -23,6 +21,7 @@
 #include "http/server.hpp"
 #include "http/test_client.hpp"
 #include "storage/store.hpp"
+#include "storage/testing.hpp"
 
 namespace motcua::http::internal {
 
@@ -54,13 +53,7 @@ class RouteTestBed {
   // A fresh store in a new folder named after `name`. No fsync: these tests
   // are about answers, not durability.
   Status Open(std::string_view name) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / ("motcua_" + std::string(name) + "_XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr) return Fail(Code::kUnavailable, "mkdtemp failed");
-    dir_ = pattern;
-    store_ = MOTCUA_TRY(storage::Store::Open("sqlite:" + (dir_ / "test.db").string(),
-                                             storage::StoreOptions{.synchronous_full = false}));
-    return store_->Migrate();
+    return store_.Open(name, storage::StoreOptions{.synchronous_full = false});
   }
   // Serves the routes added to router() so far.
   Status Serve() {
@@ -75,11 +68,7 @@ class RouteTestBed {
     if (server_) server_->Stop();
     server_.reset();
   }
-  ~RouteTestBed() {
-    StopServer();
-    if (store_) store_->Close();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
+  ~RouteTestBed() { StopServer(); }
 
   // A request as the caller `role` ("province_admin:7"; empty: anonymous).
   Response Send(std::string_view method, const std::string& target, std::string body = {},
@@ -94,14 +83,13 @@ class RouteTestBed {
     return Body(res).at("error").at("fields").as_object();
   }
 
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return store_.dir(); }
   storage::Store& store() { return *store_; }
   Router& router() { return router_; }
   TestClient& client() { return *client_; }
 
  private:
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::Store> store_;
+  storage::testing::TempStore store_;  // destroyed last
   Router router_;
   Metrics metrics_;
   std::unique_ptr<Server> server_;

@@ -1,4 +1,5 @@
 #include "services/audit/access_log.hpp"
+#include "storage/testing.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -18,21 +19,9 @@ const TimePoint kStart = sys_days{year{2026} / 2 / 2} + hours(2);
 class AccessLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "motcua_audit_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "audit.db").string());
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
+    ASSERT_TRUE(store_.Open("audit"));
     log_ = std::make_unique<AccessLog>(*store_, clock_);
   }
-  void TearDown() override {
-    store_->Close();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   static AccessRecord Viewed(std::int64_t user, std::int64_t dossier) {
     return AccessRecord{user,
                         "dossier",
@@ -51,8 +40,7 @@ class AccessLogTest : public ::testing::Test {
     return future.get();
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::Store> store_;
+  storage::testing::TempStore store_;
   FakeClock clock_{kStart};
   std::unique_ptr<AccessLog> log_;
 };

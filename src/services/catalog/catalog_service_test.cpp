@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/catalog/testing.hpp"
+#include "storage/testing.hpp"
 
 namespace motcua::catalog {
 namespace {
@@ -26,21 +27,12 @@ TimePoint MorningOf(const char* day) { return std::chrono::sys_days{D(day)} + st
 class CatalogServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "motcua_catalog_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto store = storage::Store::Open("sqlite:" + (dir_ / "catalog.db").string(),
-                                      storage::StoreOptions{.synchronous_full = false});
-    ASSERT_TRUE(store) << store.error().message;
-    store_ = std::move(*store);
-    ASSERT_TRUE(store_->Migrate());
+    ASSERT_TRUE(store_.Open("catalog", storage::StoreOptions{.synchronous_full = false}));
     service_ = std::make_unique<CatalogService>(*store_, clock_);
     ASSERT_TRUE(service_->Reload());
   }
   void TearDown() override {
     service_.reset();
-    if (store_) store_->Close();
-    std::filesystem::remove_all(dir_);
   }
 
   std::vector<std::string> SearchNames(std::string text) {
@@ -53,9 +45,8 @@ class CatalogServiceTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_{MorningOf("2026-03-01")};
-  std::unique_ptr<storage::Store> store_;
+  storage::testing::TempStore store_;
   std::unique_ptr<CatalogService> service_;
 };
 
