@@ -199,6 +199,27 @@ std::optional<std::pair<TimePoint, std::int64_t>> DecodeCursor(std::string_view 
   return std::make_pair(TimePoint(Micros(micros)), id);
 }
 
+// Runs `fn` as one write callback and answers `done` once its commit is
+// durable; `committed` sees what a successful write produced first (for the
+// change listeners). `fn` returns the answer or the error that rolls its
+// savepoint back.
+template <class T, class Fn>
+void WriteThenAnswer(storage::Store& store, Fn fn, std::function<void(Result<T>)> done,
+                     std::function<void(const T&)> committed) {
+  auto out = std::make_shared<Result<T>>(std::unexpected(Error{Code::kInternal, "not written", {}}));
+  store.Write(
+      [fn = std::move(fn), out](Tx& tx) -> Status {
+        *out = fn(tx);
+        if (!*out) return std::unexpected(out->error());
+        return {};
+      },
+      [out, done = std::move(done), committed = std::move(committed)](Status st) {
+        if (!st) return done(std::unexpected(st.error()));
+        if (*out) committed(**out);
+        done(std::move(*out));
+      });
+}
+
 Error Stale(const DossierRow& row) {
   Error e{Code::kAborted,
           "the dossier was changed by someone else meanwhile (now in state '" + row.state +
@@ -336,8 +357,9 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
   return v;
 }
 
-Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const SubmitRequest& req,
-                                           TimePoint now, const std::string& secret) const {
+Result<DossierService::Prepared> DossierService::PrepareSubmission(const Principal& who,
+                                                                   const SubmitRequest& req,
+                                                                   TimePoint now) const {
 
   Error error{Code::kInvalidArgument, "invalid dossier", {}};
   auto applicant = dossier::ValidateApplicant(req.applicant);
@@ -424,15 +446,21 @@ Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const S
   row.step = 1;
   row.updated_at = now;
   SetState(row, *wf, wf->initial());
+  return Prepared{std::move(row), unit->agency_code};
+}
 
-  row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, unit->agency_code, now));
+Result<Submitted> DossierService::InsertSubmission(Tx& tx, const Principal& who, Prepared prepared,
+                                                   const std::vector<FileRef>& files, TimePoint now,
+                                                   const std::string& secret) const {
+  DossierRow& row = prepared.row;
+  row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, prepared.agency_code, now));
   row.lookup_hash = dossier::HashLookupSecret(row.number, secret);
   row.id = MOTCUA_TRY(repo::Insert(tx, row));
   MOTCUA_TRY_VOID(repo::InsertStep(
       tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id, row.receiving_unit_id,
                   who.user_id, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                   std::nullopt}));
-  MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
+  MOTCUA_TRY_VOID(LinkFiles(tx, files, who.user_id, row.id, "files"));
   Remember(row);
   json::object payload{{"number", row.number},
                        {"channel", row.channel},
@@ -441,7 +469,7 @@ Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const S
                        {"workflow", row.workflow_code},
                        {"workflow_version", row.workflow_version},
                        {"unit_id", row.receiving_unit_id},
-                       {"files", FilesJson(req.files)}};
+                       {"files", FilesJson(files)}};
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit", std::nullopt,
                            row.state, json::serialize(payload)}));
@@ -449,22 +477,25 @@ Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const S
   return Submitted{std::move(view), secret};
 }
 
+Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const SubmitRequest& req,
+                                           TimePoint now, const std::string& secret) const {
+  auto prepared = MOTCUA_TRY(PrepareSubmission(who, req, now));
+  return InsertSubmission(tx, who, std::move(prepared), req.files, now, secret);
+}
+
 void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone done) {
   const TimePoint now = clock_.Now();
   auto secret = dossier::GenerateLookupSecret(random_);
   if (!secret) return done(std::unexpected(secret.error()));
-  auto out = std::make_shared<Result<Submitted>>(std::unexpected(Error{Code::kInternal, "", {}}));
-  store_.Write(
-      [this, who, req = std::move(req), now, secret = *secret, out](Tx& tx) -> Status {
-        *out = SubmitIn(tx, who, req, now, secret);
-        if (!*out) return std::unexpected(out->error());
-        return {};
-      },
-      [this, out, done = std::move(done)](Status st) {
-        if (!st) return done(std::unexpected(st.error()));
-        if (*out) Notify((*out)->view.row.id, (*out)->view.row.number);
-        done(std::move(*out));
-      });
+  // Everything that needs no database is checked here, on the caller's
+  // thread: the writer only numbers and stores.
+  auto prepared = PrepareSubmission(who, req, now);
+  if (!prepared) return done(std::unexpected(prepared.error()));
+  WriteThenAnswer<Submitted>(
+      store_,
+      [this, who, prepared = std::move(*prepared), files = std::move(req.files), now,
+       secret = *secret](Tx& tx) { return InsertSubmission(tx, who, prepared, files, now, secret); },
+      std::move(done), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
 }
 
 Result<std::optional<DossierRow>> DossierService::LoadForWrite(Tx& tx, std::int64_t id) const {
@@ -652,75 +683,75 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
 
 void DossierService::Act(const Principal& who, std::int64_t id, ActRequest req, ViewDone done) {
   const TimePoint now = clock_.Now();
-  auto out = std::make_shared<Result<DossierView>>(std::unexpected(Error{Code::kInternal, "", {}}));
-  store_.Write(
-      [this, id, req = std::move(req), who, now, out](Tx& tx) -> Status {
-        *out = ActIn(tx, who, id, req, now);
-        if (!*out) return std::unexpected(out->error());
-        return {};
-      },
-      [this, out, done = std::move(done)](Status st) {
-        if (!st) return done(std::unexpected(st.error()));
-        if (*out) Notify((*out)->row.id, (*out)->row.number);
-        done(std::move(*out));
-      });
+  WriteThenAnswer<DossierView>(
+      store_, [this, id, req = std::move(req), who, now](Tx& tx) { return ActIn(tx, who, id, req, now); },
+      std::move(done), [this](const DossierView& v) { Notify(v.row.id, v.row.number); });
 }
 
 void DossierService::Apologize(const Principal& who, std::int64_t id, ApologyRequest req,
                                ViewDone done) {
   const TimePoint now = clock_.Now();
-  auto out = std::make_shared<Result<DossierView>>(std::unexpected(Error{Code::kInternal, "", {}}));
-  Principal viewer = who;
-  store_.Write(
-      [this, id, req = std::move(req), viewer, now, out](Tx& tx) -> Status {
-        auto found = MOTCUA_TRY(repo::Find(tx, id));
-        if (!found || !SeesByUnit(viewer, *found))
-          return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
-        DossierRow row = std::move(*found);
-        if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
-        RoleSet roles = RolesOn(viewer, row);
-        if (!roles.Intersects({Role::kOfficer, Role::kSpecialist, Role::kUnitLeader}))
-          return Fail(Code::kPermissionDenied,
-                      "an apology is sent by the officers or the leader of the unit handling the dossier");
-        auto appointment = AppointmentOf(row);
-        if (row.terminal || row.finished_at || !appointment)
-          return Fail(Error{Code::kFailedPrecondition,
-                            "an apology is for a dossier in progress with an appointment date",
-                            {{"state", row.state}}});
-        if (now >= *appointment)
-          return Fail(Error{Code::kFailedPrecondition,
-                            "the appointment (" + FormatMoment(*appointment) +
-                                ") has passed: an apology must be sent before it",
-                            {{"due_at", FormatMoment(*appointment)}}});
-        Error bad{Code::kInvalidArgument, "invalid apology", {}};
-        std::string reason(catalog::TrimSpaces(req.reason));
-        if (reason.empty()) bad.With("reason", "say why the dossier will be late");
-        if (catalog::CodePointCount(reason) > kMaxReason) bad.With("reason", "is too long");
-        if (req.new_due_at <= *appointment)
-          bad.With("new_due_at", "must be after the current appointment " + FormatMoment(*appointment));
-        else if (req.new_due_at - *appointment > kMaxApologyShift)
-          bad.With("new_due_at", "is too far away");
-        if (!bad.fields.empty()) return Fail(std::move(bad));
-        const std::int64_t old_version = row.version;
-        row.apology_due_at = req.new_due_at;
-        row.apologies += 1;
-        row.version = old_version + 1;
-        row.updated_at = now;
-        if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
-        json::object payload{{"reason", reason},
-                             {"previous_due_at", FormatMoment(*appointment)},
-                             {"new_due_at", FormatMoment(req.new_due_at)}};
-        MOTCUA_TRY(storage::events::AppendEvent(
-            tx, events::NewEvent{std::string(kAggregate), row.id, now, viewer.user_id, "apology",
-                                 row.state, row.state, json::serialize(payload)}));
-        *out = MakeView(&viewer, std::move(row), false, now);
-        return {};
-      },
-      [this, out, done = std::move(done)](Status st) {
-        if (!st) return done(std::unexpected(st.error()));
-        if (*out) Notify((*out)->row.id, (*out)->row.number);
-        done(std::move(*out));
-      });
+  WriteThenAnswer<DossierView>(
+      store_,
+      [this, id, req = std::move(req), who, now](Tx& tx) { return ApologizeIn(tx, who, id, req, now); },
+      std::move(done), [this](const DossierView& v) { Notify(v.row.id, v.row.number); });
+}
+
+Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, std::int64_t id,
+                                                const ApologyRequest& req, TimePoint now) const {
+  auto found = MOTCUA_TRY(repo::Find(tx, id));
+  if (!found || !SeesByUnit(who, *found))
+    return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
+  DossierRow row = std::move(*found);
+  if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
+  RoleSet roles = RolesOn(who, row);
+  if (!roles.Intersects({Role::kOfficer, Role::kSpecialist, Role::kUnitLeader}))
+    return Fail(Code::kPermissionDenied,
+                "an apology is sent by the officers or the leader of the unit handling the dossier");
+  auto appointment = AppointmentOf(row);
+  if (row.terminal || row.finished_at || !appointment)
+    return Fail(Error{Code::kFailedPrecondition,
+                      "an apology is for a dossier in progress with an appointment date",
+                      {{"state", row.state}}});
+  if (now >= *appointment)
+    return Fail(Error{Code::kFailedPrecondition,
+                      "the appointment (" + FormatMoment(*appointment) +
+                          ") has passed: an apology must be sent before it",
+                      {{"due_at", FormatMoment(*appointment)}}});
+  Error bad{Code::kInvalidArgument, "invalid apology", {}};
+  std::string reason(catalog::TrimSpaces(req.reason));
+  if (reason.empty()) bad.With("reason", "say why the dossier will be late");
+  if (catalog::CodePointCount(reason) > kMaxReason) bad.With("reason", "is too long");
+  if (req.new_due_at <= *appointment)
+    bad.With("new_due_at", "must be after the current appointment " + FormatMoment(*appointment));
+  else if (req.new_due_at - *appointment > kMaxApologyShift)
+    bad.With("new_due_at", "is too far away");
+  if (!bad.fields.empty()) return Fail(std::move(bad));
+  const std::int64_t old_version = row.version;
+  row.apology_due_at = req.new_due_at;
+  row.apologies += 1;
+  row.version = old_version + 1;
+  row.updated_at = now;
+  if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+  json::object payload{{"reason", reason},
+                       {"previous_due_at", FormatMoment(*appointment)},
+                       {"new_due_at", FormatMoment(req.new_due_at)}};
+  MOTCUA_TRY(storage::events::AppendEvent(
+      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology",
+                           row.state, row.state, json::serialize(payload)}));
+  Remember(row);
+  return MakeView(&who, std::move(row), false, now);
+}
+
+bool DossierService::Sees(const Principal& who, const DossierRow& row,
+                          const std::vector<StepRow>& steps) const {
+  if (row.citizen_user_id && *row.citizen_user_id == who.user_id) return true;
+  if (SeesByUnit(who, row)) return true;
+  // A unit the dossier passed through (a department that handled it).
+  for (const auto& s : steps)
+    for (const auto& b : who.roles)
+      if (IsStaff(b.role) && who.HasRoleAt(b.role, s.unit_id, hierarchy_)) return true;
+  return false;
 }
 
 Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {
@@ -728,19 +759,8 @@ Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_i
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
     auto row = MOTCUA_TRY(repo::Find(tx, dossier_id));
     if (!row) return {};
-    if (row->citizen_user_id && *row->citizen_user_id == who.user_id) {
-      visible = true;
-      return {};
-    }
-    if (SeesByUnit(who, *row)) {
-      visible = true;
-      return {};
-    }
-    // A unit the dossier passed through (a department that handled it).
-    auto steps = MOTCUA_TRY(repo::ListSteps(tx, dossier_id));
-    for (const auto& s : steps)
-      for (const auto& b : who.roles)
-        if (IsStaff(b.role) && who.HasRoleAt(b.role, s.unit_id, hierarchy_)) visible = true;
+    // The steps only when the row alone does not settle it.
+    visible = Sees(who, *row, {}) || Sees(who, *row, MOTCUA_TRY(repo::ListSteps(tx, dossier_id)));
     return {};
   }));
   return visible;
@@ -749,15 +769,17 @@ Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_i
 void DossierService::Get(const Principal& who, std::int64_t id, ReadContext context,
                          DetailDone done) {
   const TimePoint now = clock_.Now();
-  auto visible = CanSee(who, id);
-  if (!visible) return done(std::unexpected(visible.error()));
-  if (!*visible) return done(std::unexpected(Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}));
   DossierDetail detail;
   std::optional<DossierRow> row;
+  // One snapshot for the check and the read: what is shown is what was checked.
   Status read = store_.Read([&](Tx& tx) -> Status {
     row = MOTCUA_TRY(repo::Find(tx, id));
     if (!row) return {};
     detail.steps = MOTCUA_TRY(repo::ListSteps(tx, id));
+    if (!Sees(who, *row, detail.steps)) {
+      row.reset();
+      return {};
+    }
     auto events = MOTCUA_TRY(storage::events::ListEvents(tx, kAggregate, id));
     std::map<std::int64_t, std::string> names;
     for (auto& e : events) {

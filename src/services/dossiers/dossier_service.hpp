@@ -302,6 +302,8 @@ class DossierService {
                                TimePoint now) const;
   workflow::RoleSet RolesOn(const accounts::Principal& who, const DossierRow& row) const;
   bool SeesByUnit(const accounts::Principal& who, const DossierRow& row) const;
+  // The owner, or staff covering its current, receiving or a step's unit.
+  bool Sees(const accounts::Principal& who, const DossierRow& row, const std::vector<StepRow>& steps) const;
 
   storage::Store& store_;
   const Clock& clock_;
@@ -327,6 +329,20 @@ class DossierService {
   };
   mutable RowCache row_cache_;
   Result<std::optional<DossierRow>> LoadForWrite(storage::Tx& tx, std::int64_t id) const;
+
+  // A submission checked against everything in memory (applicant, unit,
+  // procedure, workflow, files), ready to be numbered and stored.
+  struct Prepared {
+    DossierRow row;
+    std::string agency_code;  // of the receiving unit, for the number
+  };
+  Result<Prepared> PrepareSubmission(const accounts::Principal& who, const SubmitRequest& request,
+                                     TimePoint now) const;
+  Result<Submitted> InsertSubmission(storage::Tx& tx, const accounts::Principal& who, Prepared prepared,
+                                     const std::vector<FileRef>& files, TimePoint now,
+                                     const std::string& secret) const;
+  Result<DossierView> ApologizeIn(storage::Tx& tx, const accounts::Principal& who, std::int64_t id,
+                                  const ApologyRequest& request, TimePoint now) const;
   void Remember(const DossierRow& row) const;
   void Notify(std::int64_t id, const std::string& number) const {
     for (const auto& l : listeners_) l(id, number);
