@@ -109,6 +109,14 @@ Response JsonResponse(int status, const boost::json::value& body) {
   return res;
 }
 
+Response JsonTextResponse(int status, std::string body) {
+  Response res;
+  res.status = status;
+  res.headers.emplace_back("content-type", "application/json");
+  res.body = std::move(body);
+  return res;
+}
+
 Response ErrorResponse(int http_status, const Error& error) {
   boost::json::object fields;
   for (const auto& [k, v] : error.fields) fields[k] = v;

@@ -59,6 +59,8 @@ struct Response {
 };
 
 Response JsonResponse(int status, const boost::json::value& body);
+// A body that is JSON text already (JsonWriter).
+Response JsonTextResponse(int status, std::string body);
 // {"error": {"code": ..., "message": ..., "fields": {...}}} with the HTTP
 // status that goes with error.code. The message of a kInternal error is
 // replaced by "internal error": it may hold details meant for the log only.

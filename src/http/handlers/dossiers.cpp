@@ -16,6 +16,7 @@
 #include "core/workflow/workflow.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
+#include "http/json_writer.hpp"
 #include "http/params.hpp"
 #include "services/accounts/rate_limiter.hpp"
 
@@ -33,162 +34,188 @@ constexpr StringRules kCodeRules{.min_length = 1, .max_length = 64};
 constexpr StringRules kIdRules{.min_length = 1, .max_length = 64};
 constexpr std::size_t kMaxListItems = 200;
 
-json::value Moment(const std::optional<TimePoint>& t) {
-  return t ? json::value(FormatMoment(*t)) : json::value(nullptr);
+// The bodies below are written with JsonWriter, not built as json::value:
+// they are the answers of the frequent requests (json_writer.hpp).
+
+void Moment(JsonWriter& w, std::string_view key, const std::optional<TimePoint>& t) {
+  w.Key(key);
+  if (t) w.String(FormatMoment(*t));
+  else w.Null();
 }
 
-json::value Text(const std::optional<std::string>& s) {
-  return s ? json::value(*s) : json::value(nullptr);
+void Urgency(JsonWriter& w, const DossierView& v) {
+  w.Key("urgency");
+  if (v.urgency) w.String(dossier::UrgencyName(*v.urgency));
+  else w.Null();
+  w.Key("working_seconds_left");
+  if (v.working_time_left) w.Int(v.working_time_left->count() / 1'000'000);
+  else w.Null();
 }
 
-json::value JsonOrNull(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  boost::system::error_code ec;
-  json::value v = json::parse(*s, ec);
-  return ec ? json::value(nullptr) : v;
-}
-
-json::object ViewJson(const DossierView& v) {
+// The members of a dossier's document, inside an object the caller opened.
+void ViewFields(JsonWriter& w, const DossierView& v) {
   const auto& r = v.row;
-  json::object o{
-      {"id", r.id},
-      {"number", r.number},
-      {"version", r.version},
-      {"procedure",
-       json::object{{"code", r.procedure_code},
-                    {"version", v.procedure_version},
-                    {"name", v.procedure_name},
-                    {"name_en", v.procedure_name_en}}},
-      {"workflow", json::object{{"code", r.workflow_code}, {"version", r.workflow_version}}},
-      {"state", json::object{{"id", r.state},
-                             {"name", v.state_name},
-                             {"name_en", v.state_name_en},
-                             {"national_status", r.national_status},
-                             {"national_status_label", workflow::NationalStatusLabel(r.national_status)},
-                             {"clock", r.clock},
-                             {"terminal", r.terminal}}},
-      {"channel", r.channel},
-      {"applicant",
-       json::object{{"full_name", r.applicant_name},
-                    {"id_number", r.applicant_id_number},
-                    {"phone", r.applicant_phone},
-                    {"email", r.applicant_email},
-                    {"address", r.applicant_address},
-                    {"masked", !v.unmasked}}},
-      {"citizen_user_id", r.citizen_user_id ? json::value(*r.citizen_user_id) : json::value(nullptr)},
-      {"receiving_unit", json::object{{"id", r.receiving_unit_id}, {"name", v.receiving_unit_name}}},
-      {"current_unit", json::object{{"id", r.current_unit_id}, {"name", v.current_unit_name}}},
-      {"submitted_at", FormatMoment(r.submitted_at)},
-      {"accepted_at", Moment(r.accepted_at)},
-      {"clock_start", Moment(r.clock_start)},
-      {"due_at", Moment(r.due_at)},
-      {"apology_due_at", Moment(r.apology_due_at)},
-      {"apologies", r.apologies},
-      {"paused_at", Moment(r.paused_at)},
-      {"paused_working_seconds", r.paused_micros / 1'000'000},
-      {"supplement_count", r.supplement_count},
-      {"step_due_at", Moment(r.step_due_at)},
-      {"finished_at", Moment(r.finished_at)},
-      {"returned_at", Moment(r.returned_at)},
-      {"timeliness", Text(r.timeliness)},
-      {"fee_vnd", r.fee_vnd},
-      {"paid_at", Moment(r.paid_at)},
-      {"pending_request", JsonOrNull(r.pending_request)},
-      {"updated_at", FormatMoment(r.updated_at)},
-  };
-  o["urgency"] = v.urgency ? json::value(dossier::UrgencyName(*v.urgency)) : json::value(nullptr);
-  o["working_seconds_left"] = v.working_time_left
-                                  ? json::value(v.working_time_left->count() / 1'000'000)
-                                  : json::value(nullptr);
-  json::array actions;
+  w.Key("id").Int(r.id);
+  w.Key("number").String(r.number);
+  w.Key("version").Int(r.version);
+  w.Key("procedure").Object()
+      .Key("code").String(r.procedure_code)
+      .Key("version").Int(v.procedure_version)
+      .Key("name").String(v.procedure_name)
+      .Key("name_en").String(v.procedure_name_en)
+      .End();
+  w.Key("workflow").Object().Key("code").String(r.workflow_code).Key("version").Int(r.workflow_version).End();
+  w.Key("state").Object()
+      .Key("id").String(r.state)
+      .Key("name").String(v.state_name)
+      .Key("name_en").String(v.state_name_en)
+      .Key("national_status").Int(r.national_status)
+      .Key("national_status_label").String(workflow::NationalStatusLabel(r.national_status))
+      .Key("clock").String(r.clock)
+      .Key("terminal").Bool(r.terminal)
+      .End();
+  w.Key("channel").Int(r.channel);
+  w.Key("applicant").Object()
+      .Key("full_name").String(r.applicant_name)
+      .Key("id_number").String(r.applicant_id_number)
+      .Key("phone").String(r.applicant_phone)
+      .Key("email").String(r.applicant_email)
+      .Key("address").String(r.applicant_address)
+      .Key("masked").Bool(!v.unmasked)
+      .End();
+  w.Key("citizen_user_id").Int(r.citizen_user_id);
+  w.Key("receiving_unit").Object().Key("id").Int(r.receiving_unit_id).Key("name").String(v.receiving_unit_name).End();
+  w.Key("current_unit").Object().Key("id").Int(r.current_unit_id).Key("name").String(v.current_unit_name).End();
+  w.Key("submitted_at").String(FormatMoment(r.submitted_at));
+  Moment(w, "accepted_at", r.accepted_at);
+  Moment(w, "clock_start", r.clock_start);
+  Moment(w, "due_at", r.due_at);
+  Moment(w, "apology_due_at", r.apology_due_at);
+  w.Key("apologies").Int(r.apologies);
+  Moment(w, "paused_at", r.paused_at);
+  w.Key("paused_working_seconds").Int(r.paused_micros / 1'000'000);
+  w.Key("supplement_count").Int(r.supplement_count);
+  Moment(w, "step_due_at", r.step_due_at);
+  Moment(w, "finished_at", r.finished_at);
+  Moment(w, "returned_at", r.returned_at);
+  w.Key("timeliness").String(r.timeliness);
+  w.Key("fee_vnd").Int(r.fee_vnd);
+  Moment(w, "paid_at", r.paid_at);
+  w.Key("pending_request").JsonOrNull(r.pending_request);
+  w.Key("updated_at").String(FormatMoment(r.updated_at));
+  Urgency(w, v);
+  w.Key("actions").Array();
   for (const auto& a : v.actions) {
-    actions.push_back(json::object{{"id", a.id},
-                                   {"name", a.name},
-                                   {"name_en", a.name_en},
-                                   {"requires_reason", a.requires_reason},
-                                   {"requests_supplements", a.requests_supplements},
-                                   {"requests_payment", a.requests_payment},
-                                   {"transfer", Text(a.transfer)}});
+    w.Object()
+        .Key("id").String(a.id)
+        .Key("name").String(a.name)
+        .Key("name_en").String(a.name_en)
+        .Key("requires_reason").Bool(a.requires_reason)
+        .Key("requests_supplements").Bool(a.requests_supplements)
+        .Key("requests_payment").Bool(a.requests_payment)
+        .Key("transfer").String(a.transfer)
+        .End();
   }
-  o["actions"] = std::move(actions);
-  return o;
+  w.End();
+}
+
+std::string ViewBody(const DossierView& v) {
+  std::string out;
+  out.reserve(2048);
+  JsonWriter w(out);
+  w.Object();
+  ViewFields(w, v);
+  w.End();
+  return out;
 }
 
 // A row of a list (inbox, my dossiers): what a screen of rows shows, so that
 // a page of twenty stays a few kilobytes on a slow line.
-json::object SummaryJson(const DossierView& v) {
+void Summary(JsonWriter& w, const DossierView& v) {
   const auto& r = v.row;
-  json::object o{
-      {"id", r.id},
-      {"number", r.number},
-      {"version", r.version},
-      {"procedure", json::object{{"code", r.procedure_code}, {"name", v.procedure_name}, {"name_en", v.procedure_name_en}}},
-      {"state", json::object{{"id", r.state},
-                             {"name", v.state_name},
-                             {"name_en", v.state_name_en},
-                             {"national_status", r.national_status},
-                             {"clock", r.clock},
-                             {"terminal", r.terminal}}},
-      {"channel", r.channel},
-      {"applicant", json::object{{"full_name", r.applicant_name}, {"masked", !v.unmasked}}},
-      {"current_unit", json::object{{"id", r.current_unit_id}, {"name", v.current_unit_name}}},
-      {"submitted_at", FormatMoment(r.submitted_at)},
-      {"due_at", Moment(r.due_at)},
-      {"apology_due_at", Moment(r.apology_due_at)},
-      {"supplement_count", r.supplement_count},
-      {"timeliness", Text(r.timeliness)},
-      {"waiting_for_citizen", r.clock == "paused"},
-  };
-  o["urgency"] = v.urgency ? json::value(dossier::UrgencyName(*v.urgency)) : json::value(nullptr);
-  o["working_seconds_left"] = v.working_time_left
-                                  ? json::value(v.working_time_left->count() / 1'000'000)
-                                  : json::value(nullptr);
-  return o;
+  w.Object();
+  w.Key("id").Int(r.id);
+  w.Key("number").String(r.number);
+  w.Key("version").Int(r.version);
+  w.Key("procedure").Object()
+      .Key("code").String(r.procedure_code)
+      .Key("name").String(v.procedure_name)
+      .Key("name_en").String(v.procedure_name_en)
+      .End();
+  w.Key("state").Object()
+      .Key("id").String(r.state)
+      .Key("name").String(v.state_name)
+      .Key("name_en").String(v.state_name_en)
+      .Key("national_status").Int(r.national_status)
+      .Key("clock").String(r.clock)
+      .Key("terminal").Bool(r.terminal)
+      .End();
+  w.Key("channel").Int(r.channel);
+  w.Key("applicant").Object().Key("full_name").String(r.applicant_name).Key("masked").Bool(!v.unmasked).End();
+  w.Key("current_unit").Object().Key("id").Int(r.current_unit_id).Key("name").String(v.current_unit_name).End();
+  w.Key("submitted_at").String(FormatMoment(r.submitted_at));
+  Moment(w, "due_at", r.due_at);
+  Moment(w, "apology_due_at", r.apology_due_at);
+  w.Key("supplement_count").Int(r.supplement_count);
+  w.Key("timeliness").String(r.timeliness);
+  w.Key("waiting_for_citizen").Bool(r.clock == "paused");
+  Urgency(w, v);
+  w.End();
 }
 
-json::object DetailJson(const dossiers::DossierDetail& d) {
-  json::object o = ViewJson(d.view);
-  json::array steps;
+std::string DetailBody(const dossiers::DossierDetail& d) {
+  std::string out;
+  out.reserve(8192);
+  JsonWriter w(out);
+  w.Object();
+  ViewFields(w, d.view);
+  w.Key("steps").Array();
   for (const auto& s : d.steps) {
-    steps.push_back(json::object{
-        {"step", s.step},
-        {"action", s.action},
-        {"state", s.state},
-        {"from_unit_id", s.from_unit_id},
-        {"unit_id", s.unit_id},
-        {"handed_by", s.handed_by ? json::value(*s.handed_by) : json::value(nullptr)},
-        {"started_at", FormatMoment(s.started_at)},
-        {"due_at", Moment(s.due_at)},
-        {"finished_at", Moment(s.finished_at)},
-        {"finished_by", s.finished_by ? json::value(*s.finished_by) : json::value(nullptr)},
-        {"finish_action", Text(s.finish_action)},
-        {"timeliness", Text(s.timeliness)}});
+    w.Object()
+        .Key("step").Int(s.step)
+        .Key("action").String(s.action)
+        .Key("state").String(s.state)
+        .Key("from_unit_id").Int(s.from_unit_id)
+        .Key("unit_id").Int(s.unit_id)
+        .Key("handed_by").Int(s.handed_by);
+    w.Key("started_at").String(FormatMoment(s.started_at));
+    Moment(w, "due_at", s.due_at);
+    Moment(w, "finished_at", s.finished_at);
+    w.Key("finished_by").Int(s.finished_by)
+        .Key("finish_action").String(s.finish_action)
+        .Key("timeliness").String(s.timeliness)
+        .End();
   }
-  o["steps"] = std::move(steps);
-  json::array history;
+  w.End();
+  w.Key("history").Array();
   for (const auto& h : d.history) {
-    history.push_back(json::object{{"seq", h.seq},
-                                   {"at", FormatMoment(h.at)},
-                                   {"actor_id", h.actor_id ? json::value(*h.actor_id) : json::value(nullptr)},
-                                   {"actor_name", h.actor_name},
-                                   {"action", h.action},
-                                   {"from_state", Text(h.from_state)},
-                                   {"to_state", Text(h.to_state)},
-                                   {"details", JsonOrNull(h.payload)}});
+    w.Object()
+        .Key("seq").Int(h.seq)
+        .Key("at").String(FormatMoment(h.at))
+        .Key("actor_id").Int(h.actor_id)
+        .Key("actor_name").String(h.actor_name)
+        .Key("action").String(h.action)
+        .Key("from_state").String(h.from_state)
+        .Key("to_state").String(h.to_state)
+        .Key("details").JsonText(h.payload)
+        .End();
   }
-  o["history"] = std::move(history);
-  json::array files;
+  w.End();
+  w.Key("files").Array();
   for (const auto& f : d.files) {
-    files.push_back(json::object{{"id", f.id},
-                                 {"component_code", f.component_code},
-                                 {"name", f.name},
-                                 {"media_type", f.media_type},
-                                 {"size", f.size},
-                                 {"sha256", f.sha256},
-                                 {"uploaded_at", FormatMoment(f.uploaded_at)}});
+    w.Object()
+        .Key("id").String(f.id)
+        .Key("component_code").String(f.component_code)
+        .Key("name").String(f.name)
+        .Key("media_type").String(f.media_type)
+        .Key("size").Int(f.size)
+        .Key("sha256").String(f.sha256)
+        .Key("uploaded_at").String(FormatMoment(f.uploaded_at))
+        .End();
   }
-  o["files"] = std::move(files);
-  return o;
+  w.End();
+  w.End();
+  return out;
 }
 
 Response Private(Response res) {
@@ -256,8 +283,12 @@ void SubmitDossier(DossierService& service, Request& req, Responder respond) {
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
   service.Submit(*req.principal, std::move(s), [respond](Result<dossiers::Submitted> out) {
     if (!out) return respond(Err(out.error()));
-    json::object o{{"dossier", ViewJson(out->view)}, {"lookup_secret", out->lookup_secret}};
-    Response res = Private(JsonResponse(201, std::move(o)));
+    std::string body;
+    JsonWriter w(body);
+    w.Object().Key("dossier").Object();
+    ViewFields(w, out->view);
+    w.End().Key("lookup_secret").String(out->lookup_secret).End();
+    Response res = Private(JsonTextResponse(201, std::move(body)));
     res.SetHeader("Location", "/api/v1/dossiers/" + std::to_string(out->view.row.id));
     respond(std::move(res));
   });
@@ -270,7 +301,7 @@ void GetDossier(DossierService& service, Request& req, Responder respond) {
   dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
   service.Get(*req.principal, *id, std::move(ctx), [respond](Result<dossiers::DossierDetail> d) {
     if (!d) return respond(Err(d.error()));
-    respond(Private(JsonResponse(200, DetailJson(*d))));
+    respond(Private(JsonTextResponse(200, DetailBody(*d))));
   });
 }
 
@@ -319,7 +350,7 @@ void ActOnDossier(DossierService& service, Request& req, Responder respond) {
   }
   service.Act(*req.principal, *id, std::move(a), [respond](Result<DossierView> v) {
     if (!v) return respond(Err(v.error()));
-    respond(Private(JsonResponse(200, ViewJson(*v))));
+    respond(Private(JsonTextResponse(200, ViewBody(*v))));
   });
 }
 
@@ -342,7 +373,7 @@ void Apologize(DossierService& service, Request& req, Responder respond) {
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
   service.Apologize(*req.principal, *id, std::move(a), [respond](Result<DossierView> v) {
     if (!v) return respond(Err(v.error()));
-    respond(Private(JsonResponse(200, ViewJson(*v))));
+    respond(Private(JsonTextResponse(200, ViewBody(*v))));
   });
 }
 
@@ -405,15 +436,19 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
   if (!error.fields.empty()) return respond(Err(error));
   auto page = service.Inbox(*req.principal, q);
   if (!page) return respond(Err(page.error()));
-  json::array items;
-  for (const auto& v : page->items) items.push_back(SummaryJson(v));
-  json::object o{{"counts", json::object{{"total", page->counts.total},
-                                         {"overdue", page->counts.overdue},
-                                         {"nearing", page->counts.nearing},
-                                         {"waiting_for_citizen", page->counts.paused}}},
-                 {"items", std::move(items)},
-                 {"next_cursor", Text(page->next_cursor)}};
-  respond(Private(JsonResponse(200, std::move(o))));
+  std::string body;
+  body.reserve(1024 * (page->items.size() + 1));
+  JsonWriter w(body);
+  w.Object().Key("counts").Object()
+      .Key("total").Int(page->counts.total)
+      .Key("overdue").Int(page->counts.overdue)
+      .Key("nearing").Int(page->counts.nearing)
+      .Key("waiting_for_citizen").Int(page->counts.paused)
+      .End();
+  w.Key("items").Array();
+  for (const auto& v : page->items) Summary(w, v);
+  w.End().Key("next_cursor").String(page->next_cursor).End();
+  respond(Private(JsonTextResponse(200, std::move(body))));
 }
 
 void MyDossiers(DossierService& service, Request& req, Responder respond) {
@@ -434,11 +469,13 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
   if (!error.fields.empty()) return respond(Err(error));
   auto page = service.Mine(*req.principal, before, limit);
   if (!page) return respond(Err(page.error()));
-  json::array items;
-  for (const auto& v : page->items) items.push_back(SummaryJson(v));
-  json::object o{{"items", std::move(items)},
-                 {"next_before", page->next_before ? json::value(*page->next_before) : json::value(nullptr)}};
-  respond(Private(JsonResponse(200, std::move(o))));
+  std::string body;
+  body.reserve(1024 * (page->items.size() + 1));
+  JsonWriter w(body);
+  w.Object().Key("items").Array();
+  for (const auto& v : page->items) Summary(w, v);
+  w.End().Key("next_before").Int(page->next_before).End();
+  respond(Private(JsonTextResponse(200, std::move(body))));
 }
 
 // Failed lookups per address: a person mistyping a code from paper gets
@@ -447,29 +484,37 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
 // not limited: a QR code scanned at a counter all day is fine.
 const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minutes(15), 50'000};
 
-json::object LookupJson(const dossiers::LookupResult& found) {
-  json::array steps;
-  for (const auto& s : found.steps)
-    steps.push_back(json::object{{"state_name", s.state_name},
-                                 {"state_name_en", s.state_name_en},
-                                 {"started_at", FormatMoment(s.started_at)},
-                                 {"finished_at", Moment(s.finished_at)}});
-  return json::object{{"number", found.number},
-                      {"procedure_name", found.procedure_name},
-                      {"procedure_name_en", found.procedure_name_en},
-                      {"state_name", found.state_name},
-                      {"state_name_en", found.state_name_en},
-                      {"national_status", found.national_status},
-                      {"national_status_label", workflow::NationalStatusLabel(found.national_status)},
-                      {"applicant", found.masked_name},
-                      {"receiving_unit", found.receiving_unit_name},
-                      {"submitted_at", FormatMoment(found.submitted_at)},
-                      {"accepted_at", Moment(found.accepted_at)},
-                      {"due_at", Moment(found.due_at)},
-                      {"finished_at", Moment(found.finished_at)},
-                      {"returned_at", Moment(found.returned_at)},
-                      {"pending_request", JsonOrNull(found.pending_request)},
-                      {"steps", std::move(steps)}};
+std::string LookupBody(const dossiers::LookupResult& found) {
+  std::string out;
+  out.reserve(1024);
+  JsonWriter w(out);
+  w.Object()
+      .Key("number").String(found.number)
+      .Key("procedure_name").String(found.procedure_name)
+      .Key("procedure_name_en").String(found.procedure_name_en)
+      .Key("state_name").String(found.state_name)
+      .Key("state_name_en").String(found.state_name_en)
+      .Key("national_status").Int(found.national_status)
+      .Key("national_status_label").String(workflow::NationalStatusLabel(found.national_status))
+      .Key("applicant").String(found.masked_name)
+      .Key("receiving_unit").String(found.receiving_unit_name)
+      .Key("submitted_at").String(FormatMoment(found.submitted_at));
+  Moment(w, "accepted_at", found.accepted_at);
+  Moment(w, "due_at", found.due_at);
+  Moment(w, "finished_at", found.finished_at);
+  Moment(w, "returned_at", found.returned_at);
+  w.Key("pending_request").JsonOrNull(found.pending_request);
+  w.Key("steps").Array();
+  for (const auto& st : found.steps) {
+    w.Object()
+        .Key("state_name").String(st.state_name)
+        .Key("state_name_en").String(st.state_name_en)
+        .Key("started_at").String(FormatMoment(st.started_at));
+    Moment(w, "finished_at", st.finished_at);
+    w.End();
+  }
+  w.End().End();
+  return out;
 }
 
 // The answers of recent public lookups, ready to send: the lookup is the most
@@ -530,13 +575,7 @@ class LookupCache {
   std::array<Shard, kShards> shards_;
 };
 
-Response LookupResponse(std::string body) {
-  Response res;
-  res.status = 200;
-  res.headers.emplace_back("content-type", "application/json");
-  res.body = std::move(body);
-  return Private(std::move(res));
-}
+Response LookupResponse(std::string body) { return Private(JsonTextResponse(200, std::move(body))); }
 
 void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, LookupCache& cache,
             const Clock& clock, Request& req, Responder respond) {
@@ -566,7 +605,7 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, Lo
   auto found = service.Lookup(number, secret);
   if (!found) return respond(Err(found.error()));
   limiter.Release(req.remote_ip, now);
-  std::string body = json::serialize(LookupJson(*found));
+  std::string body = LookupBody(*found);
   cache.Put(found->number, epoch, {found->lookup_hash, body});
   respond(LookupResponse(std::move(body)));
 }
