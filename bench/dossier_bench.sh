@@ -18,7 +18,11 @@
 # usage: bench/dossier_bench.sh [dossiers, default 1000000] [seconds per run, default 10]
 # env:   MOTCUA_BENCH_CONNECTIONS (default 64), MOTCUA_BENCH_LOG_LEVEL (default
 #        info: one access-log line per request, as in production),
-#        MOTCUA_BENCH_KEEP=1 keeps the folder (its path is printed)
+#        MOTCUA_BENCH_KEEP=1 keeps the folder (its path is printed),
+#        MOTCUA_BENCH_DIR=DIR seeds into DIR once and reuses it on later runs
+#        (a 1 M database takes some 20 minutes to seed),
+#        MOTCUA_BENCH_ONLY=REGEX runs the scenarios whose name matches
+#        (healthz, transitions, submit, lookup, inbox, inbox2, inbox3, inbox4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
@@ -31,22 +35,36 @@ parked=$((connections * 64))
 scripts/setup.sh
 MOTCUA_BUILD_DIR=build scripts/build.sh >/dev/null
 
-work=$(mktemp -d)
+keep=${MOTCUA_BENCH_KEEP:-0}
+if [ -n "${MOTCUA_BENCH_DIR:-}" ]; then
+  work=$MOTCUA_BENCH_DIR
+  keep=1
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+fi
 server=
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  if [ "${MOTCUA_BENCH_KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+  if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-mkdir -p "$work/data"
-cp -r data/demo data/holidays data/workflows "$work/data/"
 db="sqlite:$work/data/m.db"
-./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
-echo "seeding $dossiers dossiers (and $parked parked in processing)..."
-seed_start=$(date +%s)
-./build/motcua seed --db "$db" --data-dir "$work/data" --dossiers "$dossiers" --parked "$parked" \
-  --out "$work" --log-level warn
-echo "seeded in $(( $(date +%s) - seed_start )) s; database $(du -h "$work/data/m.db" | cut -f1)"
+if [ -f "$work/seeded" ]; then
+  echo "reusing $(cat "$work/seeded") in $work; database $(du -h "$work/data/m.db" | cut -f1)"
+  dossiers=$(cut -d' ' -f1 "$work/seeded")
+else
+  rm -rf "$work/data"
+  mkdir -p "$work/data"
+  cp -r data/demo data/holidays data/workflows "$work/data/"
+  ./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
+  echo "seeding $dossiers dossiers (and $parked parked in processing)..."
+  seed_start=$(date +%s)
+  ./build/motcua seed --db "$db" --data-dir "$work/data" --dossiers "$dossiers" --parked "$parked" \
+    --out "$work" --log-level warn
+  echo "seeded in $(( $(date +%s) - seed_start )) s; database $(du -h "$work/data/m.db" | cut -f1)"
+  echo "$dossiers dossiers" >"$work/seeded"
+fi
 
 ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
   --log-level "$log_level" >"$work/serve.out" 2>/dev/null &
@@ -74,8 +92,10 @@ unit_id() {  # agency code -> unit id
 }
 counter_unit=$(unit_id 000.54.00.H55)
 
+wanted() { [[ $1 == healthz || $1 =~ ${MOTCUA_BENCH_ONLY:-.} ]]; }
 run() {  # name, wrk arguments... -> "rps p50 p99 errors"; MOTCUA_C overrides the connections
   local name=$1; shift
+  if ! wanted "$name"; then echo "0 - - -"; return; fi
   local out rps p50 p99 errors
   out=$(wrk -t2 -c"${MOTCUA_C:-$connections}" -d"${duration}s" --latency "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -86,6 +106,7 @@ run() {  # name, wrk arguments... -> "rps p50 p99 errors"; MOTCUA_C overrides th
 }
 row() {  # label, rps, p50, p99, errors
   local ratio
+  [ "$3" = - ] && return
   ratio=$(awk -v a="$2" -v b="$base_rps" 'BEGIN {printf "%.2f", a / b}')
   printf '%-46s %10.0f %9s %9s %7s %7s\n' "$1" "$2" "$3" "$4" "$ratio" "$5"
 }
