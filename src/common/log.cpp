@@ -5,10 +5,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <string>
 
 #include <boost/json/serialize.hpp>
+
+#include "common/json_writer.hpp"
 
 namespace motcua::log {
 namespace {
@@ -23,17 +26,37 @@ std::string_view LevelName(Level level) {
   }
   return "info";
 }
-// RFC 3339 UTC with milliseconds. GCC 12 has no std::format.
-std::string FormatNow() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
-  return buf;
+// Now in RFC 3339 UTC with milliseconds, written into `buf`, digit by digit:
+// there is a line per request at info level, and strftime and snprintf were
+// most of its cost.
+std::string_view FormatNow(char (&buf)[25]) {
+  using namespace std::chrono;
+  const auto now = floor<milliseconds>(system_clock::now());
+  const auto day = floor<days>(now);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> tod{now - day};
+  std::memcpy(buf, "0000-00-00T00:00:00.000Z", 25);
+  auto put = [&](int pos, int width, long long v) {
+    for (int i = width; i-- > 0; v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, static_cast<int>(ymd.year()));
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, tod.hours().count());
+  put(14, 2, tod.minutes().count());
+  put(17, 2, tod.seconds().count());
+  put(20, 3, tod.subseconds().count());
+  return {buf, 24};
+}
+
+void WriteValue(JsonWriter& w, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string: w.String(std::string_view(v.get_string())); break;
+    case boost::json::kind::int64: w.Int(v.get_int64()); break;
+    case boost::json::kind::bool_: w.Bool(v.get_bool()); break;
+    case boost::json::kind::null: w.Null(); break;
+    default: w.Raw(boost::json::serialize(v)); break;  // numbers of other kinds, objects, arrays
+  }
 }
 }  // namespace
 
@@ -52,12 +75,19 @@ bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
 void Write(Level level, std::string_view msg, boost::json::object fields) {
   if (!Enabled(level)) return;
-  boost::json::object line;
-  line["ts"] = FormatNow();
-  line["level"] = LevelName(level);
-  line["msg"] = msg;
-  for (auto& kv : fields) line[kv.key()] = std::move(kv.value());
-  std::string text = boost::json::serialize(line);
+  std::string text;
+  text.reserve(256);
+  char ts[25];
+  JsonWriter w(text);
+  w.Object().Key("ts").String(FormatNow(ts));
+  w.Key("level").String(LevelName(level)).Key("msg").String(msg);
+  for (const auto& kv : fields) {
+    // The three members above come first and are not repeated.
+    if (kv.key() == "ts" || kv.key() == "level" || kv.key() == "msg") continue;
+    w.Key(std::string_view(kv.key()));
+    WriteValue(w, kv.value());
+  }
+  w.End();
   text.push_back('\n');
   // One write per line: atomic for pipes up to PIPE_BUF, and in practice for
   // files opened with O_APPEND; good enough for log lines.

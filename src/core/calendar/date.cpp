@@ -147,7 +147,8 @@ std::string FormatMoment(TimePoint moment) {
   } else {
     out.append(buf, 9);
   }
-  return out + "+07:00";
+  out += "+07:00";
+  return out;
 }
 
 Date LocalDate(TimePoint moment) { return floor<days>(moment + kVietnamOffset); }

@@ -6,13 +6,29 @@
 namespace motcua::dossier {
 namespace {
 
+// Bytes in the UTF-8 sequence that starts with `lead` (0: not a lead byte).
+std::size_t PointLength(char lead) {
+  const auto c = static_cast<unsigned char>(lead);
+  return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+}
+
+bool ValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = PointLength(s[i]);
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
 // Splits UTF-8 text into code points (as byte strings); malformed input
 // yields nullopt.
 std::optional<std::vector<std::string>> CodePoints(std::string_view s) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    const std::size_t n = PointLength(s[i]);
     if (n == 0 || i + n > s.size()) return std::nullopt;
     for (std::size_t k = 1; k < n; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return std::nullopt;
@@ -92,27 +108,22 @@ Result<Applicant> ValidateApplicant(Applicant a) {
 }
 
 std::string MaskName(std::string_view full_name) {
-  auto points = CodePoints(CollapseSpaces(full_name));
-  if (!points || points->empty()) return "***";
-  // Words are runs of code points between spaces.
-  std::vector<std::vector<std::string>> words(1);
-  for (auto& cp : *points) {
-    if (cp == " ") {
-      words.emplace_back();
-      continue;
-    }
-    words.back().push_back(cp);
+  // Every list row and every lookup masks a name: byte ranges, no copies
+  // per character.
+  const std::string name = CollapseSpaces(full_name);
+  if (name.empty() || !ValidUtf8(name)) return "***";
+  auto first_point = [&](std::size_t at) { return std::string_view(name).substr(at, PointLength(name[at])); };
+  const std::size_t first_space = name.find(' ');
+  if (first_space == std::string::npos) return std::string(first_point(0)) + ".";  // a single name: initial only
+  std::string out = name.substr(0, first_space);  // the family name stays
+  for (std::size_t at = first_space + 1; at < name.size();) {
+    out += ' ';
+    out += first_point(at);
+    out += '.';
+    const std::size_t next = name.find(' ', at);
+    if (next == std::string::npos) break;
+    at = next + 1;
   }
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out.push_back(' ');
-    if (i == 0) {
-      for (const auto& cp : words[i]) out += cp;  // the family name stays
-    } else {
-      out += words[i].front() + ".";
-    }
-  }
-  if (words.size() == 1) out = words[0].front() + ".";  // a single name: initial only
   return out;
 }
 

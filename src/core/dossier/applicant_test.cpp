@@ -43,6 +43,12 @@ TEST(ApplicantTest, MaskingKeepsEnoughToRecogniseNotToIdentify) {
   EXPECT_EQ(MaskName("Nguyễn Thị Ánh"), "Nguyễn T. Á.");
   EXPECT_EQ(MaskName("Lê Minh"), "Lê M.");
   EXPECT_EQ(MaskName("Páo"), "P.");
+  EXPECT_EQ(MaskName("Ánh"), "Á.");
+  EXPECT_EQ(MaskName("  Hoàng \t Thị  Đào   Ngọc "), "Hoàng T. Đ. N.");
+  EXPECT_EQ(MaskName("Ê Đê"), "Ê Đ.");
+  EXPECT_EQ(MaskName(""), "***");
+  EXPECT_EQ(MaskName("   "), "***");
+  EXPECT_EQ(MaskName("Bad \xC3\x28"), "***");  // not UTF-8: nothing shown
   EXPECT_EQ(MaskIdNumber("001203004567"), "001*******67");
   EXPECT_EQ(MaskIdNumber("095123456"), "095****56");
   EXPECT_EQ(MaskPhone("0912345678"), "091****678");

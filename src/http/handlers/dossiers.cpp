@@ -16,7 +16,7 @@
 #include "core/workflow/workflow.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
-#include "http/json_writer.hpp"
+#include "common/json_writer.hpp"
 #include "http/params.hpp"
 #include "services/accounts/rate_limiter.hpp"
 

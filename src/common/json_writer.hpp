@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-namespace motcua::http {
+namespace motcua {
 
 class JsonWriter {
  public:
@@ -59,4 +59,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace motcua::http
+}  // namespace motcua

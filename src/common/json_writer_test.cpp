@@ -1,9 +1,9 @@
-#include "http/json_writer.hpp"
+#include "common/json_writer.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-namespace motcua::http {
+namespace motcua {
 namespace {
 
 namespace json = boost::json;
@@ -42,6 +42,28 @@ TEST(JsonWriterTest, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_NE(out.find("\\u001f"), std::string::npos);
 }
 
+TEST(JsonWriterTest, EscapesAtEveryPositionOfLongText) {
+  // Long text is scanned eight bytes at a time: put each character that must
+  // be escaped at every position, among UTF-8 and ASCII, and read it back.
+  const std::string base = "Phường Đình Phùng, tổ 7 - xã Ba Bể";
+  for (char special : std::string("\"\\\n\x01\x1f\x7f")) {
+    for (std::size_t pos = 0; pos <= base.size(); ++pos) {
+      // Between characters, not inside one.
+      if (pos < base.size() && (static_cast<unsigned char>(base[pos]) & 0xC0) == 0x80) continue;
+      std::string text = base;
+      text.insert(pos, 1, special);
+      std::string out;
+      JsonWriter w(out);
+      w.String(text);
+      EXPECT_EQ(json::parse(out).as_string(), text) << "at " << pos;
+    }
+  }
+  std::string out;
+  JsonWriter w(out);
+  w.String(base);
+  EXPECT_EQ(out, "\"" + base + "\"");  // nothing to escape: copied as it is
+}
+
 TEST(JsonWriterTest, OptionalsAndStoredJson) {
   std::string out;
   JsonWriter w(out);
@@ -70,4 +92,4 @@ TEST(JsonWriterTest, CompleteOnlyWhenEverythingOpenedIsClosed) {
 }
 
 }  // namespace
-}  // namespace motcua::http
+}  // namespace motcua
