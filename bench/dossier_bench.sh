@@ -55,6 +55,10 @@ if [ -f "$work/seeded" ]; then
   reused=1
   echo "reusing $(cat "$work/seeded") in $work; database $(du -h "$work/data/m.db" | cut -f1)"
   dossiers=$(cut -d' ' -f1 "$work/seeded")
+  # Each run numbers its counter submissions in the same commune and day: a
+  # day holds 99,999 numbers per agency (core/dossier/dossier_number.hpp), so
+  # later runs of the same day may see the submissions refused (errors).
+  echo "note: counter submissions of earlier runs today count against the commune's 99,999 numbers a day"
 else
   rm -rf "$work/data"
   mkdir -p "$work/data"

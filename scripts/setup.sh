@@ -10,6 +10,7 @@ packages=(
   # it conflicts with these.
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libargon2-dev libtomlplusplus-dev
+  libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates
 )
