@@ -1,8 +1,9 @@
 // A JSON document written straight into a string, for the bodies of the most
 // frequent answers (a dossier after an action, a page of an inbox, a public
-// lookup). Building a boost::json::value first and serialising it cost about
-// 110,000 instructions for one dossier: a third of what the server spends on
-// the answer to a workflow transition. The writer costs a tenth of that.
+// lookup, the log line of every request). Building a boost::json::value first,
+// serialising and destroying it cost about 110,000 instructions for one
+// dossier; with the writer the whole answer to a workflow transition costs
+// 56,000 instead of 140,000 (callgrind, docs/benchmarks.md).
 //
 //   std::string body;
 //   JsonWriter w(body);
