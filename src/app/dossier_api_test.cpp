@@ -458,6 +458,26 @@ TEST_F(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
   bad(body, "files[0].attachment_id");
 }
 
+TEST_F(DossierApiTest, AProcedureMustNameAWorkflowTheServerHasLoaded) {
+  AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
+  Session admin = SignIn("quantri");
+  auto body = [](const std::string& code, const std::string& workflow) {
+    return R"({"code":")" + code + R"(","name":"Đăng ký thử","field":"Hộ tịch","levels":["commune"],)"
+           R"("online_mode":"full","time_limit":{"value":3,"unit":"working_days"},"fees":[],)"
+           R"("components":[{"code":"TP1","name":"Tờ khai","originals":1,"copies":0}],)"
+           R"("result_kind":"certificate","workflow_code":")" + workflow + R"(","effective_from":"2025-07-01"})";
+  };
+  auto refused = Call(admin, "POST", "/api/v1/procedures", body("1.999001", "no-such-flow"));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  auto fields = Json(refused).at("error").at("fields").as_object();
+  ASSERT_TRUE(fields.contains("workflow_code")) << refused.body;
+  EXPECT_NE(std::string(fields.at("workflow_code").as_string()).find("commune-simple"), std::string::npos)
+      << "the problem lists the workflows there are: " << refused.body;
+  EXPECT_EQ(Call(admin, "GET", "/api/v1/procedures/1.999001").status, 404) << "nothing was stored";
+  auto created = Call(admin, "POST", "/api/v1/procedures", body("1.999001", "commune-simple"));
+  EXPECT_EQ(created.status, 201) << created.body;
+}
+
 TEST_F(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");

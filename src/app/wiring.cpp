@@ -47,6 +47,16 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   if (data_dir.empty()) return InvalidField("data-dir", "is required");
   app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(data_dir, app->options_.office_hours));
   MOTCUA_TRY_VOID(LoadWorkflows(data_dir, app->workflows_));
+  {
+    std::string known;
+    for (const workflow::Workflow* w : app->workflows_.Latest()) {
+      if (!known.empty()) known += ", ";
+      known += w->code();
+    }
+    const workflow::Registry* registry = &app->workflows_;
+    app->catalog_.RequireKnownWorkflows(
+        [registry](std::string_view code) { return registry->Latest(code) != nullptr; }, std::move(known));
+  }
   // A procedure whose workflow is missing cannot take dossiers (Submit says
   // so), but must not keep the whole province from starting.
   if (auto st = app->CheckCatalogWorkflows(); !st) log::Warn("catalogue", {{"problem", st.error().message}});

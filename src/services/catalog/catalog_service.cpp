@@ -166,7 +166,38 @@ Result<std::vector<Procedure>> CatalogService::Versions(std::string_view code, b
 
 std::vector<FieldCount> CatalogService::Fields() const { return Current()->fields; }
 
+void CatalogService::RequireKnownWorkflows(std::function<bool(std::string_view)> known,
+                                           std::string known_list) {
+  known_workflow_ = std::move(known);
+  known_workflows_ = std::move(known_list);
+}
+
+namespace {
+
+std::string UnknownWorkflowProblem(const std::string& code, const std::string& known) {
+  return "names workflow '" + code + "', which this server has not loaded (known: " + known + ")";
+}
+
+}  // namespace
+
+Error CatalogService::UnknownWorkflows(const std::vector<ImportEntry>& entries, bool skip_existing) const {
+  Error error{Code::kInvalidArgument, "invalid import", {}};
+  if (!known_workflow_) return error;
+  auto snapshot = Snapshot();
+  for (const ImportEntry& e : entries) {
+    const Procedure& p = e.procedure;
+    if (skip_existing && !snapshot->Versions(p.code).empty()) continue;
+    if (!known_workflow_(p.workflow_code))
+      error.With(e.place + e.separator + "workflow_code", UnknownWorkflowProblem(p.workflow_code, known_workflows_));
+  }
+  if (!error.fields.empty())
+    error.message = "invalid import: " + error.fields.begin()->first + " " + error.fields.begin()->second;
+  return error;
+}
+
 Result<Procedure> CatalogService::Create(Procedure procedure) {
+  if (known_workflow_ && !known_workflow_(procedure.workflow_code))
+    return InvalidField("workflow_code", UnknownWorkflowProblem(procedure.workflow_code, known_workflows_));
   Procedure created;
   MOTCUA_TRY_VOID(Mutate([&](storage::Tx& tx, Catalog& catalog) -> Status {
     std::vector<Procedure> rows{MOTCUA_TRY(catalog.PlanCreate(procedure))};
@@ -178,6 +209,8 @@ Result<Procedure> CatalogService::Create(Procedure procedure) {
 }
 
 Result<Procedure> CatalogService::PublishVersion(std::string_view code, Procedure data, Date effective_from) {
+  if (known_workflow_ && !known_workflow_(data.workflow_code))
+    return InvalidField("workflow_code", UnknownWorkflowProblem(data.workflow_code, known_workflows_));
   data.effective_from = effective_from;
   Procedure published;
   MOTCUA_TRY_VOID(Mutate([&](storage::Tx& tx, Catalog& catalog) -> Status {
@@ -219,11 +252,13 @@ Result<ImportCounts> RunImport(
 
 Result<ImportCounts> CatalogService::ImportJson(std::string_view text, bool skip_existing) {
   auto entries = MOTCUA_TRY(ParseJsonImport(text));
+  if (Error bad = UnknownWorkflows(entries, skip_existing); !bad.fields.empty()) return Fail(std::move(bad));
   return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries), skip_existing);
 }
 
 Result<ImportCounts> CatalogService::ImportCsv(std::string_view text) {
   auto entries = MOTCUA_TRY(ParseCsvImport(text));
+  if (Error bad = UnknownWorkflows(entries, false); !bad.fields.empty()) return Fail(std::move(bad));
   return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries), false);
 }
 

@@ -28,6 +28,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "core/catalog/catalog.hpp"
+#include "core/catalog/import.hpp"
 #include "core/catalog/search.hpp"
 #include "storage/store.hpp"
 
@@ -58,6 +59,13 @@ class CatalogService {
   // `store` and `clock` must outlive the service. The snapshot starts empty:
   // call Reload() before serving.
   CatalogService(storage::Store& store, const Clock& clock);
+
+  // From now on, Create, PublishVersion and the imports refuse a procedure
+  // whose workflow_code `known` does not accept (kInvalidArgument naming
+  // "workflow_code"): a procedure that no workflow can carry would take no
+  // dossier. Call before serving; without it any well-formed code is taken
+  // (commands that load a catalogue before the workflows).
+  void RequireKnownWorkflows(std::function<bool(std::string_view)> known, std::string known_list);
 
   // Reads every version into a new snapshot. Errors: those of the store.
   [[nodiscard]] Status Reload();
@@ -102,8 +110,14 @@ class CatalogService {
   Status Mutate(const std::function<Status(storage::Tx&, Catalog&)>& change);
   void Publish(std::uint64_t generation, std::shared_ptr<const State> state);
 
+  // Problems with the workflow codes of `entries` (RequireKnownWorkflows);
+  // entries whose code is stored already are left out when `skip_existing`.
+  Error UnknownWorkflows(const std::vector<ImportEntry>& entries, bool skip_existing) const;
+
   storage::Store& store_;
   const Clock& clock_;
+  std::function<bool(std::string_view)> known_workflow_;
+  std::string known_workflows_;  // for the error message: "commune-simple, department-standard, ..."
   mutable std::atomic<std::shared_ptr<const State>> state_;
   // Writes may finish in a different order than their callbacks ran; a
   // snapshot is published only if it is newer than the one in place.

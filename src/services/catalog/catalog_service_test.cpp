@@ -155,6 +155,37 @@ TEST_F(CatalogServiceTest, ImportIsAllOrNothing) {
   EXPECT_THAT(SearchNames("khai tu"), ElementsAre("Đăng ký khai tử"));
 }
 
+TEST_F(CatalogServiceTest, ProceduresMustNameALoadedWorkflowOnceTheServerSaysWhichAre) {
+  service_->RequireKnownWorkflows([](std::string_view code) { return code == "commune-simple"; },
+                                  "commune-simple");
+  Procedure birth = MakeProcedure(kBirth, "Đăng ký khai sinh");
+  birth.workflow_code = "no-such-flow";
+  auto refused = service_->Create(birth);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::kInvalidArgument);
+  EXPECT_THAT(refused.error().fields, Contains(Key("workflow_code")));
+  EXPECT_THAT(refused.error().fields.at("workflow_code"), ::testing::HasSubstr("known: commune-simple"));
+
+  birth.workflow_code = "commune-simple";
+  ASSERT_TRUE(service_->Create(birth));
+  Procedure next = birth;
+  next.workflow_code = "no-such-flow";
+  auto republished = service_->PublishVersion(kBirth, next, D("2026-04-01"));
+  ASSERT_FALSE(republished);
+  EXPECT_THAT(republished.error().fields, Contains(Key("workflow_code")));
+  EXPECT_EQ(service_->Snapshot()->Versions(kBirth).size(), 1u) << "no version was added";
+
+  const std::string header =
+      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,fees,"
+      "components,result_kind,workflow_code,effective_from,status\n";
+  const std::string row = "1.000001,Đăng ký khai tử,,Hộ tịch,commune,full,3,working_days,true,,"
+                          "TP1|Tờ khai|1|0|required|,certificate,lost-flow,2025-07-01,\n";
+  auto imported = service_->ImportCsv(header + row);
+  ASSERT_FALSE(imported);
+  EXPECT_THAT(imported.error().fields, Contains(Key("line 2, workflow_code")));
+  EXPECT_EQ(service_->Snapshot()->codes(), 1u) << "nothing was imported";
+}
+
 TEST_F(CatalogServiceTest, TheDemoFileLoadsOnceAndListsItsFields) {
   const std::string path = std::string(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") +
                            "/data/demo/procedures.json";
