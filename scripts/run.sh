@@ -13,6 +13,11 @@ mkdir -p data
 # --if-empty succeeds on a database that already holds the demo (and prints
 # the logins again); any other failure stops here with motcua's message.
 ./build/motcua demo --db "$db" --data-dir data --if-empty
+# Some 400 dossiers received at the demo's staffed counters over the last six
+# weeks, each taken through its workflow by the demo's officers, specialists
+# and leaders: open ones wait in their inboxes. Once: --if-empty.
+./build/motcua seed --db "$db" --data-dir data --dossiers 400 --from "$(date -d '-45 days' +%F)" \
+  --actors staff --if-empty --log-level warn
 echo
 echo "motcua is serving at http://${listen}/   (Ctrl+C to stop)"
 exec ./build/motcua serve --listen "$listen" --db "$db" --data-dir data

@@ -349,5 +349,40 @@ TEST_F(CliTest, SeedFillsADemoDatabaseThatVerifies) {
   EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
 }
 
+TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  const std::vector<std::string> seed = {"seed", "--db", "sqlite:data/m.db", "--dossiers", "120",
+                                         "--from", "2026-09-01", "--actors", "staff", "--if-empty"};
+  RunResult first = RunMotcua(seed, "", dir_);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("seeded 120 dossiers"), std::string::npos) << first.out;
+  RunResult again = RunMotcua(seed, "", dir_);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("nothing seeded"), std::string::npos) << again.out;
+
+  auto store = storage::Store::Open("sqlite:" + (dir_ / "data" / "m.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  std::int64_t dossiers = 0, by_staff = 0, by_admin = 0, intake_by_officers = 0;
+  ASSERT_TRUE((*store)->Read([&](storage::Tx& tx) -> Status {
+    dossiers = MOTCUA_TRY(tx.Query("SELECT count(*) FROM dossiers")).at(0).Int(0);
+    auto rows = MOTCUA_TRY(tx.Query(
+        "SELECT u.username = 'admin', count(*) FROM dossier_steps s JOIN users u ON u.id = s.handed_by "
+        "GROUP BY 1"));
+    for (const auto& r : rows) (r.Int(0) ? by_admin : by_staff) += r.Int(1);
+    intake_by_officers = MOTCUA_TRY(tx.Query(
+        "SELECT count(*) FROM dossiers d JOIN users u ON u.id = d.created_by WHERE u.username LIKE 'motcua.%'"))
+        .at(0).Int(0);
+    return {};
+  }));
+  EXPECT_EQ(dossiers, 120);
+  EXPECT_EQ(intake_by_officers, 120) << "every dossier was received by a one-stop officer";
+  // The administrator steps in only where no demo user holds the role (a
+  // department has no officer to record supplements).
+  EXPECT_GT(by_staff, 10 * by_admin) << by_staff << " steps by staff, " << by_admin << " by admin";
+  RunResult bad = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--actors", "robots"}, "", dir_);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("actors"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace motcua::app

@@ -40,6 +40,7 @@ struct Plan {
   std::size_t withdraw_at = 0;   // withdrawn before this path index (0: never)
   bool parked = false;           // stays in processing for the transition benchmark
   std::string state;             // where the dossier is now
+  std::int64_t unit = 0;         // the unit it is at now
 };
 
 struct Due {
@@ -117,6 +118,9 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   options.push_back({"from", "YYYY-MM-DD", "first day of receipt (default: the two-level reform)", "2025-07-01"});
   options.push_back({"random-seed", "S", "seed of the generator: the same seed gives the same data", "20260701"});
   options.push_back({"out", "DIR", "write lookups.tsv (number, secret) and parked.txt (ids) here", ""});
+  options.push_back({"actors", "WHO", "who takes the steps: admin (fastest) or staff (the demo's own officers,\n"
+                     "specialists and leaders, at the units they staff)", "admin", false});
+  options.push_back({"if-empty", "", "do nothing (and succeed) if the database holds dossiers already", "", false});
   Command cmd("motcua seed [options]",
               "Fills a database that holds the demo province with generated dossiers for benchmarks:\n"
               "counter and postal intake across the communes and the provincial centre, each walked\n"
@@ -142,8 +146,23 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   if (!total || !parked_count || !seed || !from)
     return ReportError(err, "seed", InvalidField("options", "--dossiers, --parked and --random-seed are whole numbers, --from a date").error(), 2);
 
+  const std::string actors = parsed->Get("actors");
+  if (actors != "admin" && actors != "staff")
+    return ReportError(err, "seed", InvalidField("actors", "must be admin or staff").error(), 2);
   auto store = OpenStore(*parsed);
   if (!store) return ReportError(err, "seed", store.error(), 1);
+  if (parsed->Has("if-empty")) {
+    std::int64_t held = 0;
+    Status counted = (*store)->Read([&](storage::Tx& tx) -> Status {
+      held = MOTCUA_TRY(tx.Query("SELECT count(*) FROM (SELECT 1 FROM dossiers LIMIT 1)")).at(0).Int(0);
+      return {};
+    });
+    if (!counted) return ReportError(err, "seed", counted.error(), 1);
+    if (held > 0) {
+      out << "the database holds dossiers already; nothing seeded\n";
+      return 0;
+    }
+  }
   SystemClock clock;
   auto created = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
   if (!created) return ReportError(err, "seed", created.error(), 1);
@@ -162,6 +181,32 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   if (!read) return ReportError(err, "seed", read.error(), 1);
   if (!admin) return ReportError(err, "seed", Error{Code::kFailedPrecondition, "run 'motcua demo' first: no user 'admin'", {}}, 1);
   Principal actor{admin->id, admin->username, admin->display_name, admin->roles, accounts::AuthMethod::kSession, 0, ""};
+  // --actors staff: every enabled officer, specialist and leader, so that
+  // the process control sheets name the people a province would see.
+  std::vector<Principal> staff;
+  if (actors == "staff") {
+    Status listed = (*store)->Read([&](storage::Tx& tx) -> Status {
+      for (auto& u : MOTCUA_TRY(storage::accounts::ListUsers(tx, 0, 10'000))) {
+        if (u.disabled) continue;
+        bool works = false;
+        for (const auto& b : u.roles)
+          works = works || b.role == Role::kOfficer || b.role == Role::kSpecialist || b.role == Role::kUnitLeader;
+        if (works)
+          staff.push_back(Principal{u.id, u.username, u.display_name, u.roles, accounts::AuthMethod::kSession, 0, ""});
+      }
+      return {};
+    });
+    if (!listed) return ReportError(err, "seed", listed.error(), 1);
+  }
+  const auto& hierarchy = app.hierarchy();
+  auto staffed = [&](std::int64_t unit, std::initializer_list<Role> roles) {
+    for (Role r : roles) {
+      bool someone = std::any_of(staff.begin(), staff.end(),
+                                 [&](const Principal& p) { return p.HasRoleAt(r, unit, hierarchy); });
+      if (!someone) return false;
+    }
+    return true;
+  };
 
   // Where dossiers are received: communes take commune procedures, the
   // provincial centre takes the province's.
@@ -169,11 +214,18 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   const catalog::Date today{calendar::LocalDate(now)};
   std::vector<std::int64_t> communes, departments;
   std::int64_t centre = 0;
+  const bool by_staff = actors == "staff";
   for (const auto& u : tree->units()) {
     if (!u.ActiveOn(today)) continue;
-    if (u.kind == units::Kind::kCommune) communes.push_back(u.id);
-    if (u.kind == units::Kind::kDepartment) departments.push_back(u.id);
-    if (u.kind == units::Kind::kCenter) centre = u.id;
+    // With the demo's staff acting, dossiers go only where someone can take
+    // every step: a commune's officer, specialist and leader; a department's
+    // specialist and leader; the centre's officer.
+    if (u.kind == units::Kind::kCommune &&
+        (!by_staff || staffed(u.id, {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader})))
+      communes.push_back(u.id);
+    if (u.kind == units::Kind::kDepartment && (!by_staff || staffed(u.id, {Role::kSpecialist, Role::kUnitLeader})))
+      departments.push_back(u.id);
+    if (u.kind == units::Kind::kCenter && (!by_staff || staffed(u.id, {Role::kOfficer}))) centre = u.id;
   }
   auto catalog = app.catalog().Snapshot();
   std::vector<catalog::Procedure> procedures;
@@ -254,12 +306,16 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
           req.applicant.phone = phone;
           std::string secret;
           for (int i = 0; i < 8; ++i) secret += dossier::kLookupAlphabet[pick(dossier::kLookupAlphabet.size())];
-          auto made = app.dossiers().SubmitIn(tx, actor, req, at, secret);
+          const Principal* intake = &actor;
+          for (const Principal& p : staff)
+            if (p.HasRoleAt(Role::kOfficer, req.unit_id, hierarchy)) intake = &p;
+          auto made = app.dossiers().SubmitIn(tx, *intake, req, at, secret);
           if (!made) return std::unexpected(made.error());
           plan.id = made->view.row.id;
           plan.wf = app.workflows().Find(made->view.row.workflow_code, made->view.row.workflow_version);
           plan.path = &paths[plan.wf->code()];
           plan.state = made->view.row.state;
+          plan.unit = made->view.row.current_unit_id;
           double fate = uniform(0, 1);
           if (!parked) {
             plan.refuse = fate < 0.03;
@@ -311,7 +367,21 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
           continue;  // finished
         }
         if (plan.parked && row_state == "processing") continue;  // parked: stays here
-        auto done = app.dossiers().ActIn(tx, actor, plan.id, act, next.at);
+        // The first of the unit's staff the workflow lets take this step (its
+        // permission check comes before any write), else the administrator.
+        std::optional<decltype(app.dossiers().ActIn(tx, actor, plan.id, act, next.at))> acted;
+        for (const Principal& p : staff) {
+          bool here = false;
+          for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader})
+            here = here || p.HasRoleAt(r, plan.unit, hierarchy);
+          if (!here) continue;
+          auto tried = app.dossiers().ActIn(tx, p, plan.id, act, next.at);
+          if (!tried && tried.error().code == Code::kPermissionDenied) continue;
+          acted = std::move(tried);
+          break;
+        }
+        if (!acted) acted = app.dossiers().ActIn(tx, actor, plan.id, act, next.at);
+        auto& done = *acted;
         if (!done) {
           Error e = done.error();
           e.message = "dossier " + std::to_string(plan.id) + " '" + act.action + "': " + e.message;
@@ -319,6 +389,7 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
         }
         ++actions;
         plan.state = done->row.state;
+        plan.unit = done->row.current_unit_id;
         if (done->row.terminal) continue;
         // The next step takes part of the step's budget (sometimes more: late).
         if (action && action->budget) {

@@ -63,6 +63,7 @@ class App {
   http::Metrics& metrics() { return metrics_; }
   units::UnitService& units() { return units_; }
   accounts::AccountService& accounts() { return accounts_; }
+  const accounts::UnitHierarchy& hierarchy() const { return hierarchy_; }
   catalog::CatalogService& catalog() { return catalog_; }
   const workflow::Registry& workflows() const { return workflows_; }
   const calendar::WorkingCalendar& calendar() const { return *calendar_; }
