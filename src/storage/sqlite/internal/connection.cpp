@@ -170,7 +170,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   return conn;
 }
 
-Connection::Connection(sqlite3* db) : db_(db) {}
+Connection::Connection(sqlite3* db)
+    : db_(db), write_tx_(std::make_unique<SqliteTx>(*this, true)), read_tx_(std::make_unique<SqliteTx>(*this, false)) {}
+
+Tx& Connection::tx(bool writable) { return writable ? *write_tx_ : *read_tx_; }
 
 Connection::~Connection() {
   cache_.clear();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "storage/internal/batching_store.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::storage::internal {
@@ -23,7 +24,9 @@ namespace motcua::storage::internal {
 // what was being done ("prepare", "COMMIT", ...). kInternal errors are logged.
 Error SqliteError(sqlite3* db, int rc, std::string_view what);
 
-class Connection {
+class SqliteTx;
+
+class Connection final : public EngineConnection {
  public:
   enum class Mode { kWrite, kRead };
 
@@ -31,7 +34,7 @@ class Connection {
   // Errors: kUnavailable naming the path.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Mode mode,
                                                   const StoreOptions& options);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -43,11 +46,11 @@ class Connection {
   // SAVEPOINT x, RELEASE x, ROLLBACK TO x) through a statement prepared once
   // per connection: every read and every write callback runs two of these,
   // and parsing them each time cost more than the statements between.
-  Status Control(std::string_view sql, std::string_view what);
+  Status Control(std::string_view sql, std::string_view what) override;
 
   // Runs a migration script statement by statement, refusing transaction
   // control (the store wraps the script in its own transaction).
-  Status RunScript(std::string_view sql);
+  Status RunScript(std::string_view sql) override;
 
   // Runs one statement through the cache. Rows are collected only if `rows`
   // is not null; returns the number of rows changed.
@@ -56,7 +59,9 @@ class Connection {
 
   // True while a transaction is open (SQLite may roll one back on its own
   // after an I/O error or a full disk).
-  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  void RollbackQuietly() override { (void)ExecScript("ROLLBACK", "ROLLBACK"); }
+  Tx& tx(bool writable) override;
 
  private:
   struct Cached;
@@ -72,6 +77,7 @@ class Connection {
   Result<Cached*> Prepare(std::string_view sql, std::unique_ptr<Cached>* uncached);
 
   sqlite3* db_;
+  std::unique_ptr<SqliteTx> write_tx_, read_tx_;
   std::unordered_map<std::string, std::unique_ptr<Cached>, SqlHash, std::equal_to<>> cache_;
   std::unordered_map<std::string, std::unique_ptr<Cached>, SqlHash, std::equal_to<>> control_;
 };
