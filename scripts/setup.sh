@@ -11,8 +11,10 @@ packages=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libargon2-dev libtomlplusplus-dev
   libjemalloc-dev
+  # PostgreSQL: libpq to build, the 15 server for the tests (scripts/test_postgres.sh).
+  libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl ca-certificates
+  wrk curl ca-certificates python3
 )
 
 missing=()

@@ -3,12 +3,18 @@
 # twice: the Release build, then a Debug build under AddressSanitizer and
 # UndefinedBehaviorSanitizer (memory errors and undefined behaviour fail the
 # run). Set MOTCUA_SKIP_SANITIZERS=1 for a quick local run of the first pass.
+# A PostgreSQL 15 server runs for the tests meanwhile (scripts/test_postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 jobs=$(nproc)
 MOTCUA_BUILD_DIR=build scripts/build.sh -DMOTCUA_BUILD_TESTS=ON -DMOTCUA_BUILD_BENCHMARKS=ON
+
+# A real PostgreSQL server for the storage conformance suite, for both runs.
+source scripts/test_postgres.sh
+trap stop_test_postgres EXIT
+start_test_postgres
 
 if [ "${MOTCUA_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== building the tests under ASan and UBSan =="

@@ -1,6 +1,8 @@
 #include "storage/internal/batching_store.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -93,6 +95,18 @@ class BatchingStore::ReadLease {
   BatchingStore& store_;
   EngineConnection* conn_;
 };
+
+bool IsTransactionControl(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  std::size_t j = i;
+  while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) ++j;
+  std::string word(sql.substr(i, j - i));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static constexpr std::array<std::string_view, 6> kControl = {"BEGIN", "COMMIT", "END",
+                                                               "ROLLBACK", "SAVEPOINT", "RELEASE"};
+  return std::find(kControl.begin(), kControl.end(), word) != kControl.end();
+}
 
 BatchingStore::BatchingStore(const StoreOptions& options, std::span<const Migration> migrations)
     : options_(options), migrations_(migrations) {}
@@ -291,7 +305,8 @@ void BatchingStore::Close() {
 }
 
 Status BatchingStore::Migrate() {
-  MOTCUA_TRY_VOID(WriteSync([](Tx& tx) -> Status {
+  MOTCUA_TRY_VOID(WriteSync([this](Tx& tx) -> Status {
+    MOTCUA_TRY_VOID(LockForMigration(tx));
     MOTCUA_TRY_VOID(tx.Exec(kCreateMigrationsTable));
     return {};
   }));

@@ -24,6 +24,11 @@
 
 namespace motcua::storage::internal {
 
+// Whether `sql` starts with BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or
+// RELEASE: the store owns those (around each callback), and a callback that
+// ran one would break the group commit.
+bool IsTransactionControl(std::string_view sql);
+
 // One database connection as the shared store code drives it. Used by one
 // thread at a time.
 class EngineConnection {

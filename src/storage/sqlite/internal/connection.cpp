@@ -35,20 +35,6 @@ constexpr int kReaderCacheKib = 16 * 1024;
 // x86-64 user space is 128 TiB).
 constexpr long long kReaderMmapBytes = 64LL << 30;
 
-// The store owns BEGIN/COMMIT and the savepoints around each callback; a
-// callback that ran one of these would break the group commit.
-bool IsTransactionControl(std::string_view sql) {
-  std::size_t i = 0;
-  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
-  std::size_t j = i;
-  while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) ++j;
-  std::string word(sql.substr(i, j - i));
-  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  static constexpr std::array<std::string_view, 6> kControl = {"BEGIN", "COMMIT", "END",
-                                                               "ROLLBACK", "SAVEPOINT", "RELEASE"};
-  return std::find(kControl.begin(), kControl.end(), word) != kControl.end();
-}
-
 Value ColumnValue(sqlite3_stmt* stmt, int c) {
   switch (sqlite3_column_type(stmt, c)) {
     case SQLITE_INTEGER:

@@ -1,0 +1,72 @@
+// A PostgreSQL connection (libpq) and the Tx that runs statements on it.
+// Private to the PostgreSQL backend.
+//
+// Parameters go as text with their types (bigint, double precision, or
+// left for the server to infer for text and NULL); results come back as text
+// and are turned into Values by column type: integers (smallint, integer,
+// bigint, oid) as INTEGER, real, double precision and numeric as REAL,
+// boolean as 0 or 1, anything else as TEXT.
+//
+// Thread safety: none; one thread at a time.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "storage/internal/batching_store.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::storage::internal {
+
+class PgTx;
+
+class PgConnection final : public EngineConnection {
+ public:
+  // Connects to `url` (postgresql://user:password@host:port/database?...).
+  // Errors: kUnavailable with libpq's reason (never the password).
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  Status Control(std::string_view sql, std::string_view what) override;
+  bool InTransaction() const override;
+  void RollbackQuietly() override;
+  Status RunScript(std::string_view sql) override;
+  Tx& tx(bool writable) override;
+
+  // One statement with $1..$n parameters (n == params.size(), each used).
+  // Rows are collected only if `rows` is not null; returns the rows changed.
+  Result<std::int64_t> Run(std::string_view sql, const Params& params, Rows* rows);
+
+ private:
+  explicit PgConnection(PGconn* conn);
+
+  PGconn* conn_;
+  std::unique_ptr<PgTx> write_tx_, read_tx_;
+};
+
+class PgTx final : public Tx {
+ public:
+  PgTx(PgConnection& conn, bool writable) : conn_(conn), writable_(writable) {}
+  Result<Rows> Query(std::string_view sql, const Params& params) override;
+  Result<std::int64_t> Exec(std::string_view sql, const Params& params) override;
+  bool writable() const override { return writable_; }
+
+ private:
+  PgConnection& conn_;
+  bool writable_;
+};
+
+// Maps a failed result (or, with none, the connection's state) to an Error:
+// kAlreadyExists for a unique violation (23505), kFailedPrecondition for other
+// integrity violations (class 23), kUnavailable when the server cannot be
+// reached (class 08, 57P01-57P03, a broken connection), kInternal otherwise.
+Error PgError(PGconn* conn, const PGresult* result, std::string_view what);
+
+}  // namespace motcua::storage::internal

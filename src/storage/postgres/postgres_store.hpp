@@ -1,0 +1,48 @@
+// The PostgreSQL Store: the same group commit as SQLite (one writer
+// connection, each callback in a savepoint, every done after the commit),
+// a pool of read connections in REPEATABLE READ READ ONLY snapshots, and the
+// numbered migrations serialised across processes by an advisory lock.
+//
+// Durability is the server's: with its default synchronous_commit = on, a
+// COMMIT returns after the WAL is flushed, so every done() of a group runs
+// after its writes are durable.
+//
+// Not reached from Store::Open yet: the application's PostgreSQL migrations
+// come next (issue 4). The conformance suite runs it on a real server.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "storage/internal/batching_store.hpp"
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::storage {
+
+class PostgresStore final : public internal::BatchingStore {
+ public:
+  // Connects 1 + options.read_connections times to `url`
+  // (postgresql://user:password@host:port/database). Errors: kUnavailable
+  // with libpq's reason; kInvalidArgument or kInternal as CheckArguments.
+  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url, const StoreOptions& options,
+                                                     std::span<const Migration> migrations);
+
+  // Closes first: the writer thread calls this class's virtual functions.
+  ~PostgresStore() override { Close(); }
+
+  std::string_view engine() const override { return "postgresql"; }
+
+ private:
+  PostgresStore(const StoreOptions& options, std::span<const Migration> migrations)
+      : BatchingStore(options, migrations) {}
+  // READ COMMITTED for writes: a conditional UPDATE waits for a concurrent
+  // one and then sees its result, which is what optimistic versions need.
+  std::string_view BeginWriteSql() const override { return "BEGIN"; }
+  std::string_view BeginReadSql() const override { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"; }
+  Result<bool> HasMigrationsTable(Tx& tx) override;
+  Status LockForMigration(Tx& tx) override;
+};
+
+}  // namespace motcua::storage
