@@ -384,5 +384,46 @@ TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
   EXPECT_NE(bad.err.find("actors"), std::string::npos) << bad.err;
 }
 
+// The same commands on PostgreSQL: the server scripts/test.sh starts, named
+// by MOTCUA_TEST_POSTGRES_URL (without it this test fails, saying so), in a
+// schema of its own.
+TEST_F(CliTest, MigrateDemoSeedAndVerifyOnPostgresql) {
+  const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
+  ASSERT_TRUE(base != nullptr && *base != '\0')
+      << "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL server";
+  const std::string schema = "cli_" + std::to_string(::getpid());
+  {
+    auto admin = storage::Store::Open(base);
+    ASSERT_TRUE(admin) << admin.error().message;
+    ASSERT_TRUE((*admin)->WriteSync([&](storage::Tx& tx) -> Status {
+      MOTCUA_TRY(tx.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+      MOTCUA_TRY(tx.Exec("CREATE SCHEMA " + schema));
+      return {};
+    }));
+  }
+  const std::string db = std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
+                         "options=-csearch_path%3D" + schema;
+  RunResult migrate = RunMotcua({"migrate", "--db", db}, "", dir_);
+  ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
+  EXPECT_NE(migrate.out.find("to 7"), std::string::npos) << migrate.out;
+  RunResult demo = RunMotcua({"demo", "--db", db}, "", dir_);
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.out.find("motcua.phandinhphung"), std::string::npos) << demo.out;
+  RunResult seed = RunMotcua({"seed", "--db", db, "--dossiers", "150", "--from", "2026-09-01", "--actors", "staff"},
+                             "", dir_);
+  ASSERT_EQ(seed.exit_code, 0) << seed.err;
+  EXPECT_NE(seed.out.find("seeded 150 dossiers"), std::string::npos) << seed.out;
+  RunResult verify = RunMotcua({"verify", "--db", db}, "", dir_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
+  EXPECT_NE(verify.out.find("verified"), std::string::npos) << verify.out;
+  // The password of the URL is never printed.
+  const std::string url(base);
+  const std::size_t colon = url.find(':', url.find("//") + 2), at = url.find('@');
+  ASSERT_TRUE(colon < at && at != std::string::npos) << "the test server's URL carries a password";
+  const std::string password = url.substr(colon + 1, at - colon - 1);
+  for (const auto* text : {&migrate.out, &migrate.err, &demo.err, &seed.err, &verify.err})
+    EXPECT_EQ(text->find(password), std::string::npos) << *text;
+}
+
 }  // namespace
 }  // namespace motcua::app

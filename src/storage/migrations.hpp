@@ -15,7 +15,9 @@ struct Migration {
   std::string_view sql;    // the file's bytes, one or more statements
 };
 
-// The SQLite migrations, ordered by version. The views point at static data.
+// The SQLite and the PostgreSQL migrations, ordered by version; the same
+// numbers make the same schema on both. The views point at static data.
 std::span<const Migration> SqliteMigrations();
+std::span<const Migration> PostgresMigrations();
 
 }  // namespace motcua::storage

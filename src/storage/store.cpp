@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/check.hpp"
+#include "storage/postgres/postgres_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace motcua::storage {
@@ -66,8 +67,8 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url, const StoreOpti
     return std::unique_ptr<Store>(std::move(store));
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Fail(Code::kUnavailable,
-                "the PostgreSQL backend is not built yet; use db = \"sqlite:PATH\"");
+    auto store = MOTCUA_TRY(PostgresStore::Open(std::string(url), options, PostgresMigrations()));
+    return std::unique_ptr<Store>(std::move(store));
   }
   // Name only the scheme: the rest of a URL may carry a password.
   std::string_view scheme = url.substr(0, url.find(':'));

@@ -101,9 +101,9 @@ class Store {
   virtual ~Store() = default;
 
   // Opens "sqlite:PATH" (the file is created if missing, its folder must
-  // exist) or, later, "postgresql://...". Errors: kInvalidArgument (field
-  // "db") for an unknown scheme or an empty path, kUnavailable if the database
-  // cannot be opened or its backend is not built.
+  // exist) or "postgresql://user:password@host:port/database" (libpq's
+  // connection URI). Errors: kInvalidArgument (field "db") for an unknown
+  // scheme or an empty path, kUnavailable if the database cannot be reached.
   static Result<std::unique_ptr<Store>> Open(std::string_view url, const StoreOptions& options = {});
 
   // Applies the numbered migrations not yet applied, each in its own

@@ -114,8 +114,8 @@ TEST_F(SqliteStoreTest, EmptyOrInMemoryPathIsInvalidArgument) {
   }
 }
 
-TEST_F(SqliteStoreTest, PostgresqlIsUnavailableUntilItsBackendIsBuilt) {
-  auto store = Store::Open("postgresql://motcua@localhost/motcua");
+TEST_F(SqliteStoreTest, APostgresqlUrlOfNoServerIsUnavailableAndSaysWhy) {
+  auto store = Store::Open("postgresql://motcua@127.0.0.1:1/motcua?connect_timeout=2");
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, Code::kUnavailable);
   EXPECT_THAT(store.error().message, HasSubstr("PostgreSQL"));
@@ -153,24 +153,31 @@ TEST_F(SqliteStoreTest, MigrationThatControlsTransactionsIsRefused) {
 
 // The generated code must hold exactly the bytes of the .sql files: a stale
 // or lossy embedding (UTF-8 comments, CRLF) would migrate a different schema.
-TEST(EmbeddedMigrations, MatchTheFilesOnDisk) {
-  std::map<int, std::pair<std::string, std::string>> on_disk;
-  std::filesystem::path dir = std::filesystem::path(MOTCUA_MIGRATIONS_DIR) / "sqlite";
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".sql") continue;
-    std::string file = entry.path().filename().string();
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    on_disk[std::stoi(file.substr(0, 4))] = {file.substr(5, file.size() - 5 - 4), bytes.str()};
-  }
-  std::span<const Migration> embedded = SqliteMigrations();
-  ASSERT_EQ(embedded.size(), on_disk.size());
-  for (const Migration& m : embedded) {
-    ASSERT_TRUE(on_disk.contains(m.version)) << m.version;
-    EXPECT_EQ(m.name, on_disk[m.version].first);
-    EXPECT_TRUE(m.sql == on_disk[m.version].second) << "migration " << m.version << " differs";
-  }
+// Both engines have the same numbered migrations, by the same names.
+TEST(EmbeddedMigrations, MatchTheFilesOnDiskForBothEngines) {
+  auto check = [](const std::string& engine, std::span<const Migration> embedded) {
+    std::map<int, std::pair<std::string, std::string>> on_disk;
+    std::filesystem::path dir = std::filesystem::path(MOTCUA_MIGRATIONS_DIR) / engine;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".sql") continue;
+      std::string file = entry.path().filename().string();
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      on_disk[std::stoi(file.substr(0, 4))] = {file.substr(5, file.size() - 5 - 4), bytes.str()};
+    }
+    ASSERT_EQ(embedded.size(), on_disk.size()) << engine;
+    for (const Migration& m : embedded) {
+      ASSERT_TRUE(on_disk.contains(m.version)) << engine << " " << m.version;
+      EXPECT_EQ(m.name, on_disk[m.version].first) << engine;
+      EXPECT_TRUE(m.sql == on_disk[m.version].second) << engine << " migration " << m.version << " differs";
+    }
+  };
+  check("sqlite", SqliteMigrations());
+  check("postgresql", PostgresMigrations());
+  ASSERT_EQ(SqliteMigrations().size(), PostgresMigrations().size());
+  for (std::size_t i = 0; i < SqliteMigrations().size(); ++i)
+    EXPECT_EQ(SqliteMigrations()[i].name, PostgresMigrations()[i].name) << "migration " << i + 1;
 }
 
 }  // namespace

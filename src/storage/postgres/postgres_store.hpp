@@ -7,8 +7,10 @@
 // COMMIT returns after the WAL is flushed, so every done() of a group runs
 // after its writes are durable.
 //
-// Not reached from Store::Open yet: the application's PostgreSQL migrations
-// come next (issue 4). The conformance suite runs it on a real server.
+// Store::Open takes "postgresql://..." URLs to here, with PostgresMigrations().
+// Not yet: reconnecting after the server restarts (a lost connection fails
+// its group with kUnavailable), prepared statements, several writing
+// processes (issue 4).
 #pragma once
 
 #include <memory>

@@ -1,0 +1,3 @@
+-- PostgreSQL version of sqlite/0007_steps_clustered.sql: nothing to do. SQLite
+-- rebuilt dossier_steps WITHOUT ROWID (clustered by its key); a PostgreSQL
+-- table is a heap with its primary key index already, as 0006 made it.
