@@ -35,7 +35,7 @@ std::string ReadFile(const fs::path& p) {
   return s.str();
 }
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public ::testing::TestWithParam<storage::testing::Engine> {
  protected:
   void SetUp() override {
     http::ServerOptions server;
@@ -43,7 +43,7 @@ class ApiTest : public ::testing::Test {
     // As behind the province's reverse proxy, which terminates TLS.
     server.trusted_proxies = {"127.0.0.1"};
     auto started = province_.Start(std::string("api-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                                   clock_, {.catalogue = false, .server = server});
+                                   clock_, {.catalogue = false, .engine = GetParam(), .server = server});
     ASSERT_TRUE(started) << started.error().message;
     app_ = &province_.app();
     store_ = &province_.store();
@@ -86,7 +86,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<http::TestClient> fresh_;  // a new connection, when a test needs one
 };
 
-TEST_F(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
+TEST_P(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
   auto r = client_->Send("GET", "/api/v1/openapi.json");
   ASSERT_EQ(r.status, 200);
   json::object doc = json::parse(r.body).as_object();
@@ -104,7 +104,7 @@ TEST_F(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
   for (const auto& d : documented) EXPECT_TRUE(served.contains(d)) << "documented, not served: " << d;
 }
 
-TEST_F(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
+TEST_P(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
   SignIn();  // reads the user, writes a session
   auto r = client_->Send("GET", "/metrics");
   ASSERT_EQ(r.status, 200);
@@ -120,7 +120,7 @@ TEST_F(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
   EXPECT_NE(r.body.find("route=\"/api/v1/auth/login\""), std::string::npos);
 }
 
-TEST_F(ApiTest, SessionCookieIsSecureBehindATlsProxyOnly) {
+TEST_P(ApiTest, SessionCookieIsSecureBehindATlsProxyOnly) {
   const std::string body = R"({"username":"quantri.tinh","password":"motcua-demo-2026"})";
   auto tls = Post("/api/v1/auth/login", body, {{"x-forwarded-proto", "https"}});
   ASSERT_EQ(tls.status, 200) << tls.body;
@@ -133,7 +133,7 @@ TEST_F(ApiTest, SessionCookieIsSecureBehindATlsProxyOnly) {
   EXPECT_EQ(std::string(plain.Header("set-cookie").value_or("")).find("Secure"), std::string::npos);
 }
 
-TEST_F(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
+TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
   // Public on purpose: health and metrics for the load balancer and
   // Prometheus, the API description, the units list (citizens choose where
   // to submit), the two ways to get credentials, and logout (which without
@@ -172,7 +172,7 @@ TEST_F(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
   }
 }
 
-TEST_F(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
+TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
   auto auth = SignIn();
   auto with = [&](http::Headers extra) {
     http::Headers h = auth;
@@ -233,7 +233,7 @@ TEST_F(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
   EXPECT_EQ(client_->Send("GET", "/healthz").status, 200);
 }
 
-TEST_F(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
+TEST_P(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
   int unauthorized = 0, limited = 0;
   for (int i = 0; i < 1000; ++i) {
     auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"wrong-password-)" +
@@ -274,7 +274,7 @@ class StderrCapture {
   int saved_;
 };
 
-TEST_F(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
+TEST_P(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
   StderrCapture capture;
   auto login = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
   ASSERT_EQ(login.status, 200);
@@ -299,7 +299,7 @@ TEST_F(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
   }
 }
 
-TEST_F(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
+TEST_P(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
   auto auth = SignIn();
   auth.emplace_back("content-type", "application/json");
   auto r = client_->Send("POST", "/api/v1/units",
@@ -312,6 +312,10 @@ TEST_F(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(json::parse(got.body).at("name").as_string(), "Xã Thần Sa");
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, ApiTest,
+                         ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
+                         [](const auto& info) { return storage::testing::EngineName(info.param); });
 
 }  // namespace
 }  // namespace motcua::app

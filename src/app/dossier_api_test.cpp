@@ -44,11 +44,11 @@ struct Session {
   TimePoint signed_in{};
 };
 
-class DossierApiTest : public ::testing::Test {
+class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine> {
  protected:
   void SetUp() override {
     auto started = province_.Start(std::string("dossier-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                                   clock_, {.catalogue = true});
+                                   clock_, {.catalogue = true, .engine = GetParam()});
     ASSERT_TRUE(started) << started.error().message;
     app_ = &province_.app();
     store_ = &province_.store();
@@ -170,7 +170,7 @@ class DossierApiTest : public ::testing::Test {
   std::int64_t commune_ = 0, other_commune_ = 0, center_ = 0, justice_ = 0;
 };
 
-TEST_F(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
+TEST_P(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");
   Session specialist = SignIn("chuyenvien.pdp");
@@ -282,7 +282,7 @@ TEST_F(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
   EXPECT_EQ(report->events, 8);
 }
 
-TEST_F(DossierApiTest, OfTwoOfficersActingAtOnceOneWinsTheOtherIsToldTheState) {
+TEST_P(DossierApiTest, OfTwoOfficersActingAtOnceOneWinsTheOtherIsToldTheState) {
   Session citizen = SignIn("congdan");
   Session a = SignIn("motcua.pdp");
   Session b = SignIn("motcua.pdp2");
@@ -298,7 +298,7 @@ TEST_F(DossierApiTest, OfTwoOfficersActingAtOnceOneWinsTheOtherIsToldTheState) {
   EXPECT_EQ(Str(third.at("error").at("fields").at("state")), "accepted");
 }
 
-TEST_F(DossierApiTest, ConcurrentActionsOnOneDossierLetExactlyOneThrough) {
+TEST_P(DossierApiTest, ConcurrentActionsOnOneDossierLetExactlyOneThrough) {
   Session citizen = SignIn("congdan");
   const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
   std::vector<Session> officers = {SignIn("motcua.pdp"), SignIn("motcua.pdp2")};
@@ -320,7 +320,7 @@ TEST_F(DossierApiTest, ConcurrentActionsOnOneDossierLetExactlyOneThrough) {
   EXPECT_EQ(other.load(), 0);
 }
 
-TEST_F(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
+TEST_P(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
   Session citizen = SignIn("congdan");
   constexpr int kThreads = 4, kEach = 6;
   std::vector<std::string> bodies;
@@ -351,7 +351,7 @@ TEST_F(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
   }
 }
 
-TEST_F(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
+TEST_P(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
   Session citizen = SignIn("congdan");
   Session stranger = SignIn("congdan2");
   Session elsewhere = SignIn("motcua.babe");
@@ -383,7 +383,7 @@ TEST_F(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
   EXPECT_EQ(Str(Act(citizen, id, "withdraw").at("state").at("id")), "withdrawn");
 }
 
-TEST_F(DossierApiTest, ActionsCheckWhatTheyNeed) {
+TEST_P(DossierApiTest, ActionsCheckWhatTheyNeed) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");
   Session specialist = SignIn("chuyenvien.pdp");
@@ -422,7 +422,7 @@ TEST_F(DossierApiTest, ActionsCheckWhatTheyNeed) {
   EXPECT_EQ(Str(fine.at("state").at("id")), "processing");
 }
 
-TEST_F(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
+TEST_P(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
   Session citizen = SignIn("congdan");
   auto bad = [&](const std::string& body, const std::string& field, int status = 400) {
     auto r = Call(citizen, "POST", "/api/v1/dossiers", body);
@@ -458,7 +458,7 @@ TEST_F(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
   bad(body, "files[0].attachment_id");
 }
 
-TEST_F(DossierApiTest, AProcedureMustNameAWorkflowTheServerHasLoaded) {
+TEST_P(DossierApiTest, AProcedureMustNameAWorkflowTheServerHasLoaded) {
   AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
   Session admin = SignIn("quantri");
   auto body = [](const std::string& code, const std::string& workflow) {
@@ -478,7 +478,7 @@ TEST_F(DossierApiTest, AProcedureMustNameAWorkflowTheServerHasLoaded) {
   EXPECT_EQ(created.status, 201) << created.body;
 }
 
-TEST_F(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
+TEST_P(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");
   std::vector<std::int64_t> ids;
@@ -530,7 +530,7 @@ TEST_F(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   EXPECT_EQ(Call(citizen, "GET", "/api/v1/inbox").status, 403);
 }
 
-TEST_F(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
+TEST_P(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
   // Phiếu lý lịch tư pháp số 1: received by the provincial centre, decided
   // by the Department of Justice (workflow "department").
   Session citizen = SignIn("congdan");
@@ -572,7 +572,7 @@ TEST_F(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
   EXPECT_EQ(moves, (std::vector<std::pair<std::int64_t, std::int64_t>>{{center_, justice_}, {justice_, center_}}));
 }
 
-TEST_F(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
+TEST_P(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");
   Session leader = SignIn("lanhdao.pdp");
@@ -598,7 +598,7 @@ TEST_F(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
   EXPECT_EQ(Call(citizen, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})").status, 404);
 }
 
-TEST_F(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
+TEST_P(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
   Session citizen = SignIn("congdan");
   auto created = Submit(citizen);
   std::string number = Str(created.at("dossier").at("number"));
@@ -621,6 +621,12 @@ TEST_F(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
   EXPECT_EQ(limited.status, 429);
   EXPECT_TRUE(limited.Header("retry-after").has_value());
 }
+
+// Every scenario on both engines: SQLite, and the PostgreSQL server the test
+// command starts.
+INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,
+                         ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
+                         [](const auto& info) { return storage::testing::EngineName(info.param); });
 
 }  // namespace
 }  // namespace motcua::app

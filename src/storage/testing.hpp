@@ -4,17 +4,63 @@
 #pragma once
 
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::storage::testing {
+
+enum class Engine { kSqlite, kPostgres };
+
+inline std::string EngineName(Engine engine) { return engine == Engine::kSqlite ? "Sqlite" : "Postgres"; }
+
+// A fresh, empty database of one engine for one test: a SQLite file in a
+// folder, or a schema of its own on the PostgreSQL server that
+// scripts/test.sh starts (MOTCUA_TEST_POSTGRES_URL; without it Create fails,
+// saying so). The schema is dropped when the TestDatabase goes: close every
+// store on it first.
+class TestDatabase {
+ public:
+  Result<std::string> Create(Engine engine, const std::filesystem::path& dir, std::string_view name) {
+    if (engine == Engine::kSqlite) return "sqlite:" + (dir / (std::string(name) + ".db")).string();
+    const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
+    if (base == nullptr || *base == '\0')
+      return Fail(Code::kUnavailable,
+                  "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL "
+                  "server for the tests, or point it at one");
+    base_ = base;
+    static std::atomic<int> counter{0};
+    schema_ = "t_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    MOTCUA_TRY_VOID(OnServer({"DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", "CREATE SCHEMA " + schema_}));
+    return base_ + (base_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+  }
+  ~TestDatabase() {
+    if (!schema_.empty()) (void)OnServer({"DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"});
+  }
+
+ private:
+  Status OnServer(const std::vector<std::string>& statements) {
+    auto store = MOTCUA_TRY(Store::Open(base_, StoreOptions{.read_connections = 1}));
+    Status done = store->WriteSync([&](Tx& tx) -> Status {
+      for (const auto& sql : statements) MOTCUA_TRY(tx.Exec(sql));
+      return {};
+    });
+    store->Close();
+    return done;
+  }
+
+  std::string base_, schema_;
+};
 
 class TempStore {
  public:

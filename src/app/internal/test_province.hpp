@@ -1,5 +1,6 @@
 // For the app tests only: the real App (every route, the middleware) on a real
-// server on port 0, over a fresh SQLite database in a temporary folder, with
+// server on port 0, over a fresh database (SQLite in a temporary folder, or a
+// schema on the test PostgreSQL server), with
 // the demo province's units and, if asked, its catalogue: what `motcua serve`
 // runs, made hermetic.
 #pragma once
@@ -16,6 +17,7 @@
 #include "common/result.hpp"
 #include "http/server.hpp"
 #include "http/test_client.hpp"
+#include "storage/testing.hpp"
 
 namespace motcua::app::internal {
 
@@ -23,15 +25,19 @@ class TestProvince {
  public:
   struct Options {
     bool catalogue = false;          // load data/demo/procedures.json
+    storage::testing::Engine engine = storage::testing::Engine::kSqlite;
     http::ServerOptions server = {};  // listen and threads are set by Start
   };
 
   // `name` makes the folder unique per test. Errors name what failed.
-  Status Start(const std::string& name, const Clock& clock, Options options) {
+  Status Start(std::string name, const Clock& clock, Options options) {
+    for (char& c : name)
+      if (c == '/') c = '-';  // parameterised tests are named "Test/Param"
     dir_ = std::filesystem::temp_directory_path() / ("motcua-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = MOTCUA_TRY(storage::Store::Open("sqlite:" + (dir_ / "m.db").string()));
+    const std::string url = MOTCUA_TRY(database_.Create(options.engine, dir_, "m"));
+    store_ = MOTCUA_TRY(storage::Store::Open(url));
     MOTCUA_TRY_VOID(store_->Migrate());
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     source_ = src ? std::filesystem::path(src) : std::filesystem::current_path();
@@ -73,6 +79,7 @@ class TestProvince {
 
  private:
   std::filesystem::path dir_, source_;
+  storage::testing::TestDatabase database_;  // outlives the store
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<App> app_;
   std::unique_ptr<http::Server> server_;
