@@ -5,7 +5,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
+#include <future>
+#include <memory>
+#include <thread>
+#include <vector>
 
 namespace motcua::storage::events {
 namespace {
@@ -220,6 +225,56 @@ TEST_F(EventsRepoTest, AColumnOfTheWrongTypeIsABrokenEvent) {
   Tamper("UPDATE events SET actor_id = 'someone else' WHERE seq = 3");
   EXPECT_EQ(Message(), "event 3 is broken: its hash does not match its contents");
 }
+
+// Two servers on one database append to the one chain at once: every
+// append lands, numbered without gaps, and the chain verifies. On SQLite the
+// file's lock takes the writers in turn; on PostgreSQL the writer of each
+// process holds an advisory lock for its transaction.
+class EventChainAcrossProcessesTest : public ::testing::TestWithParam<testing::Engine> {};
+
+TEST_P(EventChainAcrossProcessesTest, TwoWritersAppendingAtOnceKeepOneChain) {
+  testing::TempStore first;
+  ASSERT_TRUE(first.Open("chain", {}, GetParam()));
+  auto second = Store::Open(first.url());
+  ASSERT_TRUE(second) << second.error().message;
+  constexpr int kPerWriter = 200;
+  std::atomic<int> failed{0};
+  auto append = [&](Store& store, std::int64_t dossier) {
+    std::vector<std::future<Status>> pending;
+    for (int i = 0; i < kPerWriter; ++i) {
+      auto promise = std::make_shared<std::promise<Status>>();
+      pending.push_back(promise->get_future());
+      store.Write(
+          [dossier, i](Tx& tx) -> Status {
+            NewEvent e;
+            e.aggregate_type = "dossier";
+            e.aggregate_id = dossier;
+            e.occurred_at = sys_days{year{2026} / 1 / 5} + seconds(i);
+            e.action = "step";
+            e.payload = "{}";
+            MOTCUA_TRY(AppendEvent(tx, e));
+            return {};
+          },
+          [promise](Status st) { promise->set_value(std::move(st)); });
+    }
+    for (auto& f : pending)
+      if (!f.get()) ++failed;
+  };
+  std::thread a([&] { append(*first, 1); });
+  std::thread b([&] { append(**second, 2); });
+  a.join();
+  b.join();
+  (*second)->Close();
+  EXPECT_EQ(failed.load(), 0);
+  auto report = VerifyEventLog(*first, kVerifyBatch);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_FALSE(report->broken) << report->broken->Message();
+  EXPECT_EQ(report->events, 2 * kPerWriter);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, EventChainAcrossProcessesTest,
+                         ::testing::Values(testing::Engine::kSqlite, testing::Engine::kPostgres),
+                         [](const auto& info) { return testing::EngineName(info.param); });
 
 }  // namespace
 }  // namespace motcua::storage::events

@@ -65,12 +65,13 @@ class TestDatabase {
 class TempStore {
  public:
   // `name` names the folder (motcua_<name>_XXXXXX) and the file.
-  Status Open(std::string_view name, StoreOptions options = {}) {
+  Status Open(std::string_view name, StoreOptions options = {}, Engine engine = Engine::kSqlite) {
     std::string pattern =
         (std::filesystem::temp_directory_path() / ("motcua_" + std::string(name) + "_XXXXXX")).string();
     if (mkdtemp(pattern.data()) == nullptr) return Fail(Code::kUnavailable, "mkdtemp failed");
     dir_ = pattern;
-    store_ = MOTCUA_TRY(Store::Open("sqlite:" + (dir_ / (std::string(name) + ".db")).string(), options));
+    url_ = MOTCUA_TRY(database_.Create(engine, dir_, name));
+    store_ = MOTCUA_TRY(Store::Open(url_, options));
     return store_->Migrate();
   }
   ~TempStore() {
@@ -83,9 +84,13 @@ class TempStore {
   Store* operator->() { return store_.get(); }
   explicit operator bool() const { return store_ != nullptr; }
   const std::filesystem::path& dir() const { return dir_; }
+  // Where the database is: another Store::Open of it acts as another process.
+  const std::string& url() const { return url_; }
 
  private:
   std::filesystem::path dir_;
+  std::string url_;
+  TestDatabase database_;  // dropped after the store is closed
   std::unique_ptr<Store> store_;
 };
 

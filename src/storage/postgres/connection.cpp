@@ -130,8 +130,11 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 Tx& PgConnection::tx(bool writable) { return writable ? *write_tx_ : *read_tx_; }
 
 Status PgConnection::Control(std::string_view sql, std::string_view what) {
+  // The result is the last statement's: BEGIN can come with a lock taken
+  // by a SELECT.
   ResultPtr r(PQexec(conn_, std::string(sql).c_str()));
-  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, r.get(), what));
+  const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Fail(PgError(conn_, r.get(), what));
   return {};
 }
 
