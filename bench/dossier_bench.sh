@@ -22,7 +22,9 @@
 #        MOTCUA_BENCH_DIR=DIR seeds into DIR once and reuses it on later runs
 #        (a 1 M database takes some 20 minutes to seed),
 #        MOTCUA_BENCH_ONLY=REGEX runs the scenarios whose name matches
-#        (healthz, transitions, submit, lookup, inbox, inbox2, inbox3, inbox4)
+#        (healthz, transitions, submit, lookup, inbox, inbox2, inbox3, inbox4),
+#        MOTCUA_BENCH_DB=postgresql://... runs on that (empty) PostgreSQL
+#        database or schema instead of a SQLite file in the folder
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
@@ -49,11 +51,14 @@ cleanup() {
   if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-db="sqlite:$work/data/m.db"
+db=${MOTCUA_BENCH_DB:-sqlite:$work/data/m.db}
+size() {  # of the database
+  if [[ $db == sqlite:* ]]; then du -h "$work/data/m.db" | cut -f1; else echo "on PostgreSQL"; fi
+}
 reused=0
 if [ -f "$work/seeded" ]; then
   reused=1
-  echo "reusing $(cat "$work/seeded") in $work; database $(du -h "$work/data/m.db" | cut -f1)"
+  echo "reusing $(cat "$work/seeded") in $work; database $(size)"
   dossiers=$(cut -d' ' -f1 "$work/seeded")
   # Each run numbers its counter submissions in the same commune and day: a
   # day holds 99,999 numbers per agency (core/dossier/dossier_number.hpp), so
@@ -63,18 +68,19 @@ else
   rm -rf "$work/data"
   mkdir -p "$work/data"
   cp -r data/demo data/holidays data/workflows "$work/data/"
+  ./build/motcua migrate --db "$db" --log-level warn >/dev/null
   ./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
   echo "seeding $dossiers dossiers (and $parked parked in processing)..."
   seed_start=$(date +%s)
   ./build/motcua seed --db "$db" --data-dir "$work/data" --dossiers "$dossiers" --parked "$parked" \
     --out "$work" --log-level warn
-  echo "seeded in $(( $(date +%s) - seed_start )) s; database $(du -h "$work/data/m.db" | cut -f1)"
+  echo "seeded in $(( $(date +%s) - seed_start )) s; database $(size)"
   echo "$dossiers dossiers" >"$work/seeded"
 fi
 
 # Read the database file once, so that the runs see it in the page cache as a
 # server that has been up for a while does (a fresh seed leaves part of it out).
-cat "$work/data/m.db" >/dev/null
+if [[ $db == sqlite:* ]]; then cat "$work/data/m.db" >/dev/null; fi
 ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
   --log-level "$log_level" >"$work/serve.out" 2>/dev/null &
 server=$!
@@ -121,7 +127,9 @@ row() {  # label, rps, p50, p99, errors
 }
 
 echo
-echo "motcua dossier benchmark: $dossiers dossiers, wrk -t2 -c$connections -d${duration}s on $(nproc) cores, log level $log_level, SQLite synchronous=FULL"
+engine="SQLite synchronous=FULL"
+if [[ $db != sqlite:* ]]; then engine="PostgreSQL synchronous_commit=$(psql "$db" -Atc 'SHOW synchronous_commit' 2>/dev/null || echo '?')"; fi
+echo "motcua dossier benchmark: $dossiers dossiers, wrk -t2 -c$connections -d${duration}s on $(nproc) cores, log level $log_level, $engine"
 printf '%-46s %10s %9s %9s %7s %7s\n' run "req/s" p50 p99 ratio errors
 read -r base_rps p50 p99 err < <(run healthz "$url/healthz")
 row "GET /healthz (ceiling)" "$base_rps" "$p50" "$p99" "$err"
