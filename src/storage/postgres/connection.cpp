@@ -15,6 +15,9 @@ namespace {
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700;
 
+// Inbox queries with their lists of units make a few hundred texts at most.
+constexpr std::size_t kMaxPrepared = 1000;
+
 struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
@@ -163,6 +166,9 @@ Status PgConnection::RunScript(std::string_view sql) {
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
     return Fail(PgError(conn_, r.get(), "migration"));
+  // Plans made before the tables changed would fail ("cached plan must not
+  // change result type").
+  ForgetPrepared();
   return {};
 }
 
@@ -192,10 +198,19 @@ Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& param
     }
     values[i] = texts[i].c_str();
   }
-  ResultPtr r(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), types.data(),
-                           values.data(), nullptr, nullptr, 0));
+  if (sql.find_first_not_of(" \t\r\n") == std::string_view::npos) return Fail(Code::kInternal, "empty statement");
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    if (prepared_.size() >= kMaxPrepared) ForgetPrepared();
+    std::string name = "m" + std::to_string(++next_name_);
+    ResultPtr p(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(params.size()),
+                          types.data()));
+    if (!p || PQresultStatus(p.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, p.get(), "statement"));
+    it = prepared_.emplace(std::string(sql), std::move(name)).first;
+  }
+  ResultPtr r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                             nullptr, 0));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_EMPTY_QUERY) return Fail(Code::kInternal, "empty statement");
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return Fail(PgError(conn_, r.get(), "statement"));
   if (rows != nullptr && status == PGRES_TUPLES_OK) {
@@ -211,6 +226,12 @@ Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& param
   }
   const char* changed = PQcmdTuples(r.get());
   return changed[0] == '\0' ? std::int64_t{0} : std::strtoll(changed, nullptr, 10);
+}
+
+void PgConnection::ForgetPrepared() {
+  if (prepared_.empty()) return;
+  ResultPtr r(PQexec(conn_, "DEALLOCATE ALL"));
+  prepared_.clear();
 }
 
 Result<Rows> PgTx::Query(std::string_view sql, const Params& params) {

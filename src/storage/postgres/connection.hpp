@@ -1,7 +1,8 @@
 // A PostgreSQL connection (libpq) and the Tx that runs statements on it.
 // Private to the PostgreSQL backend.
 //
-// Parameters go as text with their types (bigint, double precision, or
+// Statements are prepared once per connection (at most kMaxPrepared, then
+// the cache starts again). Parameters go as text with their types (bigint, double precision, or
 // left for the server to infer for text and NULL); results come back as text
 // and are turned into Values by column type: integers (smallint, integer,
 // bigint, oid) as INTEGER, real, double precision and numeric as REAL,
@@ -16,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/result.hpp"
 #include "storage/internal/batching_store.hpp"
@@ -47,8 +49,21 @@ class PgConnection final : public EngineConnection {
  private:
   explicit PgConnection(PGconn* conn);
 
+  // Lets the cache be searched with a string_view, without a copy.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Drops every prepared statement (after a migration changed the tables
+  // they were planned for, or when the cache is full).
+  void ForgetPrepared();
+
   PGconn* conn_;
   std::unique_ptr<PgTx> write_tx_, read_tx_;
+  // Statements prepared on this connection, by SQL text: parsed and planned
+  // once, then executed by name.
+  std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> prepared_;
+  std::uint64_t next_name_ = 0;
 };
 
 class PgTx final : public Tx {
