@@ -136,6 +136,14 @@ void BatchingStore::Start(std::unique_ptr<EngineConnection> writer,
   completer_ = std::thread(&BatchingStore::CompleterLoop, this);
 }
 
+Status BatchingStore::Begin(EngineConnection& conn, std::string_view begin) {
+  if (conn.Broken()) MOTCUA_TRY_VOID(conn.Reconnect());
+  Status st = conn.Control(begin, "BEGIN");
+  if (st || !conn.Broken()) return st;
+  MOTCUA_TRY_VOID(conn.Reconnect());
+  return conn.Control(begin, "BEGIN");
+}
+
 void BatchingStore::Write(TxFn fn, DoneFn done) {
   {
     std::lock_guard lock(write_mu_);
@@ -189,7 +197,7 @@ void BatchingStore::RunBatch(std::vector<WriteOp>& batch) {
     }
   };
 
-  if (Status begin = conn.Control(BeginWriteSql(), "BEGIN"); !begin) {
+  if (Status begin = Begin(conn, BeginWriteSql()); !begin) {
     fail_all(begin.error(), false);
   } else {
     std::size_t ran = 0;
@@ -269,7 +277,7 @@ Status BatchingStore::Read(const TxFn& fn) {
   ReadLease lease(*this, conn);
   counters_.reads.fetch_add(1, std::memory_order_relaxed);
 
-  MOTCUA_TRY_VOID(conn->Control(BeginReadSql(), "BEGIN"));
+  MOTCUA_TRY_VOID(Begin(*conn, BeginReadSql()));
   Status status = fn(conn->tx(false));
   if (!status) return status;  // the lease rolls back
   return conn->Control("COMMIT", "COMMIT");

@@ -47,6 +47,10 @@ class EngineConnection {
   virtual Status RunScript(std::string_view sql) = 0;
   // The Tx that runs statements on this connection.
   virtual Tx& tx(bool writable) = 0;
+  // Whether the connection to the server was lost (a PostgreSQL restart);
+  // Reconnect() opens it again, or says why it cannot (kUnavailable).
+  virtual bool Broken() const { return false; }
+  virtual Status Reconnect() { return {}; }
 };
 
 class BatchingStore : public Store {
@@ -95,6 +99,10 @@ class BatchingStore : public Store {
   void RunBatch(std::vector<WriteOp>& batch);
   void CompleterLoop();
   Status RunInSavepoint(const TxFn& fn);
+  // Opens a transaction with `begin`, first connecting again if the
+  // connection was lost, and once more if BEGIN itself finds it lost: no
+  // statement of the callbacks has run yet, so nothing is repeated.
+  static Status Begin(EngineConnection& conn, std::string_view begin);
 
   const std::span<const Migration> migrations_;
 

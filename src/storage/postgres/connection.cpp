@@ -15,6 +15,9 @@ namespace {
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700;
 
+// Run on every new session: times in UTC, as the SQLite side has them.
+constexpr const char* kSessionSetup = "SET TIME ZONE 'UTC'";
+
 // Inbox queries with their lists of units make a few hundred texts at most.
 constexpr std::size_t kMaxPrepared = 1000;
 
@@ -120,8 +123,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url)
   // errors; they stay out of the log.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> out(new PgConnection(conn));
-  // Text comparisons and times as the SQLite side sees them.
-  MOTCUA_TRY_VOID(out->Control("SET TIME ZONE 'UTC'", "SET"));
+  MOTCUA_TRY_VOID(out->Control(kSessionSetup, "SET"));
   return out;
 }
 
@@ -226,6 +228,18 @@ Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& param
   }
   const char* changed = PQcmdTuples(r.get());
   return changed[0] == '\0' ? std::int64_t{0} : std::strtoll(changed, nullptr, 10);
+}
+
+Status PgConnection::Reconnect() {
+  PQreset(conn_);
+  prepared_.clear();  // they belonged to the old session
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string why = PQerrorMessage(conn_);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return Fail(Code::kUnavailable, "PostgreSQL is unavailable: " + why);
+  }
+  log::Info("reconnected to PostgreSQL");
+  return Control(kSessionSetup, "SET");
 }
 
 void PgConnection::ForgetPrepared() {

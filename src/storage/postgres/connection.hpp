@@ -41,6 +41,10 @@ class PgConnection final : public EngineConnection {
   void RollbackQuietly() override;
   Status RunScript(std::string_view sql) override;
   Tx& tx(bool writable) override;
+  bool Broken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
+  // PQreset: the same parameters, a new session (its prepared statements
+  // and settings are made again).
+  Status Reconnect() override;
 
   // One statement with $1..$n parameters (n == params.size(), each used).
   // Rows are collected only if `rows` is not null; returns the rows changed.

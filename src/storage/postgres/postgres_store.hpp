@@ -9,9 +9,8 @@
 // after its writes are durable.
 //
 // Store::Open takes "postgresql://..." URLs to here, with PostgresMigrations().
-// Not yet: reconnecting after the server restarts (a lost connection fails
-// its group with kUnavailable), prepared statements, several writing
-// processes (issue 4).
+// A lost connection fails what was running on it with kUnavailable and is
+// opened again at its next transaction (BatchingStore::Begin).
 #pragma once
 
 #include <memory>
