@@ -156,6 +156,18 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
     return Json(r);
   }
 
+  // The commune's dossiers of the day are numbered 0001, 0002, ... `count`:
+  // unique and without gaps.
+  static void ExpectNumberedFromOne(const std::set<std::string>& numbers, int count) {
+    ASSERT_EQ(numbers.size(), static_cast<std::size_t>(count));
+    int expected = 1;
+    for (const auto& n : numbers) {
+      char seq[16];
+      std::snprintf(seq, sizeof seq, "%04d", expected++);
+      EXPECT_EQ(n, "000.51.00.H55-261202-" + std::string(seq));
+    }
+  }
+
   static std::string Str(const json::value& v) {
     return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
   }
@@ -342,13 +354,72 @@ TEST_P(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_EQ(numbers.size(), static_cast<std::size_t>(kThreads * kEach));
-  int expected = 1;
-  for (const auto& n : numbers) {
-    char seq[16];
-    std::snprintf(seq, sizeof seq, "%04d", expected++);
-    EXPECT_EQ(n, "000.51.00.H55-261202-" + std::string(seq));
+  ExpectNumberedFromOne(numbers, kThreads * kEach);
+}
+
+// Two servers on one database, as two `motcua serve` processes would be:
+// each with its own store, caches and threads. Counter submissions through
+// both at once are numbered without gaps; of two officers accepting one
+// dossier through the two servers at once, one wins; the event chain stays
+// whole.
+TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) {
+  internal::TestProvince second;
+  auto started = second.Start(std::string("dossier-second-") + storage::testing::EngineName(GetParam()), clock_,
+                              {.engine = GetParam(), .url = province_.url()});
+  ASSERT_TRUE(started) << started.error().message;
+  Session officer = SignIn("motcua.pdp");  // the session is in the database: both servers know it
+  const std::uint16_t ports[2] = {server_->port(), second.server().port()};
+  const std::string body = R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(commune_) +
+                           R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+                           R"("id_number":"001203004568","phone":"0912345679"}})";
+  constexpr int kThreads = 4, kEach = 5;
+  std::mutex mu;
+  std::set<std::string> numbers;
+  std::vector<std::int64_t> ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      http::TestClient client(ports[t % 2]);
+      http::Headers h = officer.headers;
+      h.emplace_back("content-type", "application/json");
+      for (int i = 0; i < kEach; ++i) {
+        auto r = client.Send("POST", "/api/v1/dossiers", body, h);
+        EXPECT_EQ(r.status, 201) << r.body;
+        if (r.status != 201) continue;
+        std::lock_guard lock(mu);
+        numbers.insert(Str(Json(r).at("dossier").at("number")));
+        ids.push_back(Json(r).at("dossier").at("id").as_int64());
+      }
+    });
   }
+  for (auto& t : threads) t.join();
+  threads.clear();
+  ExpectNumberedFromOne(numbers, kThreads * kEach);
+
+  // Accepting each of three dossiers through both servers at once.
+  Session other = SignIn("motcua.pdp2");
+  for (int k = 0; k < 3; ++k) {
+    std::atomic<int> ok{0}, conflict{0}, failed{0};
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&, i] {
+        http::TestClient client(ports[i % 2]);
+        http::Headers h = (i / 2 == 0 ? officer : other).headers;
+        h.emplace_back("content-type", "application/json");
+        auto r = client.Send("POST", "/api/v1/dossiers/" + std::to_string(ids[k]) + "/actions/accept",
+                             R"({"version":1})", h);
+        (r.status == 200 ? ok : r.status == 409 ? conflict : failed)++;
+      });
+    }
+    for (auto& t : threads) t.join();
+    threads.clear();
+    EXPECT_EQ(ok.load(), 1) << "dossier " << ids[k];
+    EXPECT_EQ(conflict.load(), 3);
+    EXPECT_EQ(failed.load(), 0);
+  }
+  auto report = storage::events::VerifyEventLog(*store_, storage::events::kVerifyBatch);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_FALSE(report->broken) << report->broken->Message();
+  EXPECT_EQ(report->events, kThreads * kEach + 3) << "one event per submission and per accepted dossier";
 }
 
 TEST_P(DossierApiTest, NobodySeesADossierOutsideTheirReach) {

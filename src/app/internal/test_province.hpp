@@ -26,6 +26,10 @@ class TestProvince {
   struct Options {
     bool catalogue = false;          // load data/demo/procedures.json
     storage::testing::Engine engine = storage::testing::Engine::kSqlite;
+    // The database of another TestProvince (url()): a second server on it,
+    // as a second process would be (its own store, caches and threads). The
+    // units and the catalogue are there already.
+    std::string url;
     http::ServerOptions server = {};  // listen and threads are set by Start
   };
 
@@ -36,23 +40,22 @@ class TestProvince {
     dir_ = std::filesystem::temp_directory_path() / ("motcua-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    const std::string url = MOTCUA_TRY(database_.Create(options.engine, dir_, "m"));
-    store_ = MOTCUA_TRY(storage::Store::Open(url));
+    url_ = options.url.empty() ? MOTCUA_TRY(database_.Create(options.engine, dir_, "m")) : options.url;
+    store_ = MOTCUA_TRY(storage::Store::Open(url_));
     MOTCUA_TRY_VOID(store_->Migrate());
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     source_ = src ? std::filesystem::path(src) : std::filesystem::current_path();
     app_ = MOTCUA_TRY(App::Create(*store_, clock,
                                   AppOptions{.data_dir = (source_ / "data").string(),
                                              .attachments_dir = (dir_ / "attachments").string()}));
+    if (!options.url.empty()) {
+      MOTCUA_TRY_VOID(StartServer(options.server));
+      return {};
+    }
     MOTCUA_TRY(app_->units().ImportCsv(ReadFile(source_ / "data/demo/units.csv")));
     if (options.catalogue)
       MOTCUA_TRY_VOID(catalog::LoadCatalogFile(app_->catalog(), (source_ / "data/demo/procedures.json").string()));
-    options.server.listen = "127.0.0.1:0";
-    options.server.threads = 2;
-    server_ = std::make_unique<http::Server>(options.server, app_->Handler());
-    MOTCUA_TRY_VOID(server_->Start());
-    client_ = std::make_unique<http::TestClient>(server_->port());
-    return {};
+    return StartServer(options.server);
   }
 
   ~TestProvince() {
@@ -72,13 +75,24 @@ class TestProvince {
   }
 
   const std::filesystem::path& dir() const { return dir_; }
+  const std::string& url() const { return url_; }
   storage::Store& store() { return *store_; }
   App& app() { return *app_; }
   http::Server& server() { return *server_; }
   http::TestClient& client() { return *client_; }
 
  private:
+  Status StartServer(http::ServerOptions server) {
+    server.listen = "127.0.0.1:0";
+    server.threads = 2;
+    server_ = std::make_unique<http::Server>(server, app_->Handler());
+    MOTCUA_TRY_VOID(server_->Start());
+    client_ = std::make_unique<http::TestClient>(server_->port());
+    return {};
+  }
+
   std::filesystem::path dir_, source_;
+  std::string url_;
   storage::testing::TestDatabase database_;  // outlives the store
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<App> app_;
