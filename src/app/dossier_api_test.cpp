@@ -376,6 +376,7 @@ TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) 
   std::mutex mu;
   std::set<std::string> numbers;
   std::vector<std::int64_t> ids;
+  std::vector<std::string> lookups;  // "number=...&secret=..." by position in ids
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -389,12 +390,22 @@ TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) 
         std::lock_guard lock(mu);
         numbers.insert(Str(Json(r).at("dossier").at("number")));
         ids.push_back(Json(r).at("dossier").at("id").as_int64());
+        lookups.push_back("number=" + Str(Json(r).at("dossier").at("number")) +
+                          "&secret=" + Str(Json(r).at("lookup_secret")));
       }
     });
   }
   for (auto& t : threads) t.join();
   threads.clear();
   ExpectNumberedFromOne(numbers, kThreads * kEach);
+
+  // The public lookup of the second server caches its answer...
+  auto state_seen_by_second = [&] {
+    auto r = second.client().Send("GET", "/api/v1/lookup?" + lookups[0]);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Str(Json(r).at("national_status"));
+  };
+  EXPECT_EQ(state_seen_by_second(), "1");  // received
 
   // Accepting each of three dossiers through both servers at once.
   Session other = SignIn("motcua.pdp2");
@@ -420,6 +431,10 @@ TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) 
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_FALSE(report->broken) << report->broken->Message();
   EXPECT_EQ(report->events, kThreads * kEach + 3) << "one event per submission and per accepted dossier";
+  // ...which the change made through the first server cannot drop, but which
+  // lives two seconds at most: then the second server reads the change.
+  clock_.Advance(std::chrono::seconds(3));
+  EXPECT_EQ(state_seen_by_second(), "2");  // accepted
 }
 
 TEST_P(DossierApiTest, NobodySeesADossierOutsideTheirReach) {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 #include <charconv>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -522,11 +523,16 @@ std::string LookupBody(const dossiers::LookupResult& found) {
 // and a dossier changes a few times in its life. An entry is dropped when
 // its dossier changes (DossierService's change listener, after the commit),
 // so an answer is never staler than the database this process writes.
-// A lookup that read the database while its shard saw a change does not
-// store its answer (it may predate the change). Bounded: each shard drops an
-// arbitrary entry when full.
+// Another server writing the same database (PostgreSQL, several processes)
+// cannot drop it: an entry lives kTtl at most, so an answer is never more
+// than that behind a change made elsewhere. A lookup that read the database
+// while its shard saw a change does not store its answer (it may predate
+// the change). Bounded: each shard drops an arbitrary entry when full.
 class LookupCache {
  public:
+  // A receipt's QR code scanned again and again at a counter stays in the
+  // cache; a citizen's next visit minutes later reads the database.
+  static constexpr std::chrono::seconds kTtl{2};
   // 32,768 answers of about 1.5 KB: some 50 MB, the open dossiers of a
   // merged province and the ones finished lately.
   static constexpr std::size_t kShards = 64;
@@ -535,15 +541,21 @@ class LookupCache {
   struct Entry {
     std::string lookup_hash;
     std::string body;
+    TimePoint stored_at{};
   };
 
-  // The cached answer, if `secret` (normalised) is the dossier's.
-  std::optional<std::string> Find(const std::string& number, std::string_view secret) {
+  // The cached answer, if `secret` (normalised) is the dossier's and the
+  // entry is younger than kTtl at `now`.
+  std::optional<std::string> Find(const std::string& number, std::string_view secret, TimePoint now) {
     Shard& s = ShardOf(number);
     std::lock_guard lock(s.mu);
     auto it = s.entries.find(number);
-    if (it == s.entries.end() || !dossier::LookupSecretMatches(number, secret, it->second.lookup_hash))
+    if (it == s.entries.end()) return std::nullopt;
+    if (now - it->second.stored_at >= kTtl || now < it->second.stored_at) {
+      s.entries.erase(it);
       return std::nullopt;
+    }
+    if (!dossier::LookupSecretMatches(number, secret, it->second.lookup_hash)) return std::nullopt;
     return it->second.body;
   }
   std::uint64_t Epoch(const std::string& number) {
@@ -596,7 +608,7 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, Lo
     return respond(std::move(res));
   }
   if (auto normal = dossier::NormalizeLookupSecret(secret)) {
-    if (auto body = cache.Find(number, *normal)) {
+    if (auto body = cache.Find(number, *normal, now)) {
       limiter.Release(req.remote_ip, now);
       return respond(LookupResponse(std::move(*body)));
     }
@@ -606,7 +618,7 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, Lo
   if (!found) return respond(Err(found.error()));
   limiter.Release(req.remote_ip, now);
   std::string body = LookupBody(*found);
-  cache.Put(found->number, epoch, {found->lookup_hash, body});
+  cache.Put(found->number, epoch, {found->lookup_hash, body, now});
   respond(LookupResponse(std::move(body)));
 }
 
