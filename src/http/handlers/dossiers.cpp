@@ -53,6 +53,23 @@ void Urgency(JsonWriter& w, const DossierView& v) {
   else w.Null();
 }
 
+// {"id", "name"} of a unit, at `key`.
+void UnitObject(JsonWriter& w, std::string_view key, std::int64_t id, const std::string& name) {
+  w.Key(key).Object().Key("id").Int(id).Key("name").String(name).End();
+}
+
+// The dossier's state; the full document also spells the national status.
+void StateObject(JsonWriter& w, const DossierView& v, bool with_label) {
+  const auto& r = v.row;
+  w.Key("state").Object()
+      .Key("id").String(r.state)
+      .Key("name").String(v.state_name)
+      .Key("name_en").String(v.state_name_en)
+      .Key("national_status").Int(r.national_status);
+  if (with_label) w.Key("national_status_label").String(workflow::NationalStatusLabel(r.national_status));
+  w.Key("clock").String(r.clock).Key("terminal").Bool(r.terminal).End();
+}
+
 // The members of a dossier's document, inside an object the caller opened.
 void ViewFields(JsonWriter& w, const DossierView& v) {
   const auto& r = v.row;
@@ -66,15 +83,7 @@ void ViewFields(JsonWriter& w, const DossierView& v) {
       .Key("name_en").String(v.procedure_name_en)
       .End();
   w.Key("workflow").Object().Key("code").String(r.workflow_code).Key("version").Int(r.workflow_version).End();
-  w.Key("state").Object()
-      .Key("id").String(r.state)
-      .Key("name").String(v.state_name)
-      .Key("name_en").String(v.state_name_en)
-      .Key("national_status").Int(r.national_status)
-      .Key("national_status_label").String(workflow::NationalStatusLabel(r.national_status))
-      .Key("clock").String(r.clock)
-      .Key("terminal").Bool(r.terminal)
-      .End();
+  StateObject(w, v, true);
   w.Key("channel").Int(r.channel);
   w.Key("applicant").Object()
       .Key("full_name").String(r.applicant_name)
@@ -85,8 +94,8 @@ void ViewFields(JsonWriter& w, const DossierView& v) {
       .Key("masked").Bool(!v.unmasked)
       .End();
   w.Key("citizen_user_id").Int(r.citizen_user_id);
-  w.Key("receiving_unit").Object().Key("id").Int(r.receiving_unit_id).Key("name").String(v.receiving_unit_name).End();
-  w.Key("current_unit").Object().Key("id").Int(r.current_unit_id).Key("name").String(v.current_unit_name).End();
+  UnitObject(w, "receiving_unit", r.receiving_unit_id, v.receiving_unit_name);
+  UnitObject(w, "current_unit", r.current_unit_id, v.current_unit_name);
   w.Key("submitted_at").String(FormatMoment(r.submitted_at));
   Moment(w, "accepted_at", r.accepted_at);
   Moment(w, "clock_start", r.clock_start);
@@ -143,17 +152,10 @@ void Summary(JsonWriter& w, const DossierView& v) {
       .Key("name").String(v.procedure_name)
       .Key("name_en").String(v.procedure_name_en)
       .End();
-  w.Key("state").Object()
-      .Key("id").String(r.state)
-      .Key("name").String(v.state_name)
-      .Key("name_en").String(v.state_name_en)
-      .Key("national_status").Int(r.national_status)
-      .Key("clock").String(r.clock)
-      .Key("terminal").Bool(r.terminal)
-      .End();
+  StateObject(w, v, false);
   w.Key("channel").Int(r.channel);
   w.Key("applicant").Object().Key("full_name").String(r.applicant_name).Key("masked").Bool(!v.unmasked).End();
-  w.Key("current_unit").Object().Key("id").Int(r.current_unit_id).Key("name").String(v.current_unit_name).End();
+  UnitObject(w, "current_unit", r.current_unit_id, v.current_unit_name);
   w.Key("submitted_at").String(FormatMoment(r.submitted_at));
   Moment(w, "due_at", r.due_at);
   Moment(w, "apology_due_at", r.apology_due_at);
