@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  calendar   lunar dates, holidays and working-time arithmetic\n"
     "  workflow   check and describe workflow definitions\n"
     "  verify     check the hash chain of the event log\n"
+    "  copy       copy a whole database into an empty one (SQLite to PostgreSQL)\n"
     "  seed       fill a demo database with generated dossiers (benchmarks)\n"
     "  version    print the version\n"
     "\n"
@@ -49,6 +50,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "workflow") return RunWorkflowCommand(rest, out, err);
   if (cmd == "verify") return RunVerify(rest, out, err);
   if (cmd == "seed") return RunSeed(rest, out, err);
+  if (cmd == "copy") return RunCopy(rest, out, err);
   err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "http/test_client.hpp"
 #include "storage/store.hpp"
 
@@ -82,6 +84,109 @@ RunResult RunMotcua(const std::vector<std::string>& args, const std::string& inp
   ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// `motcua serve` in a child process on a free port, stopped (SIGTERM) by
+// Stop or the destructor.
+class ServeProcess {
+ public:
+  ServeProcess(const fs::path& cwd, const std::string& db, const std::vector<std::string>& extra = {}) {
+    int out[2];
+    EXPECT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 2);
+      ::close(out[0]);
+      ::close(out[1]);
+      if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+      std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve", "--db", db, "--listen", "127.0.0.1:0",
+                                      "--threads", "2", "--log-level", "warn"};
+      all.insert(all.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    out_ = out[0];
+    std::string line;
+    char c;
+    while (::read(out_, &c, 1) == 1 && c != '\n') line.push_back(c);
+    auto colon = line.rfind(':');
+    if (colon != std::string::npos && line.find("listening") != std::string::npos)
+      port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+  }
+  ~ServeProcess() { (void)Stop(); }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }  // 0 if it did not start
+  pid_t pid() const { return pid_; }
+  // Stops it with `signal`; returns its exit code (128 + signal if killed,
+  // -1 if it did not stop within 20 s).
+  int Stop(int signal = SIGTERM) {
+    if (pid_ <= 0) return exit_code_;
+    ::kill(pid_, signal);
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        ::close(out_);
+        return exit_code_ = -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    ::close(out_);
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::uint16_t port_ = 0;
+  int exit_code_ = -1;
+};
+
+// A signed-in demo user's headers (session cookie and CSRF token).
+http::Headers SignIn(http::TestClient& client, const std::string& username) {
+  auto r = client.Send("POST", "/api/v1/auth/login",
+                       R"({"username":")" + username + R"(","password":"motcua-demo-2026"})",
+                       {{"content-type", "application/json"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return {};
+  std::string cookie(r.Header("set-cookie").value_or(""));
+  cookie = cookie.substr(0, cookie.find(';'));
+  std::string csrf(boost::json::parse(r.body).at("csrf_token").as_string());
+  return {{"cookie", cookie}, {"x-csrf-token", csrf}, {"content-type", "application/json"}};
+}
+
+// The PostgreSQL server of the test command, with a schema of its own for
+// this test (dropped first if a killed run left it).
+std::string PostgresSchemaUrl(const std::string& schema) {
+  const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
+  if (base == nullptr || *base == '\0') {
+    ADD_FAILURE() << "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL server";
+    return "";
+  }
+  auto admin = storage::Store::Open(base);
+  EXPECT_TRUE(admin) << admin.error().message;
+  if (!admin) return "";
+  Status made = (*admin)->WriteSync([&](storage::Tx& tx) -> Status {
+    MOTCUA_TRY(tx.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+    MOTCUA_TRY(tx.Exec("CREATE SCHEMA " + schema));
+    return {};
+  });
+  EXPECT_TRUE(made) << made.error().message;
+  return std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
+         "options=-csearch_path%3D" + schema;
 }
 
 class CliTest : public ::testing::Test {
@@ -388,21 +493,9 @@ TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
 // by MOTCUA_TEST_POSTGRES_URL (without it this test fails, saying so), in a
 // schema of its own.
 TEST_F(CliTest, MigrateDemoSeedAndVerifyOnPostgresql) {
-  const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
-  ASSERT_TRUE(base != nullptr && *base != '\0')
-      << "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL server";
-  const std::string schema = "cli_" + std::to_string(::getpid());
-  {
-    auto admin = storage::Store::Open(base);
-    ASSERT_TRUE(admin) << admin.error().message;
-    ASSERT_TRUE((*admin)->WriteSync([&](storage::Tx& tx) -> Status {
-      MOTCUA_TRY(tx.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
-      MOTCUA_TRY(tx.Exec("CREATE SCHEMA " + schema));
-      return {};
-    }));
-  }
-  const std::string db = std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
-                         "options=-csearch_path%3D" + schema;
+  const std::string db = PostgresSchemaUrl("cli_" + std::to_string(::getpid()));
+  ASSERT_FALSE(db.empty());
+  const std::string base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
   RunResult migrate = RunMotcua({"migrate", "--db", db}, "", dir_);
   ASSERT_EQ(migrate.exit_code, 0) << migrate.err;
   EXPECT_NE(migrate.out.find("to 7"), std::string::npos) << migrate.out;
@@ -423,6 +516,82 @@ TEST_F(CliTest, MigrateDemoSeedAndVerifyOnPostgresql) {
   const std::string password = url.substr(colon + 1, at - colon - 1);
   for (const auto* text : {&migrate.out, &migrate.err, &demo.err, &seed.err, &verify.err})
     EXPECT_EQ(text->find(password), std::string::npos) << *text;
+}
+
+TEST_F(CliTest, CopyMovesAProvinceFromSqliteToPostgresqlWhereItServesOn) {
+  const std::string pg = PostgresSchemaUrl("copy_" + std::to_string(::getpid()));
+  ASSERT_FALSE(pg.empty());
+  ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--from", "2026-09-01",
+                              "--actors", "staff", "--out", "."},
+                             "", dir_);
+  ASSERT_EQ(seed.exit_code, 0) << seed.err;
+
+  RunResult copy = RunMotcua({"copy", "--from", "sqlite:data/m.db", "--to", pg}, "", dir_);
+  ASSERT_EQ(copy.exit_code, 0) << copy.err << copy.out;
+  EXPECT_NE(copy.out.find("dossiers: 300 rows"), std::string::npos) << copy.out;
+  EXPECT_NE(copy.out.find("as the source's"), std::string::npos) << copy.out;
+
+  // The same chain on both sides, to the last hash.
+  RunResult source = RunMotcua({"verify", "--db", "sqlite:data/m.db"}, "", dir_);
+  RunResult target = RunMotcua({"verify", "--db", pg}, "", dir_);
+  ASSERT_EQ(target.exit_code, 0) << target.err << target.out;
+  EXPECT_EQ(target.out, source.out);
+
+  // A second copy into the now full target is refused, and changes nothing.
+  RunResult again = RunMotcua({"copy", "--from", "sqlite:data/m.db", "--to", pg}, "", dir_);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already holds rows"), std::string::npos) << again.err;
+  EXPECT_EQ(RunMotcua({"verify", "--db", pg}, "", dir_).out, source.out);
+
+  // The province serves on from PostgreSQL: a citizen finds a dossier with
+  // its secret, and a counter receives a new one (numbered after the copied
+  // ones, with an id after theirs).
+  std::ifstream lookups(dir_ / "lookups.tsv");
+  std::string number, secret;
+  ASSERT_TRUE(lookups >> number >> secret);
+  ServeProcess serve(dir_, pg);
+  ASSERT_NE(serve.port(), 0) << "serve did not start on the copy";
+  http::TestClient client(serve.port());
+  auto found = client.Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret);
+  EXPECT_EQ(found.status, 200) << found.body;
+  EXPECT_NE(found.body.find(number), std::string::npos) << found.body;
+  auto units = boost::json::parse(client.Send("GET", "/api/v1/units?kind=commune").body);
+  std::int64_t unit_id = 0;
+  for (const auto& u : units.at("items").as_array())
+    if (u.at("agency_code").as_string() == "000.54.00.H55") unit_id = u.at("id").as_int64();
+  ASSERT_NE(unit_id, 0);
+  http::Headers officer = SignIn(client, "motcua.babe");
+  auto submitted = client.Send("POST", "/api/v1/dossiers",
+                               R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit_id) +
+                                   R"(,"channel":1,"consent":true,"applicant":{"full_name":"Nguyễn Thị Ánh",)"
+                                   R"("id_number":"001203004567","phone":"0912345678"}})",
+                               officer);
+  ASSERT_EQ(submitted.status, 201) << submitted.body;
+  auto dossier = boost::json::parse(submitted.body).at("dossier");
+  EXPECT_GT(dossier.at("id").as_int64(), 300);
+  // And the citizen finds it, from the same server.
+  const std::string new_number(dossier.at("number").as_string());
+  const std::string new_secret(boost::json::parse(submitted.body).at("lookup_secret").as_string());
+  EXPECT_EQ(client.Send("GET", "/api/v1/lookup?number=" + new_number + "&secret=" + new_secret).status, 200);
+  EXPECT_EQ(serve.Stop(), 0);
+  RunResult after = RunMotcua({"verify", "--db", pg}, "", dir_);
+  EXPECT_EQ(after.exit_code, 0) << after.out;
+}
+
+TEST_F(CliTest, CopyNamesWhatIsMissingOrWrong) {
+  RunResult none = RunMotcua({"copy"}, "", dir_);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("from"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("to"), std::string::npos) << none.err;
+  RunResult same = RunMotcua({"copy", "--from", "sqlite:data/m.db", "--to", "sqlite:data/m.db"}, "", dir_);
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_NE(same.err.find("is the source"), std::string::npos) << same.err;
+  // A source that was never migrated is not copied (nor migrated behind the
+  // operator's back).
+  RunResult old = RunMotcua({"copy", "--from", "sqlite:data/empty.db", "--to", "sqlite:data/target.db"}, "", dir_);
+  EXPECT_EQ(old.exit_code, 1);
+  EXPECT_NE(old.err.find("motcua migrate"), std::string::npos) << old.err;
 }
 
 }  // namespace

@@ -225,45 +225,46 @@ Result<std::optional<DossierRow>> FindByNumber(Tx& tx, std::string_view number) 
   return MOTCUA_TRY(FromRow(rows.front()));
 }
 
-Result<bool> Update(Tx& tx, const DossierRow& d, std::int64_t expected_version) {
+Status Update(Tx& tx, const DossierRow& d, std::int64_t expected_version) {
   Params p = MutableParams(d);
   p.push_back(d.id);
   p.push_back(expected_version);
-  auto n = MOTCUA_TRY(tx.Exec(
+  return tx.Send(
       "UPDATE dossiers SET state = $1, national_status = $2, clock = $3, terminal = $4, "
       "acting_roles = $5, current_unit_id = $6, accepted_at = $7, clock_start = $8, due_at = $9, "
       "apology_due_at = $10, apologies = $11, paused_at = $12, paused_micros = $13, "
       "supplement_count = $14, step = $15, step_due_at = $16, finished_at = $17, "
       "returned_at = $18, timeliness = $19, fee_vnd = $20, paid_at = $21, pending_request = $22, "
       "queue_at = $23, version = $24, updated_at = $25 WHERE id = $26 AND version = $27",
-      p));
-  return n == 1;
+      p,
+      Tx::Expect{1, Error{Code::kAborted,
+                          "the dossier was changed by someone else meanwhile; reload it and try again",
+                          {}}});
 }
 
 Status InsertStep(Tx& tx, const StepRow& s) {
-  MOTCUA_TRY(tx.Exec(
+  return tx.Send(
       "INSERT INTO dossier_steps (dossier_id, step, action, state, from_unit_id, unit_id, "
       "handed_by, started_at, due_at, finished_at, finished_by, finish_action, timeliness) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
       Bind(s.dossier_id, std::int64_t{s.step}, s.action, s.state, s.from_unit_id, s.unit_id,
            Opt(s.handed_by), FormatTime(s.started_at), Opt(s.due_at), Opt(s.finished_at),
-           Opt(s.finished_by), Opt(s.finish_action), Opt(s.timeliness))));
-  return {};
+           Opt(s.finished_by), Opt(s.finish_action), Opt(s.timeliness)));
 }
 
 Status CloseStep(Tx& tx, std::int64_t dossier_id, int step, TimePoint finished_at,
                  std::optional<std::int64_t> finished_by, std::string_view action,
                  std::optional<std::string_view> timeliness) {
-  auto n = MOTCUA_TRY(tx.Exec(
+  return tx.Send(
       "UPDATE dossier_steps SET finished_at = $1, finished_by = $2, finish_action = $3, "
       "timeliness = $4 WHERE dossier_id = $5 AND step = $6 AND finished_at IS NULL",
       Bind(FormatTime(finished_at), Opt(finished_by), std::string(action),
            timeliness ? Value(std::string(*timeliness)) : Value(Null{}), dossier_id,
-           std::int64_t{step})));
-  if (n != 1)
-    return Fail(Code::kInternal, "dossier " + std::to_string(dossier_id) + " has no open step " +
-                                     std::to_string(step));
-  return {};
+           std::int64_t{step}),
+      Tx::Expect{1, Error{Code::kInternal,
+                          "dossier " + std::to_string(dossier_id) + " has no open step " +
+                              std::to_string(step),
+                          {}}});
 }
 
 Result<std::vector<StepRow>> ListSteps(Tx& tx, std::int64_t dossier_id) {

@@ -91,12 +91,14 @@ struct StepRow {
 [[nodiscard]] Result<std::optional<std::int64_t>> FindVersion(Tx& tx, std::int64_t id);
 [[nodiscard]] Result<std::optional<DossierRow>> FindByNumber(Tx& tx, std::string_view number);
 // Writes every mutable column of `row` if the stored version is
-// `expected_version`, setting version to row.version. Returns whether a row
-// was written (false: another change came first, or no such dossier).
-[[nodiscard]] Result<bool> Update(Tx& tx, const DossierRow& row, std::int64_t expected_version);
+// `expected_version`, setting version to row.version. Errors: kAborted if no
+// row was written (another change came first, or no such dossier). Sent
+// (Tx::Send): the error may come from the caller's next statement.
+[[nodiscard]] Status Update(Tx& tx, const DossierRow& row, std::int64_t expected_version);
 
+// Sent (Tx::Send), as CloseStep.
 [[nodiscard]] Status InsertStep(Tx& tx, const StepRow& step);
-// Ends the open step `step` of a dossier.
+// Ends the open step `step` of a dossier (kInternal if it has none open).
 [[nodiscard]] Status CloseStep(Tx& tx, std::int64_t dossier_id, int step, TimePoint finished_at,
                                std::optional<std::int64_t> finished_by, std::string_view action,
                                std::optional<std::string_view> timeliness);

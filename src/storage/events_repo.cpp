@@ -86,8 +86,13 @@ Result<Event> AppendEvent(Tx& tx, const NewEvent& in) {
   static_cast<NewEvent&>(e) = in;
   e.payload = MOTCUA_TRY(CanonicalJson(in.payload));
 
-  auto last = MOTCUA_TRY(tx.Query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
-  if (last.empty()) {
+  Tx::Memo* memo = tx.memo();
+  if (memo != nullptr && memo->last_event_seq) {
+    // This transaction wrote the head itself, under the write lock.
+    e.seq = *memo->last_event_seq + 1;
+    e.prev_hash = memo->last_event_hash;
+  } else if (auto last = MOTCUA_TRY(tx.Query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+             last.empty()) {
     e.seq = 1;
     e.prev_hash = std::string(motcua::events::kGenesisHash);
   } else {
@@ -110,13 +115,19 @@ Result<Event> AppendEvent(Tx& tx, const NewEvent& in) {
   f.payload = e.payload;
   e.hash = HashEvent(f);
 
-  MOTCUA_TRY_VOID(tx.Exec(
+  MOTCUA_TRY_VOID(tx.Send(
       "INSERT INTO events (seq, aggregate_type, aggregate_id, occurred_at, actor_id, action, "
       "from_state, to_state, payload, prev_hash, hash) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
       {e.seq, e.aggregate_type, e.aggregate_id, occurred_at,
        e.actor_id ? Value(*e.actor_id) : Value(Null{}), e.action, OptText(e.from_state),
        OptText(e.to_state), e.payload, e.prev_hash, e.hash}));
+  // If the insert fails, so does the callback, and its savepoint's rollback
+  // makes the store forget this.
+  if (memo != nullptr) {
+    memo->last_event_seq = e.seq;
+    memo->last_event_hash = e.hash;
+  }
   return e;
 }
 

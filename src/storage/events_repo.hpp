@@ -3,10 +3,13 @@
 //
 // AppendEvent runs inside the caller's write callback, in the same
 // transaction as the projection tables the caller updates, so an event and
-// its effects commit or roll back together. It reads the last event and
-// appends after it; that is safe because SQLite has one writer thread that
-// runs the callbacks one after another (store.hpp). A PostgreSQL backend
-// must serialise appends (one lock on the log) to keep that guarantee.
+// its effects commit or roll back together. It reads the last event (or
+// takes it from the transaction's memo, Tx::memo, when the transaction wrote
+// it) and appends after it; that is safe because each store has one writer
+// that runs the callbacks one after another (store.hpp), and writers of
+// several processes take turns (SQLite's write lock, PostgreSQL's advisory
+// lock). The insert is sent (Tx::Send): its error may come from the
+// caller's next statement.
 //
 // Thread safety: AppendEvent and ListEvents as the Tx they are given;
 // VerifyEventLog may be called from any thread.

@@ -76,6 +76,14 @@ Result<std::unique_ptr<Store>> Store::Open(std::string_view url, const StoreOpti
                                 "\"; expected sqlite:PATH or postgresql://...");
 }
 
+Status Tx::Send(std::string_view sql, const Params& params, Expect expect) {
+  const std::int64_t changed = MOTCUA_TRY(Exec(sql, params));
+  if (!expect.rows || changed == *expect.rows) return {};
+  if (expect.otherwise) return Fail(std::move(*expect.otherwise));
+  return Fail(Code::kInternal, "the statement changed " + std::to_string(changed) + " rows, not " +
+                                   std::to_string(*expect.rows) + ": " + std::string(sql.substr(0, 60)));
+}
+
 Status Store::WriteSync(TxFn fn) {
   // Shared, so the promise outlives set_value even if this thread wakes and
   // returns before the writer thread has left set_value.

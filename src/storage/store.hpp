@@ -73,6 +73,37 @@ class Tx {
   // Returns the number of rows changed.
   virtual Result<std::int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
   virtual bool writable() const = 0;
+
+  // What a statement given to Send must do: change exactly `rows` rows (if
+  // set); when it does not, the error is `otherwise` (if set, else kInternal).
+  struct Expect {
+    std::optional<std::int64_t> rows;
+    std::optional<Error> otherwise;
+  };
+  // A statement whose answer the callback does not wait for: an INSERT or an
+  // UPDATE that should succeed. PostgreSQL gets it at once and answers it
+  // with the next statement that is waited for, so a run of them costs one
+  // round trip. Its error (a failure, or a row count other than expected)
+  // comes back from this call (SQLite runs it at once), or from the next
+  // Query or Exec, or fails the write when the callback returns. So a
+  // callback must not read an error of a later Query or Exec as that
+  // statement's own when it has sent statements before it. Refused in a
+  // read transaction.
+  virtual Status Send(std::string_view sql, const Params& params = {}, Expect expect = {});
+
+  // Facts this transaction learned that its later statements may trust
+  // without reading them again: the head of the event chain it appended to.
+  // Only a writing transaction has one; the store forgets it when the
+  // transaction ends and when a callback's savepoint is rolled back.
+  struct Memo {
+    std::optional<std::int64_t> last_event_seq;
+    std::string last_event_hash;
+  };
+  Memo* memo() { return writable() ? &memo_ : nullptr; }
+  void ForgetMemo() { memo_ = Memo{}; }  // the store's
+
+ private:
+  Memo memo_;
 };
 
 using TxFn = std::function<Status(Tx&)>;

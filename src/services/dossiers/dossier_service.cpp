@@ -672,7 +672,7 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
                     now, adv.step_due_at, std::nullopt, std::nullopt, std::nullopt,
                     std::nullopt}));
   }
-  if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+  MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
   Remember(row);
   MOTCUA_TRY(storage::events::AppendEvent(
@@ -732,7 +732,7 @@ Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, st
   row.apologies += 1;
   row.version = old_version + 1;
   row.updated_at = now;
-  if (!MOTCUA_TRY(repo::Update(tx, row, old_version))) return Fail(Stale(row));
+  MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   json::object payload{{"reason", reason},
                        {"previous_due_at", FormatMoment(*appointment)},
                        {"new_due_at", FormatMoment(req.new_due_at)}};

@@ -176,13 +176,19 @@ void BatchingStore::WriterLoop() {
 
 Status BatchingStore::RunInSavepoint(const TxFn& fn) {
   EngineConnection& conn = *writer_conn_;
-  MOTCUA_TRY_VOID(conn.Control("SAVEPOINT write_fn", "SAVEPOINT"));
-  Status status = Guarded([&] { return fn(conn.tx(true)); }, "write callback");
+  Tx& tx = conn.tx(true);
+  // PostgreSQL: the savepoint goes with the callback's first statement, the
+  // callback's own answers are all in before its fate is decided, and the
+  // release goes with the next callback's first statement (or the COMMIT).
+  // A failed release fails the transaction, so also the COMMIT.
+  MOTCUA_TRY_VOID(conn.ControlLater("SAVEPOINT write_fn", "SAVEPOINT"));
+  Status status = Guarded([&] { return fn(tx); }, "write callback");
+  if (status) status = conn.Settle();
+  if (status) status = conn.ControlLater("RELEASE write_fn", "RELEASE");
+  if (status) return status;
+  (void)conn.Settle();  // answers of statements the failed callback sent
+  tx.ForgetMemo();
   if (!conn.InTransaction()) return status;  // the engine rolled everything back
-  if (status) {
-    status = conn.Control("RELEASE write_fn", "RELEASE");
-    if (status) return status;
-  }
   (void)conn.Control("ROLLBACK TO write_fn", "ROLLBACK TO");
   (void)conn.Control("RELEASE write_fn", "RELEASE");
   return status;
@@ -197,6 +203,7 @@ void BatchingStore::RunBatch(std::vector<WriteOp>& batch) {
     }
   };
 
+  conn.tx(true).ForgetMemo();
   if (Status begin = Begin(conn, BeginWriteSql()); !begin) {
     fail_all(begin.error(), false);
   } else {

@@ -36,7 +36,16 @@ class EngineConnection {
   virtual ~EngineConnection() = default;
   // One transaction-control statement: BEGIN..., COMMIT, SAVEPOINT x,
   // RELEASE x, ROLLBACK TO x.
+  // Waits for its answer, and for those of statements sent before it: the
+  // first of their errors is returned (a statement after a failed one is not
+  // run).
   virtual Status Control(std::string_view sql, std::string_view what) = 0;
+  // The same without waiting: its error comes with the next answer waited
+  // for (PostgreSQL's pipeline); by default it runs at once.
+  virtual Status ControlLater(std::string_view sql, std::string_view what) { return Control(sql, what); }
+  // Waits for the answers of every statement sent and not yet answered;
+  // returns the first error among them.
+  virtual Status Settle() { return {}; }
   // False once the engine ended the transaction on its own (SQLite after an
   // I/O error) or the connection is lost.
   virtual bool InTransaction() const = 0;

@@ -110,7 +110,7 @@ Error PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   return error;
 }
 
-Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url, bool pipelined) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr) return Fail(Code::kUnavailable, "cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -122,19 +122,26 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url)
   // Notices (for example "there is no transaction in progress") are not
   // errors; they stay out of the log.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-  std::unique_ptr<PgConnection> out(new PgConnection(conn));
+  std::unique_ptr<PgConnection> out(new PgConnection(conn, pipelined));
   MOTCUA_TRY_VOID(out->Control(kSessionSetup, "SET"));
   return out;
 }
 
-PgConnection::PgConnection(PGconn* conn)
-    : conn_(conn), write_tx_(std::make_unique<PgTx>(*this, true)), read_tx_(std::make_unique<PgTx>(*this, false)) {}
+PgConnection::PgConnection(PGconn* conn, bool pipelined)
+    : conn_(conn),
+      write_tx_(std::make_unique<PgTx>(*this, true)),
+      read_tx_(std::make_unique<PgTx>(*this, false)),
+      pipelined_(pipelined) {}
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 Tx& PgConnection::tx(bool writable) { return writable ? *write_tx_ : *read_tx_; }
 
 Status PgConnection::Control(std::string_view sql, std::string_view what) {
+  if (pipelined_) {
+    MOTCUA_TRY_VOID(QueueControl(sql, what));
+    return Settle();
+  }
   // The result is the last statement's: BEGIN can come with a lock taken
   // by a SELECT.
   ResultPtr r(PQexec(conn_, std::string(sql).c_str()));
@@ -143,12 +150,136 @@ Status PgConnection::Control(std::string_view sql, std::string_view what) {
   return {};
 }
 
+Status PgConnection::ControlLater(std::string_view sql, std::string_view what) {
+  if (!pipelined_) return Control(sql, what);
+  return QueueControl(sql, what);
+}
+
+std::unexpected<Error> PgConnection::Lost() {
+  // The pipeline's queue and ours no longer agree: start again with a new
+  // session (BatchingStore::Begin reconnects a Broken connection).
+  lost_ = true;
+  std::string why = PQerrorMessage(conn_);
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  return Fail(Code::kUnavailable, "the connection to PostgreSQL was lost" + (why.empty() ? "" : ": " + why));
+}
+
+void PgConnection::EnterPipeline() {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) PQenterPipelineMode(conn_);
+}
+
+Status PgConnection::QueueControl(std::string_view sql, std::string_view what) {
+  if (what == "BEGIN") release_failed_ = false;
+  if (what == "COMMIT" && release_failed_) {
+    (void)Settle();
+    return Fail(Code::kUnavailable, "a savepoint could not be released; the transaction is not committed");
+  }
+  EnterPipeline();
+  std::size_t start = 0;
+  while (start < sql.size()) {
+    std::size_t end = sql.find(';', start);
+    if (end == std::string_view::npos) end = sql.size();
+    std::string one(sql.substr(start, end - start));
+    start = end + 1;
+    if (one.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    if (PQsendQueryParams(conn_, one.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return Lost();
+    pending_.push_back(Pending{.what = what});
+  }
+  return {};
+}
+
+Status PgConnection::Settle() {
+  if (pending_.empty()) return {};
+  Status first;
+  auto fail = [&](Error e) {
+    if (first) first = Fail(std::move(e));
+  };
+  if (PQpipelineSync(conn_) != 1) {
+    fail(Lost().error());
+    pending_.clear();
+    return first;
+  }
+  // Each statement's answer is one result and a null; the Sync's is a
+  // PGRES_PIPELINE_SYNC. After an error the server skips what follows, up to
+  // the Sync, and each of those comes back PGRES_PIPELINE_ABORTED.
+  std::size_t i = 0;
+  for (;;) {
+    ResultPtr r(PQgetResult(conn_));
+    if (!r) {
+      if (PQstatus(conn_) == CONNECTION_BAD || i >= pending_.size()) {
+        // The answers stopped before the Sync's: the server went away (a
+        // terminated backend says so first, then closes).
+        fail(Lost().error());
+        break;
+      }
+      ++i;
+      continue;
+    }
+    const ExecStatusType status = PQresultStatus(r.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (i >= pending_.size()) continue;  // not expected; read on to the Sync
+    Pending& p = pending_[i];
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (p.what == "COMMIT" && std::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
+        // COMMIT of a transaction that had failed is a ROLLBACK.
+        fail(Error{Code::kUnavailable, "the transaction had failed and was rolled back", {}});
+        continue;
+      }
+      if (p.rows != nullptr && status == PGRES_TUPLES_OK) {
+        const int n = PQntuples(r.get());
+        const int cols = PQnfields(r.get());
+        p.rows->reserve(p.rows->size() + n);
+        for (int row = 0; row < n && first; ++row) {
+          std::vector<Value> values;
+          values.reserve(cols);
+          for (int c = 0; c < cols; ++c) {
+            auto v = ColumnValue(r.get(), row, c);
+            if (!v) {
+              fail(v.error());
+              break;
+            }
+            values.push_back(std::move(*v));
+          }
+          p.rows->emplace_back(std::move(values));
+        }
+      }
+      const char* text = PQcmdTuples(r.get());
+      const std::int64_t changed = text[0] == '\0' ? 0 : std::strtoll(text, nullptr, 10);
+      if (p.changed != nullptr) *p.changed = changed;
+      if (p.expect.rows && changed != *p.expect.rows) {
+        fail(p.expect.otherwise ? *p.expect.otherwise
+                                : Error{Code::kInternal,
+                                        "the statement changed " + std::to_string(changed) + " rows, not " +
+                                            std::to_string(*p.expect.rows),
+                                        {}});
+      }
+      continue;
+    }
+    if (!p.prepared.empty()) prepared_.erase(p.prepared);  // failed or skipped: not prepared
+    if (status != PGRES_PIPELINE_ABORTED) fail(PgError(conn_, r.get(), p.what));
+    // A callback was answered as if its savepoint were released: the
+    // transaction must not commit without it.
+    if (p.what == "RELEASE") release_failed_ = true;
+  }
+  pending_.clear();
+  return first;
+}
+
+Status PgConnection::LeavePipeline() {
+  Status settled = Settle();
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+  return settled;
+}
+
 bool PgConnection::InTransaction() const {
   const PGTransactionStatusType s = PQtransactionStatus(conn_);
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
 
-void PgConnection::RollbackQuietly() { ResultPtr r(PQexec(conn_, "ROLLBACK")); }
+void PgConnection::RollbackQuietly() {
+  (void)LeavePipeline();
+  ResultPtr r(PQexec(conn_, "ROLLBACK"));
+}
 
 Status PgConnection::RunScript(std::string_view sql) {
   // Lines that start a statement with transaction control, outside the
@@ -164,6 +295,7 @@ Status PgConnection::RunScript(std::string_view sql) {
     for (std::size_t k = line.find("$$"); k != std::string_view::npos; k = line.find("$$", k + 2)) in_body = !in_body;
     start = end + 1;
   }
+  MOTCUA_TRY_VOID(LeavePipeline());
   ResultPtr r(PQexec(conn_, std::string(sql).c_str()));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
@@ -174,43 +306,79 @@ Status PgConnection::RunScript(std::string_view sql) {
   return {};
 }
 
-Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& params, Rows* rows) {
+Result<PgConnection::Bound> PgConnection::Bind(std::string_view sql, const Params& params) {
   if (IsTransactionControl(sql))
     return Fail(Code::kInternal, "transaction control belongs to the store: " + std::string(sql.substr(0, 40)));
+  if (sql.find_first_not_of(" \t\r\n") == std::string_view::npos) return Fail(Code::kInternal, "empty statement");
   MOTCUA_TRY_VOID(CheckPlaceholders(sql, params.size()));
-  std::vector<std::string> texts(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
-  std::vector<Oid> types(params.size(), 0);
+  Bound b{std::vector<std::string>(params.size()), std::vector<const char*>(params.size(), nullptr),
+          std::vector<Oid>(params.size(), 0)};
   for (std::size_t i = 0; i < params.size(); ++i) {
     const Value& v = params[i];
     if (const auto* n = std::get_if<std::int64_t>(&v)) {
-      texts[i] = std::to_string(*n);
-      types[i] = kInt8;
+      b.texts[i] = std::to_string(*n);
+      b.types[i] = kInt8;
     } else if (const auto* d = std::get_if<double>(&v)) {
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
-      texts[i].assign(buf, end);
-      types[i] = kFloat8;
+      b.texts[i].assign(buf, end);
+      b.types[i] = kFloat8;
     } else if (const auto* s = std::get_if<std::string>(&v)) {
       if (s->find('\0') != std::string::npos)
         return Fail(Code::kInvalidArgument, "parameter $" + std::to_string(i + 1) + " holds a NUL byte");
-      texts[i] = *s;
+      b.texts[i] = *s;
     } else {
       continue;  // NULL
     }
-    values[i] = texts[i].c_str();
   }
-  if (sql.find_first_not_of(" \t\r\n") == std::string_view::npos) return Fail(Code::kInternal, "empty statement");
+  for (std::size_t i = 0; i < params.size(); ++i)
+    if (!std::holds_alternative<Null>(params[i])) b.values[i] = b.texts[i].c_str();
+  return b;
+}
+
+Result<std::string> PgConnection::PreparedName(std::string_view sql, const Bound& bound) {
   auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    if (prepared_.size() >= kMaxPrepared) ForgetPrepared();
-    std::string name = "m" + std::to_string(++next_name_);
-    ResultPtr p(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), static_cast<int>(params.size()),
-                          types.data()));
+  if (it != prepared_.end()) return it->second;
+  if (prepared_.size() >= kMaxPrepared) ForgetPrepared();
+  std::string name = "m" + std::to_string(++next_name_);
+  const int n = static_cast<int>(bound.types.size());
+  if (pipelined_) {
+    EnterPipeline();
+    if (PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), n, bound.types.data()) != 1) return Lost();
+    pending_.push_back(Pending{.what = "statement", .prepared = std::string(sql)});
+  } else {
+    ResultPtr p(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), n, bound.types.data()));
     if (!p || PQresultStatus(p.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, p.get(), "statement"));
-    it = prepared_.emplace(std::string(sql), std::move(name)).first;
   }
-  ResultPtr r(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+  prepared_.emplace(std::string(sql), name);
+  return name;
+}
+
+Status PgConnection::Queue(std::string_view sql, const Params& params, Pending pending) {
+  const Bound bound = MOTCUA_TRY(Bind(sql, params));
+  const std::string name = MOTCUA_TRY(PreparedName(sql, bound));
+  EnterPipeline();
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), bound.values.data(), nullptr,
+                          nullptr, 0) != 1)
+    return Lost();
+  pending_.push_back(std::move(pending));
+  return {};
+}
+
+Status PgConnection::Send(std::string_view sql, const Params& params, Tx::Expect expect) {
+  return Queue(sql, params, Pending{.what = "statement", .expect = std::move(expect)});
+}
+
+Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& params, Rows* rows) {
+  if (pipelined_) {
+    std::int64_t changed = 0;
+    MOTCUA_TRY_VOID(Queue(sql, params, Pending{.what = "statement", .rows = rows, .changed = &changed}));
+    MOTCUA_TRY_VOID(Settle());
+    return changed;
+  }
+  const Bound bound = MOTCUA_TRY(Bind(sql, params));
+  const std::string name = MOTCUA_TRY(PreparedName(sql, bound));
+  ResultPtr r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), bound.values.data(), nullptr,
                              nullptr, 0));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -231,7 +399,11 @@ Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& param
 }
 
 Status PgConnection::Reconnect() {
+  pending_.clear();  // their answers were lost with the session
+  release_failed_ = false;
+  lost_ = false;
   PQreset(conn_);
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
   prepared_.clear();  // they belonged to the old session
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn_);
@@ -244,7 +416,11 @@ Status PgConnection::Reconnect() {
 
 void PgConnection::ForgetPrepared() {
   if (prepared_.empty()) return;
-  ResultPtr r(PQexec(conn_, "DEALLOCATE ALL"));
+  if (pipelined_) {
+    (void)QueueControl("DEALLOCATE ALL", "DEALLOCATE");  // answered with what follows
+  } else {
+    ResultPtr r(PQexec(conn_, "DEALLOCATE ALL"));
+  }
   prepared_.clear();
 }
 
@@ -256,6 +432,11 @@ Result<Rows> PgTx::Query(std::string_view sql, const Params& params) {
 
 Result<std::int64_t> PgTx::Exec(std::string_view sql, const Params& params) {
   return conn_.Run(sql, params, nullptr);
+}
+
+Status PgTx::Send(std::string_view sql, const Params& params, Expect expect) {
+  if (!writable_ || !conn_.pipelined()) return Tx::Send(sql, params, std::move(expect));
+  return conn_.Send(sql, params, std::move(expect));
 }
 
 }  // namespace motcua::storage::internal

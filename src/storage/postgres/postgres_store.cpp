@@ -13,7 +13,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
                                                            std::span<const Migration> migrations) {
   MOTCUA_TRY_VOID(CheckArguments(options, migrations));
   std::unique_ptr<PostgresStore> store(new PostgresStore(options, migrations));
-  std::unique_ptr<internal::EngineConnection> writer = MOTCUA_TRY(PgConnection::Open(url));
+  std::unique_ptr<internal::EngineConnection> writer = MOTCUA_TRY(PgConnection::Open(url, /*pipelined=*/true));
   std::vector<std::unique_ptr<internal::EngineConnection>> readers;
   for (int i = 0; i < options.read_connections; ++i) readers.push_back(MOTCUA_TRY(PgConnection::Open(url)));
   store->Start(std::move(writer), std::move(readers));
