@@ -8,10 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -170,10 +175,10 @@ http::Headers SignIn(http::TestClient& client, const std::string& username) {
 
 // The PostgreSQL server of the test command, with a schema of its own for
 // this test (dropped first if a killed run left it).
-std::string PostgresSchemaUrl(const std::string& schema) {
-  const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
+std::string PostgresSchemaUrl(const std::string& schema, const char* server = "MOTCUA_TEST_POSTGRES_URL") {
+  const char* base = std::getenv(server);
   if (base == nullptr || *base == '\0') {
-    ADD_FAILURE() << "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL server";
+    ADD_FAILURE() << server << " is not set: run scripts/test.sh, which starts the PostgreSQL servers";
     return "";
   }
   auto admin = storage::Store::Open(base);
@@ -231,6 +236,9 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
            {"calendar", "--help"},
            {"calendar", "to-lunar", "--help"},
            {"calendar", "add-working-days", "--help"},
+           {"copy", "--help"},
+           {"verify", "--help"},
+           {"seed", "--help"},
            {"--help"}}) {
     RunResult r = RunMotcua(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
@@ -592,6 +600,192 @@ TEST_F(CliTest, CopyNamesWhatIsMissingOrWrong) {
   RunResult old = RunMotcua({"copy", "--from", "sqlite:data/empty.db", "--to", "sqlite:data/target.db"}, "", dir_);
   EXPECT_EQ(old.exit_code, 1);
   EXPECT_NE(old.err.find("motcua migrate"), std::string::npos) << old.err;
+}
+
+// A counter submission at Ba Bể (the demo's commune 000.54.00.H55).
+http::Response SubmitAtBaBe(http::TestClient& client, const http::Headers& officer, std::int64_t unit_id) {
+  return client.Send("POST", "/api/v1/dossiers",
+                     R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit_id) +
+                         R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+                         R"("id_number":"001203004568","phone":"0912345679"}})",
+                     officer);
+}
+
+std::int64_t BaBeUnitId(http::TestClient& client) {
+  auto units = boost::json::parse(client.Send("GET", "/api/v1/units?kind=commune").body);
+  for (const auto& u : units.at("items").as_array())
+    if (u.at("agency_code").as_string() == "000.54.00.H55") return u.at("id").as_int64();
+  return 0;
+}
+
+// The NNNN of "AGENCY-YYMMDD-NNNN", by day.
+std::map<std::string, std::vector<int>> SerialsByDay(const std::vector<std::string>& numbers) {
+  std::map<std::string, std::vector<int>> out;
+  for (const std::string& n : numbers) {
+    const std::size_t dash = n.rfind('-');
+    out[n.substr(0, dash)].push_back(std::stoi(n.substr(dash + 1)));
+  }
+  for (auto& [day, serials] : out) std::sort(serials.begin(), serials.end());
+  return out;
+}
+
+// Issue 4: two `motcua serve` processes on one PostgreSQL database.
+TEST_F(CliTest, TwoServeProcessesOnOnePostgresqlAgreeOnActionsNumbersAndTheChain) {
+  const std::string pg = PostgresSchemaUrl("two_" + std::to_string(::getpid()));
+  ASSERT_FALSE(pg.empty());
+  ASSERT_EQ(RunMotcua({"migrate", "--db", pg}, "", dir_).exit_code, 0);
+  ASSERT_EQ(RunMotcua({"demo", "--db", pg}, "", dir_).exit_code, 0);
+  RunResult seed = RunMotcua({"seed", "--db", pg, "--dossiers", "20", "--parked", "5", "--actors", "staff",
+                              "--out", "."}, "", dir_);
+  ASSERT_EQ(seed.exit_code, 0) << seed.err;
+  std::ifstream parked(dir_ / "parked.txt");
+  std::string dossier;
+  ASSERT_TRUE(parked >> dossier);
+
+  ServeProcess a(dir_, pg), b(dir_, pg);
+  ASSERT_NE(a.port(), 0);
+  ASSERT_NE(b.port(), 0);
+
+  // Eight officers ask for supplements on one dossier at once, four through
+  // each server: one wins, seven are told it changed (409).
+  std::atomic<int> won{0}, conflicts{0}, other{0};
+  {
+    std::vector<std::thread> officers;
+    std::atomic<int> ready{0};
+    for (int i = 0; i < 8; ++i) {
+      officers.emplace_back([&, i] {
+        http::TestClient client(i % 2 ? b.port() : a.port());
+        http::Headers admin = SignIn(client, "admin");
+        ++ready;
+        while (ready < 8) std::this_thread::yield();
+        auto r = client.Send("POST", "/api/v1/dossiers/" + dossier + "/actions/request_supplement",
+                             R"({"reason":"Hồ sơ chưa đầy đủ","items":[{"description":"Bản sao giấy khai sinh"}]})",
+                             admin);
+        if (r.status == 200) ++won;
+        else if (r.status == 409) ++conflicts;
+        else ++other;
+      });
+    }
+    for (auto& t : officers) t.join();
+  }
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(conflicts, 7);
+  EXPECT_EQ(other, 0);
+
+  // Counters at both servers receive dossiers at once: every number is
+  // unique and the day's run of them has no gap.
+  std::mutex mu;
+  std::vector<std::string> numbers;
+  {
+    std::vector<std::thread> counters;
+    for (int i = 0; i < 4; ++i) {
+      counters.emplace_back([&, i] {
+        http::TestClient client(i % 2 ? b.port() : a.port());
+        http::Headers officer = SignIn(client, "motcua.babe");
+        const std::int64_t unit = BaBeUnitId(client);
+        for (int k = 0; k < 15; ++k) {
+          auto r = SubmitAtBaBe(client, officer, unit);
+          EXPECT_EQ(r.status, 201) << r.body;
+          if (r.status != 201) continue;
+          std::lock_guard lock(mu);
+          numbers.emplace_back(boost::json::parse(r.body).at("dossier").at("number").as_string());
+        }
+      });
+    }
+    for (auto& t : counters) t.join();
+  }
+  ASSERT_EQ(numbers.size(), 60u);
+  for (const auto& [day, serials] : SerialsByDay(numbers)) {
+    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end()) << day << ": a number twice";
+    EXPECT_EQ(serials.back() - serials.front() + 1, static_cast<int>(serials.size())) << day << ": a gap";
+  }
+  EXPECT_EQ(a.Stop(), 0);
+  EXPECT_EQ(b.Stop(), 0);
+  RunResult verify = RunMotcua({"verify", "--db", pg}, "", dir_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+// Issue 4: PostgreSQL stops and starts again while two servers take
+// submissions. Meanwhile clients get 503 (never another error, never a
+// crash); afterwards the servers go on by themselves, and every dossier that
+// was acknowledged is there, numbered without gaps.
+TEST_F(CliTest, PostgresqlRestartUnderLoadGives503ThenRecoversAndLosesNothing) {
+  const char* stop_cmd = std::getenv("MOTCUA_TEST_POSTGRES_RESTART_STOP");
+  const char* start_cmd = std::getenv("MOTCUA_TEST_POSTGRES_RESTART_START");
+  ASSERT_TRUE(stop_cmd && start_cmd) << "run scripts/test.sh, which starts the PostgreSQL servers";
+  const std::string pg = PostgresSchemaUrl("restart_" + std::to_string(::getpid()), "MOTCUA_TEST_POSTGRES_RESTART_URL");
+  ASSERT_FALSE(pg.empty());
+  ASSERT_EQ(RunMotcua({"migrate", "--db", pg}, "", dir_).exit_code, 0);
+  ASSERT_EQ(RunMotcua({"demo", "--db", pg}, "", dir_).exit_code, 0);
+  ServeProcess a(dir_, pg), b(dir_, pg);
+  ASSERT_NE(a.port(), 0);
+  ASSERT_NE(b.port(), 0);
+
+  std::atomic<bool> stop{false}, restarted{false};
+  std::atomic<int> unavailable{0}, after_restart{0};
+  std::mutex mu;
+  std::vector<std::string> unexpected;
+  std::vector<std::pair<std::string, std::string>> acknowledged;  // number, secret
+  std::vector<std::thread> counters;
+  for (int i = 0; i < 4; ++i) {
+    counters.emplace_back([&, i] {
+      http::TestClient client(i % 2 ? b.port() : a.port());
+      http::Headers officer = SignIn(client, "motcua.babe");
+      const std::int64_t unit = BaBeUnitId(client);
+      while (!stop) {
+        auto r = SubmitAtBaBe(client, officer, unit);
+        std::lock_guard lock(mu);
+        if (r.status == 201) {
+          auto body = boost::json::parse(r.body);
+          acknowledged.emplace_back(body.at("dossier").at("number").as_string(), body.at("lookup_secret").as_string());
+          if (restarted) ++after_restart;
+        } else if (r.status == 503) {
+          ++unavailable;
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        } else {
+          unexpected.push_back(std::to_string(r.status) + " " + r.body);
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_EQ(std::system(stop_cmd), 0) << stop_cmd;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  ASSERT_EQ(std::system(start_cmd), 0) << start_cmd;
+  restarted = true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (after_restart < 40 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  for (auto& t : counters) t.join();
+
+  std::cout << acknowledged.size() << " submissions acknowledged (" << after_restart << " after the restart), "
+            << unavailable << " answered 503\n";
+  EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " answers neither 201 nor 503, first: "
+                                  << (unexpected.empty() ? "" : unexpected.front());
+  EXPECT_GT(unavailable, 0) << "no request was answered while PostgreSQL was down";
+  EXPECT_GE(after_restart, 40) << "the servers did not recover by themselves";
+  EXPECT_EQ(a.Stop(), 0) << "server a";
+  EXPECT_EQ(b.Stop(), 0) << "server b";
+
+  // Every acknowledged dossier is there, found with its secret by a server
+  // started afresh; and the numbers have no gap.
+  ServeProcess c(dir_, pg);
+  ASSERT_NE(c.port(), 0);
+  http::TestClient client(c.port());
+  int missing = 0;
+  std::vector<std::string> numbers;
+  for (const auto& [number, secret] : acknowledged) {
+    numbers.push_back(number);
+    if (client.Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret).status != 200) ++missing;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged";
+  for (const auto& [day, serials] : SerialsByDay(numbers))
+    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end()) << day << ": a number twice";
+  EXPECT_EQ(c.Stop(), 0);
+  RunResult verify = RunMotcua({"verify", "--db", pg}, "", dir_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
 }
 
 }  // namespace
