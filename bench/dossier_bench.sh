@@ -24,7 +24,10 @@
 #        MOTCUA_BENCH_ONLY=REGEX runs the scenarios whose name matches
 #        (healthz, transitions, submit, lookup, inbox, inbox2, inbox3, inbox4),
 #        MOTCUA_BENCH_DB=postgresql://... runs on that (empty) PostgreSQL
-#        database or schema instead of a SQLite file in the folder
+#        database or schema instead of a SQLite file in the folder,
+#        MOTCUA_BENCH_SERVERS=2 starts two `motcua serve` processes on the
+#        database and splits the connections between them (one wrk each, at
+#        once; req/s are summed, p50 and p99 are the higher of the two)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
@@ -46,8 +49,10 @@ else
   work=$(mktemp -d)
 fi
 server=
+server2=
+servers=${MOTCUA_BENCH_SERVERS:-1}
 cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  for pid in $server $server2; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -86,6 +91,14 @@ if [[ $db == sqlite:* ]]; then cat "$work/data/m.db" >/dev/null; fi
 server=$!
 for _ in $(seq 200); do grep -q listening "$work/serve.out" && break; sleep 0.05; done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.out")
+url2=
+if [ "$servers" = 2 ]; then
+  ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
+    --log-level "$log_level" >"$work/serve2.out" 2>/dev/null &
+  server2=$!
+  for _ in $(seq 200); do grep -q listening "$work/serve2.out" && break; sleep 0.05; done
+  url2=$(grep -o 'http://[0-9.:]*' "$work/serve2.out")
+fi
 
 token() {  # username -> an API token of that demo user
   local jar="$work/$1.cookies" csrf
@@ -111,13 +124,30 @@ wanted() { [[ $1 == healthz || $1 =~ ${MOTCUA_BENCH_ONLY:-.} ]]; }
 run() {  # name, wrk arguments... -> "rps p50 p99 errors"; MOTCUA_C overrides the connections
   local name=$1; shift
   if ! wanted "$name"; then echo "0 - - -"; return; fi
-  local out rps p50 p99 errors
-  out=$(wrk -t2 -c"${MOTCUA_C:-$connections}" -d"${duration}s" --latency "$@")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  echo "$rps $p50 $p99 ${errors:-0}"
+  local c=${MOTCUA_C:-$connections} a args1=() args2=()
+  # @OFFSET@: the first slice of this wrk's dossiers (transitions.lua).
+  for a in "$@"; do
+    args1+=("${a/@OFFSET@/0}")
+    a=${a/@OFFSET@/1}
+    args2+=("${a/$url/$url2}")
+  done
+  if [ "$servers" = 2 ]; then
+    wrk -t1 -c$((c / 2)) -d"${duration}s" --latency "${args1[@]}" >"$work/wrk1.out" &
+    local first=$!
+    wrk -t1 -c$((c / 2)) -d"${duration}s" --latency "${args2[@]}" >"$work/wrk2.out"
+    wait "$first"
+  else
+    wrk -t2 -c"$c" -d"${duration}s" --latency "${args1[@]}" >"$work/wrk1.out"
+    : >"$work/wrk2.out"
+  fi
+  # Sums the rates and errors, takes the higher latencies (in ms).
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps += $2 }
+    $1 == "50%" { if (ms($2) > p50) p50 = ms($2) }
+    $1 == "99%" { if (ms($2) > p99) p99 = ms($2) }
+    /Non-2xx/ { errors += $5 }
+    END { printf "%.0f %.2fms %.2fms %d\n", rps, p50, p99, errors }' "$work/wrk1.out" "$work/wrk2.out"
 }
 row() {  # label, rps, p50, p99, errors
   local ratio
@@ -129,7 +159,7 @@ row() {  # label, rps, p50, p99, errors
 echo
 engine="SQLite synchronous=FULL"
 if [[ $db != sqlite:* ]]; then engine="PostgreSQL synchronous_commit=$(psql "$db" -Atc 'SHOW synchronous_commit' 2>/dev/null || echo '?')"; fi
-echo "motcua dossier benchmark: $dossiers dossiers, wrk -t2 -c$connections -d${duration}s on $(nproc) cores, log level $log_level, $engine"
+echo "motcua dossier benchmark: $dossiers dossiers, $servers server process(es), wrk -c$connections -d${duration}s on $(nproc) cores, log level $log_level, $engine"
 printf '%-46s %10s %9s %9s %7s %7s\n' run "req/s" p50 p99 ratio errors
 read -r base_rps p50 p99 err < <(run healthz "$url/healthz")
 row "GET /healthz (ceiling)" "$base_rps" "$p50" "$p99" "$err"
@@ -140,7 +170,7 @@ if [ "$reused" = 1 ] && wanted transitions; then
   xargs -P 4 -I@ curl -s -o /dev/null -X POST -H "Authorization: Bearer $admin" \
     -H 'Content-Type: application/json' -d '{}' "$url/api/v1/dossiers/@/actions/supplement" <"$work/parked.txt"
 fi
-read -r rps p50 p99 err < <(run transitions -s bench/wrk/transitions.lua "$url" -- "$work/parked.txt" "$admin" 2)
+read -r rps p50 p99 err < <(run transitions -s bench/wrk/transitions.lua "$url" -- "$work/parked.txt" "$admin" 2 @OFFSET@)
 row "POST .../actions/{action} (durable)" "$rps" "$p50" "$p99" "$err"
 read -r rps p50 p99 err < <(run submit -s bench/wrk/submit.lua "$url" -- "$counter" "$counter_unit" 1.004873.000.00.00.H56)
 row "POST /api/v1/dossiers at a counter (durable)" "$rps" "$p50" "$p99" "$err"

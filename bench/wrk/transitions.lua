@@ -2,7 +2,8 @@
 -- dossiers that `motcua seed --parked` left in processing, asking for
 -- supplements on each, then recording the supplements, then again: every
 -- request is one transition of a different dossier, committed before it is
--- answered. args: parked.txt, the API token.
+-- answered. args: parked.txt, the API token, the number of slices,
+-- the first slice of this process minus one (default 0).
 local ids = {}
 local next_index = 1
 local round = 0
@@ -22,8 +23,11 @@ function init(args)
   local all = {}
   for line in io.lines(args[1]) do all[#all + 1] = line end
   local slices = tonumber(args[3])
+  -- With two wrk processes (two servers), the second's threads take the
+  -- slices after the first's.
+  local offset = tonumber(args[4] or "0")
   -- `slice` was set on this thread's state by setup().
-  for i = tonumber(slice), #all, slices do ids[#ids + 1] = all[i] end
+  for i = tonumber(slice) + offset, #all, slices do ids[#ids + 1] = all[i] end
 end
 
 local primed = false

@@ -21,6 +21,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   options.push_back({"listen", "HOST:PORT", "address to listen on (port 0: any free port)",
                      "127.0.0.1:8080"});
   options.push_back({"threads", "N", "I/O threads (0: one per core)", "0"});
+  options.push_back({"db-readers", "N",
+                     "database connections for reads (1 to 64); with the writer's, 1 + N per process", "4"});
   options.push_back({"web-dir", "DIR", "built web front end to serve at /", "web/dist"});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
@@ -40,6 +42,11 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   if (threads_text.empty() || *end != '\0' || threads < 0 || threads > 256)
     return ReportError(err, "serve", InvalidField("--threads", "must be a number from 0 to 256").error(), 2);
 
+  std::string readers_text = parsed->Get("db-readers");
+  long readers = std::strtol(readers_text.c_str(), &end, 10);
+  if (readers_text.empty() || *end != '\0' || readers < 1 || readers > 64)
+    return ReportError(err, "serve", InvalidField("--db-readers", "must be a number from 1 to 64").error(), 2);
+
   // Block the stop signals before any thread starts, so that every thread
   // inherits the mask and only sigwait() below ever sees them.
   sigset_t stop_signals;
@@ -48,7 +55,7 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto store = OpenStore(*parsed);
+  auto store = storage::Store::Open(parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
   if (!store) return ReportError(err, "serve", store.error(), 1);
   SystemClock clock;
   auto app = App::Create(**store, clock, AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});

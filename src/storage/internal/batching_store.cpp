@@ -79,8 +79,10 @@ constexpr std::string_view kMaxVersion = "SELECT coalesce(max(version), 0) FROM 
 class BatchingStore::ReadLease {
  public:
   ReadLease(BatchingStore& store, EngineConnection* conn) : store_(store), conn_(conn) {}
+  // The transaction was ended (its COMMIT may still be on its way).
+  void Ended() { ended_ = true; }
   ~ReadLease() {
-    if (conn_->InTransaction()) conn_->RollbackQuietly();
+    if (!ended_ && conn_->InTransaction()) conn_->RollbackQuietly();
     {
       std::lock_guard lock(store_.read_mu_);
       store_.idle_readers_.push_back(conn_);
@@ -94,6 +96,7 @@ class BatchingStore::ReadLease {
  private:
   BatchingStore& store_;
   EngineConnection* conn_;
+  bool ended_ = false;
 };
 
 bool IsTransactionControl(std::string_view sql) {
@@ -284,10 +287,20 @@ Status BatchingStore::Read(const TxFn& fn) {
   ReadLease lease(*this, conn);
   counters_.reads.fetch_add(1, std::memory_order_relaxed);
 
-  MOTCUA_TRY_VOID(Begin(*conn, BeginReadSql()));
+  // PostgreSQL: BEGIN goes with the callback's first statement and COMMIT
+  // with the next read's on this connection, so that a read of one
+  // statement is one round trip. A connection found lost before BEGIN is
+  // opened again; one lost meanwhile fails this read (kUnavailable).
+  (void)conn->Settle();  // the last read's COMMIT, answered meanwhile
+  if (conn->Broken()) MOTCUA_TRY_VOID(conn->Reconnect());
+  MOTCUA_TRY_VOID(conn->ControlLater(BeginReadSql(), "BEGIN"));
   Status status = fn(conn->tx(false));
   if (!status) return status;  // the lease rolls back
-  return conn->Control("COMMIT", "COMMIT");
+  // A read-only transaction has nothing to lose: the answer is not awaited.
+  lease.Ended();
+  Status commit = conn->ControlLater("COMMIT", "COMMIT READ");
+  conn->Flush();
+  return commit;
 }
 
 void BatchingStore::Close() {

@@ -46,6 +46,9 @@ class EngineConnection {
   // Waits for the answers of every statement sent and not yet answered;
   // returns the first error among them.
   virtual Status Settle() { return {}; }
+  // Sends what is queued without waiting for the answers (Settle reads them
+  // later, by then arrived).
+  virtual void Flush() {}
   // False once the engine ended the transaction on its own (SQLite after an
   // I/O error) or the connection is lost.
   virtual bool InTransaction() const = 0;
@@ -58,7 +61,9 @@ class EngineConnection {
   virtual Tx& tx(bool writable) = 0;
   // Whether the connection to the server was lost (a PostgreSQL restart);
   // Reconnect() opens it again, or says why it cannot (kUnavailable).
-  virtual bool Broken() const { return false; }
+  // Reads what the server sent meanwhile (a terminated session says so),
+  // without waiting.
+  virtual bool Broken() { return false; }
   virtual Status Reconnect() { return {}; }
 };
 

@@ -164,7 +164,18 @@ std::unexpected<Error> PgConnection::Lost() {
   return Fail(Code::kUnavailable, "the connection to PostgreSQL was lost" + (why.empty() ? "" : ": " + why));
 }
 
+bool PgConnection::Broken() {
+  // With nothing in flight, anything the server sent is news: the notice
+  // of a terminated session, then the end of the stream.
+  if (!lost_ && pending_.empty() && PQstatus(conn_) == CONNECTION_OK) (void)PQconsumeInput(conn_);
+  return lost_ || PQstatus(conn_) == CONNECTION_BAD;
+}
+
 void PgConnection::EnterPipeline() {
+  // What Flush sent is read first, or its Sync would end the next Settle
+  // early. Only a read's COMMIT is flushed, and the store settles before
+  // each read, so this is a safeguard; such a COMMIT's error does not matter.
+  if (synced_) (void)Settle();
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) PQenterPipelineMode(conn_);
 }
 
@@ -194,11 +205,12 @@ Status PgConnection::Settle() {
   auto fail = [&](Error e) {
     if (first) first = Fail(std::move(e));
   };
-  if (PQpipelineSync(conn_) != 1) {
+  if (!synced_ && PQpipelineSync(conn_) != 1) {
     fail(Lost().error());
     pending_.clear();
     return first;
   }
+  synced_ = false;
   // Each statement's answer is one result and a null; the Sync's is a
   // PGRES_PIPELINE_SYNC. After an error the server skips what follows, up to
   // the Sync, and each of those comes back PGRES_PIPELINE_ABORTED.
@@ -263,6 +275,16 @@ Status PgConnection::Settle() {
   }
   pending_.clear();
   return first;
+}
+
+void PgConnection::Flush() {
+  if (pending_.empty() || synced_) return;
+  if (PQpipelineSync(conn_) != 1) {
+    (void)Lost();
+    pending_.clear();
+    return;
+  }
+  synced_ = true;
 }
 
 Status PgConnection::LeavePipeline() {
@@ -400,6 +422,7 @@ Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& param
 
 Status PgConnection::Reconnect() {
   pending_.clear();  // their answers were lost with the session
+  synced_ = false;
   release_failed_ = false;
   lost_ = false;
   PQreset(conn_);

@@ -45,11 +45,12 @@ class PgConnection final : public EngineConnection {
   Status Control(std::string_view sql, std::string_view what) override;
   Status ControlLater(std::string_view sql, std::string_view what) override;
   Status Settle() override;
+  void Flush() override;
   bool InTransaction() const override;
   void RollbackQuietly() override;
   Status RunScript(std::string_view sql) override;
   Tx& tx(bool writable) override;
-  bool Broken() const override { return lost_ || PQstatus(conn_) == CONNECTION_BAD; }
+  bool Broken() override;
   // PQreset: the same parameters, a new session (its prepared statements
   // and settings are made again).
   Status Reconnect() override;
@@ -113,6 +114,7 @@ class PgConnection final : public EngineConnection {
   std::vector<Pending> pending_;
   bool release_failed_ = false;  // since BEGIN: COMMIT is refused
   bool lost_ = false;            // the pipeline's answers stopped: reconnect
+  bool synced_ = false;          // Flush sent the Sync of what is pending
 };
 
 class PgTx final : public Tx {
