@@ -359,45 +359,18 @@ TEST_F(CliTest, ServeRefusesAnOutdatedSchema) {
 // write-ahead log when the last connection closes after a checkpoint).
 void CliTest::ServeAndStopWith(int signal) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
-  int out[2];
-  ASSERT_EQ(::pipe(out), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, 2);
-    ::close(out[0]);
-    ::close(out[1]);
-    if (::chdir(dir_.c_str()) != 0) ::_exit(127);
-    ::execl(MOTCUA_BINARY_PATH, MOTCUA_BINARY_PATH, "serve", "--db", "sqlite:data/m.db", "--listen",
-            "127.0.0.1:0", "--threads", "2", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string line;
-  char c;
-  while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
-  auto colon = line.rfind(':');
-  ASSERT_NE(colon, std::string::npos) << line;
-  int port = std::stoi(line.substr(colon + 1));
+  ServeProcess serve(dir_, "sqlite:data/m.db");
+  ASSERT_NE(serve.port(), 0) << "serve did not start";
   {
-    http::TestClient client(static_cast<std::uint16_t>(port));
+    http::TestClient client(serve.port());
     EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
     auto login = client.Send("POST", "/api/v1/auth/login",
                              R"({"username":"admin","password":"motcua-demo-2026"})",
                              {{"content-type", "application/json"}});
     EXPECT_EQ(login.status, 200) << login.body;
   }
-  ASSERT_EQ(::kill(pid, signal), 0);
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "serve did not stop on signal " << signal;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ::close(out[0]);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // 0: exited cleanly; -1 would mean it did not stop within 20 s.
+  EXPECT_EQ(serve.Stop(signal), 0) << "serve did not stop cleanly on signal " << signal;
   EXPECT_FALSE(fs::exists(dir_ / "data" / "m.db-wal")) << "the database was not closed cleanly";
   RunResult again = RunMotcua({"migrate", "--db", "sqlite:data/m.db"}, "", dir_);
   EXPECT_EQ(again.exit_code, 0) << again.err;
