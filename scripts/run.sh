@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 MOTCUA_BUILD_DIR=build scripts/build.sh -DMOTCUA_BUILD_TESTS=OFF -DMOTCUA_BUILD_BENCHMARKS=OFF >/dev/null
+scripts/build_web.sh >/dev/null
 
 listen=${MOTCUA_LISTEN:-127.0.0.1:8080}
 db=${MOTCUA_DB:-sqlite:data/motcua.db}
@@ -20,4 +21,4 @@ mkdir -p data
   --actors staff --if-empty --log-level warn
 echo
 echo "motcua is serving at http://${listen}/   (Ctrl+C to stop)"
-exec ./build/motcua serve --listen "$listen" --db "$db" --data-dir data
+exec ./build/motcua serve --listen "$listen" --db "$db" --data-dir data --web-dir web/dist

@@ -15,7 +15,17 @@ packages=(
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates python3
+  # The browser tests drive Debian's Chromium (playwright-core cannot
+  # download a browser here); Noto has every Vietnamese glyph.
+  chromium fonts-noto-core
 )
+# The front end builds with Node.js 20 or later and npm: NodeSource's nodejs
+# where the machine has its repository (it carries npm), else Debian's nodejs
+# and npm (Debian 12's is Node.js 18, which scripts/build_web.sh refuses).
+if ! command -v node >/dev/null; then
+  packages+=(nodejs)
+  if ! apt-cache policy nodejs 2>/dev/null | grep -q 'Candidate:.*nodesource'; then packages+=(npm); fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds motcua with its tests and benchmarks and runs every test with CTest,
-# twice: the Release build, then a Debug build under AddressSanitizer and
-# UndefinedBehaviorSanitizer (memory errors and undefined behaviour fail the
-# run). Set MOTCUA_SKIP_SANITIZERS=1 for a quick local run of the first pass.
+# Builds motcua with its tests and benchmarks, and the web front end, and
+# runs every test with CTest, twice: the Release build, then a Debug build
+# under AddressSanitizer and UndefinedBehaviorSanitizer (memory errors and
+# undefined behaviour fail the run). The front end's browser tests (web/tests,
+# Chromium driven by playwright-core) run in both, against each build's motcua. Set MOTCUA_SKIP_SANITIZERS=1 for a quick local run of the first pass.
 # A PostgreSQL 15 server runs for the tests meanwhile (scripts/test_postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ scripts/setup.sh
 
 jobs=$(nproc)
 MOTCUA_BUILD_DIR=build scripts/build.sh -DMOTCUA_BUILD_TESTS=ON -DMOTCUA_BUILD_BENCHMARKS=ON
+# The front end (web/dist), for the browser tests of both runs.
+scripts/build_web.sh
 
 # A real PostgreSQL server for the storage conformance suite, for both runs.
 source scripts/test_postgres.sh

@@ -106,9 +106,9 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
                        [s] { return s->Stats().commit_micros / 1e6; });
 
   if (!app->options_.web_dir.empty() && std::filesystem::is_directory(app->options_.web_dir)) {
-    auto files = http::StaticFiles(app->options_.web_dir);
-    app->router_.Add("GET", "/", files);
-    app->router_.Add("GET", "/assets/{file}", files);
+    // Every page and file of the front end: the citizen portal at /, the
+    // staff workspace at /can-bo/ (docs/web.md).
+    app->router_.SetFallback(http::StaticFiles(app->options_.web_dir));
   }
   return app;
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <memory>
 
 #include "common/log.hpp"
@@ -78,9 +79,11 @@ class HttpMetrics {
   // is the route's own (HEAD served by a GET route goes the slow way).
   RouteSeries* SeriesFor(const Request& req) {
     if (req.route == nullptr || req.route->method != req.method) return nullptr;
-    std::size_t i = static_cast<std::size_t>(req.route - routes_);
-    if (i >= route_count_) return nullptr;
-    return &series_[i];
+    // Not every route is in the table (the router's fallback is not):
+    // std::less orders any two pointers.
+    std::less<const Route*> before;
+    if (before(req.route, routes_) || !before(req.route, routes_ + route_count_)) return nullptr;
+    return &series_[static_cast<std::size_t>(req.route - routes_)];
   }
 
   const Route* routes_;

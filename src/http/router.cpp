@@ -70,6 +70,11 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
 }
 
+void Router::SetFallback(Handler handler) {
+  MOTCUA_CHECK(handler != nullptr);
+  fallback_ = Route{"GET", std::string(kFallbackRoute), std::move(handler)};
+}
+
 Match Router::Find(Request& req) const {
   Match match;
   const Route* best = nullptr;
@@ -95,6 +100,11 @@ Match Router::Find(Request& req) const {
     match.route = best;
     match.allowed_methods.clear();
     MatchPattern(best->pattern, req.path, &req.path_params);
+    return match;
+  }
+  if (fallback_ && match.allowed_methods.empty() && (req.method == "GET" || req.method == "HEAD") &&
+      req.path != "/api" && !req.path.starts_with("/api/")) {
+    match.route = &*fallback_;
     return match;
   }
   std::sort(match.allowed_methods.begin(), match.allowed_methods.end());

@@ -8,6 +8,7 @@
 // Thread safety: Add() before the server starts; Match() from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ struct Route {
   std::string pattern;
   Handler handler;
 };
+
+inline constexpr std::string_view kFallbackRoute = "(web)";
 
 struct Match {
   const Route* route = nullptr;  // null: no route; see allowed
@@ -39,8 +42,14 @@ class Router {
   Match Find(Request& req) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Where GET and HEAD requests go that match no route and are not under
+  // /api/: the web front end's files and pages. Its pattern, kFallbackRoute,
+  // labels them in /metrics; it is not among routes().
+  void SetFallback(Handler handler);
+
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
 };
 
 // The answer when Find() matched no route: 404, or 405 with an Allow header

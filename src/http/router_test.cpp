@@ -85,6 +85,29 @@ TEST(RouterTest, MethodDecidesBetweenPatternsOfEqualShape) {
   EXPECT_EQ(req.path_params.at("id"), "tree");
 }
 
+TEST(RouterTest, TheFallbackTakesUnmatchedPageRequestsOnly) {
+  Router router;
+  router.Add("GET", "/api/v1/units", Named("units"));
+  router.Add("POST", "/api/v1/dossiers", Named("submit"));
+  router.SetFallback(Named("web"));
+  auto route_of = [&](std::string method, std::string path) -> std::string {
+    Request req = Make(std::move(method), std::move(path));
+    Match m = router.Find(req);
+    return m.route ? m.route->pattern : "none";
+  };
+  EXPECT_EQ(route_of("GET", "/tra-cuu"), kFallbackRoute);
+  EXPECT_EQ(route_of("HEAD", "/can-bo/ho-so/12"), kFallbackRoute);
+  EXPECT_EQ(route_of("GET", "/"), kFallbackRoute);
+  EXPECT_EQ(route_of("GET", "/api/v1/units"), "/api/v1/units");
+  // The API's unknown paths stay JSON 404s, and other methods are not pages.
+  EXPECT_EQ(route_of("GET", "/api/v1/nothing"), "none");
+  EXPECT_EQ(route_of("GET", "/api"), "none");
+  EXPECT_EQ(route_of("POST", "/tra-cuu"), "none");
+  // A path with routes under other methods stays a 405.
+  EXPECT_EQ(route_of("GET", "/api/v1/dossiers"), "none");
+  EXPECT_TRUE(router.routes().size() == 2);
+}
+
 TEST(RouterDeathTest, DuplicateRouteIsAProgrammingError) {
   Router router;
   router.Add("GET", "/a", Named("a"));

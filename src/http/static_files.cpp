@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -68,6 +69,13 @@ std::string_view ContentTypeFor(std::string_view path) {
   return "application/octet-stream";
 }
 
+bool KnownType(std::string_view path) {
+  std::string ext = internal::AsciiLower(Extension(path));
+  if (ext.empty()) return false;
+  return std::any_of(std::begin(kContentTypes), std::end(kContentTypes),
+                     [&](const ContentType& c) { return c.extension == ext; });
+}
+
 bool AcceptsGzip(const Request& req) {
   auto header = req.Header("accept-encoding");
   if (!header) return false;
@@ -111,16 +119,26 @@ class FileServer {
       return;
     }
     bool gzip = AcceptsGzip(req);
-    if (auto res = TryFile(*relative, req.path, gzip)) {
+    if (auto res = TryFile(*relative, req.path, gzip, req)) {
       respond(std::move(*res));
       return;
     }
-    // Single-page app: "/dossiers/123" is a route of the front end.
+    // Single-page apps: "/can-bo/ho-so/12" is a route of the app whose page
+    // is the nearest index up the path (can-bo/index.html), else the root's.
+    // A missing file of a known type ("/assets/old-123.js") stays a 404;
+    // other dots are part of a page's address ("/thu-tuc/1.000894.000.00.00.H56").
     bool api = req.path == "/api" || req.path.starts_with("/api/");
-    if (!api && Extension(req.path).empty()) {
-      if (auto res = TryFile(index_, "/" + index_, gzip)) {
-        respond(std::move(*res));
-        return;
+    if (!api && !KnownType(req.path)) {
+      std::string dir = *relative;
+      while (true) {
+        std::size_t slash = dir.rfind('/');
+        dir = slash == std::string::npos ? std::string() : dir.substr(0, slash);
+        std::string candidate = dir.empty() ? index_ : dir + "/" + index_;
+        if (auto res = TryFile(candidate, "/" + candidate, gzip, req)) {
+          respond(std::move(*res));
+          return;
+        }
+        if (dir.empty()) break;
       }
     }
     respond(NotFound());
@@ -149,7 +167,8 @@ class FileServer {
   }
 
   // `url_path` decides caching; `relative` is the file below root.
-  std::optional<Response> TryFile(const std::string& relative, std::string_view url_path, bool gzip) const {
+  std::optional<Response> TryFile(const std::string& relative, std::string_view url_path, bool gzip,
+                                  const Request& req) const {
     std::string served = relative;
     if (!Exists(served)) {
       // A directory named without a trailing slash: serve its index.
@@ -159,24 +178,61 @@ class FileServer {
       if (!Exists(served)) return std::nullopt;
     }
     std::string_view type = ContentTypeFor(served);
-    Response res;
-    res.headers.emplace_back("content-type", std::string(type));
-    std::optional<std::string> body;
+    std::optional<FileData> file;
     bool has_gz_variant = false;
     if (gzip) {
-      body = Read(served + ".gz");
-      has_gz_variant = body.has_value();
-      if (has_gz_variant) res.headers.emplace_back("content-encoding", "gzip");
+      file = Read(served + ".gz");
+      has_gz_variant = file.has_value();
     } else {
       has_gz_variant = Exists(served + ".gz");
     }
-    if (!body) body = Read(served);
-    if (!body) return std::nullopt;
-    res.body = std::move(*body);
+    if (!file) file = Read(served);
+    if (!file) return std::nullopt;
+    const bool gzipped = gzip && has_gz_variant;
+    // A weak validator is enough: size and modification time of the file
+    // sent, and which encoding it is.
+    std::string etag = "W/\"" + file->version + (gzipped ? "-gz" : "") + "\"";
+    Response res;
+    if (Matches(req.Header("if-none-match"), etag)) {
+      res.status = 304;
+    } else {
+      res.headers.emplace_back("content-type", std::string(type));
+      if (gzipped) res.headers.emplace_back("content-encoding", "gzip");
+      res.body = std::move(file->body);
+    }
+    res.headers.emplace_back("etag", etag);
     // Caches must keep the two encodings apart.
     if (has_gz_variant) res.headers.emplace_back("vary", "Accept-Encoding");
     res.headers.emplace_back("cache-control", std::string(CacheControl(url_path, type)));
+    // A page with inline code carries its own policy, written by the build
+    // beside it (FILE.csp: the hashes of exactly the code it may run).
+    if (type.starts_with("text/html")) {
+      if (auto csp = Read(served + ".csp")) {
+        std::string policy(internal::TrimAscii(csp->body));
+        if (!policy.empty() && policy.find_first_of("\r\n") == std::string::npos) {
+          res.headers.emplace_back("content-security-policy", std::move(policy));
+        }
+      }
+    }
     return res;
+  }
+
+  // If-None-Match: "*" or a list of tags; weak comparison (RFC 9110 13.1.2).
+  static bool Matches(std::optional<std::string_view> header, std::string_view etag) {
+    if (!header) return false;
+    auto opaque = [](std::string_view tag) {
+      tag = internal::TrimAscii(tag);
+      if (tag.starts_with("W/")) tag.remove_prefix(2);
+      return tag;
+    };
+    std::string_view rest = *header;
+    while (!rest.empty()) {
+      std::size_t comma = rest.find(',');
+      std::string_view item = internal::TrimAscii(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (item == "*" || opaque(item) == opaque(etag)) return true;
+    }
+    return false;
   }
 
   static std::string_view CacheControl(std::string_view url_path, std::string_view type) {
@@ -199,7 +255,12 @@ class FileServer {
 
   bool Exists(const std::string& relative) const { return Resolve(relative).has_value(); }
 
-  std::optional<std::string> Read(const std::string& relative) const {
+  struct FileData {
+    std::string body;
+    std::string version;  // size and modification time, in hex
+  };
+
+  std::optional<FileData> Read(const std::string& relative) const {
     std::optional<fs::path> path = Resolve(relative);
     if (!path) return std::nullopt;
     // O_NOFOLLOW: the canonical path has no symlinks left; if one appeared
@@ -216,7 +277,11 @@ class FileServer {
       if (n <= 0) return std::nullopt;
       done += static_cast<std::size_t>(n);
     }
-    return data;
+    const auto mtime_ns = static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1'000'000'000ULL +
+                          static_cast<unsigned long long>(st.st_mtim.tv_nsec);
+    char version[48];
+    std::snprintf(version, sizeof version, "%llx-%llx", static_cast<unsigned long long>(st.st_size), mtime_ns);
+    return FileData{std::move(data), version};
   }
 
   fs::path root_;

@@ -4,13 +4,20 @@
 // (405 otherwise); it never serves a file outside root_dir: "." and ".."
 // segments, NUL and backslashes are refused, dotfiles (".env", ".git") are
 // not served, and symlinks are followed only while their target stays under
-// root_dir. "/" and directories serve their `index` file. A path without an
-// extension that names no file gets root_dir/index (the single-page app
-// routes in the browser), except under /api/, which stays a JSON 404.
-// When the client accepts gzip and "<file>.gz" exists next to the file, that
-// is sent with Content-Encoding: gzip. Cache-Control: a year and immutable
-// under /assets/ (the bundler puts a content hash in those names), no-cache
-// for HTML (so a deploy is seen at once), an hour for the rest.
+// root_dir. "/" and directories serve their `index` file. A path that names
+// no file, and does not end in the extension of a known file type (".js",
+// ".png", ...; a procedure code's ".H56" is not one), gets the nearest `index` up the path
+// ("/can-bo/ho-so/12" gets can-bo/index.html if there is one, else the
+// root's: the routes of single-page apps), except under /api/, which stays a
+// JSON 404. When the client accepts gzip and "<file>.gz" exists next to the
+// file, that is sent with Content-Encoding: gzip. Cache-Control: a year and
+// immutable under /assets/ (the bundler puts a content hash in those names),
+// no-cache for HTML (so a deploy is seen at once), an hour for the rest.
+// Every file has a weak ETag (its size and modification time); a matching
+// If-None-Match gets 304 without the body. An HTML file with a "<file>.csp"
+// beside it is sent with that Content-Security-Policy (the build writes the
+// hashes of the page's inline script and style there); others get the
+// server's default policy.
 //
 // Files are read whole per request; the front end's files are small.
 // Thread safety: the handler may be called from many threads at once.

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -106,6 +107,57 @@ TEST_F(StaticFilesTest, SinglePageAppRoutesFallBackToIndex) {
   Response api = Get("/api/v1/nothing");
   EXPECT_EQ(api.status, 404);
   EXPECT_EQ(api.Header("content-type"), "application/json");
+}
+
+TEST_F(StaticFilesTest, AnAppsRoutesGetTheNearestIndexUpThePath) {
+  WriteFile(root_ / "can-bo" / "index.html", "<p>staff</p>");
+  EXPECT_EQ(Get("/can-bo/ho-so/12").body, "<p>staff</p>");
+  EXPECT_EQ(Get("/can-bo/").body, "<p>staff</p>");
+  EXPECT_EQ(Get("/can-bo").body, "<p>staff</p>");
+  // A folder without an index of its own falls back past it.
+  EXPECT_EQ(Get("/assets/routed/page").body, "<!doctype html><title>motcua</title>");
+  EXPECT_EQ(Get("/tra-cuu").body, "<!doctype html><title>motcua</title>");
+  // Dots that are not a file type's are part of the page's address.
+  EXPECT_EQ(Get("/thu-tuc/1.000894.000.00.00.H56").body, "<!doctype html><title>motcua</title>");
+  EXPECT_EQ(Get("/assets/gone-123.js").status, 404);
+  EXPECT_EQ(Get("/assets/logo.PNG").status, 404);
+}
+
+TEST_F(StaticFilesTest, UnchangedFilesAreRevalidatedWithoutTheirBody) {
+  Response first = Get("/index.html");
+  ASSERT_EQ(first.status, 200);
+  auto etag = first.Header("etag");
+  ASSERT_TRUE(etag.has_value());
+  Response again = Get("/tra-cuu", {{"if-none-match", std::string(*etag)}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.Header("etag"), *etag);
+  EXPECT_EQ(again.Header("cache-control"), "no-cache");
+  EXPECT_EQ(Get("/", {{"if-none-match", "W/\"other\", " + std::string(*etag)}}).status, 304);
+  EXPECT_EQ(Get("/", {{"if-none-match", "W/\"other\""}}).status, 200);
+  // The gzip variant is another representation, with its own tag.
+  Response gz = Get("/assets/app-3f2a9c.js", {{"accept-encoding", "gzip"}});
+  Response plain = Get("/assets/app-3f2a9c.js");
+  EXPECT_NE(gz.Header("etag"), plain.Header("etag"));
+  EXPECT_EQ(Get("/assets/app-3f2a9c.js", {{"if-none-match", std::string(*plain.Header("etag"))}}).status, 304);
+  // A changed file is a new version.
+  WriteFile(root_ / "index.html", "<!doctype html><title>motcua 2</title>");
+  fs::last_write_time(root_ / "index.html", fs::last_write_time(root_ / "index.html") + std::chrono::seconds(5));
+  Response changed = Get("/", {{"if-none-match", std::string(*etag)}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_EQ(changed.body, "<!doctype html><title>motcua 2</title>");
+}
+
+TEST_F(StaticFilesTest, APageCarriesThePolicyWrittenBesideIt) {
+  WriteFile(root_ / "index.html.csp", "default-src 'self'; script-src 'self' 'sha256-abc='\n");
+  Response page = Get("/");
+  EXPECT_EQ(page.Header("content-security-policy"), "default-src 'self'; script-src 'self' 'sha256-abc='");
+  EXPECT_EQ(Get("/tra-cuu").Header("content-security-policy"), "default-src 'self'; script-src 'self' 'sha256-abc='");
+  // Other pages keep the server's default.
+  EXPECT_EQ(Get("/docs/").Header("content-security-policy"), "default-src 'self'");
+  // A policy file that could split the header is ignored.
+  WriteFile(root_ / "docs" / "index.html.csp", "default-src *\r\nX-Evil: 1");
+  EXPECT_EQ(Get("/docs/").Header("content-security-policy"), "default-src 'self'");
 }
 
 TEST_F(StaticFilesTest, TraversalNeverEscapesTheRoot) {

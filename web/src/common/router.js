@@ -1,0 +1,52 @@
+// A small history router: useRoute() re-renders on navigation; <Link>
+// navigates without a reload (a modified click opens a tab as usual).
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+const listeners = new Set();
+
+function current() {
+  return { path: location.pathname, query: new URLSearchParams(location.search) };
+}
+
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  for (const f of listeners) f(current());
+  if (!replace) window.scrollTo(0, 0);
+}
+
+addEventListener('popstate', () => { for (const f of listeners) f(current()); });
+
+export function useRoute() {
+  const [route, setRoute] = useState(current);
+  useEffect(() => {
+    listeners.add(setRoute);
+    return () => listeners.delete(setRoute);
+  }, []);
+  return route;
+}
+
+export function Link({ href, children, ...rest }) {
+  const onClick = (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (rest.target) return;
+    e.preventDefault();
+    navigate(href);
+  };
+  return h('a', { href, onClick, ...rest }, children);
+}
+
+// "/thu-tuc/:code" against "/thu-tuc/1.2.3" -> {code: "1.2.3"}, or null.
+export function match(pattern, path) {
+  const p = pattern.split('/');
+  const s = path.replace(/\/+$/, '').split('/');
+  if (path === '/') s.length = 1;
+  if (p.length !== s.length) return null;
+  const params = {};
+  for (let i = 0; i < p.length; i++) {
+    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
+    else if (p[i] !== s[i]) return null;
+  }
+  return params;
+}

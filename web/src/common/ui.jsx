@@ -1,0 +1,114 @@
+// Pieces every page uses: the page frame, form fields with their hints and
+// errors tied to them for screen readers, and the error note.
+import { useEffect, useRef } from 'preact/hooks';
+import { currentLang, setLang, t } from './i18n.js';
+import { Link } from './router.js';
+
+export function LangSwitch() {
+  const other = currentLang() === 'vi' ? 'en' : 'vi';
+  return (
+    <button type="button" class="lang" lang={other} aria-label={t('lang.switch_label')}
+      onClick={() => setLang(other)}>
+      {t('lang.switch')}
+    </button>
+  );
+}
+
+// Sets the document title and moves focus to the page's heading when the
+// page changes, so that a screen reader announces where one has arrived.
+export function Page({ title, children, wide }) {
+  const heading = useRef(null);
+  useEffect(() => {
+    document.title = `${title} · ${t('site.name')}`;
+    if (document.body.dataset.navigated && heading.current) heading.current.focus();
+    document.body.dataset.navigated = '1';
+  }, [title]);
+  return (
+    <div class={wide ? 'page wide' : 'page'}>
+      <h1 tabIndex={-1} ref={heading}>{title}</h1>
+      {children}
+    </div>
+  );
+}
+
+export function Header({ home = '/', links = [], end }) {
+  return (
+    <header class="top">
+      <a class="skip" href="#main">{t('site.skip')}</a>
+      <div class="bar">
+        <Link href={home} class="brand">
+          <span class="brand-name">{t('site.name')}</span>
+        </Link>
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            {links.map((l) => (
+              <li key={l.href}><Link href={l.href} aria-current={l.current ? 'page' : undefined}>{l.label}</Link></li>
+            ))}
+          </ul>
+        </nav>
+        <div class="bar-end">{end}<LangSwitch /></div>
+      </div>
+    </header>
+  );
+}
+
+export function Field({ id, label, hint, error, children }) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
+      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': error ? 'true' : undefined })}
+      {error && <p class="error-text" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
+// What went wrong with a request, in the page's language.
+export function errorText(err) {
+  if (!err) return '';
+  if (err.status === 0) return t('common.error_network');
+  if (err.status >= 500) return t('common.error_server');
+  return err.message;
+}
+
+export function ErrorNote({ error, text, onRetry }) {
+  const message = text || errorText(error);
+  if (!message) return null;
+  return (
+    <div class="note error" role="alert">
+      <p>{message}</p>
+      {onRetry && <button type="button" onClick={onRetry}>{t('common.retry')}</button>}
+    </div>
+  );
+}
+
+export function Loading() {
+  return <p class="loading" role="status">{t('common.loading')}</p>;
+}
+
+export function Definitions({ rows }) {
+  return (
+    <dl class="facts">
+      {rows.filter(Boolean).map(([term, value]) => (
+        <div key={term}><dt>{term}</dt><dd>{value}</dd></div>
+      ))}
+    </dl>
+  );
+}
+
+// The API names a bad field in English; the page says it in its own words.
+const known = [
+  [/3 to 64 characters/, 'err.username_length'],
+  [/may only contain a-z/, 'err.username_chars'],
+  [/10 to 128 characters/, 'err.password_length'],
+  [/most common passwords/, 'err.password_common'],
+  [/must not be the username/, 'err.password_username'],
+];
+
+export function fieldError(err, field) {
+  const text = err && err.fields && err.fields[field];
+  if (!text) return '';
+  for (const [pattern, key] of known) if (pattern.test(text)) return t(key);
+  return t('err.invalid');
+}

@@ -1,0 +1,194 @@
+// The citizen portal in Chromium against the real motcua: finding a
+// procedure as one types, reading it, the language switch, looking a dossier
+// up by its receipt's QR code or by hand, registering and signing in.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { counterDossier, launch, shoot, startServer, heading, until } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  return page;
+}
+
+test('a citizen finds a procedure typing without diacritics and reads what to bring', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/');
+  await until(heading(page), 'Tìm thủ tục hành chính');
+  await page.getByLabel('Tên hoặc mã thủ tục').pressSequentially('dang ky ket hon', { delay: 30 });
+  const results = page.locator('ul.procedures > li');
+  await page.waitForFunction(() => document.querySelector('.count')?.textContent === '2 thủ tục');
+  assert.deepEqual(await results.locator('a').allInnerTexts(),
+    ['Đăng ký kết hôn', 'Đăng ký kết hôn có yếu tố nước ngoài']);
+  // The address keeps the search, so that back and a shared link work.
+  assert.match(page.url(), /\?q=dang\+ky\+ket\+hon$/);
+  await shoot(page, 'citizen-home-search');
+
+  await results.first().locator('a').click();
+  await page.waitForURL(/\/thu-tuc\/1\.000894\.000\.00\.00\.H56$/);
+  await until(heading(page), 'Đăng ký kết hôn');
+  const facts = await page.locator('dl.facts').innerText();
+  assert.match(facts, /Thời hạn giải quyết\s+Trong ngày/);
+  assert.match(facts, /Hình thức nộp\s+Trực tuyến một phần/);
+  assert.match(await page.locator('table').first().innerText(), /Tờ khai đăng ký kết hôn\s+1\s+0\s+Bắt buộc/);
+  assert.match(await page.getByText('Hồ sơ nhận sau 15 giờ').innerText(), /ngày làm việc tiếp theo/);
+  // Focus went to the new page's heading (announced by screen readers).
+  await until(() => page.evaluate(() => document.activeElement.tagName), 'H1');
+  await shoot(page, 'citizen-procedure');
+
+  await page.goBack();
+  assert.equal(await page.getByLabel('Tên hoặc mã thủ tục').inputValue(), 'dang ky ket hon');
+  // Both are commune procedures: the province's list has neither.
+  await page.locator('#level').selectOption('province');
+  await page.waitForURL(/cap=province/);
+  await page.waitForFunction(() => ![...document.querySelectorAll('ul.procedures a')]
+    .some((a) => a.textContent.startsWith('Đăng ký kết hôn')));
+  await page.getByLabel('Tên hoặc mã thủ tục').fill('zzqxw');
+  await page.waitForFunction(() => document.querySelector('.count')?.textContent === '0 thủ tục');
+  assert.equal(await page.getByText('Không tìm thấy thủ tục nào phù hợp').count(), 1);
+  assert.deepEqual(page.errors, []);
+});
+
+test('an unknown procedure code and an unknown page say so in words', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/thu-tuc/9.999999.000.00.00.H56');
+  await until(heading(page), 'Không có thủ tục với mã này.');
+  await page.goto(server.url + '/khong-co-trang-nay');
+  await until(heading(page), 'Không tìm thấy trang');
+});
+
+test('the English switch translates the pages and is remembered', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/?q=ket%20hon');
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await until(heading(page), 'Find an administrative procedure');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.waitForFunction(() => document.querySelector('ul.procedures a')?.textContent === 'Marriage registration');
+  assert.match(await page.locator('ul.procedures li').first().innerText(), /Same day\s+Free\s+Partly online/);
+  await page.reload();
+  await until(heading(page), 'Find an administrative procedure');
+  await shoot(page, 'citizen-home-english');
+  await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+  await until(heading(page), 'Tìm thủ tục hành chính');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi');
+});
+
+test('the receipt QR code opens the lookup, which shows the dossier and drops the code from the address', async () => {
+  const d = await counterDossier(server.url, 'Nguyễn Văn An');
+  const page = await newPage();
+  await page.goto(`${server.url}/tra-cuu?so=${encodeURIComponent(d.number)}&ma=${d.secret}`);
+  const result = page.locator('section.result');
+  await result.waitFor();
+  assert.equal(await result.locator('h2').innerText(), `Hồ sơ ${d.number}`);
+  const text = await result.innerText();
+  assert.match(text, /Mới tiếp nhận/);
+  assert.match(text, /Người nộp\s+Nguyễn V\. A\./);
+  assert.doesNotMatch(text, /Nguyễn Văn An|001099012345|0912345678/);
+  assert.match(text, /Nơi tiếp nhận\s+Phường Phan Đình Phùng/);
+  assert.match(text, /Ngày hẹn trả kết quả\s+Chưa có/);
+  assert.ok(!page.url().includes(d.secret), page.url());
+  // Not in the history either: one step back is the page before.
+  await page.goBack();
+  assert.equal(page.url(), 'about:blank');
+  await page.goForward();
+  assert.ok(!page.url().includes(d.secret), page.url());
+  assert.equal(await page.getByLabel('Số hồ sơ').inputValue(), d.number);
+  assert.equal(await page.getByLabel('Mã tra cứu').inputValue(), '');
+  await shoot(page, 'citizen-lookup-result');
+
+  // The officer accepts it: a new lookup shows the appointment.
+  await fetch(`${server.url}/api/v1/dossiers/${d.id}/actions/accept`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: d.officer.cookie, 'x-csrf-token': d.officer.csrf },
+    body: '{}',
+  }).then((r) => assert.equal(r.status, 200));
+  await page.getByLabel('Mã tra cứu').fill(d.secret.toLowerCase());
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await page.waitForFunction(() => /Ngày hẹn trả kết quả\s+\d/.test(document.querySelector('section.result')?.innerText));
+  assert.match(await result.innerText(), /Ngày hẹn trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+  assert.equal(await result.locator('ol.timeline li').count(), 2);
+});
+
+test('a lookup by hand names what is missing and says plainly when nothing matches', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/tra-cuu');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  assert.equal(await page.locator('#number-error').innerText(), 'Vui lòng nhập số hồ sơ.');
+  assert.equal(await page.locator('#secret-error').innerText(), 'Vui lòng nhập mã tra cứu.');
+  assert.equal(await page.locator('#number').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'number');
+  await page.getByLabel('Số hồ sơ').fill('000.51.00.H55-261202-9999');
+  await page.getByLabel('Mã tra cứu').fill('ABCD2345');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Không tìm thấy hồ sơ với số hồ sơ và mã tra cứu này/);
+  await shoot(page, 'citizen-lookup-not-found');
+});
+
+test('a citizen registers, signs in and out; a wrong password is refused in words', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/dang-ky');
+  await page.getByLabel('Họ và tên').fill('Trần Thị Bình');
+  await page.getByLabel('Tên đăng nhập').fill('tranthibinh');
+  await page.getByLabel('Mật khẩu').fill('short');
+  await page.getByRole('button', { name: 'Đăng ký' }).click();
+  await page.locator('#password-error').waitFor();
+  assert.equal(await page.locator('#password-error').innerText(), 'Mật khẩu dài từ 10 đến 128 ký tự.');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+  await page.getByLabel('Mật khẩu').fill('mat-khau-cua-binh-2026');
+  await page.getByRole('button', { name: 'Đăng ký' }).click();
+  await page.waitForURL(/\/dang-nhap\?moi=1$/);
+  assert.match(await page.getByRole('status').first().innerText(), /Đã tạo tài khoản/);
+
+  await page.getByLabel('Tên đăng nhập').fill('tranthibinh');
+  await page.getByLabel('Mật khẩu').fill('sai-mat-khau-roi');
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByRole('alert').innerText(), 'Tên đăng nhập hoặc mật khẩu không đúng.');
+  await page.getByLabel('Mật khẩu').fill('mat-khau-cua-binh-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+  await page.waitForURL(server.url + '/');
+  await page.locator('.who').waitFor();
+  assert.equal(await page.locator('.who').innerText(), 'Trần Thị Bình');
+  await page.reload();
+  await page.locator('.who').waitFor();
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByRole('link', { name: 'Đăng nhập' }).waitFor();
+  const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.status));
+  assert.equal(me, 401);
+});
+
+test('the portal works from the keyboard alone', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Bỏ qua, đến nội dung chính');
+  // Through the header to the search box.
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement.id)) !== 'q' && guard++ < 12) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await page.keyboard.type('khai sinh');
+  await page.waitForFunction(() => /khai sinh/i.test(document.querySelector('ul.procedures a')?.textContent));
+  await page.keyboard.press('Tab');  // level
+  await page.keyboard.press('Tab');  // how to submit
+  await page.keyboard.press('Tab');  // the first result
+  const first = await page.evaluate(() => document.activeElement.textContent);
+  assert.equal(first, await page.locator('ul.procedures a').first().innerText());
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/thu-tuc\//);
+  await page.waitForFunction((name) => document.querySelector('h1').textContent === name, first);
+});

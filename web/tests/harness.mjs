@@ -1,0 +1,136 @@
+// What the browser tests share: a real `motcua serve` on a fresh SQLite
+// database with the demo province, serving the built front end (dist/), and
+// Debian's Chromium driven by playwright-core.
+//   MOTCUA_BINARY      the motcua binary (default ../build/motcua)
+//   MOTCUA_WEB_DIST    the built front end (default dist/)
+//   CHROMIUM           the browser (default /usr/bin/chromium)
+// Screenshots go to ../tests/artifacts/screenshots/.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repo = resolve(web, '..');
+const binary = process.env.MOTCUA_BINARY || join(repo, 'build', 'motcua');
+const dist = process.env.MOTCUA_WEB_DIST || join(web, 'dist');
+export const screenshots = join(repo, 'tests', 'artifacts', 'screenshots');
+export const PASSWORD = 'motcua-demo-2026';
+
+function run(args) {
+  const r = spawnSync(binary, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`motcua ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+// A fresh province. With `dossiers`, that many demo dossiers handled by the
+// demo's staff over the last six weeks (inboxes with work in them).
+export async function startServer({ dossiers = 0 } = {}) {
+  if (!existsSync(binary)) throw new Error(`no motcua binary at ${binary}: build it first`);
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`no built front end in ${dist}: run npm run build`);
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-web-'));
+  const data = join(dir, 'data');
+  for (const d of ['demo', 'holidays', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
+  const db = `sqlite:${join(dir, 'm.db')}`;
+  run(['migrate', '--db', db, '--log-level', 'warn']);
+  run(['demo', '--db', db, '--data-dir', data, '--log-level', 'warn']);
+  if (dossiers > 0) {
+    const from = new Date(Date.now() - 45 * 86400e3).toISOString().slice(0, 10);
+    run(['seed', '--db', db, '--data-dir', data, '--dossiers', String(dossiers), '--from', from,
+      '--actors', 'staff', '--log-level', 'warn']);
+  }
+  const child = spawn(binary, ['serve', '--db', db, '--data-dir', data, '--web-dir', dist,
+    '--listen', '127.0.0.1:0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c; });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('motcua serve did not start: ' + stderr)), 15000);
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`motcua serve exited ${code}: ${stderr}`)); });
+  });
+  return {
+    url,
+    // A clean stop is part of the test: exit 0 (under ASan, no leak either).
+    async stop() {
+      const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`motcua serve exited with ${code ?? signal}: ${stderr.slice(-2000)}`);
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    // This machine's network is closed: no background connections.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function shoot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, name + '.png'), fullPage: true });
+}
+
+// Signs in through the API; returns what later calls need.
+export async function signIn(url, username) {
+  const res = await fetch(url + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in of ${username}: ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  return { cookie, csrf: body.csrf_token, user: body.user };
+}
+
+export async function call(url, who, method, path, body) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// A dossier received at Phường Phan Đình Phùng's counter; returns its
+// number and lookup code (as printed on the receipt).
+export async function counterDossier(url, fullName = 'Nguyễn Văn An') {
+  const officer = await signIn(url, 'motcua.phandinhphung');
+  const units = await (await fetch(url + '/api/v1/units?kind=commune')).json();
+  const unit = units.items.find((u) => u.name === 'Phường Phan Đình Phùng');
+  const r = await call(url, officer, 'POST', '/api/v1/dossiers', {
+    procedure_code: '1.001702.000.00.00.H56', unit_id: unit.id, consent: true,
+    applicant: { full_name: fullName, id_number: '001099012345', phone: '0912345678' }, files: [],
+  });
+  return { id: r.dossier.id, number: r.dossier.number, secret: r.lookup_secret, officer };
+}
+
+// Waits until fn() gives `expected` (pages render after their data comes);
+// fails with the last value seen.
+export async function until(fn, expected, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last === expected) return;
+    if (Date.now() > end) break;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  throw new Error(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(last)} after ${timeout} ms`);
+}
+
+export const heading = (page) => () => page.locator('h1').innerText();
