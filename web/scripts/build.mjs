@@ -4,12 +4,14 @@
 //                           phone), with dist/index.html.csp, the
 //                           Content-Security-Policy that lets exactly those
 //                           two run (their SHA-256 hashes);
-//   dist/can-bo/index.html  the staff workspace, with its hashed, cacheable
-//                           files in dist/assets/;
+//   dist/can-bo/index.html  the staff workspace, and
+//   dist/ho-so-cua-toi/     a citizen's own pages (also as ho-so/ and
+//                           nop-ho-so/), with their hashed, cacheable files
+//                           in dist/assets/;
 //   FILE.gz                 beside every text file, gzip -9, sent to
 //                           browsers that accept gzip.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -37,10 +39,22 @@ await build({
   },
 });
 inlineCitizenPage();
+// The staff workspace and a citizen's own pages: two pages sharing their
+// cacheable chunks (Preact, the common modules).
 await build({
   ...common,
-  build: { ...common.build, emptyOutDir: false, rollupOptions: { input: join(root, 'can-bo/index.html') } },
+  build: {
+    ...common.build,
+    emptyOutDir: false,
+    rollupOptions: { input: [join(root, 'can-bo/index.html'), join(root, 'ho-so-cua-toi/index.html')] },
+  },
 });
+// One page for /ho-so-cua-toi, /ho-so/{id} and /nop-ho-so/{code}: the server
+// serves the nearest index.html up the path.
+for (const dir of ['ho-so', 'nop-ho-so']) {
+  mkdirSync(join(dist, dir), { recursive: true });
+  copyFileSync(join(dist, 'ho-so-cua-toi', 'index.html'), join(dist, dir, 'index.html'));
+}
 const sizes = compressAll(dist);
 report(sizes);
 

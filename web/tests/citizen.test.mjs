@@ -2,22 +2,13 @@
 // procedure as one types, reading it, the language switch, looking a dossier
 // up by its receipt's QR code or by hand, registering and signing in.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { counterDossier, launch, shoot, startServer, heading, until } from './harness.mjs';
+import { test } from 'node:test';
+import { counterDossier, shoot, heading, until, serverAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -27,7 +18,7 @@ async function newPage(options = {}) {
 
 test('a citizen finds a procedure typing without diacritics and reads what to bring', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/');
+  await page.goto(env.server.url + '/');
   await until(heading(page), 'Tìm thủ tục hành chính');
   await page.getByLabel('Tên hoặc mã thủ tục').pressSequentially('dang ky ket hon', { delay: 30 });
   const results = page.locator('ul.procedures > li');
@@ -65,15 +56,15 @@ test('a citizen finds a procedure typing without diacritics and reads what to br
 
 test('an unknown procedure code and an unknown page say so in words', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/thu-tuc/9.999999.000.00.00.H56');
+  await page.goto(env.server.url + '/thu-tuc/9.999999.000.00.00.H56');
   await until(heading(page), 'Không có thủ tục với mã này.');
-  await page.goto(server.url + '/khong-co-trang-nay');
+  await page.goto(env.server.url + '/khong-co-trang-nay');
   await until(heading(page), 'Không tìm thấy trang');
 });
 
 test('the English switch translates the pages and is remembered', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/?q=ket%20hon');
+  await page.goto(env.server.url + '/?q=ket%20hon');
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await until(heading(page), 'Find an administrative procedure');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -88,9 +79,9 @@ test('the English switch translates the pages and is remembered', async () => {
 });
 
 test('the receipt QR code opens the lookup, which shows the dossier and drops the code from the address', async () => {
-  const d = await counterDossier(server.url, 'Nguyễn Văn An');
+  const d = await counterDossier(env.server.url, 'Nguyễn Văn An');
   const page = await newPage();
-  await page.goto(`${server.url}/tra-cuu?so=${encodeURIComponent(d.number)}&ma=${d.secret}`);
+  await page.goto(`${env.server.url}/tra-cuu?so=${encodeURIComponent(d.number)}&ma=${d.secret}`);
   const result = page.locator('section.result');
   await result.waitFor();
   assert.equal(await result.locator('h2').innerText(), `Hồ sơ ${d.number}`);
@@ -111,7 +102,7 @@ test('the receipt QR code opens the lookup, which shows the dossier and drops th
   await shoot(page, 'citizen-lookup-result');
 
   // The officer accepts it: a new lookup shows the appointment.
-  await fetch(`${server.url}/api/v1/dossiers/${d.id}/actions/accept`, {
+  await fetch(`${env.server.url}/api/v1/dossiers/${d.id}/actions/accept`, {
     method: 'POST', headers: { 'content-type': 'application/json', cookie: d.officer.cookie, 'x-csrf-token': d.officer.csrf },
     body: '{}',
   }).then((r) => assert.equal(r.status, 200));
@@ -124,7 +115,7 @@ test('the receipt QR code opens the lookup, which shows the dossier and drops th
 
 test('a lookup by hand names what is missing and says plainly when nothing matches', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/tra-cuu');
+  await page.goto(env.server.url + '/tra-cuu');
   await page.getByRole('button', { name: 'Tra cứu' }).click();
   assert.equal(await page.locator('#number-error').innerText(), 'Vui lòng nhập số hồ sơ.');
   assert.equal(await page.locator('#secret-error').innerText(), 'Vui lòng nhập mã tra cứu.');
@@ -141,7 +132,7 @@ test('a lookup by hand names what is missing and says plainly when nothing match
 
 test('a citizen registers, signs in and out; a wrong password is refused in words', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/dang-ky');
+  await page.goto(env.server.url + '/dang-ky');
   await page.getByLabel('Họ và tên').fill('Trần Thị Bình');
   await page.getByLabel('Tên đăng nhập').fill('tranthibinh');
   await page.getByLabel('Mật khẩu').fill('short');
@@ -161,7 +152,7 @@ test('a citizen registers, signs in and out; a wrong password is refused in word
   assert.equal(await page.getByRole('alert').innerText(), 'Tên đăng nhập hoặc mật khẩu không đúng.');
   await page.getByLabel('Mật khẩu').fill('mat-khau-cua-binh-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
-  await page.waitForURL(server.url + '/');
+  await page.waitForURL(env.server.url + '/');
   await page.locator('.who').waitFor();
   assert.equal(await page.locator('.who').innerText(), 'Trần Thị Bình');
   await page.reload();
@@ -174,7 +165,7 @@ test('a citizen registers, signs in and out; a wrong password is refused in word
 
 test('the portal works from the keyboard alone', async () => {
   const page = await newPage();
-  await page.goto(server.url + '/');
+  await page.goto(env.server.url + '/');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Bỏ qua, đến nội dung chính');
   // Through the header to the search box.

@@ -6,10 +6,12 @@
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 // Screenshots go to ../tests/artifacts/screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const web = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -134,3 +136,31 @@ export async function until(fn, expected, timeout = 10000) {
 }
 
 export const heading = (page) => () => page.locator('h1').innerText();
+
+// axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it
+// is now. Evaluated through the DevTools protocol, which the page's own
+// Content-Security-Policy does not block.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export async function axe(page) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+// A test file's server and browser: started before its first test, stopped
+// after its last (the server must stop cleanly).
+export function serverAndBrowser(options) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer(options);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { messages } from '../src/common/messages.js';
+import { messages as portal } from '../src/common/messages.js';
+import { accountMessages } from '../src/common/messages_account.js';
+import { staffMessages } from '../src/common/messages_staff.js';
+
+// Every app's strings; a key is in one file only.
+const parts = { portal, account: accountMessages, staff: staffMessages };
+const messages = { vi: {}, en: {} };
+for (const part of Object.values(parts)) for (const l of ['vi', 'en']) Object.assign(messages[l], part[l]);
 
 const src = new URL('../src/', import.meta.url).pathname;
 
@@ -24,6 +31,18 @@ test('Vietnamese and English have the same keys, none empty', () => {
   assert.deepEqual(en.filter((k) => !vi.includes(k)), [], 'keys only in English');
   for (const lang of ['vi', 'en']) {
     for (const [k, v] of Object.entries(messages[lang])) assert.ok(v.trim(), `${lang} ${k} is empty`);
+  }
+});
+
+test('a key is in one file only', () => {
+  for (const lang of ['vi', 'en']) {
+    const seen = {};
+    for (const [name, part] of Object.entries(parts)) {
+      for (const k of Object.keys(part[lang])) {
+        assert.ok(!(k in seen), `${lang} ${k} is in ${seen[k]} and ${name}`);
+        seen[k] = name;
+      }
+    }
   }
 });
 

@@ -1,26 +1,15 @@
 // The quality bars of the citizen pages: what they weigh, how soon they are
 // usable on a slow 3G phone, and what axe-core finds (WCAG 2.1 A and AA).
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
-import { counterDossier, launch, shoot, signIn, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { axe, counterDossier, signIn, serverAndBrowser } from './harness.mjs';
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ dossiers: 40 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({ dossiers: 40 });
 
 // Bytes on the wire (compressed bodies and headers) of everything a page
 // loads until the network is quiet, from an empty cache.
 async function weigh(path) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -28,7 +17,7 @@ async function weigh(path) {
   const urls = [];
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
   cdp.on('Network.requestWillBeSent', (e) => urls.push(e.request.url));
-  await page.goto(server.url + path, { waitUntil: 'networkidle' });
+  await page.goto(env.server.url + path, { waitUntil: 'networkidle' });
   await context.close();
   return { bytes, urls };
 }
@@ -39,7 +28,7 @@ for (const path of ['/', '/tra-cuu', '/thu-tuc/1.000894.000.00.00.H56']) {
     console.log(`# ${path}: ${bytes} bytes in ${urls.length} requests`);
     assert.ok(bytes <= 100 * 1024, `${bytes} bytes: ${urls.join(' ')}`);
     // Nothing from elsewhere: the binary serves every asset.
-    for (const u of urls) assert.ok(u.startsWith(server.url), u);
+    for (const u of urls) assert.ok(u.startsWith(env.server.url), u);
   });
 }
 
@@ -48,13 +37,13 @@ const slow3g = { offline: false, latency: 2000, downloadThroughput: 50000, uploa
 
 for (const [path, field, label] of [['/', '#q', 'the search box'], ['/tra-cuu', '#number', 'the lookup form']]) {
   test(`${path} is usable within 3 s on slow 3G (${label})`, async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const context = await env.browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', slow3g);
     const start = Date.now();
-    await page.goto(server.url + path, { waitUntil: 'commit' });
+    await page.goto(env.server.url + path, { waitUntil: 'commit' });
     await page.locator(field).waitFor({ state: 'visible' });
     const usable = Date.now() - start;
     console.log(`# ${path}: ${label} usable after ${usable} ms on slow 3G`);
@@ -69,18 +58,9 @@ for (const [path, field, label] of [['/', '#q', 'the search box'], ['/tra-cuu', 
   });
 }
 
-async function axe(page) {
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 test('axe-core finds no serious or critical violation on any page', async () => {
-  const d = await counterDossier(server.url);
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 } });
+  const d = await counterDossier(env.server.url);
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   const pages = [
     ['home', '/?q=ket%20hon', 'ul.procedures a'],
@@ -93,16 +73,16 @@ test('axe-core finds no serious or critical violation on any page', async () => 
   ];
   const found = [];
   for (const [name, path, ready] of pages) {
-    await page.goto(server.url + path);
+    await page.goto(env.server.url + path);
     await page.locator(ready).first().waitFor();
     for (const v of await axe(page)) found.push(`${name}: ${v}`);
   }
   // Pages with their errors showing.
-  await page.goto(server.url + '/tra-cuu');
+  await page.goto(env.server.url + '/tra-cuu');
   await page.getByRole('button', { name: 'Tra cứu' }).click();
   await page.locator('#number-error').waitFor();
   for (const v of await axe(page)) found.push(`lookup errors: ${v}`);
-  await page.goto(server.url + '/dang-ky');
+  await page.goto(env.server.url + '/dang-ky');
   await page.getByLabel('Họ và tên').fill('A');
   await page.getByLabel('Tên đăng nhập').fill('x');
   await page.getByLabel('Mật khẩu').fill('y');
@@ -110,19 +90,19 @@ test('axe-core finds no serious or critical violation on any page', async () => 
   await page.locator('.error-text').first().waitFor();
   for (const v of await axe(page)) found.push(`register errors: ${v}`);
   // English.
-  await page.goto(server.url + '/?q=ket%20hon');
+  await page.goto(env.server.url + '/?q=ket%20hon');
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await page.locator('ul.procedures a').first().waitFor();
   for (const v of await axe(page)) found.push(`home (English): ${v}`);
   await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
   // The staff workspace.
-  const officer = await signIn(server.url, 'motcua.phandinhphung');
-  await context.addCookies([{ name: 'motcua_session', value: officer.cookie.split('=')[1], url: server.url }]);
-  await page.goto(server.url + '/can-bo/');
+  const officer = await signIn(env.server.url, 'motcua.phandinhphung');
+  await context.addCookies([{ name: 'motcua_session', value: officer.cookie.split('=')[1], url: env.server.url }]);
+  await page.goto(env.server.url + '/can-bo/');
   await page.locator('table.inbox').waitFor();
   for (const v of await axe(page)) found.push(`staff inbox: ${v}`);
   // The check itself sees a violation when there is one.
-  await page.goto(server.url + '/tra-cuu');
+  await page.goto(env.server.url + '/tra-cuu');
   await page.locator('#number').waitFor();
   await page.evaluate(() => document.querySelector('label[for=number]').remove());
   assert.ok((await axe(page)).some((v) => v.startsWith('label')), 'axe did not see an input without a label');

@@ -1,36 +1,27 @@
 // The staff workspace in Chromium: an officer signs in at the portal, lands
 // in their inbox with its counts and deadline colours, and searches it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { PASSWORD, call, counterDossier, launch, shoot, signIn, startServer, heading, until } from './harness.mjs';
+import { test } from 'node:test';
+import { PASSWORD, call, counterDossier, shoot, signIn, heading, until, serverAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer({ dossiers: 800 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({ dossiers: 800 });
 
 async function signInAt(page, username, next = '') {
-  await page.goto(server.url + '/dang-nhap' + next);
+  await page.goto(env.server.url + '/dang-nhap' + next);
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
 }
 
 test('a specialist signs in at the portal and lands in the inbox, with its counts and colours', async () => {
-  const specialist = await signIn(server.url, 'chuyenvien.phandinhphung');
-  const api = await call(server.url, specialist, 'GET', '/api/v1/inbox?limit=100');
+  const specialist = await signIn(env.server.url, 'chuyenvien.phandinhphung');
+  const api = await call(env.server.url, specialist, 'GET', '/api/v1/inbox?limit=100');
   assert.ok(api.items.length > 1, 'the seeded province should give this specialist work');
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await signInAt(page, 'chuyenvien.phandinhphung');
-  await page.waitForURL(server.url + '/can-bo/');
+  await page.waitForURL(env.server.url + '/can-bo/');
   await page.locator('table.inbox').waitFor();
   await until(heading(page), 'Hồ sơ cần xử lý');
   const counts = await page.locator('ul.counts').innerText();
@@ -59,11 +50,11 @@ test('a specialist signs in at the portal and lands in the inbox, with its count
 });
 
 test('an officer finds a new counter dossier in the inbox by its number, with the name masked', async () => {
-  const d = await counterDossier(server.url, 'Lê Thị Cúc');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const d = await counterDossier(env.server.url, 'Lê Thị Cúc');
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await signInAt(page, 'motcua.phandinhphung');
-  await page.waitForURL(server.url + '/can-bo/');
+  await page.waitForURL(env.server.url + '/can-bo/');
   await page.locator('table.inbox').waitFor();
   assert.equal(await page.getByText('Lê Thị Cúc').count(), 0);
   const rows = page.locator('table.inbox tbody tr');
@@ -77,20 +68,20 @@ test('an officer finds a new counter dossier in the inbox by its number, with th
 });
 
 test('the workspace sends a visitor to sign in first, and a citizen is told it is for staff', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url + '/can-bo/');
+  await page.goto(env.server.url + '/can-bo/');
   await page.waitForURL(/\/dang-nhap\?tiep=%2Fcan-bo%2F$/);
   await signInAt(page, 'motcua.tinh', '?tiep=%2Fcan-bo%2F');
-  await page.waitForURL(server.url + '/can-bo/');
+  await page.waitForURL(env.server.url + '/can-bo/');
   await page.locator('ul.counts').waitFor();
   await context.close();
 
-  const citizen = await browser.newContext();
+  const citizen = await env.browser.newContext();
   const cpage = await citizen.newPage();
   await signInAt(cpage, 'congdan');
-  await cpage.waitForURL(server.url + '/');
-  await cpage.goto(server.url + '/can-bo/');
+  await cpage.waitForURL(env.server.url + '/');
+  await cpage.goto(env.server.url + '/can-bo/');
   await cpage.getByText('Tài khoản này không có vai trò cán bộ.').waitFor();
   await citizen.close();
 });

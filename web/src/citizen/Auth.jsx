@@ -25,16 +25,14 @@ export function Login({ query, onSignedIn }) {
     try {
       const r = await api('/api/v1/auth/login', { method: 'POST', body: { username: username.trim(), password } });
       setCsrf(r.csrf_token);
-      if (isStaff(r.user) && !next.startsWith('/can-bo') && !next.startsWith('/quan-tri')) {
-        location.assign('/can-bo/');
-        return;
-      }
-      if (next.startsWith('/can-bo') || next.startsWith('/quan-tri')) {
-        location.assign(next);
+      // Staff go on to their workspace unless they were going somewhere.
+      const to = isStaff(r.user) && next === '/' ? '/can-bo/' : next;
+      if (/^\/(can-bo|quan-tri|ho-so|ho-so-cua-toi|nop-ho-so)(\/|$)/.test(to)) {
+        location.assign(to);  // another app of the site
         return;
       }
       onSignedIn(r.user);
-      navigate(next);
+      navigate(to);
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -44,6 +44,9 @@ export function Procedure({ code }) {
         [t('procedure.effective_from'), `${formatDate(p.effective_from)} (${t('procedure.version', { version: p.version })})`],
       ]} />
       {p.cutoff_1500 && <p class="note">{t('procedure.cutoff')}</p>}
+      {p.online_mode !== 'none'
+        ? <p><a href={'/nop-ho-so/' + encodeURIComponent(p.code)} class="button">{t('procedure.submit_online')}</a></p>
+        : <p class="note">{t('submit.not_online')}</p>}
 
       <h2>{t('procedure.components')}</h2>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('procedure.components')}>

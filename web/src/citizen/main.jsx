@@ -3,14 +3,18 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../common/style.css';
-import { api, isStaff, whoAmI } from '../common/api.js';
+import { isStaff, logout, whoAmI } from '../common/api.js';
 import { currentLang, onLangChange, t } from '../common/i18n.js';
-import { Link, match, useRoute } from '../common/router.js';
-import { Header, Page } from '../common/ui.jsx';
+import { Link, match, setOwnPaths, useRoute } from '../common/router.js';
+import { Page, SiteFrame } from '../common/ui.jsx';
 import { Login, Register } from './Auth.jsx';
 import { Home } from './Home.jsx';
 import { Lookup } from './Lookup.jsx';
 import { Procedure } from './Procedure.jsx';
+
+// The portal's own pages; the others (a citizen's own pages, the staff
+// workspace) are other apps on the same site.
+setOwnPaths((p) => !/^\/(ho-so|ho-so-cua-toi|nop-ho-so|can-bo|quan-tri)(\/|$)/.test(p));
 
 function NotFound() {
   return (
@@ -24,7 +28,7 @@ function NotFound() {
 function App() {
   const route = useRoute();
   const [, setLang] = useState(currentLang());
-  const [user, setUser] = useState(null);
+  const [user, setUser] = useState(undefined);  // undefined: not known yet
   useEffect(() => onLangChange(setLang), []);
   useEffect(() => { whoAmI().then(setUser, () => setUser(null)); }, []);
 
@@ -36,33 +40,19 @@ function App() {
   else if (match('/tra-cuu', path)) page = <Lookup query={query} />;
   else if (match('/dang-nhap', path)) page = <Login query={query} onSignedIn={setUser} />;
   else if (match('/dang-ky', path)) page = <Register />;
+
   else page = <NotFound />;
 
-  const logout = async () => {
-    try { await api('/api/v1/auth/logout', { method: 'POST' }); } finally { setUser(null); }
-  };
   const links = [
     { href: '/', label: t('nav.procedures'), current: path === '/' || path.startsWith('/thu-tuc') },
     { href: '/tra-cuu', label: t('nav.lookup'), current: path === '/tra-cuu' },
   ];
-  const end = user ? (
-    <>
-      {isStaff(user) && <a href="/can-bo/">{t('nav.workspace')}</a>}
-      <span class="who">{user.display_name}</span>
-      <button type="button" class="link" onClick={logout}>{t('nav.logout')}</button>
-    </>
-  ) : (
-    <>
-      <Link href="/dang-nhap">{t('nav.login')}</Link>
-      <Link href="/dang-ky">{t('nav.register')}</Link>
-    </>
-  );
+  const userLinks = user && (isStaff(user) ? <a href="/can-bo/">{t('nav.workspace')}</a>
+    : <a href="/ho-so-cua-toi">{t('nav.my_dossiers')}</a>);
   return (
-    <>
-      <Header links={links} end={end} />
-      <main id="main">{page}</main>
-      <footer class="foot"><p>{t('site.tagline')}</p></footer>
-    </>
+    <SiteFrame links={links} user={user} userLinks={userLinks} onLogout={() => logout().then(() => setUser(null))}>
+      {page}
+    </SiteFrame>
   );
 }
 

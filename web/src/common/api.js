@@ -15,6 +15,27 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrf = token; }
 
+// One file to /api/v1/attachments, with progress (0..1) as it goes up.
+// Resolves to the staged attachment {id, name, media_type, size, ...}.
+export function upload(file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/attachments');
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+    if (file.type) xhr.setRequestHeader('Content-Type', file.type);
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json = null;
+      try { json = JSON.parse(xhr.responseText); } catch { json = null; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(json);
+      else reject(new ApiError(xhr.status, json, Number(xhr.getResponseHeader('Retry-After')) || 0));
+    };
+    xhr.onerror = () => reject(new ApiError(0, null));
+    xhr.send(file);
+  });
+}
+
 export async function api(path, { method = 'GET', body, query, signal } = {}) {
   let url = path;
   if (query) {
@@ -53,6 +74,12 @@ export async function whoAmI() {
     if (e.status === 401) return null;
     throw e;
   }
+}
+
+// Ends the session; the caller decides where to go next.
+export async function logout() {
+  try { await api('/api/v1/auth/logout', { method: 'POST' }); } catch { /* the session ends anyway */ }
+  setCsrf(null);
 }
 
 export function isStaff(user) {

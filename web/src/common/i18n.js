@@ -10,6 +10,11 @@ const listeners = new Set();
 
 export function currentLang() { return lang; }
 
+// More strings, for an app that needs more than the portal's.
+export function addMessages(more) {
+  for (const l of ['vi', 'en']) Object.assign(messages[l], more[l]);
+}
+
 export function setLang(next) {
   lang = next === 'en' ? 'en' : 'vi';
   try { localStorage.setItem('motcua.lang', lang); } catch { /* private mode */ }
@@ -63,4 +68,14 @@ export function formatTimeLimit(limit) {
   if (!limit) return '';
   if (limit.value === 0 && limit.unit === 'working_days') return t('limit.same_day');
   return t('limit.' + limit.unit, { value: limit.value });
+}
+
+// Working time left, in office days of 7.5 hours (07:30-11:30, 13:30-17:00).
+export function formatWorkingLeft(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  const day = 7.5 * 3600;
+  const days = Math.floor(seconds / day);
+  const hours = Math.round(((seconds - days * day) / 3600) * 10) / 10;
+  if (days > 0) return t('time.left_days', { days, hours });
+  return t('time.left_hours', { hours });
 }

@@ -4,6 +4,10 @@ import { h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 const listeners = new Set();
+// Which paths this app renders itself; a link elsewhere (another app on the
+// same site) is an ordinary page load.
+let own = () => true;
+export function setOwnPaths(test) { own = test; }
 
 function current() {
   return { path: location.pathname, query: new URLSearchParams(location.search) };
@@ -30,7 +34,7 @@ export function useRoute() {
 export function Link({ href, children, ...rest }) {
   const onClick = (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    if (rest.target) return;
+    if (rest.target || !own(new URL(href, location.href).pathname)) return;
     e.preventDefault();
     navigate(href);
   };

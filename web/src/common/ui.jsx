@@ -52,6 +52,35 @@ export function Header({ home = '/', links = [], end }) {
   );
 }
 
+// A page of any app: the header (with the signed-in user and sign-out, or the
+// sign-in and registration links), the page, the footer.
+export function SiteFrame({ home, links, user, userLinks, onLogout, footer = true, children }) {
+  let end = null;
+  if (user) {
+    end = (
+      <>
+        {userLinks}
+        <span class="who">{user.display_name}</span>
+        <button type="button" class="link" onClick={onLogout}>{t('nav.logout')}</button>
+      </>
+    );
+  } else if (user === null) {
+    end = (
+      <>
+        <Link href="/dang-nhap">{t('nav.login')}</Link>
+        <Link href="/dang-ky">{t('nav.register')}</Link>
+      </>
+    );
+  }
+  return (
+    <>
+      <Header home={home} links={links} end={end} />
+      <main id="main">{children}</main>
+      {footer && <footer class="foot"><p>{t('site.tagline')}</p></footer>}
+    </>
+  );
+}
+
 export function Field({ id, label, hint, error, children }) {
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
-import { navigate } from '../common/router.js';
+import { Link, navigate } from '../common/router.js';
 import { ErrorNote, Loading, Page } from '../common/ui.jsx';
 
 export function Inbox({ query }) {
@@ -76,7 +76,7 @@ export function Inbox({ query }) {
             <tbody>
               {data.items.map((d) => (
                 <tr key={d.id}>
-                  <td>{d.number}</td>
+                  <td class="nowrap"><Link href={'/can-bo/ho-so/' + d.id}>{d.number}</Link></td>
                   <td>{d.applicant.full_name}</td>
                   <td>{pick(d.procedure)}</td>
                   <td>{pick(d.state)}</td>

@@ -3,11 +3,16 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../common/style.css';
-import { api, isStaff, whoAmI } from '../common/api.js';
-import { currentLang, onLangChange, t } from '../common/i18n.js';
-import { useRoute } from '../common/router.js';
-import { ErrorNote, Header, Loading, Page } from '../common/ui.jsx';
+import { isStaff, logout, whoAmI } from '../common/api.js';
+import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
+import { accountMessages } from '../common/messages_account.js';
+import { staffMessages } from '../common/messages_staff.js';
+import { match, setOwnPaths, useRoute } from '../common/router.js';
+import { ErrorNote, Loading, Page, SiteFrame } from '../common/ui.jsx';
+import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
+
+setOwnPaths((p) => p === '/can-bo' || p.startsWith('/can-bo/'));
 
 function App() {
   const { path, query } = useRoute();
@@ -22,29 +27,25 @@ function App() {
     }, setError);
   }, []);
 
-  const logout = async () => {
-    try { await api('/api/v1/auth/logout', { method: 'POST' }); } finally { location.assign('/'); }
-  };
   let page;
   if (error) page = <Page title={t('staff.title')}><ErrorNote error={error} /></Page>;
   else if (!user) page = <Page title={t('staff.title')}><Loading /></Page>;
   else if (!isStaff(user)) page = <Page title={t('staff.title')}><p>{t('staff.not_staff')}</p></Page>;
-  else page = <Inbox query={query} />;
+  else {
+    const params = match('/can-bo/ho-so/:id', path);
+    page = params ? <StaffDossier id={params.id} /> : <Inbox query={query} />;
+  }
 
   const links = [{ href: '/can-bo/', label: t('staff.inbox'), current: path === '/can-bo/' || path === '/can-bo' }];
-  const end = user && (
-    <>
-      <span class="who">{user.display_name}</span>
-      <button type="button" class="link" onClick={logout}>{t('nav.logout')}</button>
-    </>
-  );
   return (
-    <>
-      <Header home="/can-bo/" links={links} end={end} />
-      <main id="main">{page}</main>
-    </>
+    <SiteFrame home="/can-bo/" links={links} user={user || undefined} footer={false}
+      onLogout={() => logout().then(() => location.assign('/'))}>
+      {page}
+    </SiteFrame>
   );
 }
 
+addMessages(accountMessages);
+addMessages(staffMessages);
 document.documentElement.lang = currentLang();
 render(<App />, document.getElementById('app'));

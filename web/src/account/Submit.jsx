@@ -1,0 +1,205 @@
+// Submitting a dossier online (/nop-ho-so/{code}): where to submit, who
+// applies, one file per document (with progress and a retry), consent to the
+// use of personal data, then the receipt with the lookup code, shown once.
+import { useEffect, useState } from 'preact/hooks';
+import { api, upload } from '../common/api.js';
+import { formatMoment, formatTimeLimit, pick, t } from '../common/i18n.js';
+import { Link } from '../common/router.js';
+import { ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
+
+const unitKinds = { commune: 'commune', province: 'center' };
+
+export function Submit({ code, user }) {
+  const [p, setP] = useState(null);
+  const [units, setUnits] = useState([]);
+  const [error, setError] = useState(null);
+  const [form, setForm] = useState({ unit_id: '', full_name: user?.display_name || '', id_number: '', phone: '', email: '', address: '' });
+  const [files, setFiles] = useState({});  // component code -> {file, progress, attachment, error}
+  const [consent, setConsent] = useState(false);
+  const [problems, setProblems] = useState({});
+  const [sending, setSending] = useState(false);
+  const [receipt, setReceipt] = useState(null);
+
+  useEffect(() => {
+    Promise.all([api('/api/v1/procedures/' + encodeURIComponent(code)), api('/api/v1/units')]).then(([proc, u]) => {
+      setP(proc);
+      const kinds = proc.levels.map((l) => unitKinds[l]).filter(Boolean);
+      const list = u.items.filter((x) => kinds.includes(x.kind) && !x.valid_to);
+      setUnits(list);
+      if (list.length === 1) setForm((f) => ({ ...f, unit_id: String(list[0].id) }));
+    }, setError);
+  }, [code]);
+
+  if (!user) {
+    return (
+      <Page title={t('submit.title')}>
+        <p>{t('submit.sign_in_first')}</p>
+        <p><Link href={'/dang-nhap?tiep=' + encodeURIComponent('/nop-ho-so/' + code)} class="button">{t('nav.login')}</Link>{' '}
+          <Link href="/dang-ky">{t('nav.register')}</Link></p>
+      </Page>
+    );
+  }
+  if (receipt) return <Receipt r={receipt} />;
+  if (!p) return <Page title={t('submit.title')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
+  if (p.online_mode === 'none') {
+    return <Page title={pick(p)}><p>{t('submit.not_online')}</p></Page>;
+  }
+
+  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  const send = async (c, file) => {
+    setFiles((fs) => ({ ...fs, [c.code]: { file, progress: 0 } }));
+    try {
+      const att = await upload(file, (progress) => setFiles((fs) => ({ ...fs, [c.code]: { ...fs[c.code], progress } })));
+      setFiles((fs) => ({ ...fs, [c.code]: { file, progress: 1, attachment: att } }));
+    } catch (err) {
+      setFiles((fs) => ({ ...fs, [c.code]: { file, error: err } }));
+    }
+  };
+
+  const submit = async (e) => {
+    e.preventDefault();
+    const m = {};
+    for (const k of ['unit_id', 'full_name', 'id_number', 'phone']) if (!String(form[k]).trim()) m[k] = t('err.required');
+    if (form.id_number.trim() && !/^\d{12}$/.test(form.id_number.trim())) m.id_number = t('submit.id_number_invalid');
+    if (form.phone.trim() && !/^0\d{9}$/.test(form.phone.replace(/[\s.]/g, ''))) m.phone = t('submit.phone_invalid');
+    for (const c of p.components) {
+      if (c.required && !files[c.code]?.attachment) m['file-' + c.code] = t('submit.file_required');
+    }
+    if (!consent) m.consent = t('submit.consent_required');
+    setProblems(m);
+    const first = Object.keys(m)[0];
+    if (first) { document.getElementById(first)?.focus(); return; }
+    setSending(true);
+    setError(null);
+    try {
+      const r = await api('/api/v1/dossiers', {
+        method: 'POST',
+        body: {
+          procedure_code: p.code, unit_id: Number(form.unit_id), consent: true,
+          applicant: {
+            full_name: form.full_name.trim(), id_number: form.id_number.trim(), phone: form.phone.replace(/[\s.]/g, ''),
+            email: form.email.trim() || undefined, address: form.address.trim() || undefined,
+          },
+          files: Object.entries(files).filter(([, f]) => f.attachment).map(([component_code, f]) => ({ attachment_id: f.attachment.id, component_code })),
+        },
+      });
+      setReceipt(r);
+      window.scrollTo(0, 0);
+    } catch (err) {
+      setError(err);
+      setSending(false);
+    }
+  };
+
+  return (
+    <Page title={t('submit.title_of', { name: pick(p) })}>
+      <p>{t('procedure.time_limit')}: {formatTimeLimit(p.time_limit)}</p>
+      <form onSubmit={submit} noValidate>
+        <Field id="unit_id" label={t('submit.unit')} error={problems.unit_id}>
+          {(a) => (
+            <select {...a} value={form.unit_id} onChange={set('unit_id')}>
+              <option value="">{t('action.choose_unit')}</option>
+              {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            </select>
+          )}
+        </Field>
+        <fieldset>
+          <legend>{t('dossier.applicant')}</legend>
+          <Field id="full_name" label={t('submit.full_name')} error={problems.full_name}>
+            {(a) => <input {...a} value={form.full_name} autoComplete="name" onInput={set('full_name')} />}
+          </Field>
+          <Field id="id_number" label={t('submit.id_number')} hint={t('submit.id_number_hint')} error={problems.id_number}>
+            {(a) => <input {...a} value={form.id_number} inputMode="numeric" autoComplete="off" onInput={set('id_number')} />}
+          </Field>
+          <Field id="phone" label={t('submit.phone')} error={problems.phone}>
+            {(a) => <input {...a} type="tel" value={form.phone} autoComplete="tel" onInput={set('phone')} />}
+          </Field>
+          <Field id="email" label={t('submit.email_optional')}>
+            {(a) => <input {...a} type="email" value={form.email} autoComplete="email" onInput={set('email')} />}
+          </Field>
+          <Field id="address" label={t('submit.address_optional')}>
+            {(a) => <input {...a} value={form.address} autoComplete="street-address" onInput={set('address')} />}
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>{t('procedure.components')}</legend>
+          <p class="hint">{t('submit.file_hint')}</p>
+          {p.components.map((c) => (
+            <FileField key={c.code} c={c} state={files[c.code]} error={problems['file-' + c.code]}
+              onPick={(file) => send(c, file)} onRemove={() => setFiles((fs) => { const n = { ...fs }; delete n[c.code]; return n; })} />
+          ))}
+        </fieldset>
+        <div class={problems.consent ? 'field invalid check' : 'field check'}>
+          <input type="checkbox" id="consent" checked={consent} aria-describedby={problems.consent ? 'consent-error' : undefined}
+            aria-invalid={problems.consent ? 'true' : undefined} onChange={(e) => setConsent(e.currentTarget.checked)} />
+          <label for="consent">{t('submit.consent')}</label>
+          {problems.consent && <p class="error-text" id="consent-error">{problems.consent}</p>}
+        </div>
+        {Object.keys(problems).length > 0 && <p class="error-text" role="alert">{t('form.fix')}</p>}
+        <ErrorNote text={error && (error.status === 400 ? t('form.fix') : errorText(error))} />
+        <button type="submit" disabled={sending}>{t('submit.send')}</button>
+      </form>
+    </Page>
+  );
+}
+
+function FileField({ c, state, error, onPick, onRemove }) {
+  const id = 'file-' + c.code;
+  const label = c.name + (c.required ? ` (${t('procedure.required').toLowerCase()})` : ` (${t('procedure.optional').toLowerCase()})`);
+  return (
+    <div class={error ? 'field invalid file' : 'field file'}>
+      <label for={id}>{label}</label>
+      {!state && (
+        <input id={id} type="file" accept=".pdf,.jpg,.jpeg,.png,.webp,.tif,.tiff,.docx,.xlsx,application/pdf,image/*"
+          aria-describedby={error ? id + '-error' : undefined} aria-invalid={error ? 'true' : undefined}
+          onChange={(e) => e.currentTarget.files[0] && onPick(e.currentTarget.files[0])} />
+      )}
+      {state && state.attachment && (
+        <p class="uploaded">{state.file.name} ✓ <button type="button" class="link" onClick={onRemove}>{t('submit.remove')}</button></p>
+      )}
+      {state && !state.attachment && !state.error && (
+        <p><progress max="1" value={state.progress || 0} aria-label={t('submit.uploading', { name: state.file.name })} />{' '}
+          {t('submit.uploading', { name: state.file.name })} {Math.round((state.progress || 0) * 100)}%</p>
+      )}
+      {state && state.error && (
+        <div class="note error" role="alert">
+          <p>{t('submit.upload_failed', { name: state.file.name })} {uploadError(state.error)}</p>
+          <button type="button" onClick={() => onPick(state.file)}>{t('common.retry')}</button>{' '}
+          <button type="button" class="secondary" onClick={onRemove}>{t('submit.choose_other')}</button>
+        </div>
+      )}
+      {error && <p class="error-text" id={id + '-error'}>{error}</p>}
+    </div>
+  );
+}
+
+function uploadError(err) {
+  if (err.status === 413) return t('submit.too_big');
+  if (err.status === 400) return t('submit.bad_type');
+  if (err.status === 429) return t('submit.quota');
+  return errorText(err);
+}
+
+function Receipt({ r }) {
+  const d = r.dossier;
+  const lookup = `/tra-cuu?so=${encodeURIComponent(d.number)}&ma=${encodeURIComponent(r.lookup_secret)}`;
+  return (
+    <Page title={t('submit.received')}>
+      <div class="card result">
+        <p>{t('submit.received_text')}</p>
+        <dl class="facts">
+          <div><dt>{t('lookup.number')}</dt><dd><strong>{d.number}</strong></dd></div>
+          <div><dt>{t('lookup.secret')}</dt><dd><strong class="secret">{r.lookup_secret}</strong></dd></div>
+          <div><dt>{t('lookup.submitted_at')}</dt><dd>{formatMoment(d.submitted_at)}</dd></div>
+          <div><dt>{t('lookup.receiving_unit')}</dt><dd>{d.receiving_unit.name}</dd></div>
+        </dl>
+        <p class="note warn">{t('submit.keep_secret')}</p>
+        <p>
+          <Link href={'/ho-so/' + d.id} class="button">{t('submit.open_dossier')}</Link>{' '}
+          <Link href={lookup}>{t('nav.lookup')}</Link>{' '}
+          <Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link>
+        </p>
+      </div>
+    </Page>
+  );
+}

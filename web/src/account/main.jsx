@@ -1,0 +1,46 @@
+// A citizen's own pages: submitting online (/nop-ho-so/{code}), my dossiers
+// (/ho-so-cua-toi) and one of them (/ho-so/{id}). A separate, cacheable
+// script: the portal's first page stays small for a phone on 3G.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import '../common/style.css';
+import { isStaff, logout, whoAmI } from '../common/api.js';
+import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
+import { accountMessages } from '../common/messages_account.js';
+import { match, setOwnPaths, useRoute } from '../common/router.js';
+import { Loading, Page, SiteFrame } from '../common/ui.jsx';
+import { MyDossier, MyDossiers } from './MyDossiers.jsx';
+import { Submit } from './Submit.jsx';
+
+setOwnPaths((p) => p === '/ho-so-cua-toi' || p.startsWith('/ho-so/') || p.startsWith('/nop-ho-so/'));
+
+function App() {
+  const { path } = useRoute();
+  const [, setLang] = useState(currentLang());
+  const [user, setUser] = useState(undefined);  // undefined: not known yet
+  useEffect(() => onLangChange(setLang), []);
+  useEffect(() => { whoAmI().then(setUser, () => setUser(null)); }, []);
+
+  let page;
+  let params;
+  if (user === undefined) page = <Page title={t('common.loading')}><Loading /></Page>;
+  else if ((params = match('/nop-ho-so/:code', path))) page = <Submit code={params.code} user={user} />;
+  else if ((params = match('/ho-so/:id', path))) page = <MyDossier id={params.id} user={user} />;
+  else page = <MyDossiers user={user} />;
+
+  const links = [
+    { href: '/', label: t('nav.procedures') },
+    { href: '/tra-cuu', label: t('nav.lookup') },
+    { href: '/ho-so-cua-toi', label: t('nav.my_dossiers'), current: path.startsWith('/ho-so') },
+  ];
+  const userLinks = user && isStaff(user) && <a href="/can-bo/">{t('nav.workspace')}</a>;
+  return (
+    <SiteFrame links={links} user={user} userLinks={userLinks} onLogout={() => logout().then(() => location.assign('/'))}>
+      {page}
+    </SiteFrame>
+  );
+}
+
+addMessages(accountMessages);
+document.documentElement.lang = currentLang();
+render(<App />, document.getElementById('app'));

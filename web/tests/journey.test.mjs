@@ -1,0 +1,170 @@
+// The whole journey in Chromium against the real motcua: a citizen submits a
+// dossier online with its files; an officer accepts it; the specialist asks
+// for a supplement; the citizen supplements; the dossier is appraised,
+// approved (finished) and returned; and at every step the citizen sees the
+// change on their own page.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PASSWORD, axe, heading, shoot, until, serverAndBrowser } from './harness.mjs';
+
+const CODE = '1.004873.000.00.00.H56';  // Cấp Giấy xác nhận tình trạng hôn nhân: fully online, commune level
+const env = serverAndBrowser();
+
+// A small but real PDF: the server judges files by their content.
+function pdf(text) {
+  return Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
+}
+
+async function person(username, viewport = { width: 1280, height: 900 }) {
+  const context = await env.browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(env.server.url + '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/dang-nhap'));
+  return page;
+}
+
+// Staff take an action from the dossier's page, as they would.
+async function act(page, id, action, fill) {
+  await page.goto(`${env.server.url}/can-bo/ho-so/${id}`);
+  await page.getByRole('button', { name: action, exact: true }).click();
+  const form = page.getByRole('form', { name: action });
+  if (fill) await fill(form);
+  await form.getByRole('button', { name: `Xác nhận: ${action}` }).click();
+  const done = page.getByRole('status').filter({ hasText: `Đã thực hiện: ${action}.` });
+  await done.waitFor();
+  return done.innerText();
+}
+
+async function citizenSees(page, id, state) {
+  await page.goto(`${env.server.url}/ho-so/${id}`);
+  await until(() => page.locator('p.state .badge').innerText(), state);
+}
+
+// axe-core on the pages of the journey as they come; asserted at the end.
+const violations = [];
+async function check(page, name) {
+  for (const v of await axe(page)) violations.push(`${name}: ${v}`);
+}
+
+test('a dossier from online submission to the returned result, seen by the citizen at every step', async () => {
+  const citizen = await person('congdan', { width: 390, height: 844 });
+
+  // 1. The citizen finds the procedure and submits it online.
+  await citizen.goto(`${env.server.url}/thu-tuc/${CODE}`);
+  await citizen.getByRole('link', { name: 'Nộp hồ sơ trực tuyến' }).click();
+  await until(heading(citizen), 'Nộp hồ sơ: Cấp Giấy xác nhận tình trạng hôn nhân');
+  await citizen.getByLabel('Nơi nộp hồ sơ').selectOption({ label: 'Phường Phan Đình Phùng' });
+  await citizen.getByLabel('Họ và tên').fill('Phạm Thị Dung');
+  await citizen.getByLabel('Số định danh cá nhân').fill('0010990');
+  await citizen.getByLabel('Số điện thoại').fill('0987654321');
+  // Submitting too early names every missing thing at once.
+  await citizen.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  assert.equal(await citizen.locator('#id_number-error').innerText(), 'Số định danh cá nhân gồm đúng 12 chữ số.');
+  assert.equal(await citizen.locator('#consent-error').innerText(), 'Cần có sự đồng ý của bạn để nộp hồ sơ.');
+  const required = await citizen.locator('.field.file.invalid input[type=file]').count();
+  assert.ok(required >= 1, 'the required documents are marked');
+  await check(citizen, 'submit with errors');
+  await citizen.getByLabel('Số định danh cá nhân').fill('001099067890');
+  const ids = await citizen.locator('.field.file.invalid input[type=file]').evaluateAll((els) => els.map((e) => e.id));
+  for (const fid of ids) {
+    await citizen.locator('#' + fid).setInputFiles({ name: fid + '.pdf', mimeType: 'application/pdf', buffer: pdf(fid) });
+  }
+  await until(async () => (await citizen.locator('.uploaded').count()) >= required, true);
+  await citizen.getByLabel(/Tôi đồng ý/).check();
+  await shoot(citizen, 'journey-1-submit');
+  await citizen.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await until(heading(citizen), 'Đã nộp hồ sơ');
+  const number = await citizen.locator('dl.facts dd strong').first().innerText();
+  const secret = await citizen.locator('.secret').innerText();
+  assert.match(number, /^000\.51\.00\.H55-\d{6}-\d{4}$/);
+  assert.match(secret, /^[A-Z2-9]{8}$/);
+  await shoot(citizen, 'journey-2-receipt');
+  await check(citizen, 'receipt');
+  await citizen.getByRole('link', { name: 'Xem hồ sơ' }).click();
+  await citizen.waitForURL(/\/ho-so\/\d+$/);
+  const id = citizen.url().match(/\/ho-so\/(\d+)$/)[1];
+  await until(() => citizen.locator('p.state .badge').innerText(), 'Mới tiếp nhận');
+  // It is in the citizen's list.
+  await citizen.goto(env.server.url + '/ho-so-cua-toi');
+  await citizen.getByRole('link', { name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).waitFor();
+  await check(citizen, 'my dossiers');
+
+  // 2. The officer of the commune accepts it: the appointment is computed.
+  const officer = await person('motcua.phandinhphung');
+  await officer.getByRole('link', { name: number }).click();
+  await until(heading(officer), `Hồ sơ ${number}`);
+  assert.match(await officer.locator('dl.facts').first().innerText(), /Hình thức nộp\s+Trực tuyến/);
+  assert.match(await officer.locator('dl.facts').nth(1).innerText(), /Phạm Thị Dung\s+Số định danh cá nhân\s+001099067890/);
+  assert.ok(await officer.locator('ul.files a').count() >= required);
+  await shoot(officer, 'journey-3-officer-dossier');
+  await check(officer, 'staff dossier');
+  const accepted = await act(officer, id, 'Tiếp nhận hồ sơ');
+  assert.match(accepted, /Ngày hẹn trả kết quả: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\./);
+  await citizenSees(citizen, id, 'Đã tiếp nhận, chờ xử lý');
+  assert.match(await citizen.locator('dl.facts').innerText(), /Ngày hẹn trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+
+  // 3. The specialist takes it up and asks for a supplement, choosing the item.
+  const specialist = await person('chuyenvien.phandinhphung');
+  await act(specialist, id, 'Nhận hồ sơ thẩm định');
+  await citizenSees(citizen, id, 'Đang thẩm định');
+  await act(specialist, id, 'Yêu cầu bổ sung hồ sơ', async (form) => {
+    await form.getByRole('checkbox').first().check();
+    await form.getByLabel('Nội dung khác cần bổ sung').fill('Bản sao sổ hộ khẩu có chứng thực');
+    await form.getByLabel('Lý do').fill('Thiếu giấy tờ chứng minh nơi cư trú');
+    await check(specialist, 'action form');
+  });
+  await shoot(specialist, 'journey-4-supplement-requested');
+
+  // 4. The citizen sees what is asked, and supplements.
+  await citizenSees(citizen, id, 'Chờ bổ sung hồ sơ');
+  const asked = await citizen.locator('.note.warn').innerText();
+  assert.match(asked, /Cần bổ sung hồ sơ/);
+  assert.match(asked, /Thiếu giấy tờ chứng minh nơi cư trú/);
+  assert.match(asked, /Bản sao sổ hộ khẩu có chứng thực/);
+  await shoot(citizen, 'journey-5-citizen-asked');
+  await check(citizen, 'supplement form');
+  await citizen.getByLabel('Tệp bổ sung').setInputFiles({ name: 'so-ho-khau.pdf', mimeType: 'application/pdf', buffer: pdf('bo sung') });
+  await citizen.getByRole('button', { name: 'Gửi hồ sơ bổ sung' }).click();
+  await citizen.getByText('Đã gửi hồ sơ bổ sung.').waitFor();
+  await until(() => citizen.locator('p.state .badge').innerText(), 'Đang thẩm định');
+  assert.equal(await citizen.locator('.note.warn').count(), 0);
+
+  // 5. Appraised, approved (the result is ready), returned.
+  await act(specialist, id, 'Trình phê duyệt');
+  await citizenSees(citizen, id, 'Chờ lãnh đạo phê duyệt');
+  const leader = await person('lanhdao.phandinhphung');
+  await act(leader, id, 'Phê duyệt');
+  await citizenSees(citizen, id, 'Đã có kết quả, chờ trả');
+  assert.match(await citizen.locator('dl.facts').innerText(), /Ngày có kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+  await act(officer, id, 'Trả kết quả');
+  await citizenSees(citizen, id, 'Đã trả kết quả');
+  assert.match(await citizen.locator('dl.facts').innerText(), /Ngày trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+  // The whole way, step by step, on the citizen's page.
+  const steps = await citizen.locator('ol.timeline li .what').allInnerTexts();
+  assert.deepEqual(steps.map((s) => s.replace(/ \(hiện tại\)$/, '')), [
+    'Mới tiếp nhận', 'Đã tiếp nhận, chờ xử lý', 'Đang thẩm định', 'Chờ bổ sung hồ sơ', 'Đang thẩm định',
+    'Chờ lãnh đạo phê duyệt', 'Đã có kết quả, chờ trả', 'Đã trả kết quả']);
+  await shoot(citizen, 'journey-6-returned');
+
+  // The officer's control sheet has every hand-over, judged.
+  await officer.goto(`${env.server.url}/can-bo/ho-so/${id}`);
+  await officer.locator('table.steps').waitFor();
+  // Seven hand-overs; returning the result closes the last one.
+  assert.equal(await officer.locator('table.steps tbody tr').count(), 7);
+  assert.match(await officer.locator('dl.facts').first().innerText(), /Kết quả đúng hạn\s+(Trước hạn|Đúng hạn)/);
+  await shoot(officer, 'journey-7-control-sheet');
+
+  // And anyone with the receipt sees the same at /tra-cuu.
+  const anyone = await (await env.browser.newContext()).newPage();
+  await anyone.goto(`${env.server.url}/tra-cuu?so=${encodeURIComponent(number)}&ma=${secret}`);
+  await anyone.locator('section.result').waitFor();
+  assert.match(await anyone.locator('section.result').innerText(), /Đã trả kết quả/);
+  await check(officer, 'control sheet');
+  for (const p of [citizen, officer, specialist, leader]) assert.deepEqual(p.errors, []);
+  assert.deepEqual(violations, []);
+});
