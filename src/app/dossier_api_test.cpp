@@ -211,7 +211,26 @@ TEST_P(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
   // The specialist has nothing to do yet: intake is the officer's.
   EXPECT_EQ(Json(Call(specialist, "GET", "/api/v1/inbox")).at("items").as_array().size(), 0u);
 
-  // Accepted at 08:30: 3 working days, due Monday 7 December 08:30.
+  // Accepted at 08:30: 3 working days, due Monday 7 December 08:30. The
+  // officer sees that appointment on the accept action before taking it.
+  clock_.Set(At("2026-12-02T08:30+07:00"));
+  auto before_accept = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id)));
+  for (const auto& a : before_accept.at("actions").as_array()) {
+    if (Str(a.at("id")) == "accept") {
+      EXPECT_EQ(Str(a.at("due_at")), "2026-12-07T08:30:00+07:00");
+    } else {
+      EXPECT_TRUE(a.at("due_at").is_null()) << Str(a.at("id"));
+    }
+  }
+  // The preview is the appointment of an acceptance now: at 15:30, Monday
+  // 15:30 (this procedure has no 15:00 cut-off).
+  clock_.Set(At("2026-12-02T15:30+07:00"));
+  auto after_cutoff = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id)));
+  for (const auto& a : after_cutoff.at("actions").as_array()) {
+    if (Str(a.at("id")) == "accept") {
+      EXPECT_EQ(Str(a.at("due_at")), "2026-12-07T15:30:00+07:00");
+    }
+  }
   clock_.Set(At("2026-12-02T08:30+07:00"));
   auto accepted = Act(officer, id, "accept", R"({"version":1})");
   EXPECT_EQ(Str(accepted.at("state").at("id")), "accepted");

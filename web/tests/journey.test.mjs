@@ -103,8 +103,14 @@ test('a dossier from online submission to the returned result, seen by the citiz
   assert.ok(await officer.locator('ul.files a').count() >= required);
   await shoot(officer, 'journey-3-officer-dossier');
   await check(officer, 'staff dossier');
-  const accepted = await act(officer, id, 'Tiếp nhận hồ sơ');
-  assert.match(accepted, /Ngày hẹn trả kết quả: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\./);
+  // Before confirming, the officer sees the appointment to tell the citizen;
+  // it is the one the acceptance sets.
+  let promised;
+  const accepted = await act(officer, id, 'Tiếp nhận hồ sơ', async (form) => {
+    promised = (await form.getByText('Tiếp nhận bây giờ thì ngày hẹn trả kết quả là').innerText())
+      .match(/là (\d{2}\/\d{2}\/\d{4} \d{2}:\d{2})/)[1];
+  });
+  assert.match(accepted, new RegExp(`Ngày hẹn trả kết quả: ${promised}\\.`));
   await citizenSees(citizen, id, 'Đã tiếp nhận, chờ xử lý');
   assert.match(await citizen.locator('dl.facts').innerText(), /Ngày hẹn trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
 

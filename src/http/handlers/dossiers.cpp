@@ -123,8 +123,9 @@ void ViewFields(JsonWriter& w, const DossierView& v) {
         .Key("requires_reason").Bool(a.requires_reason)
         .Key("requests_supplements").Bool(a.requests_supplements)
         .Key("requests_payment").Bool(a.requests_payment)
-        .Key("transfer").String(a.transfer)
-        .End();
+        .Key("transfer").String(a.transfer);
+    Moment(w, "due_at", a.due_at);
+    w.End();
   }
   w.End();
 }

@@ -310,6 +310,7 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
     v.procedure_name_en = p->name_en.value_or("");
     v.procedure_version = p->version;
   }
+  const catalog::Procedure* proc = FindVersionById(*snapshot, row.procedure_code, row.procedure_id);
   const workflow::Workflow* wf = workflows_.Find(row.workflow_code, row.workflow_version);
   if (wf == nullptr)
     return Fail(Code::kInternal, "dossier " + row.number + " uses workflow " + row.workflow_code +
@@ -339,6 +340,13 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
                           to.national_status == dossier::kSupplementStatus && to.clock == StateClock::kPaused,
                           to.national_status == 6 && to.clock == StateClock::kPaused, std::nullopt};
         if (a->transfer) out.transfer = std::string(workflow::UnitKindName(*a->transfer));
+        if (!row.due_at && proc != nullptr) {
+          auto t = wf->Decide(row.state, a->id, roles);
+          if (t && t->clock == workflow::ClockEffect::kStart) {
+            auto adv = dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now);
+            if (adv) out.due_at = adv->progress.due_at;
+          }
+        }
         v.actions.push_back(std::move(out));
       }
     }

@@ -108,6 +108,10 @@ struct AllowedAction {
   bool requests_supplements = false;
   bool requests_payment = false;
   std::optional<std::string> transfer;  // unit kind: "department", ...
+  // For an action that starts the clock (accepting): the appointment it
+  // would set if taken now, with the procedure's 15:00 cut-off, so that the
+  // officer can tell the citizen before confirming.
+  std::optional<TimePoint> due_at;
 };
 
 // A dossier as a caller may see it. Personal data is masked unless the

@@ -234,7 +234,10 @@ function ActionForm({ d, action, procedure, units, onCancel, onDone }) {
   return (
     <form class="card action-form" onSubmit={submit} aria-label={pick(action)}>
       <h3>{pick(action)}</h3>
-      {action.id === 'accept' && <p>{t('action.accept_hint', { limit: formatTimeLimit(procedure.time_limit) })}</p>}
+      {action.due_at && (
+        <p class="note">{t('action.accept_hint', { limit: formatTimeLimit(procedure.time_limit) })}{' '}
+          <strong>{t('action.due_if_now', { at: formatMoment(action.due_at) })}</strong></p>
+      )}
       {action.requests_supplements && (
         <fieldset class={problems.items ? 'field invalid' : 'field'}>
           <legend>{t('action.items')}</legend>
