@@ -2,7 +2,7 @@
 // in their inbox with its counts and deadline colours, and searches it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PASSWORD, call, counterDossier, shoot, signIn, heading, until, serverAndBrowser } from './harness.mjs';
+import { PASSWORD, axe, call, counterDossier, shoot, signIn, heading, until, serverAndBrowser } from './harness.mjs';
 
 const env = serverAndBrowser({ dossiers: 800 });
 
@@ -84,4 +84,62 @@ test('the workspace sends a visitor to sign in first, and a citizen is told it i
   await cpage.goto(env.server.url + '/can-bo/');
   await cpage.getByText('Tài khoản này không có vai trò cán bộ.').waitFor();
   await citizen.close();
+});
+
+test('a counter officer records dossiers one after another with the keyboard alone', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInAt(page, 'motcua.phandinhphung');
+  await page.waitForURL(env.server.url + '/can-bo/');
+  await page.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).click();
+  await until(heading(page), 'Tiếp nhận hồ sơ');
+  const numbers = [];
+  const people = [['Hoàng Văn Em', '001088000001', '0911000001'], ['Vũ Thị Gấm', '001088000002', '0911000002'],
+    ['Đinh Công Hải', '001088000003', '0911000003']];
+  // The first: the procedure is picked from the list with the arrow keys.
+  await page.locator('#procedure').focus();
+  await page.keyboard.type('xac nhan tinh trang hon nhan');
+  await page.locator('#procedure-options li').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await until(() => page.locator('#procedure').inputValue(), 'Cấp Giấy xác nhận tình trạng hôn nhân');
+  for (const [name, id, phone] of people) {
+    // Focus is on the name: after picking, then after each recording.
+    await until(() => page.evaluate(() => document.activeElement.id), 'full_name');
+    await page.keyboard.type(name);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(id);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(phone);
+    await page.keyboard.press('Tab');  // email
+    await page.keyboard.press('Tab');  // address
+    await page.keyboard.press('Tab');  // consent
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    const receipt = page.getByRole('status').filter({ hasText: name });
+    await receipt.waitFor();
+    const n = (await receipt.locator('h2').innerText()).match(/(000\.51\.00\.H55-\d{6}-\d{4})$/)[1];
+    assert.match(await receipt.innerText(), /Mã tra cứu[^\n]*\s+[A-Z2-9]{8}/);
+    numbers.push(n);
+  }
+  // Numbered one after another, without gaps, and all in the officer's inbox.
+  const seq = numbers.map((n) => Number(n.slice(-4)));
+  assert.deepEqual(seq, [seq[0], seq[0] + 1, seq[0] + 2]);
+  await shoot(page, 'staff-intake');
+  const officer = await signIn(env.server.url, 'motcua.phandinhphung');
+  const inbox = await call(env.server.url, officer, 'GET', '/api/v1/inbox?limit=100');
+  for (const n of numbers) assert.ok(inbox.items.some((d) => d.number === n && d.channel === 1), n);
+  // Nothing picked, nothing typed: every missing thing is named.
+  await page.locator('#procedure').fill('');
+  await page.getByRole('button', { name: 'Ghi nhận hồ sơ' }).click();
+  await page.locator('#procedure-error').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'procedure');
+  assert.equal(await page.locator('#consent-error').innerText(), 'Cần hỏi và ghi nhận sự đồng ý của công dân.');
+  assert.deepEqual(await axe(page), []);
+  // The list of procedures, open, passes too.
+  await page.keyboard.type('khai sinh');
+  await page.locator('#procedure-options li').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await axe(page), []);
+  await context.close();
 });

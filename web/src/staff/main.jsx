@@ -11,6 +11,7 @@ import { match, setOwnPaths, useRoute } from '../common/router.js';
 import { ErrorNote, Loading, Page, SiteFrame } from '../common/ui.jsx';
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
+import { IntakePage } from './Intake.jsx';
 
 setOwnPaths((p) => p === '/can-bo' || p.startsWith('/can-bo/'));
 
@@ -33,10 +34,15 @@ function App() {
   else if (!isStaff(user)) page = <Page title={t('staff.title')}><p>{t('staff.not_staff')}</p></Page>;
   else {
     const params = match('/can-bo/ho-so/:id', path);
-    page = params ? <StaffDossier id={params.id} /> : <Inbox query={query} />;
+    if (params) page = <StaffDossier id={params.id} />;
+    else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
+    else page = <Inbox query={query} />;
   }
 
   const links = [{ href: '/can-bo/', label: t('staff.inbox'), current: path === '/can-bo/' || path === '/can-bo' }];
+  if (user && user.roles.some((r) => r.role === 'officer')) {
+    links.push({ href: '/can-bo/tiep-nhan', label: t('intake.title'), current: path === '/can-bo/tiep-nhan' });
+  }
   return (
     <SiteFrame home="/can-bo/" links={links} user={user || undefined} footer={false}
       onLogout={() => logout().then(() => location.assign('/'))}>
