@@ -55,6 +55,9 @@ for (const dir of ['ho-so', 'nop-ho-so']) {
   mkdirSync(join(dist, dir), { recursive: true });
   copyFileSync(join(dist, 'ho-so-cua-toi', 'index.html'), join(dist, dir, 'index.html'));
 }
+// Administration (/quan-tri/) is part of the staff app.
+mkdirSync(join(dist, 'quan-tri'), { recursive: true });
+copyFileSync(join(dist, 'can-bo', 'index.html'), join(dist, 'quan-tri', 'index.html'));
 const sizes = compressAll(dist);
 report(sizes);
 

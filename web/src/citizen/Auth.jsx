@@ -26,7 +26,9 @@ export function Login({ query, onSignedIn }) {
       const r = await api('/api/v1/auth/login', { method: 'POST', body: { username: username.trim(), password } });
       setCsrf(r.csrf_token);
       // Staff go on to their workspace unless they were going somewhere.
-      const to = isStaff(r.user) && next === '/' ? '/can-bo/' : next;
+      // An administrator without a desk of their own goes to administration.
+      const desk = r.user.roles.some((x) => ['officer', 'specialist', 'unit_leader'].includes(x.role));
+      const to = isStaff(r.user) && next === '/' ? (desk ? '/can-bo/' : '/quan-tri/') : next;
       if (/^\/(can-bo|quan-tri|ho-so|ho-so-cua-toi|nop-ho-so)(\/|$)/.test(to)) {
         location.assign(to);  // another app of the site
         return;

@@ -12,8 +12,12 @@ import { ErrorNote, Loading, Page, SiteFrame } from '../common/ui.jsx';
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
+import { AdminHome, isAdmin } from './admin/Admin.jsx';
+import { Units } from './admin/Units.jsx';
+import { Users } from './admin/Users.jsx';
+import { Workflow, Workflows } from './admin/Workflows.jsx';
 
-setOwnPaths((p) => p === '/can-bo' || p.startsWith('/can-bo/'));
+setOwnPaths((p) => /^\/(can-bo|quan-tri)(\/|$)/.test(p));
 
 function App() {
   const { path, query } = useRoute();
@@ -33,8 +37,15 @@ function App() {
   else if (!user) page = <Page title={t('staff.title')}><Loading /></Page>;
   else if (!isStaff(user)) page = <Page title={t('staff.title')}><p>{t('staff.not_staff')}</p></Page>;
   else {
-    const params = match('/can-bo/ho-so/:id', path);
-    if (params) page = <StaffDossier id={params.id} />;
+    let params;
+    if (path.startsWith('/quan-tri')) {
+      if (!isAdmin(user)) page = <Page title={t('admin.title')}><p>{t('admin.not_admin')}</p></Page>;
+      else if (match('/quan-tri/don-vi', path)) page = <Units />;
+      else if (match('/quan-tri/nguoi-dung', path)) page = <Users />;
+      else if ((params = match('/quan-tri/quy-trinh/:code', path))) page = <Workflow code={params.code} />;
+      else if (match('/quan-tri/quy-trinh', path)) page = <Workflows />;
+      else page = <AdminHome />;
+    } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} />;
     else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
     else page = <Inbox query={query} />;
   }
@@ -43,6 +54,7 @@ function App() {
   if (user && user.roles.some((r) => r.role === 'officer')) {
     links.push({ href: '/can-bo/tiep-nhan', label: t('intake.title'), current: path === '/can-bo/tiep-nhan' });
   }
+  if (isAdmin(user)) links.push({ href: '/quan-tri/', label: t('admin.title'), current: path.startsWith('/quan-tri') });
   return (
     <SiteFrame home="/can-bo/" links={links} user={user || undefined} footer={false}
       onLogout={() => logout().then(() => location.assign('/'))}>

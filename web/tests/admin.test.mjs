@@ -1,0 +1,92 @@
+// Administration in Chromium: the units tree with merged units and their
+// successors, users and their roles, and the workflows as diagrams.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PASSWORD, axe, call, heading, serverAndBrowser, shoot, signIn, until } from './harness.mjs';
+
+const env = serverAndBrowser();
+
+async function signInAt(username) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(env.server.url + '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/dang-nhap'));
+  return page;
+}
+
+test('the units tree shows the merged units, when they ended and who took over', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.waitForURL(env.server.url + '/quan-tri/');
+  await page.getByRole('link', { name: 'Đơn vị hành chính' }).click();
+  await until(heading(page), 'Đơn vị hành chính');
+  const unit = (name) => page.locator('li').filter({ has: page.locator(':scope > .unit-name', { hasText: name }) });
+  const retired = unit('Phường Phùng Chí Kiên');
+  await retired.waitFor();
+  const text = await retired.innerText();
+  assert.match(text, /Đã thôi hoạt động từ 01\/07\/2025\./);
+  assert.match(text, /Đơn vị kế thừa: Phường Đức Xuân\./);
+  assert.equal(await retired.getAttribute('class'), 'retired');
+  assert.match(await unit('Phường Đức Xuân').first().innerText(), /Hình thành từ: .*Phường Phùng Chí Kiên/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-units');
+  await page.getByLabel('Hiện cả đơn vị đã sáp nhập, giải thể').uncheck();
+  assert.equal(await page.locator('li.retired').count(), 0);
+  assert.ok(await page.getByText('Xã Ba Bể').count() >= 1);
+  await page.context().close();
+});
+
+test('an administrator grants a role, and is told plainly what they may not grant', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.goto(env.server.url + '/quan-tri/nguoi-dung');
+  await page.locator('tr', { hasText: 'congdan' }).getByRole('button').click();
+  const form = page.locator('form.card');
+  await form.waitFor();
+  await form.getByLabel('Vai trò', { exact: true }).selectOption('officer');
+  await form.getByLabel('Đơn vị', { exact: true }).selectOption({ label: 'Xã Ba Bể' });
+  await form.getByRole('button', { name: 'Thêm vai trò' }).click();
+  assert.deepEqual(await axe(page), []);
+  await form.getByRole('button', { name: 'Lưu' }).click();
+  await page.locator('form.card').waitFor({ state: 'detached' });
+  await until(async () => /Cán bộ một cửa · Xã Ba Bể/.test(await page.locator('tr', { hasText: 'congdan' }).innerText()), true);
+  const admin = await signIn(env.server.url, 'admin');
+  const users = await call(env.server.url, admin, 'GET', '/api/v1/users?limit=200');
+  const congdan = users.items.find((u) => u.username === 'congdan');
+  assert.ok(congdan.roles.some((r) => r.role === 'officer'), JSON.stringify(congdan.roles));
+  await shoot(page, 'admin-users');
+
+  // A province administrator never grants system_admin.
+  await page.locator('tr', { hasText: 'congdan' }).getByRole('button').click();
+  await page.locator('form.card').getByLabel('Vai trò', { exact: true }).selectOption('system_admin');
+  await page.locator('form.card').getByRole('button', { name: 'Thêm vai trò' }).click();
+  await page.locator('form.card').getByRole('button', { name: 'Lưu' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByRole('alert').innerText(), 'Bạn không được cấp vai trò này ở đơn vị này.');
+  await page.context().close();
+});
+
+test('a workflow is shown as a diagram of its states and a table of its actions', async () => {
+  const admin = await signIn(env.server.url, 'admin');
+  const wf = await call(env.server.url, admin, 'GET', '/api/v1/workflows/commune-simple');
+  const page = await signInAt('admin');
+  await page.goto(env.server.url + '/quan-tri/quy-trinh');
+  await page.getByRole('link', { name: 'Quy trình một cửa cấp xã' }).click();
+  await until(heading(page), 'Quy trình một cửa cấp xã');
+  assert.equal(await page.locator('svg rect').count(), wf.nodes.length);
+  for (const n of wf.nodes) assert.equal(await page.locator('svg .node-label', { hasText: n.name }).count() >= 1, true, n.name);
+  assert.equal(await page.locator('table tbody tr').count(), wf.edges.length);
+  assert.match(await page.locator('table tbody tr').first().innerText(), /Tiếp nhận hồ sơ\s+Mới tiếp nhận\s+Đã tiếp nhận, chờ xử lý\s+Cán bộ một cửa/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-workflow');
+  await page.context().close();
+});
+
+test('administration is for administrators', async () => {
+  const page = await signInAt('motcua.phandinhphung');
+  await page.goto(env.server.url + '/quan-tri/don-vi');
+  await page.getByText('Chỉ quản trị viên tỉnh hoặc hệ thống vào được mục này.').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Quản trị' }).count(), 0);
+  await page.context().close();
+});
