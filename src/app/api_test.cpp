@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -170,6 +171,52 @@ TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
     EXPECT_EQ(r.status, 401) << key << " answered " << r.status << " " << r.body;
     EXPECT_EQ(ErrorOf(r).at("code").as_string(), "unauthenticated") << key;
   }
+}
+
+TEST_P(ApiTest, AnAdministratorChecksAWorkflowDefinitionAndSeesEveryProblemAtItsPath) {
+  auto auth = SignIn();
+  auth.emplace_back("content-type", "application/json");
+  const char* source = std::getenv("MOTCUA_SOURCE_DIR");  // set by CTest
+  ASSERT_NE(source, nullptr);
+  std::ifstream file(std::string(source) + "/data/workflows/commune-simple.json");
+  std::string good((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(good.empty());
+  // The loaded definition comes back as written, to be edited.
+  auto definition = client_->Send("GET", "/api/v1/workflows/commune-simple/definition", "", auth);
+  ASSERT_EQ(definition.status, 200);
+  EXPECT_EQ(definition.body, good);
+  auto ok = client_->Send("POST", "/api/v1/workflows/check", good, auth);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto body = json::parse(ok.body).as_object();
+  EXPECT_TRUE(body.at("valid").as_bool());
+  EXPECT_EQ(body.at("workflow").at("code").as_string(), "commune-simple");
+  EXPECT_EQ(body.at("loaded_version").as_int64(), 1);
+  // A state that does not exist and an unknown role: both named, by path.
+  std::string bad = good;
+  bad.replace(bad.find("\"to\": \"accepted\""), std::string("\"to\": \"accepted\"").size(), "\"to\": \"acepted\"");
+  auto refused = client_->Send("POST", "/api/v1/workflows/check", bad, auth);
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  auto fields = ErrorOf(refused).at("fields").as_object();
+  bool named = false;
+  for (const auto& [path, message] : fields) {
+    if (std::string(message.as_string()).find("acepted") != std::string::npos) named = path.starts_with("actions[");
+  }
+  EXPECT_TRUE(named) << refused.body;
+  EXPECT_EQ(client_->Send("POST", "/api/v1/workflows/check", "{\"code\": ", auth).status, 400);
+  // Nobody else may: a citizen, for one.
+  ASSERT_EQ(Post("/api/v1/auth/register",
+                 R"({"username":"cong.dan.moi","display_name":"Công Dân Mới","password":"mot-mat-khau-dai-2026"})")
+                .status,
+            201);
+  auto officer = Post("/api/v1/auth/login", R"({"username":"cong.dan.moi","password":"mot-mat-khau-dai-2026"})");
+  ASSERT_EQ(officer.status, 200);
+  std::string cookie(officer.Header("set-cookie").value_or(""));
+  http::Headers as_officer = {{"cookie", cookie.substr(0, cookie.find(';'))},
+                              {"x-csrf-token", std::string(json::parse(officer.body).at("csrf_token").as_string())},
+                              {"content-type", "application/json"}};
+  auto denied = client_->Send("POST", "/api/v1/workflows/check", good, as_officer);
+  EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(client_->Send("GET", "/api/v1/workflows/commune-simple/definition", "", as_officer).status, 403);
 }
 
 TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {

@@ -80,6 +80,27 @@ test('a workflow is shown as a diagram of its states and a table of its actions'
   assert.match(await page.locator('table tbody tr').first().innerText(), /Tiếp nhận hồ sơ\s+Mới tiếp nhận\s+Đã tiếp nhận, chờ xử lý\s+Cán bộ một cửa/);
   assert.deepEqual(await axe(page), []);
   await shoot(page, 'admin-workflow');
+
+  // Its definition, edited: a misspelt state is shown under its own line.
+  const editor = page.getByLabel('Định nghĩa (JSON)');
+  await until(async () => (await editor.inputValue()).includes('"initial"'), true);
+  const good = await editor.inputValue();
+  await editor.fill(good.replace('"to": "accepted"', '"to": "acepted"'));
+  await page.getByRole('button', { name: 'Kiểm tra' }).click();
+  // Every problem at once: the unknown state under the action's line, and the
+  // state no action reaches now under that state's line.
+  const bad = page.locator('ol.listing li.bad');
+  await bad.first().waitFor();
+  const marked = await bad.filter({ hasText: '"to": "acepted"' }).innerText();
+  assert.match(marked, /actions\[0\][^:]*: .*acepted/);
+  assert.match(await bad.filter({ hasText: '"id": "accepted"' }).innerText(), /states\[1\]: 'accepted' is unreachable/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-workflow-problem');
+  await editor.fill(good);
+  await page.getByRole('button', { name: 'Kiểm tra' }).click();
+  const valid = page.getByRole('status').filter({ hasText: 'Hợp lệ' });
+  await valid.waitFor();
+  assert.match(await valid.innerText(), new RegExp(`Hợp lệ: ${wf.nodes.length} trạng thái, \\d+ thao tác\\. Phiên bản đang chạy là 1`));
   await page.context().close();
 });
 

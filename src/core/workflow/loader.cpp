@@ -747,6 +747,10 @@ class Loader {
   bool initial_known_ = false;
 };
 
-Result<Workflow> Workflow::Parse(std::string_view json) { return Loader().Load(json); }
+Result<Workflow> Workflow::Parse(std::string_view json) {
+  auto wf = Loader().Load(json);
+  if (wf) wf->source_ = std::string(json);
+  return wf;
+}
 
 }  // namespace motcua::workflow

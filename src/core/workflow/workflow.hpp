@@ -198,6 +198,9 @@ class Workflow {  // quy trình xử lý
   // "edges" (one per action and source state, with its clock effect).
   std::string Describe() const;
 
+  // The definition it was parsed from, as written (for editing it again).
+  const std::string& source() const { return source_; }
+
  private:
   friend class Loader;
   Workflow() = default;
@@ -219,6 +222,7 @@ class Workflow {  // quy trình xử lý
   Index state_index_;
   Index action_index_;
   std::vector<RoleSet> acting_;  // per state
+  std::string source_;
 };
 
 // The clock effect of moving from a state with clock `from` to one with `to`.

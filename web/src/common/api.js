@@ -14,6 +14,7 @@ export class ApiError extends Error {
 }
 
 export function setCsrf(token) { csrf = token; }
+export function csrfToken() { return csrf || ''; }
 
 // One file to /api/v1/attachments, with progress (0..1) as it goes up.
 // Resolves to the staged attachment {id, name, media_type, size, ...}.

@@ -2,7 +2,8 @@
 // diagram (states in columns by how many actions they are from the start)
 // and as a table, which is what a screen reader reads.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../common/api.js';
+import { api, csrfToken } from '../../common/api.js';
+import { lineOf, linesOfPaths } from './jsonpaths.js';
 import { formatTimeLimit, pick, t } from '../../common/i18n.js';
 import { Link } from '../../common/router.js';
 import { ErrorNote, Loading, Page } from '../../common/ui.jsx';
@@ -136,7 +137,88 @@ export function Workflow({ code }) {
           </tbody>
         </table>
       </div>
+      <DefinitionEditor code={wf.code} />
       <p><Link href="/quan-tri/quy-trinh">{t('admin.workflows')}</Link></p>
     </Page>
+  );
+}
+
+// Editing a definition: the loaded file, checked by the server as it would
+// load it, each problem shown under the line it is about. Saving is a
+// download: workflows are data files, deployed like the law they encode.
+export function DefinitionEditor({ code }) {
+  const [text, setText] = useState(null);
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    fetch('/api/v1/workflows/' + encodeURIComponent(code) + '/definition', { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+      .then(setText, setError);
+  }, [code]);
+  if (error) return <ErrorNote error={error} />;
+  if (text === null) return <Loading />;
+  const check = async () => {
+    try {
+      const r = await fetch('/api/v1/workflows/check', {
+        method: 'POST', credentials: 'same-origin', body: text,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+      });
+      const body = await r.json();
+      setResult(r.ok ? { ok: body } : { problems: body.error.fields, message: body.error.message });
+    } catch (e) {
+      setResult({ problems: {}, message: e.message });
+    }
+  };
+  const lines = text.split('\n');
+  const at = result && result.problems ? linesOfPaths(text) : null;
+  const byLine = new Map();
+  if (at) {
+    for (const [path, message] of Object.entries(result.problems)) {
+      const n = lineOf(at, path);
+      if (!byLine.has(n)) byLine.set(n, []);
+      byLine.get(n).push(`${path}: ${message}`);
+    }
+  }
+  const download = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    a.download = code + '.json';
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  return (
+    <section aria-labelledby="definition-heading">
+      <h2 id="definition-heading">{t('admin.definition')}</h2>
+      <p class="hint">{t('admin.definition_hint')}</p>
+      <label for="definition">{t('admin.definition_label')}</label>
+      <textarea id="definition" class="code" rows={18} spellcheck={false} value={text}
+        onInput={(e) => { setText(e.currentTarget.value); setResult(null); }} />
+      <div class="buttons">
+        <button type="button" onClick={check}>{t('admin.check')}</button>
+        <button type="button" class="secondary" onClick={download}>{t('admin.download')}</button>
+      </div>
+      {result && result.ok && (
+        <p class="note ok" role="status">{t('admin.valid', {
+          states: result.ok.workflow.nodes.length, actions: result.ok.workflow.edges.length,
+        })}{result.ok.loaded_version !== null && result.ok.workflow.version <= result.ok.loaded_version
+          ? ' ' + t('admin.bump_version', { version: result.ok.loaded_version }) : ''}</p>
+      )}
+      {result && result.problems && (
+        <div role="alert">
+          <p class="note error">{t('admin.problems', { count: Object.keys(result.problems).length || 1 })}</p>
+          <ol class="listing">
+            {lines.map((l, k) => (
+              (byLine.has(k + 1) || [...byLine.keys()].some((n) => Math.abs(n - (k + 1)) <= 2)) && (
+                <li key={k} value={k + 1} class={byLine.has(k + 1) ? 'bad' : ''}>
+                  <code>{l || ' '}</code>
+                  {byLine.has(k + 1) && byLine.get(k + 1).map((m, j) => <p key={j} class="error-text">{m}</p>)}
+                </li>
+              )
+            ))}
+          </ol>
+          {Object.keys(result.problems).length === 0 && <p class="error-text">{result.message}</p>}
+        </div>
+      )}
+    </section>
   );
 }
