@@ -147,7 +147,9 @@ TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
       // citizens read them before they have an account.
       "GET /api/v1/procedures", "GET /api/v1/procedures/{code}",
       "GET /api/v1/procedures/{code}/versions", "GET /api/v1/procedure-fields",
-      "GET /api/v1/lookup"};
+      "GET /api/v1/lookup",
+      // The days off: they decide every appointment a citizen is given.
+      "GET /api/v1/holidays"};
   for (const auto& route : app_->router().routes()) {
     std::string key = route.method + " " + route.pattern;
     std::string target = route.pattern;
@@ -217,6 +219,27 @@ TEST_P(ApiTest, AnAdministratorChecksAWorkflowDefinitionAndSeesEveryProblemAtIts
   auto denied = client_->Send("POST", "/api/v1/workflows/check", good, as_officer);
   EXPECT_EQ(denied.status, 403) << denied.body;
   EXPECT_EQ(client_->Send("GET", "/api/v1/workflows/commune-simple/definition", "", as_officer).status, 403);
+}
+
+TEST_P(ApiTest, TheHolidaysOfAYearAreForEveryone) {
+  auto r = client_->Send("GET", "/api/v1/holidays?year=2027");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("year").as_int64(), 2027);
+  bool national_day = false, tet = false;
+  for (const auto& h : body.at("holidays").as_array()) {
+    if (h.at("date").as_string() == "2027-09-02") national_day = true;
+    // Tết Nguyên Đán 2027: the lunar new year falls on 6 February.
+    if (h.at("date").as_string() == "2027-02-06") tet = !h.at("name").as_string().empty();
+  }
+  EXPECT_TRUE(national_day) << r.body;
+  EXPECT_TRUE(tet) << r.body;
+  EXPECT_TRUE(body.at("make_up_working_days").is_array());
+  for (const char* bad : {"year=1899", "year=abc", "year=2027x", "month=1"}) {
+    auto refused = client_->Send("GET", std::string("/api/v1/holidays?") + bad);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_FALSE(ErrorOf(refused).at("fields").as_object().empty()) << bad;
+  }
 }
 
 TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {

@@ -14,6 +14,7 @@
 #include "http/handlers/procedures.hpp"
 #include "http/handlers/units.hpp"
 #include "http/pipeline.hpp"
+#include "http/handlers/calendar.hpp"
 #include "http/static_files.hpp"
 #include "http/system_routes.hpp"
 
@@ -81,6 +82,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
       });
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
+  http::RegisterCalendarRoutes(app->router_, *app->calendar_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);
   http::RegisterProcedureRoutes(app->router_, app->catalog_);

@@ -104,6 +104,21 @@ test('a workflow is shown as a diagram of its states and a table of its actions'
   await page.context().close();
 });
 
+test('the days off of a year, with Tết and the national day, year by year', async () => {
+  const page = await signInAt('admin');
+  await page.goto(env.server.url + '/quan-tri/ngay-nghi?nam=2027');
+  await until(() => page.locator('h2').first().innerText(), 'Ngày nghỉ năm 2027');
+  const rows = await page.locator('table tbody').innerText();
+  assert.match(rows, /06\/02\/2027\s+Thứ Bảy\s+Tết/);
+  assert.match(rows, /02\/09\/2027\s+Thứ Năm\s+[^\n]*Quốc khánh/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-holidays');
+  await page.getByRole('button', { name: 'Năm 2028 →' }).click();
+  await until(() => page.locator('h2').first().innerText(), 'Ngày nghỉ năm 2028');
+  assert.match(page.url(), /nam=2028$/);
+  await page.context().close();
+});
+
 test('administration is for administrators', async () => {
   const page = await signInAt('motcua.phandinhphung');
   await page.goto(env.server.url + '/quan-tri/don-vi');

@@ -13,6 +13,7 @@ import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
 import { AdminHome, isAdmin } from './admin/Admin.jsx';
+import { Holidays } from './admin/Holidays.jsx';
 import { Units } from './admin/Units.jsx';
 import { Users } from './admin/Users.jsx';
 import { Workflow, Workflows } from './admin/Workflows.jsx';
@@ -44,6 +45,7 @@ function App() {
       else if (match('/quan-tri/nguoi-dung', path)) page = <Users />;
       else if ((params = match('/quan-tri/quy-trinh/:code', path))) page = <Workflow code={params.code} />;
       else if (match('/quan-tri/quy-trinh', path)) page = <Workflows />;
+      else if (match('/quan-tri/ngay-nghi', path)) page = <Holidays query={query} />;
       else page = <AdminHome />;
     } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} />;
     else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
