@@ -119,6 +119,21 @@ test('the days off of a year, with Tết and the national day, year by year', as
   await page.context().close();
 });
 
+test('a procedure with its versions, the day each applies and its workflow', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.getByRole('link', { name: 'Thủ tục và các phiên bản' }).click();
+  await until(heading(page), 'Thủ tục và các phiên bản');
+  await page.getByLabel('Tên hoặc mã thủ tục').fill('ket hon');
+  await page.getByRole('link', { name: 'Đăng ký kết hôn', exact: true }).click();
+  await until(heading(page), 'Đăng ký kết hôn');
+  const row = await page.locator('table tbody tr').first().innerText();
+  assert.match(row, /^1\s+Đã công bố\s+01\/07\/2025\s+Trong ngày\s+Miễn phí\s+3\s+immediate$/);
+  assert.deepEqual(await axe(page), []);
+  await page.getByRole('link', { name: 'immediate' }).click();
+  await until(heading(page), 'Quy trình giải quyết ngay trong ngày');
+  await page.context().close();
+});
+
 test('administration is for administrators', async () => {
   const page = await signInAt('motcua.phandinhphung');
   await page.goto(env.server.url + '/quan-tri/don-vi');

@@ -14,6 +14,7 @@ import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
 import { AdminHome, isAdmin } from './admin/Admin.jsx';
 import { Holidays } from './admin/Holidays.jsx';
+import { ProcedureVersions, Procedures } from './admin/Procedures.jsx';
 import { Units } from './admin/Units.jsx';
 import { Users } from './admin/Users.jsx';
 import { Workflow, Workflows } from './admin/Workflows.jsx';
@@ -46,6 +47,8 @@ function App() {
       else if ((params = match('/quan-tri/quy-trinh/:code', path))) page = <Workflow code={params.code} />;
       else if (match('/quan-tri/quy-trinh', path)) page = <Workflows />;
       else if (match('/quan-tri/ngay-nghi', path)) page = <Holidays query={query} />;
+      else if ((params = match('/quan-tri/thu-tuc/:code', path))) page = <ProcedureVersions code={params.code} />;
+      else if (match('/quan-tri/thu-tuc', path)) page = <Procedures />;
       else page = <AdminHome />;
     } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} />;
     else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;

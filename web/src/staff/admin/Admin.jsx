@@ -8,6 +8,7 @@ export function AdminHome() {
     <Page title={t('admin.title')}>
       <ul class="procedures">
         <li><Link href="/quan-tri/don-vi">{t('admin.units')}</Link><p class="meta">{t('admin.units_text')}</p></li>
+        <li><Link href="/quan-tri/thu-tuc">{t('admin.procedures')}</Link><p class="meta">{t('admin.procedures_text')}</p></li>
         <li><Link href="/quan-tri/nguoi-dung">{t('admin.users')}</Link><p class="meta">{t('admin.users_text')}</p></li>
         <li><Link href="/quan-tri/quy-trinh">{t('admin.workflows')}</Link><p class="meta">{t('admin.workflows_text')}</p></li>
         <li><Link href="/quan-tri/ngay-nghi">{t('admin.holidays')}</Link><p class="meta">{t('admin.holidays_text')}</p></li>
