@@ -76,6 +76,10 @@ test('a dossier from online submission to the returned result, seen by the citiz
   }
   await until(async () => (await citizen.locator('.uploaded').count()) >= required, true);
   await citizen.getByLabel(/Tôi đồng ý/).check();
+  // What was fixed is no longer marked.
+  assert.equal(await citizen.locator('#consent-error').count(), 0);
+  assert.equal(await citizen.locator('#id_number-error').count(), 0);
+  assert.equal(await citizen.locator('.field.file.invalid').count(), 0);
   await shoot(citizen, 'journey-1-submit');
   await citizen.getByRole('button', { name: 'Nộp hồ sơ' }).click();
   await until(heading(citizen), 'Đã nộp hồ sơ');

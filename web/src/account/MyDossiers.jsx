@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
-import { Definitions, ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
+import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 import { Pending } from '../common/dossier.jsx';
 
 function SignInFirst({ next }) {
@@ -157,7 +157,7 @@ function SupplementForm({ d, action, onDone }) {
     <form class="card" onSubmit={submit} aria-labelledby="supplement-heading">
       <h2 id="supplement-heading">{pick(action)}</h2>
       <Field id="supplement-files" label={t('mine.supplement_files')} hint={t('submit.file_hint')} error={missing}>
-        {(a) => <input {...a} type="file" multiple onChange={(e) => setFiles([...e.currentTarget.files])} />}
+        {(a) => <FileInput {...a} multiple names={files.map((f) => f.name)} onFiles={(fs) => { setFiles(fs); setMissing(''); }} />}
       </Field>
       {busy && <p><progress max="1" value={progress} aria-label={t('mine.sending')} /> {Math.round(progress * 100)}%</p>}
       <ErrorNote text={error && (error.status === 409 ? t('action.conflict') : errorText(error))} />

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
-import { ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
+import { ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 const unitKinds = { commune: 'commune', province: 'center' };
 
@@ -45,12 +45,15 @@ export function Submit({ code, user }) {
     return <Page title={pick(p)}><p>{t('submit.not_online')}</p></Page>;
   }
 
-  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  // A fixed field loses its error at once.
+  const clear = (k) => setProblems((m) => { if (!(k in m)) return m; const n = { ...m }; delete n[k]; return n; });
+  const set = (k) => (e) => { setForm({ ...form, [k]: e.currentTarget.value }); clear(k); };
   const send = async (c, file) => {
     setFiles((fs) => ({ ...fs, [c.code]: { file, progress: 0 } }));
     try {
       const att = await upload(file, (progress) => setFiles((fs) => ({ ...fs, [c.code]: { ...fs[c.code], progress } })));
       setFiles((fs) => ({ ...fs, [c.code]: { file, progress: 1, attachment: att } }));
+      clear('file-' + c.code);
     } catch (err) {
       setFiles((fs) => ({ ...fs, [c.code]: { file, error: err } }));
     }
@@ -131,7 +134,7 @@ export function Submit({ code, user }) {
         </fieldset>
         <div class={problems.consent ? 'field invalid check' : 'field check'}>
           <input type="checkbox" id="consent" checked={consent} aria-describedby={problems.consent ? 'consent-error' : undefined}
-            aria-invalid={problems.consent ? 'true' : undefined} onChange={(e) => setConsent(e.currentTarget.checked)} />
+            aria-invalid={problems.consent ? 'true' : undefined} onChange={(e) => { setConsent(e.currentTarget.checked); clear('consent'); }} />
           <label for="consent">{t('submit.consent')}</label>
           {problems.consent && <p class="error-text" id="consent-error">{problems.consent}</p>}
         </div>
@@ -150,9 +153,9 @@ function FileField({ c, state, error, onPick, onRemove }) {
     <div class={error ? 'field invalid file' : 'field file'}>
       <label for={id}>{label}</label>
       {!state && (
-        <input id={id} type="file" accept=".pdf,.jpg,.jpeg,.png,.webp,.tif,.tiff,.docx,.xlsx,application/pdf,image/*"
+        <FileInput id={id} accept=".pdf,.jpg,.jpeg,.png,.webp,.tif,.tiff,.docx,.xlsx,application/pdf,image/*"
           aria-describedby={error ? id + '-error' : undefined} aria-invalid={error ? 'true' : undefined}
-          onChange={(e) => e.currentTarget.files[0] && onPick(e.currentTarget.files[0])} />
+          onFiles={(fs) => fs[0] && onPick(fs[0])} />
       )}
       {state && state.attachment && (
         <p class="uploaded">{state.file.name} ✓ <button type="button" class="link" onClick={onRemove}>{t('submit.remove')}</button></p>

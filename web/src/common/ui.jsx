@@ -81,6 +81,20 @@ export function SiteFrame({ home, links, user, userLinks, onLogout, footer = tru
   );
 }
 
+// A file picker in the page's language: the browser's own button says
+// "Choose File" in the browser's language, so the real input is laid over our
+// button, transparent; it keeps the focus, the keyboard and its label.
+export function FileInput({ id, multiple, accept, onFiles, names = [], ...aria }) {
+  return (
+    <div class="file-picker">
+      <span class="button secondary" aria-hidden="true">{t(multiple ? 'file.choose_many' : 'file.choose')}</span>
+      <span class="file-names" aria-hidden="true">{names.length ? names.join(', ') : t('file.none')}</span>
+      <input id={id} type="file" multiple={multiple} accept={accept} {...aria}
+        onChange={(e) => onFiles([...e.currentTarget.files])} />
+    </div>
+  );
+}
+
 export function Field({ id, label, hint, error, children }) {
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (

@@ -7,7 +7,7 @@ import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, formatVnd, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Pending } from '../common/dossier.jsx';
-import { Definitions, ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
+import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function StaffDossier({ id }) {
   const [d, setD] = useState(null);
@@ -280,7 +280,8 @@ function ActionForm({ d, action, procedure, units, onCancel, onDone }) {
       )}
       {(action.id === 'supplement' || action.id === 'approve' || action.id === 'return_result') && (
         <Field id={`${fid}-files`} label={t('action.files')} hint={t('submit.file_hint')}>
-          {(a) => <input {...a} type="file" multiple onChange={(e) => setFiles([...e.currentTarget.files].map((file) => ({ file })))} />}
+          {(a) => <FileInput {...a} multiple names={files.map((f) => f.file.name)}
+            onFiles={(fs) => setFiles(fs.map((file) => ({ file })))} />}
         </Field>
       )}
       <ErrorNote text={message} />
