@@ -64,6 +64,14 @@ test('an officer finds a new counter dossier in the inbox by its number, with th
   assert.match(await rows.first().innerText(), /Lê T\. C\./);
   await page.getByLabel('Tìm theo số hồ sơ hoặc tên người nộp').fill('zzqxw');
   await page.getByText('Không có hồ sơ nào cần xử lý.').waitFor();
+  // A session that ended meanwhile is said in words, not in the API's English.
+  await page.goto(`${env.server.url}/can-bo/ho-so/${d.id}`);
+  await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+  await context.clearCookies();
+  await page.getByRole('button', { name: 'Xác nhận: Tiếp nhận hồ sơ' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), 'Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.');
   await context.close();
 });
 

@@ -108,11 +108,23 @@ export function Field({ id, label, hint, error, children }) {
 }
 
 // What went wrong with a request, in the page's language.
+// What went wrong, in the page's language: the API's messages are English,
+// for developers and logs, so a page never shows them as they are.
 export function errorText(err) {
   if (!err) return '';
   if (err.status === 0) return t('common.error_network');
   if (err.status >= 500) return t('common.error_server');
-  return err.message;
+  const minutes = Math.max(1, Math.ceil((err.retryAfter || 60) / 60));
+  switch (err.status) {
+    case 400: return t('form.fix');
+    case 401: return t('error.signed_out');
+    case 403: return t('error.forbidden');
+    case 404: return t('error.not_found');
+    case 409: return t('error.conflict');
+    case 413: return t('error.too_large');
+    case 429: return t('error.too_many', { minutes });
+    default: return t('error.other', { status: err.status });
+  }
 }
 
 export function ErrorNote({ error, text, onRetry }) {

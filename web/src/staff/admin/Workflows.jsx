@@ -6,7 +6,7 @@ import { api, csrfToken } from '../../common/api.js';
 import { lineOf, linesOfPaths } from './jsonpaths.js';
 import { formatTimeLimit, pick, t } from '../../common/i18n.js';
 import { Link } from '../../common/router.js';
-import { ErrorNote, Loading, Page } from '../../common/ui.jsx';
+import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
 
 export function Workflows() {
   const [list, setList] = useState(null);
@@ -164,7 +164,7 @@ export function DefinitionEditor({ code }) {
         headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
       });
       const body = await r.json();
-      setResult(r.ok ? { ok: body } : { problems: body.error.fields, message: body.error.message });
+      setResult(r.ok ? { ok: body } : { problems: (body.error && body.error.fields) || {}, message: errorText({ status: r.status }) });
     } catch (e) {
       setResult({ problems: {}, message: e.message });
     }
