@@ -2,20 +2,11 @@
 // successors, users and their roles, and the workflows as diagrams.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PASSWORD, axe, call, heading, serverAndBrowser, shoot, signIn, until } from './harness.mjs';
+import { axe, call, heading, serverAndBrowser, shoot, signIn, signInPage, until } from './harness.mjs';
 
 const env = serverAndBrowser();
 
-async function signInAt(username) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(env.server.url + '/dang-nhap');
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/dang-nhap'));
-  return page;
-}
+const signInAt = (username) => signInPage(env, username);
 
 test('the units tree shows the merged units, when they ended and who took over', async () => {
   const page = await signInAt('quantri.tinh');

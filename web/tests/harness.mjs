@@ -164,3 +164,23 @@ export function serverAndBrowser(options) {
   });
   return env;
 }
+
+// A new browser context signed in through the portal's own sign-in page, as
+// a person does; `next` is the page asked for (`?tiep=`). Page errors are
+// collected in page.errors.
+export async function signInPage(env, username, { viewport = { width: 1280, height: 900 }, next = '' } = {}) {
+  const context = await env.browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await fillSignIn(page, env, username, next);
+  await page.waitForURL((u) => !u.pathname.startsWith('/dang-nhap'));
+  return page;
+}
+
+export async function fillSignIn(page, env, username, next = '') {
+  await page.goto(env.server.url + '/dang-nhap' + (next ? '?tiep=' + encodeURIComponent(next) : ''));
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+}

@@ -5,7 +5,7 @@
 // change on their own page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PASSWORD, axe, heading, shoot, until, serverAndBrowser } from './harness.mjs';
+import { axe, heading, shoot, until, serverAndBrowser, signInPage } from './harness.mjs';
 
 const CODE = '1.004873.000.00.00.H56';  // Cấp Giấy xác nhận tình trạng hôn nhân: fully online, commune level
 const env = serverAndBrowser();
@@ -15,18 +15,7 @@ function pdf(text) {
   return Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
 }
 
-async function person(username, viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(env.server.url + '/dang-nhap');
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/dang-nhap'));
-  return page;
-}
+const person = (username, viewport) => signInPage(env, username, { viewport });
 
 // Staff take an action from the dossier's page, as they would.
 async function act(page, id, action, fill) {

@@ -5,15 +5,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
+import { ApplicantFields, applicantBody, applicantProblems, emptyApplicant, receivesLevels } from '../common/dossier.jsx';
 import { ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
-
-const unitKinds = { commune: 'commune', province: 'center' };
 
 export function Submit({ code, user }) {
   const [p, setP] = useState(null);
   const [units, setUnits] = useState([]);
   const [error, setError] = useState(null);
-  const [form, setForm] = useState({ unit_id: '', full_name: user?.display_name || '', id_number: '', phone: '', email: '', address: '' });
+  const [form, setForm] = useState({ ...emptyApplicant, unit_id: '', full_name: user?.display_name || '' });
   const [files, setFiles] = useState({});  // component code -> {file, progress, attachment, error}
   const [consent, setConsent] = useState(false);
   const [problems, setProblems] = useState({});
@@ -23,8 +22,7 @@ export function Submit({ code, user }) {
   useEffect(() => {
     Promise.all([api('/api/v1/procedures/' + encodeURIComponent(code)), api('/api/v1/units')]).then(([proc, u]) => {
       setP(proc);
-      const kinds = proc.levels.map((l) => unitKinds[l]).filter(Boolean);
-      const list = u.items.filter((x) => kinds.includes(x.kind) && !x.valid_to);
+      const list = u.items.filter((x) => receivesLevels(x, proc.levels) && !x.valid_to);
       setUnits(list);
       if (list.length === 1) setForm((f) => ({ ...f, unit_id: String(list[0].id) }));
     }, setError);
@@ -62,9 +60,8 @@ export function Submit({ code, user }) {
   const submit = async (e) => {
     e.preventDefault();
     const m = {};
-    for (const k of ['unit_id', 'full_name', 'id_number', 'phone']) if (!String(form[k]).trim()) m[k] = t('err.required');
-    if (form.id_number.trim() && !/^\d{12}$/.test(form.id_number.trim())) m.id_number = t('submit.id_number_invalid');
-    if (form.phone.trim() && !/^0\d{9}$/.test(form.phone.replace(/[\s.]/g, ''))) m.phone = t('submit.phone_invalid');
+    if (!form.unit_id) m.unit_id = t('err.required');
+    Object.assign(m, applicantProblems(form));
     for (const c of p.components) {
       if (c.required && !files[c.code]?.attachment) m['file-' + c.code] = t('submit.file_required');
     }
@@ -79,10 +76,7 @@ export function Submit({ code, user }) {
         method: 'POST',
         body: {
           procedure_code: p.code, unit_id: Number(form.unit_id), consent: true,
-          applicant: {
-            full_name: form.full_name.trim(), id_number: form.id_number.trim(), phone: form.phone.replace(/[\s.]/g, ''),
-            email: form.email.trim() || undefined, address: form.address.trim() || undefined,
-          },
+          applicant: applicantBody(form),
           files: Object.entries(files).filter(([, f]) => f.attachment).map(([component_code, f]) => ({ attachment_id: f.attachment.id, component_code })),
         },
       });
@@ -106,24 +100,7 @@ export function Submit({ code, user }) {
             </select>
           )}
         </Field>
-        <fieldset>
-          <legend>{t('dossier.applicant')}</legend>
-          <Field id="full_name" label={t('submit.full_name')} error={problems.full_name}>
-            {(a) => <input {...a} value={form.full_name} autoComplete="name" onInput={set('full_name')} />}
-          </Field>
-          <Field id="id_number" label={t('submit.id_number')} hint={t('submit.id_number_hint')} error={problems.id_number}>
-            {(a) => <input {...a} value={form.id_number} inputMode="numeric" autoComplete="off" onInput={set('id_number')} />}
-          </Field>
-          <Field id="phone" label={t('submit.phone')} error={problems.phone}>
-            {(a) => <input {...a} type="tel" value={form.phone} autoComplete="tel" onInput={set('phone')} />}
-          </Field>
-          <Field id="email" label={t('submit.email_optional')}>
-            {(a) => <input {...a} type="email" value={form.email} autoComplete="email" onInput={set('email')} />}
-          </Field>
-          <Field id="address" label={t('submit.address_optional')}>
-            {(a) => <input {...a} value={form.address} autoComplete="street-address" onInput={set('address')} />}
-          </Field>
-        </fieldset>
+        <ApplicantFields form={form} set={set} problems={problems} own />
         <fieldset>
           <legend>{t('procedure.components')}</legend>
           <p class="hint">{t('submit.file_hint')}</p>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, isStaff, setCsrf } from '../common/api.js';
 import { t } from '../common/i18n.js';
-import { Link, navigate } from '../common/router.js';
+import { Link, navigate, ownsPath } from '../common/router.js';
 import { ErrorNote, Field, Page, errorText, fieldError } from '../common/ui.jsx';
 
 function safeNext(next) {
@@ -29,7 +29,7 @@ export function Login({ query, onSignedIn }) {
       // An administrator without a desk of their own goes to administration.
       const desk = r.user.roles.some((x) => ['officer', 'specialist', 'unit_leader'].includes(x.role));
       const to = isStaff(r.user) && next === '/' ? (desk ? '/can-bo/' : '/quan-tri/') : next;
-      if (/^\/(can-bo|quan-tri|ho-so|ho-so-cua-toi|nop-ho-so)(\/|$)/.test(to)) {
+      if (!ownsPath(new URL(to, location.href).pathname)) {
         location.assign(to);  // another app of the site
         return;
       }

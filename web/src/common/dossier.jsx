@@ -1,5 +1,68 @@
-// What citizens and staff both see of a dossier.
+// What citizens and staff both see of a dossier, and the applicant's part of
+// a submission, online or at the counter.
 import { formatVnd, t } from './i18n.js';
+import { Field } from './ui.jsx';
+
+export const emptyApplicant = { full_name: '', id_number: '', phone: '', email: '', address: '' };
+
+const digitsOfPhone = (phone) => phone.replace(/[\s.]/g, '');
+
+// The applicant's fields checked as the API will: what is missing or wrong,
+// by field, in the page's words.
+export function applicantProblems(form) {
+  const m = {};
+  for (const k of ['full_name', 'id_number', 'phone']) if (!form[k].trim()) m[k] = t('err.required');
+  if (form.id_number.trim() && !/^\d{12}$/.test(form.id_number.trim())) m.id_number = t('submit.id_number_invalid');
+  if (form.phone.trim() && !/^0\d{9}$/.test(digitsOfPhone(form.phone))) m.phone = t('submit.phone_invalid');
+  return m;
+}
+
+export function applicantBody(form) {
+  return {
+    full_name: form.full_name.trim(), id_number: form.id_number.trim(), phone: digitsOfPhone(form.phone),
+    email: form.email.trim() || undefined, address: form.address.trim() || undefined,
+  };
+}
+
+// `own`: the citizen types their own data (the browser may fill it in); an
+// officer types someone else's (it may not).
+export function ApplicantFields({ form, set, problems, own, nameRef }) {
+  const auto = (what) => (own ? what : 'off');
+  return (
+    <fieldset>
+      <legend>{t('dossier.applicant')}</legend>
+      <Field id="full_name" label={t('submit.full_name')} error={problems.full_name}>
+        {(a) => <input {...a} ref={nameRef} value={form.full_name} autoComplete={auto('name')} onInput={set('full_name')} />}
+      </Field>
+      <div class="filters">
+        <Field id="id_number" label={t('submit.id_number')} hint={own ? t('submit.id_number_hint') : undefined} error={problems.id_number}>
+          {(a) => <input {...a} value={form.id_number} inputMode="numeric" autoComplete="off" onInput={set('id_number')} />}
+        </Field>
+        <Field id="phone" label={t('submit.phone')} error={problems.phone}>
+          {(a) => <input {...a} type="tel" value={form.phone} autoComplete={auto('tel')} onInput={set('phone')} />}
+        </Field>
+      </div>
+      <div class="filters">
+        <Field id="email" label={t('submit.email_optional')}>
+          {(a) => <input {...a} type="email" value={form.email} autoComplete={auto('email')} onInput={set('email')} />}
+        </Field>
+        <Field id="address" label={t('submit.address_optional')}>
+          {(a) => <input {...a} value={form.address} autoComplete={auto('street-address')} onInput={set('address')} />}
+        </Field>
+      </div>
+    </fieldset>
+  );
+}
+
+// The units that receive a procedure of these levels (the API's rule: a
+// commune receives commune procedures, the provincial centre provincial ones).
+const receivingKind = { commune: 'commune', province: 'center' };
+export function receivesLevels(unit, levels) {
+  return levels.some((l) => receivingKind[l] === unit.kind);
+}
+export function levelOfCounter(unit) {
+  return Object.keys(receivingKind).find((l) => receivingKind[l] === unit.kind);
+}
 
 // The office's open request: the documents asked for, or the fee.
 export function Pending({ request }) {

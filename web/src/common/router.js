@@ -8,6 +8,7 @@ const listeners = new Set();
 // same site) is an ordinary page load.
 let own = () => true;
 export function setOwnPaths(test) { own = test; }
+export function ownsPath(path) { return own(path); }
 
 function current() {
   return { path: location.pathname, query: new URLSearchParams(location.search) };

@@ -7,9 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
 import { formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
+import { ApplicantFields, applicantBody, applicantProblems, emptyApplicant, levelOfCounter } from '../common/dossier.jsx';
 import { ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
-
-const empty = { full_name: '', id_number: '', phone: '', email: '', address: '' };
 
 export function IntakePage({ user }) {
   const [units, setUnits] = useState(null);
@@ -25,7 +24,7 @@ function Intake({ user, units }) {
   const [procedure, setProcedure] = useState(null);
   const [keep, setKeep] = useState(true);
   const [channel, setChannel] = useState('1');
-  const [form, setForm] = useState(empty);
+  const [form, setForm] = useState(emptyApplicant);
   const [consent, setConsent] = useState(false);
   const [problems, setProblems] = useState({});
   const [error, setError] = useState(null);
@@ -33,18 +32,17 @@ function Intake({ user, units }) {
   const [receipts, setReceipts] = useState([]);
   const nameRef = useRef(null);
   const unit = units.find((u) => String(u.id) === unitId);
-  const level = unit && (unit.kind === 'commune' ? 'commune' : 'province');
+  const level = unit && levelOfCounter(unit);
 
   if (counters.length === 0) return <Page title={t('intake.title')}><p>{t('intake.not_officer')}</p></Page>;
-  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  const clear = (k) => setProblems((m) => { if (!(k in m)) return m; const n = { ...m }; delete n[k]; return n; });
+  const set = (k) => (e) => { setForm({ ...form, [k]: e.currentTarget.value }); clear(k); };
 
   const submit = async (e) => {
     e.preventDefault();
     const m = {};
     if (!procedure) m.procedure = t('intake.procedure_required');
-    for (const k of ['full_name', 'id_number', 'phone']) if (!form[k].trim()) m[k] = t('err.required');
-    if (form.id_number.trim() && !/^\d{12}$/.test(form.id_number.trim())) m.id_number = t('submit.id_number_invalid');
-    if (form.phone.trim() && !/^0\d{9}$/.test(form.phone.replace(/[\s.]/g, ''))) m.phone = t('submit.phone_invalid');
+    Object.assign(m, applicantProblems(form));
     if (!consent) m.consent = t('intake.consent_required');
     setProblems(m);
     const first = Object.keys(m)[0];
@@ -56,15 +54,12 @@ function Intake({ user, units }) {
         method: 'POST',
         body: {
           procedure_code: procedure.code, unit_id: Number(unitId), channel: Number(channel), consent: true,
-          applicant: {
-            full_name: form.full_name.trim(), id_number: form.id_number.trim(), phone: form.phone.replace(/[\s.]/g, ''),
-            email: form.email.trim() || undefined, address: form.address.trim() || undefined,
-          },
+          applicant: applicantBody(form),
           files: [],
         },
       });
       setReceipts([{ ...r, applicant: form.full_name.trim() }, ...receipts].slice(0, 10));
-      setForm(empty);
+      setForm(emptyApplicant);
       setConsent(false);
       if (!keep) setProcedure(null);
       setTimeout(() => (keep ? nameRef.current : document.getElementById('procedure'))?.focus(), 0);
@@ -109,31 +104,10 @@ function Intake({ user, units }) {
           <input type="checkbox" id="keep" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
           <label for="keep">{t('intake.keep')}</label>
         </div>
-        <fieldset>
-          <legend>{t('dossier.applicant')}</legend>
-          <Field id="full_name" label={t('submit.full_name')} error={problems.full_name}>
-            {(a) => <input {...a} ref={nameRef} value={form.full_name} autoComplete="off" onInput={set('full_name')} />}
-          </Field>
-          <div class="filters">
-            <Field id="id_number" label={t('submit.id_number')} error={problems.id_number}>
-              {(a) => <input {...a} value={form.id_number} inputMode="numeric" autoComplete="off" onInput={set('id_number')} />}
-            </Field>
-            <Field id="phone" label={t('submit.phone')} error={problems.phone}>
-              {(a) => <input {...a} type="tel" value={form.phone} autoComplete="off" onInput={set('phone')} />}
-            </Field>
-          </div>
-          <div class="filters">
-            <Field id="email" label={t('submit.email_optional')}>
-              {(a) => <input {...a} type="email" value={form.email} autoComplete="off" onInput={set('email')} />}
-            </Field>
-            <Field id="address" label={t('submit.address_optional')}>
-              {(a) => <input {...a} value={form.address} autoComplete="off" onInput={set('address')} />}
-            </Field>
-          </div>
-        </fieldset>
+        <ApplicantFields form={form} set={set} problems={problems} nameRef={nameRef} />
         <div class={problems.consent ? 'field invalid check' : 'field check'}>
           <input type="checkbox" id="consent" checked={consent} aria-invalid={problems.consent ? 'true' : undefined}
-            aria-describedby={problems.consent ? 'consent-error' : undefined} onChange={(e) => setConsent(e.currentTarget.checked)} />
+            aria-describedby={problems.consent ? 'consent-error' : undefined} onChange={(e) => { setConsent(e.currentTarget.checked); clear('consent'); }} />
           <label for="consent">{t('intake.consent')}</label>
           {problems.consent && <p class="error-text" id="consent-error">{problems.consent}</p>}
         </div>
