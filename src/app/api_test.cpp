@@ -148,6 +148,8 @@ TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
       "GET /api/v1/procedures", "GET /api/v1/procedures/{code}",
       "GET /api/v1/procedures/{code}/versions", "GET /api/v1/procedure-fields",
       "GET /api/v1/lookup",
+      // Whoever holds a receipt rates the dossier with its number and code.
+      "POST /api/v1/lookup/rating",
       // The days off: they decide every appointment a citizen is given.
       "GET /api/v1/holidays"};
   for (const auto& route : app_->router().routes()) {

@@ -727,6 +727,124 @@ TEST_P(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
   EXPECT_TRUE(limited.Header("retry-after").has_value());
 }
 
+TEST_P(DossierApiTest, ACitizenRatesTheHandlingOnceItEndedAndOnlyOnce) {
+  Session citizen = SignIn("congdan");
+  Session other = SignIn("congdan2");
+  Session officer = SignIn("motcua.pdp");
+  auto created = Submit(citizen);
+  const std::int64_t id = created.at("dossier").at("id").as_int64();
+  const std::string number = Str(created.at("dossier").at("number"));
+  const std::string secret = Str(created.at("lookup_secret"));
+  const std::string rating = "/api/v1/dossiers/" + std::to_string(id) + "/rating";
+
+  // Not while it is in progress.
+  EXPECT_FALSE(Get(citizen, id).at("can_rate").as_bool());
+  auto early = Call(citizen, "POST", rating, R"({"level":3})");
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(Str(Json(early).at("error").at("code")), "failed_precondition");
+
+  clock_.Set(At("2026-12-02T09:00+07:00"));
+  Act(officer, id, "refuse", R"({"reason":"Hồ sơ không thuộc thẩm quyền của phường"})");
+  auto ended = Get(citizen, id);
+  EXPECT_TRUE(ended.at("can_rate").as_bool());
+  EXPECT_TRUE(ended.at("rating").is_null());
+  EXPECT_FALSE(Get(officer, id).at("can_rate").as_bool());  // staff do not rate their own work
+
+  // The level names its field; so does a comment too long.
+  auto bad = Json(Call(citizen, "POST", rating, R"({"level":4})"));
+  EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("level"));
+  auto wordy = Call(citizen, "POST", rating, R"({"level":1,"comment":")" + std::string(1001, 'a') + R"("})");
+  EXPECT_EQ(wordy.status, 400);
+  EXPECT_TRUE(Json(wordy).at("error").at("fields").as_object().contains("comment"));
+  // Only the owner rates: staff who see it are refused, other citizens see nothing.
+  EXPECT_EQ(Call(officer, "POST", rating, R"({"level":3})").status, 403);
+  EXPECT_EQ(Call(other, "POST", rating, R"({"level":3})").status, 404);
+
+  clock_.Set(At("2026-12-02T10:00+07:00"));
+  auto rated = Call(citizen, "POST", rating, R"({"level":1,"comment":"  Chờ lâu mà không được hướng dẫn trước  "})");
+  ASSERT_EQ(rated.status, 201) << rated.body;
+  EXPECT_EQ(Json(rated).at("level").as_int64(), 1);
+  EXPECT_EQ(Str(Json(rated).at("comment")), "Chờ lâu mà không được hướng dẫn trước");
+  auto twice = Call(citizen, "POST", rating, R"({"level":3})");
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(Str(Json(twice).at("error").at("code")), "already_exists");
+
+  // The dossier shows it to its owner and its staff; the history has the
+  // level without the comment; the public lookup has the level only.
+  for (Session* s : {&citizen, &officer}) {
+    auto d = Get(*s, id);
+    EXPECT_EQ(d.at("rating").at("level").as_int64(), 1);
+    EXPECT_EQ(Str(d.at("rating").at("rated_at")), "2026-12-02T10:00:00+07:00");
+    EXPECT_FALSE(d.at("can_rate").as_bool());
+    const auto& last = d.at("history").as_array().back();
+    EXPECT_EQ(Str(last.at("action")), "rated");
+    EXPECT_EQ(last.at("details").at("level").as_int64(), 1);
+    EXPECT_FALSE(last.at("details").as_object().contains("comment"));
+  }
+  auto pub = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret);
+  EXPECT_EQ(Json(pub).at("rating").at("level").as_int64(), 1);
+  EXPECT_FALSE(Json(pub).at("can_rate").as_bool());
+  EXPECT_EQ(pub.body.find("hướng dẫn"), std::string::npos);
+  auto report = storage::events::VerifyEventLog(*store_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->broken);
+}
+
+TEST_P(DossierApiTest, WhoeverHoldsTheReceiptRatesACounterDossier) {
+  Session officer = SignIn("motcua.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  // Received at the counter for someone without an account.
+  auto r = Call(officer, "POST", "/api/v1/dossiers", SubmitBody(officer, commune_));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto created = Json(r);
+  const std::int64_t id = created.at("dossier").at("id").as_int64();
+  const std::string number = Str(created.at("dossier").at("number"));
+  const std::string secret = Str(created.at("lookup_secret"));
+  auto rate = [&](const std::string& code, std::string_view level) {
+    return client_->Send("POST", "/api/v1/lookup/rating",
+                         R"({"number":")" + number + R"(","secret":")" + code + R"(","level":)" +
+                             std::string(level) + "}",
+                         {{"content-type", "application/json"}});
+  };
+  EXPECT_EQ(rate(secret, "3").status, 409);  // not ended yet
+  Act(officer, id, "accept");
+  Act(specialist, id, "start_processing");
+  Act(specialist, id, "submit_for_approval");
+  Act(leader, id, "approve");
+  auto lookup = "/api/v1/lookup?number=" + number + "&secret=" + secret;
+  EXPECT_FALSE(Json(client_->Send("GET", lookup)).at("can_rate").as_bool());  // the result is not handed over yet
+  Act(officer, id, "return_result");
+  EXPECT_TRUE(Json(client_->Send("GET", lookup)).at("can_rate").as_bool());
+
+  // A wrong code is answered as an unknown number, as in the lookup.
+  std::string wrong = secret == "AAAAAAAA" ? "BBBBBBBB" : "AAAAAAAA";
+  auto refused = rate(wrong, "3");
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(rate("short", "3").status, 400);
+  auto rated = rate(secret, "3");
+  ASSERT_EQ(rated.status, 201) << rated.body;
+  EXPECT_EQ(rate(secret, "2").status, 409);
+  // The lookup answered from its cache before the rating; it shows it at once.
+  auto after = Json(client_->Send("GET", lookup));
+  EXPECT_EQ(after.at("rating").at("level").as_int64(), 3);
+  EXPECT_FALSE(after.at("can_rate").as_bool());
+  auto detail = Get(officer, id);
+  const auto& last = detail.at("history").as_array().back();
+  EXPECT_EQ(Str(last.at("action")), "rated");
+  EXPECT_TRUE(last.at("actor_id").is_null());
+  EXPECT_EQ(Str(last.at("details").at("by")), "receipt");
+}
+
+TEST_P(DossierApiTest, AWithdrawnDossierIsNotRated) {
+  Session citizen = SignIn("congdan");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  Act(citizen, id, "withdraw", R"({"reason":"Nộp nhầm thủ tục"})");
+  EXPECT_FALSE(Get(citizen, id).at("can_rate").as_bool());
+  auto r = Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/rating", R"({"level":2})");
+  EXPECT_EQ(r.status, 409) << r.body;
+}
+
 // Every scenario on both engines: SQLite, and the PostgreSQL server the test
 // command starts.
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,

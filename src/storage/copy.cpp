@@ -31,6 +31,7 @@ const std::vector<TableSpec>& Specs() {
       {"attachments", {"id"}},
       {"dossiers", {"id"}, true},
       {"dossier_steps", {"dossier_id", "step"}},
+      {"dossier_ratings", {"dossier_id"}},
   };
   return specs;
 }

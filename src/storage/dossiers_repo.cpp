@@ -348,7 +348,8 @@ Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number) {
   auto rows = MOTCUA_TRY(tx.Query(
       "SELECT id, number, lookup_hash, procedure_code, procedure_id, workflow_code, "
       "workflow_version, state, national_status, applicant_name, receiving_unit_id, submitted_at, "
-      "accepted_at, due_at, apology_due_at, finished_at, returned_at, pending_request "
+      "accepted_at, due_at, apology_due_at, finished_at, returned_at, pending_request, terminal, "
+      "(SELECT level FROM dossier_ratings WHERE dossier_id = dossiers.id) "
       "FROM dossiers WHERE number = $1",
       {std::string(number)}));
   if (rows.empty()) return std::optional<PublicRow>();
@@ -373,8 +374,33 @@ Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number) {
   p.finished_at = in.OptTime(15);
   p.returned_at = in.OptTime(16);
   p.pending_request = r.OptText(17);
+  p.terminal = r.Int(18) != 0;
+  if (!r.IsNull(19)) p.rating_level = static_cast<int>(r.Int(19));
   if (!in.ok) return Fail(Code::kInternal, "dossier " + p.number + " has an unreadable time");
   return std::optional<PublicRow>(std::move(p));
+}
+
+Status InsertRating(Tx& tx, const RatingRow& g) {
+  MOTCUA_TRY(tx.Exec(
+      "INSERT INTO dossier_ratings (dossier_id, level, comment, rated_by, rated_at) VALUES ($1, $2, $3, $4, $5)",
+      Bind(g.dossier_id, std::int64_t{g.level}, g.comment, Opt(g.rated_by), FormatTime(g.rated_at))));
+  return {};
+}
+
+Result<std::optional<RatingRow>> FindRating(Tx& tx, std::int64_t dossier_id) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT level, comment, rated_by, rated_at FROM dossier_ratings WHERE dossier_id = $1", {dossier_id}));
+  if (rows.empty()) return std::optional<RatingRow>();
+  const Row& r = rows.front();
+  Reader in{r};
+  RatingRow g;
+  g.dossier_id = dossier_id;
+  g.level = static_cast<int>(r.Int(0));
+  g.comment = r.Text(1);
+  if (!r.IsNull(2)) g.rated_by = r.Int(2);
+  g.rated_at = in.Time(3);
+  if (!in.ok) return Fail(Code::kInternal, "the rating of dossier " + std::to_string(dossier_id) + " has an unreadable time");
+  return std::optional<RatingRow>(std::move(g));
 }
 
 Result<std::vector<StepTimes>> ListStepTimes(Tx& tx, std::int64_t dossier_id) {

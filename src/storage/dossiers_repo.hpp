@@ -162,6 +162,8 @@ struct PublicRow {
   std::optional<TimePoint> finished_at;
   std::optional<TimePoint> returned_at;
   std::optional<std::string> pending_request;
+  bool terminal = false;
+  std::optional<int> rating_level;  // how the citizen rated it, if they did
 };
 [[nodiscard]] Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number);
 
@@ -172,6 +174,18 @@ struct StepTimes {
 };
 // The steps of a dossier, in order, with only their state and times.
 [[nodiscard]] Result<std::vector<StepTimes>> ListStepTimes(Tx& tx, std::int64_t dossier_id);
+
+// A row of dossier_ratings (migration 0008_ratings.sql).
+struct RatingRow {
+  std::int64_t dossier_id = 0;
+  int level = 0;  // 1 not satisfied, 2 satisfied, 3 very satisfied
+  std::string comment;
+  std::optional<std::int64_t> rated_by;  // NULL: rated with the receipt's code
+  TimePoint rated_at{};
+};
+// Errors: kAlreadyExists if the dossier has a rating.
+[[nodiscard]] Status InsertRating(Tx& tx, const RatingRow& rating);
+[[nodiscard]] Result<std::optional<RatingRow>> FindRating(Tx& tx, std::int64_t dossier_id);
 
 // A citizen's dossiers, newest first, with id below `before_id` (0: from the newest).
 [[nodiscard]] Result<std::vector<DossierRow>> ListForCitizen(Tx& tx, std::int64_t citizen_user_id,

@@ -3,7 +3,7 @@
 // up by its receipt's QR code or by hand, registering and signing in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { counterDossier, shoot, heading, until, serverAndBrowser } from './harness.mjs';
+import { axe, call, counterDossier, shoot, heading, until, serverAndBrowser } from './harness.mjs';
 
 const env = serverAndBrowser();
 
@@ -111,6 +111,41 @@ test('the receipt QR code opens the lookup, which shows the dossier and drops th
   await page.waitForFunction(() => /Ngày hẹn trả kết quả\s+\d/.test(document.querySelector('section.result')?.innerText));
   assert.match(await result.innerText(), /Ngày hẹn trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
   assert.equal(await result.locator('ol.timeline li').count(), 2);
+});
+
+test('whoever holds the receipt rates an ended dossier from the lookup, once', async () => {
+  const d = await counterDossier(env.server.url, 'Lê Văn Bình');
+  const page = await newPage();
+  const open = () => page.goto(`${env.server.url}/tra-cuu?so=${encodeURIComponent(d.number)}&ma=${d.secret}`);
+  await open();
+  await page.locator('section.result').waitFor();
+  // Nothing to rate while it is in progress.
+  assert.equal(await page.getByRole('form', { name: 'Đánh giá việc giải quyết hồ sơ' }).count(), 0);
+
+  await call(env.server.url, d.officer, 'POST', `/api/v1/dossiers/${d.id}/actions/refuse`,
+    { reason: 'Hồ sơ không thuộc thẩm quyền giải quyết của phường' });
+  await open();
+  const form = page.getByRole('form', { name: 'Đánh giá việc giải quyết hồ sơ' });
+  await form.waitFor();
+  assert.deepEqual(await form.getByRole('radio').evaluateAll((els) => els.map((e) => e.labels[0].innerText)),
+    ['Rất hài lòng', 'Hài lòng', 'Không hài lòng']);
+  assert.deepEqual(await axe(page), []);
+  // From the keyboard: the first level, then the arrow keys move the choice.
+  await form.getByRole('radio').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await form.getByLabel('Không hài lòng').isChecked(), true);
+  await form.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await page.getByRole('status').filter({ hasText: 'Cảm ơn bạn đã đánh giá. Đánh giá: Không hài lòng.' }).waitFor();
+  await shoot(page, 'citizen-lookup-rated');
+
+  // The officer sees it on the dossier; the receipt cannot rate it again.
+  const seen = await call(env.server.url, d.officer, 'GET', `/api/v1/dossiers/${d.id}`);
+  assert.equal(seen.rating.level, 1);
+  await open();
+  await page.locator('section.rating').getByText('Đánh giá: Không hài lòng.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Gửi đánh giá' }).count(), 0);
+  assert.deepEqual(page.errors, []);
 });
 
 test('a lookup by hand names what is missing and says plainly when nothing matches', async () => {

@@ -150,19 +150,40 @@ test('a dossier from online submission to the returned result, seen by the citiz
     'Chờ lãnh đạo phê duyệt', 'Đã có kết quả, chờ trả', 'Đã trả kết quả']);
   await shoot(citizen, 'journey-6-returned');
 
+  // 6. The citizen rates how it was handled, once: choosing a level is asked
+  // for, the rating stays on the page, and the officer sees it.
+  const rating = citizen.getByRole('form', { name: 'Đánh giá việc giải quyết hồ sơ' });
+  await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  assert.equal(await rating.locator('#rating-error').innerText(), 'Vui lòng chọn một mức đánh giá.');
+  assert.equal(await citizen.evaluate(() => document.activeElement.id), 'rating-3');
+  await check(citizen, 'rating form with an error');
+  await rating.getByLabel('Hài lòng', { exact: true }).check();
+  await rating.getByLabel('Góp ý thêm (không bắt buộc)').fill('Cán bộ hướng dẫn tận tình');
+  await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await citizen.getByRole('status').filter({ hasText: 'Cảm ơn bạn đã đánh giá. Đánh giá: Hài lòng.' }).waitFor();
+  await citizen.reload();
+  await citizen.locator('section.rating').getByText('Đánh giá: Hài lòng.').waitFor();
+  assert.equal(await citizen.getByRole('button', { name: 'Gửi đánh giá' }).count(), 0);
+  await shoot(citizen, 'journey-7-rated');
+
   // The officer's control sheet has every hand-over, judged.
   await officer.goto(`${env.server.url}/can-bo/ho-so/${id}`);
   await officer.locator('table.steps').waitFor();
   // Seven hand-overs; returning the result closes the last one.
   assert.equal(await officer.locator('table.steps tbody tr').count(), 7);
   assert.match(await officer.locator('dl.facts').first().innerText(), /Kết quả đúng hạn\s+(Trước hạn|Đúng hạn)/);
-  await shoot(officer, 'journey-7-control-sheet');
+  const last = officer.locator('ol.timeline li').last();
+  assert.match(await last.innerText(), /Công dân đánh giá việc giải quyết: Hài lòng\s+“Cán bộ hướng dẫn tận tình”/);
+  await shoot(officer, 'journey-8-control-sheet');
 
   // And anyone with the receipt sees the same at /tra-cuu.
   const anyone = await (await env.browser.newContext()).newPage();
   await anyone.goto(`${env.server.url}/tra-cuu?so=${encodeURIComponent(number)}&ma=${secret}`);
   await anyone.locator('section.result').waitFor();
   assert.match(await anyone.locator('section.result').innerText(), /Đã trả kết quả/);
+  // The rating is there too, without its comment, and cannot be given twice.
+  assert.match(await anyone.locator('section.rating').innerText(), /Đánh giá: Hài lòng\./);
+  assert.doesNotMatch(await anyone.locator('section.result').innerText(), /tận tình/);
   await check(officer, 'control sheet');
   for (const p of [citizen, officer, specialist, leader]) assert.deepEqual(p.errors, []);
   assert.deepEqual(violations, []);

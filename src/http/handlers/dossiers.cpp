@@ -167,6 +167,14 @@ void Summary(JsonWriter& w, const DossierView& v) {
   w.End();
 }
 
+void RatingObject(JsonWriter& w, const dossiers::Rating& g) {
+  w.Object()
+      .Key("level").Int(g.level)
+      .Key("comment").String(g.comment)
+      .Key("rated_at").String(FormatMoment(g.rated_at))
+      .End();
+}
+
 std::string DetailBody(const dossiers::DossierDetail& d) {
   std::string out;
   out.reserve(8192);
@@ -205,6 +213,10 @@ std::string DetailBody(const dossiers::DossierDetail& d) {
         .End();
   }
   w.End();
+  w.Key("rating");
+  if (d.rating) RatingObject(w, *d.rating);
+  else w.Null();
+  w.Key("can_rate").Bool(d.can_rate);
   w.Key("files").Array();
   for (const auto& f : d.files) {
     w.Object()
@@ -508,6 +520,10 @@ std::string LookupBody(const dossiers::LookupResult& found) {
   Moment(w, "finished_at", found.finished_at);
   Moment(w, "returned_at", found.returned_at);
   w.Key("pending_request").JsonOrNull(found.pending_request);
+  w.Key("rating");
+  if (found.rating_level) w.Object().Key("level").Int(*found.rating_level).End();
+  else w.Null();
+  w.Key("can_rate").Bool(found.can_rate);
   w.Key("steps").Array();
   for (const auto& st : found.steps) {
     w.Object()
@@ -625,6 +641,60 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, Lo
   respond(LookupResponse(std::move(body)));
 }
 
+// {level, comment?} of a rating, from an object the caller parsed.
+dossiers::RateRequest ReadRating(ObjectReader& r) {
+  dossiers::RateRequest g;
+  g.level = static_cast<int>(r.RequiredInt("level", 1, 3));
+  g.comment = r.OptionalString("comment", {.max_length = 4000}).value_or("");
+  return g;
+}
+
+void RespondRating(Responder& respond, Result<dossiers::Rating> g) {
+  if (!g) return respond(Err(g.error()));
+  std::string body;
+  JsonWriter w(body);
+  RatingObject(w, *g);
+  respond(Private(JsonTextResponse(201, std::move(body))));
+}
+
+void RateDossier(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(Err(id.error()));
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(Err(body.error()));
+  ObjectReader r(*body);
+  dossiers::RateRequest g = ReadRating(r);
+  if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  service.Rate(*req.principal, *id, std::move(g),
+               [respond](Result<dossiers::Rating> out) mutable { RespondRating(respond, std::move(out)); });
+}
+
+// The rating of whoever holds the receipt: its number and code, as the
+// lookup, and under the lookup's limit of failed tries per address.
+void RateByLookup(DossierService& service, std::shared_ptr<accounts::SlidingWindowLimiter> limiter,
+                  const Clock& clock, Request& req, Responder respond) {
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(Err(body.error()));
+  ObjectReader r(*body);
+  std::string number = r.RequiredString("number", {.min_length = 1, .max_length = 64});
+  std::string secret = r.RequiredString("secret", {.min_length = 1, .max_length = 64});
+  dossiers::RateRequest g = ReadRating(r);
+  if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  const TimePoint now = clock.Now();
+  if (auto wait = limiter->TryAcquire(req.remote_ip, now)) {
+    Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
+    res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*wait).count() + 1));
+    return respond(std::move(res));
+  }
+  service.RateByLookup(std::move(number), std::move(secret), std::move(g),
+                       [respond, limiter, ip = req.remote_ip, now](Result<dossiers::Rating> out) mutable {
+                         // Only a wrong number or code counts as a failed try.
+                         if (out || out.error().code != Code::kNotFound) limiter->Release(ip, now);
+                         RespondRating(respond, std::move(out));
+                       });
+}
+
 }  // namespace
 
 void RegisterDossierRoutes(Router& router, DossierService& service, const workflow::Registry& workflows,
@@ -649,6 +719,11 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
   service.AddChangeListener([cache](std::int64_t, const std::string& number) { cache->Invalidate(number); });
   router.Add("GET", "/api/v1/lookup", [&service, limiter, cache, &clock](Request& req, Responder respond) {
     Lookup(service, *limiter, *cache, clock, req, std::move(respond));
+  });
+  router.Add("POST", "/api/v1/dossiers/{id}/rating",
+             [&service](Request& req, Responder respond) { RateDossier(service, req, std::move(respond)); });
+  router.Add("POST", "/api/v1/lookup/rating", [&service, limiter, &clock](Request& req, Responder respond) {
+    RateByLookup(service, limiter, clock, req, std::move(respond));
   });
   router.Add("GET", "/api/v1/workflows", [&workflows](Request& req, Responder respond) {
     if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));

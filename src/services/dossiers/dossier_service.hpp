@@ -152,8 +152,24 @@ struct FileInfo {
   TimePoint uploaded_at{};
 };
 
+// How the citizen rated the handling of a dossier (đánh giá mức độ hài lòng).
+enum class RatingLevel { kNotSatisfied = 1, kSatisfied = 2, kVerySatisfied = 3 };
+
+struct RateRequest {
+  int level = 0;        // a RatingLevel
+  std::string comment;  // optional, at most 1,000 characters
+};
+
+struct Rating {
+  int level = 0;
+  std::string comment;
+  TimePoint rated_at{};
+};
+
 struct DossierDetail {
   DossierView view;
+  std::optional<Rating> rating;
+  bool can_rate = false;  // the caller may rate it now (its owner, once it ended)
   std::vector<StepRow> steps;         // the process control sheet
   std::vector<HistoryEntry> history;  // every event, in order
   std::vector<FileInfo> files;
@@ -190,6 +206,8 @@ struct LookupResult {
     std::optional<TimePoint> finished_at;
   };
   std::vector<Step> steps;
+  std::optional<int> rating_level;  // the rating, if any (its comment is not public)
+  bool can_rate = false;            // it ended and has no rating yet
 };
 
 struct InboxQuery {
@@ -259,6 +277,20 @@ class DossierService {
   // for a date not after the current appointment.
   void Apologize(const accounts::Principal& who, std::int64_t id, ApologyRequest request,
                  ViewDone done);
+
+  // Records how the dossier's handling was rated, once it has ended (a
+  // result returned, a refusal, processing stopped; not a withdrawal), and
+  // once only: the rating row and a "rated" event with the level (the
+  // comment stays out of the event log, which statistics read). Rate is for
+  // the owner's account; RateByLookup for whoever holds the receipt (a
+  // dossier received at a counter may have no account). Errors: kNotFound
+  // (no dossier, not visible, wrong number or code); kPermissionDenied (a
+  // caller who does not own it); kInvalidArgument ("level", "comment",
+  // "number", "secret"); kFailedPrecondition (not ended, withdrawn);
+  // kAlreadyExists (rated before).
+  using RatingDone = std::function<void(Result<Rating>)>;
+  void Rate(const accounts::Principal& who, std::int64_t id, RateRequest request, RatingDone done);
+  void RateByLookup(std::string number, std::string secret, RateRequest request, RatingDone done);
 
   // The whole dossier, unmasked, once the read is in the access log.
   void Get(const accounts::Principal& who, std::int64_t id, ReadContext context, DetailDone done);
@@ -345,6 +377,9 @@ class DossierService {
   Result<Submitted> InsertSubmission(storage::Tx& tx, const accounts::Principal& who, Prepared prepared,
                                      const std::vector<FileRef>& files, TimePoint now,
                                      const std::string& secret) const;
+  // `who` is null for a rating made with the receipt's code.
+  Result<Rating> RateIn(storage::Tx& tx, const accounts::Principal* who, const DossierRow& row,
+                        const RateRequest& request, TimePoint now) const;
   Result<DossierView> ApologizeIn(storage::Tx& tx, const accounts::Principal& who, std::int64_t id,
                                   const ApologyRequest& request, TimePoint now) const;
   void Remember(const DossierRow& row) const;

@@ -7,6 +7,7 @@ import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 import { Pending } from '../common/dossier.jsx';
+import { Rating } from '../common/rating.jsx';
 
 function SignInFirst({ next }) {
   return (
@@ -100,6 +101,8 @@ export function MyDossier({ id, user }) {
         d.finished_at && [t('lookup.finished_at'), formatMoment(d.finished_at)],
         d.returned_at && [t('lookup.returned_at'), formatMoment(d.returned_at)],
       ]} />
+      <Rating rating={d.rating} canRate={d.can_rate}
+        send={(level, comment) => api(`/api/v1/dossiers/${d.id}/rating`, { method: 'POST', body: { level, comment } })} />
       <h2>{t('lookup.history')}</h2>
       <ol class="timeline">
         {d.steps.map((s) => (

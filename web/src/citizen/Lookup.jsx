@@ -6,6 +6,7 @@ import { api } from '../common/api.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { navigate } from '../common/router.js';
 import { Definitions, ErrorNote, Field, Page } from '../common/ui.jsx';
+import { Rating } from '../common/rating.jsx';
 
 export function Lookup({ query }) {
   const [number, setNumber] = useState(query.get('so') || '');
@@ -72,6 +73,10 @@ export function Lookup({ query }) {
       </form>
       <ErrorNote error={error} text={errorText} />
       {found && <LookupResult d={found} headingRef={resultHeading} />}
+      {found && (
+        <Rating rating={found.rating} canRate={found.can_rate}
+          send={(level, comment) => api('/api/v1/lookup/rating', { method: 'POST', body: { number: found.number, secret: secret.trim(), level, comment } })} />
+      )}
     </Page>
   );
 }

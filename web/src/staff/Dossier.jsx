@@ -44,8 +44,9 @@ export function StaffDossier({ id }) {
     return <Page title={t('common.loading')}>{error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : <Loading />}</Page>;
   }
   const stateName = (sid) => pick(ctx.workflow.nodes.find((n) => n.id === sid)) || sid;
-  // Submission and apologies are not workflow actions.
-  const actionName = (aid) => pick(ctx.workflow.edges.find((e) => e.action === aid)) || t(aid === 'submit' ? 'history.submit' : 'history.apology');
+  // Submission, apologies and the citizen's rating are not workflow actions.
+  const own = { submit: 'history.submit', apology: 'history.apology', rated: 'history.rated' };
+  const actionName = (aid) => pick(ctx.workflow.edges.find((e) => e.action === aid)) || t(own[aid] || 'history.other');
   const unitName = (uid) => ctx.units.find((u) => u.id === uid)?.name || '';
   const a = d.applicant;
   const due = d.apology_due_at || d.due_at;
@@ -102,7 +103,11 @@ export function StaffDossier({ id }) {
         {d.history.map((e) => (
           <li key={e.seq}>
             <span class="when">{formatMoment(e.at)} · {e.actor_name}</span>
-            <span class="what">{actionName(e.action)}{e.to_state && ` → ${stateName(e.to_state)}`}</span>
+            <span class="what">
+              {e.action === 'rated' ? `${actionName(e.action)}: ${t('rating_level.' + e.details.level)}`
+                : <>{actionName(e.action)}{e.to_state && ` → ${stateName(e.to_state)}`}</>}
+            </span>
+            {e.action === 'rated' && d.rating && d.rating.comment && <p class="meta">“{d.rating.comment}”</p>}
             {e.details && e.details.reason && <p class="meta">{t('dossier.reason')}: {e.details.reason}</p>}
             {e.details && e.details.items && (
               <ul>{e.details.items.map((i, k) => <li key={k}>{i.description}</li>)}</ul>
