@@ -244,6 +244,46 @@ TEST_P(ApiTest, TheHolidaysOfAYearAreForEveryone) {
   }
 }
 
+TEST_P(ApiTest, AnAdministratorChecksAYearsHolidayTableAndSeesTheDaysOffItGives) {
+  auto auth = SignIn();
+  const char* source = std::getenv("MOTCUA_SOURCE_DIR");  // set by CTest
+  ASSERT_NE(source, nullptr);
+  std::ifstream file(std::string(source) + "/data/holidays/2027.toml");
+  std::string loaded((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(loaded.empty());
+  // The table as loaded, to be edited; a year without one says so.
+  auto table = json::parse(client_->Send("GET", "/api/v1/holidays/2027/table", "", auth).body).as_object();
+  EXPECT_EQ(table.at("file").as_string(), "2027.toml");
+  EXPECT_EQ(table.at("text").as_string(), loaded);
+  auto none = json::parse(client_->Send("GET", "/api/v1/holidays/2031/table", "", auth).body).as_object();
+  EXPECT_TRUE(none.at("file").is_null());
+  EXPECT_TRUE(none.at("text").is_null());
+
+  // An extra day off appears in the answer, as the deadlines would count it.
+  std::string edited = loaded + "\n[[off]]\ndate = 2027-11-24\nname_vi = \"Ngày Văn hóa Việt Nam\"\n"
+                                "name_en = \"Vietnamese Culture Day\"\n";
+  auto ok = client_->Send("POST", "/api/v1/holidays/check?year=2027", edited, auth);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  bool culture_day = false;
+  auto checked = json::parse(ok.body);
+  for (const auto& h : checked.at("holidays").as_array())
+    culture_day = culture_day || (h.at("date").as_string() == "2027-11-24" && h.at("name").as_string() == "Ngày Văn hóa Việt Nam");
+  EXPECT_TRUE(culture_day) << ok.body;
+  // Checking loads nothing: the calendar in force is unchanged.
+  auto in_force = client_->Send("GET", "/api/v1/holidays?year=2027");
+  EXPECT_EQ(in_force.body.find("2027-11-24"), std::string::npos);
+
+  // A mistake is named with its line; a table of another year is refused.
+  auto bad = client_->Send("POST", "/api/v1/holidays/check?year=2027", "year = 2027\n[tet]\nfrom = 2027-02-31\n", auth);
+  ASSERT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(std::string(ErrorOf(bad).at("fields").at("table").as_string()).find("2027.toml:3:"), std::string::npos) << bad.body;
+  EXPECT_EQ(client_->Send("POST", "/api/v1/holidays/check?year=2028", loaded, auth).status, 400);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/holidays/abc/table", "", auth).status, 400);
+  // Not for anyone else.
+  EXPECT_EQ(client_->Send("GET", "/api/v1/holidays/2027/table").status, 401);
+  EXPECT_EQ(client_->Send("POST", "/api/v1/holidays/check?year=2027", loaded).status, 401);
+}
+
 TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
   auto auth = SignIn();
   auto with = [&](http::Headers extra) {

@@ -41,8 +41,7 @@ Result<std::vector<calendar::TableFile>> ReadHolidayTables(const std::string& di
 }
 
 Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
-    const std::string& data_dir, const std::string& office_hours) {
-  auto tables = MOTCUA_TRY(ReadHolidayTables(data_dir + "/holidays"));
+    const std::vector<calendar::TableFile>& tables, const std::string& office_hours) {
   auto holidays = MOTCUA_TRY(calendar::HolidayCalendar::Load(tables));
   calendar::OfficeHours hours;
   if (!office_hours.empty()) hours = MOTCUA_TRY(calendar::OfficeHours::Parse(office_hours));

@@ -22,11 +22,12 @@ namespace motcua::app {
 // that cannot be read.
 [[nodiscard]] Result<std::vector<calendar::TableFile>> ReadHolidayTables(const std::string& dir);
 
-// The working calendar of DATA_DIR/holidays with `office_hours`
-// ("07:30-11:30,13:30-17:00"; empty: that default). Errors: those of
-// ReadHolidayTables, HolidayCalendar::Load and OfficeHours::Parse.
+// The working calendar of the yearly tables (ReadHolidayTables of
+// DATA_DIR/holidays) with `office_hours` ("07:30-11:30,13:30-17:00"; empty:
+// that default). Errors: those of HolidayCalendar::Load and
+// OfficeHours::Parse.
 [[nodiscard]] Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
-    const std::string& data_dir, const std::string& office_hours);
+    const std::vector<calendar::TableFile>& tables, const std::string& office_hours);
 
 // Every DATA_DIR/workflows/*.json, validated. Errors: kInvalidArgument naming
 // the file and every problem in it; kNotFound if the folder is missing.

@@ -46,7 +46,8 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   MOTCUA_TRY_VOID(app->catalog_.Reload());
   const std::string& data_dir = app->options_.data_dir;
   if (data_dir.empty()) return InvalidField("data-dir", "is required");
-  app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(data_dir, app->options_.office_hours));
+  app->holiday_tables_ = MOTCUA_TRY(ReadHolidayTables(data_dir + "/holidays"));
+  app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(app->holiday_tables_, app->options_.office_hours));
   MOTCUA_TRY_VOID(LoadWorkflows(data_dir, app->workflows_));
   {
     std::string known;
@@ -82,7 +83,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
       });
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
-  http::RegisterCalendarRoutes(app->router_, *app->calendar_, clock);
+  http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);
   http::RegisterProcedureRoutes(app->router_, app->catalog_);

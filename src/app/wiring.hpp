@@ -83,6 +83,7 @@ class App {
   accounts::AccountService accounts_;
   catalog::CatalogService catalog_;
   workflow::Registry workflows_;
+  std::vector<calendar::TableFile> holiday_tables_;  // as loaded, for the administrators' editor
   std::unique_ptr<calendar::WorkingCalendar> calendar_;
   audit::AccessLog access_log_;
   std::unique_ptr<dossiers::DossierService> dossiers_;

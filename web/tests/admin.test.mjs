@@ -2,6 +2,7 @@
 // successors, users and their roles, and the workflows as diagrams.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { axe, call, heading, serverAndBrowser, shoot, signIn, signInPage, until } from './harness.mjs';
 
 const env = serverAndBrowser();
@@ -32,7 +33,7 @@ test('the units tree shows the merged units, when they ended and who took over',
 test('an administrator grants a role, and is told plainly what they may not grant', async () => {
   const page = await signInAt('quantri.tinh');
   await page.goto(env.server.url + '/quan-tri/nguoi-dung');
-  await page.locator('tr', { hasText: 'congdan' }).getByRole('button').click();
+  await page.locator('tr', { hasText: 'congdan' }).getByRole('button', { name: /Sửa vai trò/ }).click();
   const form = page.locator('form.card');
   await form.waitFor();
   await form.getByLabel('Vai trò', { exact: true }).selectOption('officer');
@@ -49,7 +50,7 @@ test('an administrator grants a role, and is told plainly what they may not gran
   await shoot(page, 'admin-users');
 
   // A province administrator never grants system_admin.
-  await page.locator('tr', { hasText: 'congdan' }).getByRole('button').click();
+  await page.locator('tr', { hasText: 'congdan' }).getByRole('button', { name: /Sửa vai trò/ }).click();
   await page.locator('form.card').getByLabel('Vai trò', { exact: true }).selectOption('system_admin');
   await page.locator('form.card').getByRole('button', { name: 'Thêm vai trò' }).click();
   await page.locator('form.card').getByRole('button', { name: 'Lưu' }).click();
@@ -110,6 +111,43 @@ test('the days off of a year, with Tết and the national day, year by year', as
   await page.context().close();
 });
 
+test("an administrator prepares a year's days-off table: checked, the changes listed, downloaded", async () => {
+  const page = await signInAt('admin');
+  await page.goto(env.server.url + '/quan-tri/ngay-nghi?nam=2027');
+  const editor = page.getByLabel('Bảng ngày nghỉ năm 2027 (TOML)');
+  await until(async () => (await editor.inputValue()).startsWith('# '), true);
+  const loaded = await editor.inputValue();
+  assert.match(loaded, /^year = 2027$/m);
+  // Vietnamese Culture Day, planned to become a holiday, added by hand.
+  const edited = loaded + '\n[[off]]\ndate = 2027-11-24\nname_vi = "Ngày Văn hóa Việt Nam"\nname_en = "Vietnamese Culture Day"\n';
+  await editor.fill(edited);
+  await page.getByRole('button', { name: 'Kiểm tra' }).click();
+  const status = page.getByRole('status');
+  await status.waitFor();
+  assert.match(await status.innerText(), /Bảng hợp lệ: \d+ ngày nghỉ/);
+  assert.match(await status.innerText(), /Thêm ngày nghỉ 24\/11\/2027: Ngày Văn hóa Việt Nam/);
+  // The calendar in force is unchanged until the file is deployed.
+  assert.doesNotMatch(await page.locator('table tbody').innerText(), /24\/11\/2027/);
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải tệp 2027.toml' }).click()]);
+  assert.equal(download.suggestedFilename(), '2027.toml');
+  assert.equal(readFileSync(await download.path(), 'utf8'), edited);
+
+  // A date that does not exist is shown under its line.
+  await editor.fill(edited.replace('date = 2027-11-24', 'date = 2027-11-31'));
+  await page.getByRole('button', { name: 'Kiểm tra' }).click();
+  const bad = page.locator('[role=alert] li.bad');
+  await bad.waitFor();
+  assert.match(await bad.innerText(), /date = 2027-11-31/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-holiday-table');
+  // A year without a table starts from a template.
+  await page.getByRole('button', { name: 'Năm 2028 →' }).click();
+  await until(async () => (await page.getByLabel('Bảng ngày nghỉ năm 2028 (TOML)').inputValue()).includes('year = 2028'), true);
+  await page.getByText('Năm này chưa có tệp data/holidays/2028.toml').waitFor();
+  await page.context().close();
+});
+
 test('a procedure with its versions, the day each applies and its workflow', async () => {
   const page = await signInAt('quantri.tinh');
   await page.getByRole('link', { name: 'Thủ tục và các phiên bản' }).click();
@@ -122,6 +160,124 @@ test('a procedure with its versions, the day each applies and its workflow', asy
   assert.deepEqual(await axe(page), []);
   await page.getByRole('link', { name: 'immediate' }).click();
   await until(heading(page), 'Quy trình giải quyết ngay trong ngày');
+  await page.context().close();
+});
+
+// YYYY-MM-DD in Vietnam, `days` from today.
+const day = (days) => new Date(Date.now() + (7 + 24 * days) * 3600e3).toISOString().slice(0, 10);
+const shown = (iso) => iso.split('-').reverse().join('/');
+
+test('an administrator publishes a new version of a procedure, seeing its problems in place, then retires it', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.goto(env.server.url + '/quan-tri/thu-tuc/' + encodeURIComponent('1.001702.000.00.00.H56'));
+  await page.getByRole('heading', { name: 'Xuất bản phiên bản mới' }).waitFor();
+  const editor = page.getByLabel('Nội dung phiên bản (JSON)');
+  const version = JSON.parse(await editor.inputValue());
+  // Prefilled from the version in force, from tomorrow.
+  assert.equal(version.effective_from, day(1));
+  assert.equal(version.name, 'Đăng ký kết hôn có yếu tố nước ngoài');
+  // A mistake is shown under its line, in the text as typed.
+  version.time_limit.value = -3;
+  await editor.fill(JSON.stringify(version, null, 2));
+  await page.getByRole('button', { name: 'Xuất bản', exact: true }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.locator('li.bad').innerText(), /"value": -3[\s\S]*time_limit\.value:/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-procedure-problem');
+  version.time_limit.value = 20;
+  await editor.fill(JSON.stringify(version, null, 2));
+  await page.getByRole('button', { name: 'Xuất bản', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Đã xuất bản phiên bản 2, có hiệu lực từ ${shown(day(1))}.` }).waitFor();
+  await until(() => page.locator('table tbody tr').count(), 2);
+  assert.match(await page.locator('table tbody tr').nth(1).innerText(), /^2\s+Đã công bố\s+\S+\s+20 ngày làm việc/);
+
+  // Retiring it: the day proposed is the first it may be, after the new
+  // version starts; the day it starts is refused in words.
+  const retireOn = page.getByLabel('Ngày bắt đầu không còn áp dụng');
+  assert.equal(await retireOn.inputValue(), day(2));
+  await retireOn.fill(day(1));
+  await page.getByRole('button', { name: 'Bãi bỏ thủ tục' }).click();
+  await page.getByRole('group', { name: 'Bãi bỏ thủ tục' }).getByRole('button', { name: 'Xác nhận bãi bỏ' }).click();
+  assert.equal(await page.locator('#retire-date-error').innerText(),
+    `Ngày bãi bỏ phải sau ngày ${shown(day(1))}, ngày phiên bản mới nhất có hiệu lực.`);
+  await retireOn.fill(day(2));
+  await page.getByRole('button', { name: 'Bãi bỏ thủ tục' }).click();
+  await page.getByRole('group', { name: 'Bãi bỏ thủ tục' }).getByText(`từ ngày ${shown(day(2))}`).waitFor();
+  await page.getByRole('button', { name: 'Xác nhận bãi bỏ' }).click();
+  await page.getByRole('status').filter({ hasText: `Thủ tục đã bãi bỏ từ ngày ${shown(day(2))}.` }).waitFor();
+  // Read again: nothing more to publish.
+  await until(() => page.getByRole('heading', { name: 'Xuất bản phiên bản mới' }).count(), 0);
+  const versions = await (await fetch(env.server.url + '/api/v1/procedures/1.001702.000.00.00.H56/versions')).json();
+  assert.deepEqual(versions.items.map((v) => v.retired_on), [day(2), day(2)]);
+  await page.context().close();
+});
+
+test('an administrator creates a staff account, which signs in until it is locked', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.goto(env.server.url + '/quan-tri/nguoi-dung');
+  await page.getByRole('button', { name: 'Tạo tài khoản cán bộ' }).click();
+  const form = page.getByRole('form', { name: 'Tạo tài khoản cán bộ' });
+  await form.getByLabel('Tên đăng nhập').fill('motcua.babe2');
+  await form.getByLabel('Họ và tên').fill('Hoàng Văn Bắc');
+  await form.getByLabel('Mật khẩu ban đầu').fill('ngan');
+  await form.getByLabel('Đơn vị', { exact: true }).selectOption({ label: 'Xã Ba Bể' });
+  await form.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  assert.equal(await form.locator('#nu-password-error').innerText(), 'Mật khẩu dài từ 10 đến 128 ký tự.');
+  assert.deepEqual(await axe(page), []);
+  await form.getByLabel('Mật khẩu ban đầu').fill('motcua-2026-test');
+  await form.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã tạo tài khoản motcua.babe2.' }).waitFor();
+  const row = page.locator('tr', { hasText: 'motcua.babe2' });
+  assert.match(await row.innerText(), /Hoàng Văn Bắc\s+Cán bộ một cửa · Xã Ba Bể/);
+  const login = (password) => fetch(env.server.url + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'motcua.babe2', password }),
+  });
+  assert.equal((await login('motcua-2026-test')).status, 200);
+
+  await row.getByRole('button', { name: /Khóa tài khoản/ }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã khóa tài khoản motcua.babe2' }).waitFor();
+  assert.match(await row.innerText(), /motcua\.babe2 \(đã khóa\)/);
+  assert.equal((await login('motcua-2026-test')).status, 401);
+  await row.getByRole('button', { name: /Mở khóa/ }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã mở khóa tài khoản motcua.babe2.' }).waitFor();
+  assert.equal((await login('motcua-2026-test')).status, 200);
+  await page.context().close();
+});
+
+test('an administrator adds a commune and records its merger into another', async () => {
+  const page = await signInAt('quantri.tinh');
+  await page.goto(env.server.url + '/quan-tri/don-vi');
+  await page.getByRole('button', { name: 'Thêm đơn vị' }).click();
+  const form = page.getByRole('form', { name: 'Thêm đơn vị' });
+  await form.getByLabel('Tên đơn vị').fill('Xã Thử Nghiệm');
+  await form.getByLabel('Mã định danh cơ quan').fill('000.99');
+  await form.getByLabel('Ngày bắt đầu hoạt động').fill('2026-01-01');
+  await form.getByRole('button', { name: 'Thêm đơn vị' }).click();
+  // Every problem at once, in words.
+  assert.equal(await form.locator('#nun-agency_code-error').innerText(), 'Mã định danh có dạng 000.00.21.H12 (QCVN 102:2016).');
+  assert.equal(await form.locator('#nun-stats_code-error').innerText(), 'Mã này gồm đúng 5 chữ số.');
+  await form.getByLabel('Mã định danh cơ quan').fill('000.99.00.H55');
+  await form.getByLabel('Mã thống kê').fill('99999');
+  await form.getByRole('button', { name: 'Thêm đơn vị' }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã thêm đơn vị Xã Thử Nghiệm.' }).waitFor();
+  const unit = (name) => page.locator('li').filter({ has: page.locator(':scope > .unit-name', { hasText: name }) });
+  await unit('Xã Thử Nghiệm').waitFor();
+
+  await unit('Xã Thử Nghiệm').getByRole('button', { name: /Sáp nhập, giải thể/ }).click();
+  const merge = page.getByRole('form', { name: 'Sáp nhập, giải thể: Xã Thử Nghiệm' });
+  await merge.getByLabel('Xã Ba Bể').check();
+  assert.deepEqual(await axe(page), []);
+  await merge.getByRole('button', { name: 'Ghi nhận sáp nhập, giải thể' }).click();
+  await page.getByRole('status').filter({ hasText: /^Đã ghi nhận: Xã Thử Nghiệm thôi hoạt động từ \d{2}\/\d{2}\/2026\.$/ }).waitFor();
+  // The tree is read again after the change.
+  await until(async () => /Đã thôi hoạt động/.test(await unit('Xã Thử Nghiệm').innerText()), true);
+  const text = await unit('Xã Thử Nghiệm').innerText();
+  assert.match(text, /Đã thôi hoạt động từ \d{2}\/\d{2}\/2026\./);
+  assert.match(text, /Đơn vị kế thừa: Xã Ba Bể\./);
+  assert.match(await unit('Xã Ba Bể').first().innerText(), /Hình thành từ: .*Xã Thử Nghiệm/);
+  await shoot(page, 'admin-unit-merged');
   await page.context().close();
 });
 

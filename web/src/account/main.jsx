@@ -4,6 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../common/style.css';
+import '../common/style_work.css';
 import { isStaff, logout, whoAmI } from '../common/api.js';
 import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
 import { accountMessages } from '../common/messages_account.js';

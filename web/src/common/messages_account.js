@@ -3,6 +3,15 @@
 // first page does not carry them.
 export const accountMessages = {
   vi: {
+    'common.none': 'Không có',
+    'err.required': 'Vui lòng điền mục này.',
+    'action.cancel': 'Hủy',
+    'action.choose_unit': '— Chọn đơn vị —',
+    'action.conflict': 'Hồ sơ vừa được người khác xử lý. Trang đã được tải lại, vui lòng xem và thao tác lại.',
+    'dossier.applicant': 'Người nộp hồ sơ',
+    'dossier.files': 'Tệp trong hồ sơ',
+    'dossier.not_found': 'Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.',
+    'submit.sign_in_first': 'Vui lòng đăng nhập để nộp và theo dõi hồ sơ.',
     'mine.files_required': 'Chọn ít nhất một tệp để bổ sung.',
     'mine.none': 'Bạn chưa nộp hồ sơ nào.',
     'mine.send_supplement': 'Gửi hồ sơ bổ sung',
@@ -44,6 +53,15 @@ export const accountMessages = {
     'submit.uploading': 'Đang tải lên {name}',
   },
   en: {
+    'common.none': 'None',
+    'err.required': 'Please fill in this field.',
+    'action.cancel': 'Cancel',
+    'action.choose_unit': '— Choose a unit —',
+    'action.conflict': 'Someone else has just acted on this dossier. The page has been reloaded: please look again and act again.',
+    'dossier.applicant': 'Applicant',
+    'dossier.files': 'Files in the dossier',
+    'dossier.not_found': 'No such dossier, or you may not see it.',
+    'submit.sign_in_first': 'Please sign in to submit and follow dossiers.',
     'mine.files_required': 'Choose at least one file to add.',
     'mine.none': 'You have not submitted any dossier yet.',
     'mine.send_supplement': 'Send the documents',

@@ -161,9 +161,15 @@ const known = [
   [/must not be the username/, 'err.password_username'],
 ];
 
+// More of them, from an app whose forms get other errors (administration).
+export function addFieldErrors(more) { known.push(...more); }
+
 export function fieldError(err, field) {
   const text = err && err.fields && err.fields[field];
   if (!text) return '';
-  for (const [pattern, key] of known) if (pattern.test(text)) return t(key);
+  for (const [pattern, key] of known) {
+    const m = text.match(pattern);
+    if (m) return t(key, { n: m[1] });
+  }
   return t('err.invalid');
 }

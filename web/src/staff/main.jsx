@@ -3,12 +3,13 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../common/style.css';
+import '../common/style_work.css';
 import { isStaff, logout, whoAmI } from '../common/api.js';
 import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
 import { accountMessages } from '../common/messages_account.js';
 import { staffMessages } from '../common/messages_staff.js';
 import { match, setOwnPaths, useRoute } from '../common/router.js';
-import { ErrorNote, Loading, Page, SiteFrame } from '../common/ui.jsx';
+import { ErrorNote, Loading, Page, SiteFrame, addFieldErrors } from '../common/ui.jsx';
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
@@ -70,5 +71,12 @@ function App() {
 
 addMessages(accountMessages);
 addMessages(staffMessages);
+// The units form's errors, in words.
+addFieldErrors([
+  [/has a (\d)-digit code/, 'err.digits'],
+  [/must be empty for a/, 'err.must_be_empty'],
+  [/QCVN 102:2016 form/, 'err.agency_code'],
+  [/already used by/, 'err.taken'],
+]);
 document.documentElement.lang = currentLang();
 render(<App />, document.getElementById('app'));

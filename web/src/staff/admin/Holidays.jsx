@@ -1,11 +1,15 @@
 // Holidays by year (/quan-tri/ngay-nghi?nam=YYYY): the days off as the
 // deadlines count them, and the weekend days worked in exchange. They come
-// from the statutory rules and the yearly decisions in data/holidays.
+// from the statutory rules and the yearly decisions in data/holidays; the
+// year's table is edited here, checked by the server (the days off it would
+// give, what changes) and downloaded, to be deployed like the decision it
+// encodes.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../common/api.js';
+import { api, csrfToken } from '../../common/api.js';
 import { currentLang, formatDate, pick, t } from '../../common/i18n.js';
 import { navigate } from '../../common/router.js';
-import { ErrorNote, Loading, Page } from '../../common/ui.jsx';
+import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
+import { LineProblems, downloadText } from './editing.jsx';
 
 function weekday(iso) {
   return new Intl.DateTimeFormat(currentLang() === 'en' ? 'en-GB' : 'vi-VN', { weekday: 'long', timeZone: 'UTC' })
@@ -47,8 +51,99 @@ export function Holidays({ query }) {
           {data.make_up_working_days.length === 0 ? <p>{t('common.none')}</p> : (
             <ul>{data.make_up_working_days.map((d) => <li key={d}>{weekday(d)} {formatDate(d)}</li>)}</ul>
           )}
+          <TableEditor key={data.year} year={data.year} inForce={data} />
         </>
       )}
     </Page>
+  );
+}
+
+// A table for a year that has none yet: the keys, commented out.
+function template(year) {
+  return `# Days off of public offices in ${year} (công chức, viên chức): the government's decision.
+year = ${year}
+
+# Tết's exact days off, both ends included.
+# [tet]
+# from = ${year}-MM-DD
+# to = ${year}-MM-DD
+
+# The day next to 2 September (1 or 3 September).
+# [national_day]
+# adjacent = ${year}-09-01
+
+# An extra day off (a swapped day).
+# [[off]]
+# date = ${year}-MM-DD
+# name_vi = "Nghỉ hoán đổi"
+# name_en = "Swapped day off"
+
+# A day the rules give that is not off.
+# [[remove]]
+# date = ${year}-MM-DD
+
+# A Saturday or Sunday worked in exchange.
+# [[working]]
+# date = ${year}-MM-DD
+`;
+}
+
+function TableEditor({ year, inForce }) {
+  const [loaded, setLoaded] = useState(null);
+  const [text, setText] = useState('');
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api(`/api/v1/holidays/${year}/table`).then((r) => { setLoaded(r); setText(r.text ?? template(year)); }, setError);
+  }, [year]);
+  if (error) return <ErrorNote error={error} />;
+  if (!loaded) return <Loading />;
+  const check = async () => {
+    try {
+      const r = await fetch(`/api/v1/holidays/check?year=${year}`, {
+        method: 'POST', credentials: 'same-origin', body: text,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-CSRF-Token': csrfToken() },
+      });
+      const body = await r.json();
+      if (r.ok) return setResult({ ok: body });
+      const problem = (body.error && body.error.fields && body.error.fields.table) || '';
+      const at = problem.match(/\.toml:(\d+): (.*)$/s);
+      setResult({ problems: at ? [{ line: Number(at[1]), message: at[2] }] : [], message: problem || errorText({ status: r.status }) });
+    } catch {
+      setResult({ problems: [], message: t('common.error_network') });
+    }
+  };
+  const download = () => downloadText(`${year}.toml`, text, 'application/toml');
+  const dates = (d) => new Set(d.holidays.map((h) => h.date));
+  let added = [], removed = [];
+  if (result && result.ok) {
+    const now = dates(inForce), next = dates(result.ok);
+    added = result.ok.holidays.filter((h) => !now.has(h.date));
+    removed = inForce.holidays.filter((h) => !next.has(h.date));
+  }
+  return (
+    <section aria-labelledby="table-heading">
+      <h2 id="table-heading">{t('admin.table_of', { year })}</h2>
+      <p class="hint">{t(loaded.file ? 'admin.table_hint' : 'admin.table_none', { file: `data/holidays/${year}.toml` })}</p>
+      <label for="table-text">{t('admin.table_label', { year })}</label>
+      <textarea id="table-text" class="code" rows={16} spellcheck={false} value={text}
+        onInput={(e) => { setText(e.currentTarget.value); setResult(null); }} />
+      <div class="buttons">
+        <button type="button" onClick={check}>{t('admin.check')}</button>
+        <button type="button" class="secondary" onClick={download}>{t('admin.download_file', { file: `${year}.toml` })}</button>
+      </div>
+      {result && result.ok && (
+        <div class="note ok" role="status">
+          <p>{t('admin.table_valid', { count: result.ok.holidays.length, make_up: result.ok.make_up_working_days.length })}</p>
+          {added.length + removed.length === 0 ? <p>{t('admin.table_same')}</p> : (
+            <ul>
+              {added.map((h) => <li key={'+' + h.date}>{t('admin.day_added', { date: formatDate(h.date), name: pick(h) })}</li>)}
+              {removed.map((h) => <li key={'-' + h.date}>{t('admin.day_removed', { date: formatDate(h.date), name: pick(h) })}</li>)}
+            </ul>
+          )}
+        </div>
+      )}
+      {result && result.problems && <LineProblems text={text} problems={result.problems} message={result.message} />}
+    </section>
   );
 }

@@ -1,11 +1,11 @@
 // Users and their roles (/quan-tri/nguoi-dung): each account with its role
-// bindings; an administrator grants and removes them (a province
-// administrator only inside their subtree, and never system_admin: the API
-// says no, and the page says why).
+// bindings; an administrator creates staff accounts, locks and unlocks them,
+// and grants and removes roles (a province administrator only inside their
+// subtree, and never system_admin: the API says no, and the page says why).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../common/api.js';
 import { t } from '../../common/i18n.js';
-import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
+import { ErrorNote, Field, Loading, Page, errorText, fieldError } from '../../common/ui.jsx';
 
 const ROLES = ['citizen', 'officer', 'specialist', 'unit_leader', 'province_admin', 'system_admin'];
 
@@ -14,6 +14,9 @@ export function Users() {
   const [units, setUnits] = useState([]);
   const [error, setError] = useState(null);
   const [editing, setEditing] = useState(null);
+  const [creating, setCreating] = useState(false);
+  const [done, setDone] = useState('');
+  const [rowError, setRowError] = useState(null);
   const load = async () => {
     try {
       const [u, un] = await Promise.all([api('/api/v1/users', { query: { limit: 200 } }), api('/api/v1/units')]);
@@ -26,8 +29,23 @@ export function Users() {
   useEffect(() => { load(); }, []);
   if (!users) return <Page title={t('admin.users')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
   const unitName = (id) => units.find((u) => u.id === id)?.name || String(id);
+  const setDisabled = async (u, disabled) => {
+    setRowError(null);
+    try {
+      await api(`/api/v1/users/${u.id}`, { method: 'PATCH', body: { disabled } });
+      setDone(t(disabled ? 'admin.locked' : 'admin.unlocked', { name: u.username }));
+      load();
+    } catch (err) {
+      setRowError(err);
+    }
+  };
   return (
     <Page title={t('admin.users')} wide>
+      {done && <p class="note ok" role="status">{done}</p>}
+      <ErrorNote text={rowError && (rowError.status === 403 ? t('admin.not_allowed') : errorText(rowError))} />
+      {!creating && <p><button type="button" onClick={() => { setCreating(true); setDone(''); }}>{t('admin.new_user')}</button></p>}
+      {creating && <NewUser units={units} onClose={() => setCreating(false)}
+        onSaved={(u) => { setCreating(false); setDone(t('admin.user_created', { name: u.username })); load(); }} />}
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.users')}>
         <table>
           <thead>
@@ -46,8 +64,12 @@ export function Users() {
                 <td>{u.roles.map((r, i) => (
                   <div key={i}>{t('role.' + r.role)} · {unitName(r.unit_id)}{r.subtree ? ` (${t('admin.subtree')})` : ''}</div>
                 ))}</td>
-                <td><button type="button" class="secondary" onClick={() => setEditing(u)}>
-                  {t('admin.edit_roles')}<span class="visually-hidden">: {u.display_name}</span></button></td>
+                <td class="buttons">
+                  <button type="button" class="secondary" onClick={() => setEditing(u)}>
+                    {t('admin.edit_roles')}<span class="visually-hidden">: {u.display_name}</span></button>
+                  <button type="button" class="secondary" onClick={() => setDisabled(u, !u.disabled)}>
+                    {t(u.disabled ? 'admin.unlock' : 'admin.lock')}<span class="visually-hidden">: {u.display_name}</span></button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -56,6 +78,69 @@ export function Users() {
       {editing && <RolesForm key={editing.id} user={editing} units={units} onClose={() => setEditing(null)}
         onSaved={() => { setEditing(null); load(); }} />}
     </Page>
+  );
+}
+
+// A staff account with its first role; more roles are added with RolesForm.
+function NewUser({ units, onClose, onSaved }) {
+  const [form, setForm] = useState({ username: '', display_name: '', password: '', role: 'officer',
+    unit: String(units[0]?.id || ''), subtree: false });
+  const [error, setError] = useState(null);
+  const [missing, setMissing] = useState({});
+  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const save = async (e) => {
+    e.preventDefault();
+    const m = {};
+    for (const k of ['username', 'display_name', 'password']) if (!form[k].trim()) m[k] = t('err.required');
+    setMissing(m);
+    if (Object.keys(m).length) { document.getElementById('nu-' + Object.keys(m)[0]).focus(); return; }
+    try {
+      const u = await api('/api/v1/users', { method: 'POST', body: {
+        username: form.username.trim(), display_name: form.display_name.trim(), password: form.password,
+        roles: [{ role: form.role, unit_id: Number(form.unit), subtree: form.subtree }] } });
+      onSaved(u);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const problem = (k) => missing[k] || (error && error.status === 409 && k === 'username' ? t('auth.taken') : fieldError(error, k));
+  return (
+    <form class="card" onSubmit={save} aria-labelledby="nu-heading" noValidate>
+      <h2 id="nu-heading">{t('admin.new_user')}</h2>
+      <Field id="nu-username" label={t('auth.username')} error={problem('username')}>
+        {(a) => <input {...a} value={form.username} autoComplete="off" spellcheck={false} onInput={set('username')} />}
+      </Field>
+      <Field id="nu-display_name" label={t('auth.display_name')} error={problem('display_name')}>
+        {(a) => <input {...a} value={form.display_name} onInput={set('display_name')} />}
+      </Field>
+      <Field id="nu-password" label={t('admin.first_password')} hint={t('admin.first_password_hint')} error={problem('password')}>
+        {(a) => <input {...a} type="password" autoComplete="new-password" value={form.password} onInput={set('password')} />}
+      </Field>
+      <div class="filters">
+        <div class="field">
+          <label for="nu-role">{t('admin.role')}</label>
+          <select id="nu-role" value={form.role} onChange={set('role')}>
+            {ROLES.filter((r) => r !== 'citizen').map((r) => <option key={r} value={r}>{t('role.' + r)}</option>)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="nu-unit">{t('dossier.unit')}</label>
+          <select id="nu-unit" value={form.unit} onChange={set('unit')}>
+            {units.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          </select>
+        </div>
+      </div>
+      <div class="check">
+        <input type="checkbox" id="nu-subtree" checked={form.subtree} onChange={set('subtree')} />
+        <label for="nu-subtree">{t('admin.subtree_hint')}</label>
+      </div>
+      <ErrorNote text={error && error.status !== 400 && error.status !== 409 && (error.status === 403 ? t('admin.not_allowed') : errorText(error))} />
+      {error && (error.status === 400 || error.status === 409) && <ErrorNote text={t('form.fix')} />}
+      <div class="buttons">
+        <button type="submit">{t('admin.create')}</button>
+        <button type="button" class="secondary" onClick={onClose}>{t('action.cancel')}</button>
+      </div>
+    </form>
   );
 }
 

@@ -3,7 +3,7 @@
 // and as a table, which is what a screen reader reads.
 import { useEffect, useState } from 'preact/hooks';
 import { api, csrfToken } from '../../common/api.js';
-import { lineOf, linesOfPaths } from './jsonpaths.js';
+import { JsonProblems, downloadText } from './editing.jsx';
 import { formatTimeLimit, pick, t } from '../../common/i18n.js';
 import { Link } from '../../common/router.js';
 import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
@@ -169,23 +169,7 @@ export function DefinitionEditor({ code }) {
       setResult({ problems: {}, message: e.message });
     }
   };
-  const lines = text.split('\n');
-  const at = result && result.problems ? linesOfPaths(text) : null;
-  const byLine = new Map();
-  if (at) {
-    for (const [path, message] of Object.entries(result.problems)) {
-      const n = lineOf(at, path);
-      if (!byLine.has(n)) byLine.set(n, []);
-      byLine.get(n).push(`${path}: ${message}`);
-    }
-  }
-  const download = () => {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    a.download = code + '.json';
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
+  const download = () => downloadText(code + '.json', text, 'application/json');
   return (
     <section aria-labelledby="definition-heading">
       <h2 id="definition-heading">{t('admin.definition')}</h2>
@@ -203,22 +187,7 @@ export function DefinitionEditor({ code }) {
         })}{result.ok.loaded_version !== null && result.ok.workflow.version <= result.ok.loaded_version
           ? ' ' + t('admin.bump_version', { version: result.ok.loaded_version }) : ''}</p>
       )}
-      {result && result.problems && (
-        <div role="alert">
-          <p class="note error">{t('admin.problems', { count: Object.keys(result.problems).length || 1 })}</p>
-          <ol class="listing">
-            {lines.map((l, k) => (
-              (byLine.has(k + 1) || [...byLine.keys()].some((n) => Math.abs(n - (k + 1)) <= 2)) && (
-                <li key={k} value={k + 1} class={byLine.has(k + 1) ? 'bad' : ''}>
-                  <code>{l || ' '}</code>
-                  {byLine.has(k + 1) && byLine.get(k + 1).map((m, j) => <p key={j} class="error-text">{m}</p>)}
-                </li>
-              )
-            ))}
-          </ol>
-          {Object.keys(result.problems).length === 0 && <p class="error-text">{result.message}</p>}
-        </div>
-      )}
+      {result && result.problems && <JsonProblems text={text} problems={result.problems} message={result.message} />}
     </section>
   );
 }
