@@ -243,6 +243,9 @@ test('an administrator creates a staff account, which signs in until it is locke
   await row.getByRole('button', { name: /Mở khóa/ }).click();
   await page.getByRole('status').filter({ hasText: 'Đã mở khóa tài khoản motcua.babe2.' }).waitFor();
   assert.equal((await login('motcua-2026-test')).status, 200);
+  // One's own account is not locked from here, and the page says why.
+  await page.locator('tr', { hasText: 'quantri.tinh' }).getByRole('button', { name: /Khóa tài khoản/ }).click();
+  await page.getByRole('alert').filter({ hasText: 'Bạn không tự khóa tài khoản của mình được' }).waitFor();
   await page.context().close();
 });
 

@@ -42,7 +42,8 @@ export function Users() {
   return (
     <Page title={t('admin.users')} wide>
       {done && <p class="note ok" role="status">{done}</p>}
-      <ErrorNote text={rowError && (rowError.status === 403 ? t('admin.not_allowed') : errorText(rowError))} />
+      <ErrorNote text={rowError && (rowError.status === 403 ? t('admin.not_allowed')
+        : rowError.fields.disabled ? t('admin.not_yourself') : errorText(rowError))} />
       {!creating && <p><button type="button" onClick={() => { setCreating(true); setDone(''); }}>{t('admin.new_user')}</button></p>}
       {creating && <NewUser units={units} onClose={() => setCreating(false)}
         onSaved={(u) => { setCreating(false); setDone(t('admin.user_created', { name: u.username })); load(); }} />}
