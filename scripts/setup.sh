@@ -15,6 +15,10 @@ packages=(
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl ca-certificates python3
+  # Documents (src/documents): cairo writes the PDFs, libqrencode the QR codes;
+  # the tests read them back with poppler's pdftotext and pdftoppm and scan
+  # the codes with zbar.
+  libcairo2-dev libqrencode-dev poppler-utils zbar-tools
   # The browser tests drive Debian's Chromium (playwright-core cannot
   # download a browser here); Noto has every Vietnamese glyph.
   chromium fonts-noto-core

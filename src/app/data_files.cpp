@@ -48,6 +48,21 @@ Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
   return std::make_unique<calendar::WorkingCalendar>(std::move(holidays), std::move(hours));
 }
 
+Result<Forms> LoadForms(const std::string& data_dir) {
+  const fs::path path = fs::path(data_dir) / "documents" / "forms.json";
+  if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the words of the printed forms");
+  auto layout = documents::ParseFormLayout(MOTCUA_TRY(ReadWhole(path)));
+  if (!layout) {
+    Error e = layout.error();
+    e.message = path.string() + ": " + e.message;
+    for (const auto& [field, problem] : layout.error().fields) e.message += "\n  " + field + ": " + problem;
+    return Fail(std::move(e));
+  }
+  auto fonts = documents::Fonts::Load(layout->font_regular, layout->font_bold);
+  if (!fonts) return Fail(Code::kNotFound, path.string() + ": " + fonts.error().message);
+  return Forms{std::move(*layout), std::move(*fonts)};
+}
+
 Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry) {
   auto paths = MOTCUA_TRY(FilesWithExtension(data_dir + "/workflows", ".json", "workflows"));
   for (const auto& path : paths) {

@@ -13,6 +13,8 @@
 #include "core/calendar/holidays.hpp"
 #include "core/calendar/working_time.hpp"
 #include "core/workflow/registry.hpp"
+#include "documents/pdf.hpp"
+#include "documents/receipt.hpp"
 
 namespace motcua::app {
 
@@ -28,6 +30,15 @@ namespace motcua::app {
 // OfficeHours::Parse.
 [[nodiscard]] Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
     const std::vector<calendar::TableFile>& tables, const std::string& office_hours);
+
+// The words of the printed forms (DATA_DIR/documents/forms.json) and the
+// fonts it names, loaded once. Errors: kNotFound for a missing file or font,
+// kInvalidArgument naming the file and what is wrong in it.
+struct Forms {
+  documents::FormLayout layout;
+  std::shared_ptr<const documents::Fonts> fonts;
+};
+[[nodiscard]] Result<Forms> LoadForms(const std::string& data_dir);
 
 // Every DATA_DIR/workflows/*.json, validated. Errors: kInvalidArgument naming
 // the file and every problem in it; kNotFound if the folder is missing.

@@ -142,6 +142,21 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
     return Json(r);
   }
 
+  // A dossier an officer received at the commune's counter, with the code
+  // printed on its receipt.
+  struct Counter {
+    std::int64_t id = 0;
+    std::string number, secret;
+  };
+  Counter AtCounter(Session& officer) {
+    auto r = Call(officer, "POST", "/api/v1/dossiers", SubmitBody(officer, commune_));
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto created = Json(r);
+    if (!created.contains("dossier")) return {};
+    return {created.at("dossier").at("id").as_int64(), Str(created.at("dossier").at("number")),
+            Str(created.at("lookup_secret"))};
+  }
+
   json::object Act(Session& s, std::int64_t id, std::string_view action, std::string body = "{}",
                    int expect = 200) {
     auto r = Call(s, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/actions/" + std::string(action),
@@ -795,12 +810,9 @@ TEST_P(DossierApiTest, WhoeverHoldsTheReceiptRatesACounterDossier) {
   Session leader = SignIn("lanhdao.pdp");
   Session specialist = SignIn("chuyenvien.pdp");
   // Received at the counter for someone without an account.
-  auto r = Call(officer, "POST", "/api/v1/dossiers", SubmitBody(officer, commune_));
-  ASSERT_EQ(r.status, 201) << r.body;
-  auto created = Json(r);
-  const std::int64_t id = created.at("dossier").at("id").as_int64();
-  const std::string number = Str(created.at("dossier").at("number"));
-  const std::string secret = Str(created.at("lookup_secret"));
+  const Counter c = AtCounter(officer);
+  const std::int64_t id = c.id;
+  const std::string number = c.number, secret = c.secret;
   auto rate = [&](const std::string& code, std::string_view level) {
     return client_->Send("POST", "/api/v1/lookup/rating",
                          R"({"number":")" + number + R"(","secret":")" + code + R"(","level":)" +
@@ -834,6 +846,48 @@ TEST_P(DossierApiTest, WhoeverHoldsTheReceiptRatesACounterDossier) {
   EXPECT_EQ(Str(last.at("action")), "rated");
   EXPECT_TRUE(last.at("actor_id").is_null());
   EXPECT_EQ(Str(last.at("details").at("by")), "receipt");
+}
+
+TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWhoMayReadIt) {
+  Session officer = SignIn("motcua.pdp");
+  Session citizen = SignIn("congdan");
+  const Counter c = AtCounter(officer);
+  const std::int64_t id = c.id;
+  const std::string number = c.number, secret = c.secret;
+  Act(officer, id, "accept");
+  const std::string path = "/api/v1/dossiers/" + std::to_string(id) + "/receipt";
+  auto pdf = Call(officer, "POST", path, R"({"secret":")" + secret + R"("})");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.Header("content-type").value_or(""), "application/pdf");
+  ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  // Read back by poppler, as a person would read the printed page.
+  const std::string file = ::testing::TempDir() + "receipt-" + std::to_string(::getpid()) + ".pdf";
+  { std::ofstream(file, std::ios::binary) << pdf.body; }
+  std::string text;
+  if (FILE* p = ::popen(("pdftotext " + file + " -").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    ::pclose(p);
+  }
+  std::remove(file.c_str());
+  // Lines break where the page is narrow; the words are what matter.
+  for (char& c : text) if (c == '\n') c = ' ';
+  for (const std::string& expected :
+       {number, std::string("Nguyễn Thị Ánh"), std::string("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"), std::string("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
+        std::string("Người dùng motcua.pdp"), std::string("08 giờ 00 phút, ngày 07/12/2026"), secret}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing " << expected << " in\n" << text;
+  }
+  // The code must be the dossier's; others cannot have its receipt at all.
+  auto wrong = Call(officer, "POST", path, R"({"secret":"AAAAAAAA"})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_TRUE(Json(wrong).at("error").at("fields").as_object().contains("secret"));
+  EXPECT_EQ(Call(citizen, "POST", path, R"({"secret":")" + secret + R"("})").status, 404);
+  EXPECT_EQ(Call(officer, "POST", path, "{}").status, 400);
+  // Printing it is a read of the applicant's data: it is on file.
+  auto log = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/access-log"));
+  bool printed = false;
+  for (const auto& e : log.at("items").as_array()) printed = printed || Str(e.at("route")).find("/receipt") != std::string::npos;
+  EXPECT_TRUE(printed);
 }
 
 TEST_P(DossierApiTest, AWithdrawnDossierIsNotRated) {

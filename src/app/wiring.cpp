@@ -10,6 +10,7 @@
 #include "http/auth.hpp"
 #include "http/handlers/accounts.hpp"
 #include "http/handlers/attachments.hpp"
+#include "http/handlers/documents.hpp"
 #include "http/handlers/dossiers.hpp"
 #include "http/handlers/procedures.hpp"
 #include "http/handlers/units.hpp"
@@ -50,6 +51,11 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(app->holiday_tables_, app->options_.office_hours));
   MOTCUA_TRY_VOID(LoadWorkflows(data_dir, app->workflows_));
   {
+    Forms forms = MOTCUA_TRY(LoadForms(data_dir));
+    app->forms_ = std::move(forms.layout);
+    app->fonts_ = std::move(forms.fonts);
+  }
+  {
     std::string known;
     for (const workflow::Workflow* w : app->workflows_.Latest()) {
       if (!known.empty()) known += ", ";
@@ -89,6 +95,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterProcedureRoutes(app->router_, app->catalog_);
   http::RegisterAttachmentRoutes(app->router_, *app->attachments_);
   http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
+  http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->fonts_, app->forms_);
 
   // Database time and volume, sampled when /metrics is scraped.
   storage::Store* s = &store;

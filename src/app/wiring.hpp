@@ -3,6 +3,9 @@
 // routes and middleware the binary serves.
 #pragma once
 
+#include "documents/pdf.hpp"
+#include "documents/receipt.hpp"
+
 #include <memory>
 #include <string>
 
@@ -84,6 +87,8 @@ class App {
   catalog::CatalogService catalog_;
   workflow::Registry workflows_;
   std::vector<calendar::TableFile> holiday_tables_;  // as loaded, for the administrators' editor
+  documents::FormLayout forms_;  // the printed forms' words (data/documents)
+  std::shared_ptr<const documents::Fonts> fonts_;
   std::unique_ptr<calendar::WorkingCalendar> calendar_;
   audit::AccessLog access_log_;
   std::unique_ptr<dossiers::DossierService> dossiers_;

@@ -2,6 +2,7 @@
 // in their inbox with its counts and deadline colours, and searches it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { axe, call, fillSignIn, counterDossier, shoot, signIn, heading, until, serverAndBrowser } from './harness.mjs';
 
 const env = serverAndBrowser({ dossiers: 800 });
@@ -130,6 +131,14 @@ test('a counter officer records dossiers one after another with the keyboard alo
   const seq = numbers.map((n) => Number(n.slice(-4)));
   assert.deepEqual(seq, [seq[0], seq[0] + 1, seq[0] + 2]);
   await shoot(page, 'staff-intake');
+  // The last receipt printed as the citizen takes it home: form 01, read back by poppler.
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải giấy tiếp nhận (PDF)' }).click()]);
+  assert.equal(download.suggestedFilename(), `giay-tiep-nhan-${numbers[2]}.pdf`);
+  const printed = execFileSync('pdftotext', [await download.path(), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(printed, /GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ/);
+  assert.ok(printed.includes(`Mã hồ sơ: ${numbers[2]}`), printed);
+  assert.match(printed, /Tiếp nhận hồ sơ của: Đinh Công Hải/);
   const officer = await signIn(env.server.url, 'motcua.phandinhphung');
   const inbox = await call(env.server.url, officer, 'GET', '/api/v1/inbox?limit=100');
   for (const n of numbers) assert.ok(inbox.items.some((d) => d.number === n && d.channel === 1), n);

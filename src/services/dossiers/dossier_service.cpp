@@ -843,6 +843,18 @@ bool DossierService::Sees(const Principal& who, const DossierRow& row,
   return false;
 }
 
+Result<bool> DossierService::IsLookupSecret(std::int64_t id, std::string_view secret) const {
+  auto normal = dossier::NormalizeLookupSecret(secret);
+  if (!normal) return false;
+  bool matches = false;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    auto row = MOTCUA_TRY(repo::Find(tx, id));
+    matches = row && dossier::LookupSecretMatches(row->number, *normal, row->lookup_hash);
+    return {};
+  }));
+  return matches;
+}
+
 Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {
   bool visible = false;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {

@@ -316,6 +316,11 @@ class DossierService {
   using ChangeListener = std::function<void(std::int64_t id, const std::string& number)>;
   void AddChangeListener(ChangeListener listener) { listeners_.push_back(std::move(listener)); }
 
+  // Is `secret` (as typed) the lookup code of dossier `id`? False for an
+  // unknown dossier or a malformed code. For documents that print the code
+  // (the receipt), asked by whoever holds it since submission.
+  [[nodiscard]] Result<bool> IsLookupSecret(std::int64_t id, std::string_view secret) const;
+
   // For the attachment store: may `who` read the files of this dossier?
   [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
-import { ApplicantFields, applicantBody, applicantProblems, emptyApplicant, receivesLevels } from '../common/dossier.jsx';
+import { ApplicantFields, ReceiptPdf, applicantBody, applicantProblems, emptyApplicant, receivesLevels } from '../common/dossier.jsx';
 import { ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function Submit({ code, user }) {
@@ -176,6 +176,7 @@ function Receipt({ r }) {
         <p class="note warn">{t('submit.keep_secret')}</p>
         <p>
           <Link href={'/ho-so/' + d.id} class="button">{t('submit.open_dossier')}</Link>{' '}
+          <ReceiptPdf id={d.id} number={d.number} secret={r.lookup_secret} />{' '}
           <Link href={lookup}>{t('nav.lookup')}</Link>{' '}
           <Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link>
         </p>

@@ -1,7 +1,9 @@
 // What citizens and staff both see of a dossier, and the applicant's part of
 // a submission, online or at the counter.
+import { useState } from 'preact/hooks';
+import { csrfToken } from './api.js';
 import { formatVnd, t } from './i18n.js';
-import { Field } from './ui.jsx';
+import { ErrorNote, Field, errorText } from './ui.jsx';
 
 export const emptyApplicant = { full_name: '', id_number: '', phone: '', email: '', address: '' };
 
@@ -73,5 +75,38 @@ export function Pending({ request }) {
       {request.items && <ul>{request.items.map((i, k) => <li key={k}>{i.description}</li>)}</ul>}
       {request.fee_vnd !== undefined && <p>{formatVnd(request.fee_vnd)}</p>}
     </div>
+  );
+}
+
+// The receipt (form 01) as a PDF to print or keep: asked for with the lookup
+// code, which only the page that received it holds (motcua never stores it).
+export function ReceiptPdf({ id, number, secret }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const get = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await fetch(`/api/v1/dossiers/${id}/receipt`, {
+        method: 'POST', credentials: 'same-origin', body: JSON.stringify({ secret }),
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+      });
+      if (!r.ok) throw Object.assign(new Error(String(r.status)), { status: r.status });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(await r.blob());
+      a.download = `giay-tiep-nhan-${number}.pdf`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+    } catch (e) {
+      setError(e.status ? e : { status: 0 });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="secondary" disabled={busy} onClick={get}>{t('receipt.pdf')}</button>
+      <ErrorNote text={error && errorText(error)} />
+    </>
   );
 }

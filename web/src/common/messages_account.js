@@ -3,6 +3,7 @@
 // first page does not carry them.
 export const accountMessages = {
   vi: {
+    'receipt.pdf': 'Tải giấy tiếp nhận (PDF)',
     'common.none': 'Không có',
     'err.required': 'Vui lòng điền mục này.',
     'action.cancel': 'Hủy',
@@ -53,6 +54,7 @@ export const accountMessages = {
     'submit.uploading': 'Đang tải lên {name}',
   },
   en: {
+    'receipt.pdf': 'Download the receipt (PDF)',
     'common.none': 'None',
     'err.required': 'Please fill in this field.',
     'action.cancel': 'Cancel',

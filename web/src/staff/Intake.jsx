@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
 import { formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
-import { ApplicantFields, applicantBody, applicantProblems, emptyApplicant, levelOfCounter } from '../common/dossier.jsx';
+import { ApplicantFields, ReceiptPdf, applicantBody, applicantProblems, emptyApplicant, levelOfCounter } from '../common/dossier.jsx';
 import { ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function IntakePage({ user }) {
@@ -138,7 +138,8 @@ function Receipt({ r }) {
         <div><dt>{t('staff.procedure')}</dt><dd>{pick(r.dossier.procedure)}</dd></div>
         <div><dt>{t('intake.secret')}</dt><dd><strong class="secret">{r.lookup_secret}</strong></dd></div>
       </dl>
-      <p><Link href={'/can-bo/ho-so/' + r.dossier.id}>{t('intake.open')}</Link></p>
+      <p><ReceiptPdf id={r.dossier.id} number={r.dossier.number} secret={r.lookup_secret} />{' '}
+        <Link href={'/can-bo/ho-so/' + r.dossier.id}>{t('intake.open')}</Link></p>
     </div>
   );
 }

@@ -1,0 +1,176 @@
+// Form 01 as a person and a scanner see it: the PDF is read back with
+// pdftotext (poppler), its page is rendered with pdftoppm and the codes on it
+// are scanned with zbarimg (zbar), all from Debian, none of them ours.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/calendar/date.hpp"
+#include "documents/code128.hpp"
+#include "documents/receipt.hpp"
+#include "documents/testing.hpp"
+
+namespace motcua::documents {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Shell(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+std::string Source(const std::string& path) {
+  const char* root = std::getenv("MOTCUA_SOURCE_DIR");
+  std::ifstream in(std::string(root ? root : ".") + "/" + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Spaces and line breaks as pdftotext lays them out do not matter; words do.
+std::string Words(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\f') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+class ReceiptTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto l = ParseFormLayout(Source("data/documents/forms.json"));
+    ASSERT_TRUE(l) << l.error().message;
+    layout_ = *l;
+    auto f = Fonts::Load(layout_.font_regular, layout_.font_bold);
+    ASSERT_TRUE(f) << f.error().message;
+    fonts_ = *f;
+    dir_ = fs::temp_directory_path() / ("motcua-receipt-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static ReceiptData Sample() { return testing::SampleReceipt(); }
+
+  fs::path Write(const std::string& pdf) {
+    fs::path p = dir_ / "receipt.pdf";
+    std::ofstream(p, std::ios::binary) << pdf;
+    return p;
+  }
+
+  std::shared_ptr<const Fonts> fonts_;
+  FormLayout layout_;
+  fs::path dir_;
+};
+
+TEST_F(ReceiptTest, TheTextReadsBackInVietnameseAsWritten) {
+  auto pdf = RenderReceipt(fonts_, layout_, Sample());
+  ASSERT_TRUE(pdf) << pdf.error().message;
+  EXPECT_EQ(pdf->rfind("%PDF-", 0), 0u);
+  const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
+  for (const char* expected :
+       {"ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN", "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG",
+        "Bộ phận tiếp nhận và trả kết quả: Phường Phan Đình Phùng", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Thái Nguyên, ngày 02 tháng 12 năm 2026", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Mã hồ sơ: 000.51.00.H55-261202-0007", "Tiếp nhận hồ sơ của: Nguyễn Thị Ánh Tuyết",
+        "Nội dung yêu cầu giải quyết: Đăng ký kết hôn có yếu tố nước ngoài", "Tờ khai đăng ký kết hôn",
+        "Hộ chiếu của người nước ngoài", "2. Thời gian giải quyết hồ sơ theo quy định: 10 ngày làm việc",
+        "3. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 02/12/2026",
+        "4. Thời gian trả kết quả giải quyết hồ sơ: 08 giờ 30 phút, ngày 16/12/2026", "Mã tra cứu: K7QX2M9P",
+        "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Văn Bình"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+  }
+  // Every glyph came from the font: no replacement box anywhere.
+  EXPECT_EQ(text.find("\xEF\xBF\xBD"), std::string::npos);
+  // The fonts are embedded subsets, not the whole files.
+  const std::string fonts = Shell("pdffonts " + Write(*pdf).string());
+  EXPECT_NE(fonts.find("NotoSans-Regular"), std::string::npos) << fonts;
+  EXPECT_NE(fonts.find("NotoSans-Bold"), std::string::npos) << fonts;
+  EXPECT_EQ(fonts.find(" no  "), std::string::npos) << "a font is not embedded:\n" << fonts;
+  EXPECT_LT(pdf->size(), 80u * 1024) << "a receipt should be light";
+}
+
+TEST_F(ReceiptTest, AScannerReadsTheNumberFromTheBarcodeAndTheLookupFromTheQrCode) {
+  auto pdf = RenderReceipt(fonts_, layout_, Sample());
+  ASSERT_TRUE(pdf) << pdf.error().message;
+  const fs::path file = Write(*pdf);
+  // At 200 dpi, as an office scanner or a phone's camera would see it; kept
+  // as a test artifact.
+  const fs::path artifacts = fs::path(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") /
+                             "tests" / "artifacts" / "documents";
+  fs::create_directories(artifacts);
+  Shell("pdftoppm -r 200 -png -singlefile " + file.string() + " " + (artifacts / "receipt").string());
+  ASSERT_TRUE(fs::exists(artifacts / "receipt.png"));
+  const std::string scanned = Shell("zbarimg --quiet " + (artifacts / "receipt.png").string() + " 2>/dev/null");
+  EXPECT_NE(scanned.find("CODE-128:000.51.00.H55-261202-0007\n"), std::string::npos) << scanned;
+  EXPECT_NE(scanned.find("QR-Code:https://dichvucong.thainguyen.gov.vn/tra-cuu?so=000.51.00.H55-261202-0007&ma=K7QX2M9P\n"),
+            std::string::npos)
+      << scanned;
+}
+
+TEST_F(ReceiptTest, BeforeAcceptanceTheAppointmentIsPromisedNotInvented) {
+  ReceiptData d = Sample();
+  d.due_at.reset();
+  d.officer_name.clear();
+  auto pdf = RenderReceipt(fonts_, layout_, d);
+  ASSERT_TRUE(pdf) << pdf.error().message;
+  const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
+  EXPECT_NE(text.find("4. Thời gian trả kết quả giải quyết hồ sơ: sẽ báo khi hồ sơ được tiếp nhận đủ, đúng"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Code128Test, SymbolsAreElevenModulesAndTheCheckSymbolIsTheWeightedSum) {
+  auto bars = Code128B("PJJ123C");
+  ASSERT_TRUE(bars);
+  // Start B, 7 characters, the check symbol: 9 symbols of 6 elements, then stop's 7.
+  ASSERT_EQ(bars->size(), 9u * 6 + 7);
+  int modules = 0;
+  for (int w : *bars) modules += w;
+  EXPECT_EQ(modules, 9 * 11 + 13);
+  // (104 + 48*1 + 42*2 + 42*3 + 17*4 + 18*5 + 19*6 + 35*7) % 103 = 55: "311321".
+  std::string check;
+  for (std::size_t i = 8 * 6; i < 9 * 6; ++i) check += static_cast<char>('0' + (*bars)[i]);
+  EXPECT_EQ(check, "311321");
+  EXPECT_FALSE(Code128B(""));
+  EXPECT_FALSE(Code128B("Số"));  // not ASCII
+}
+
+TEST(FormLayoutTest, AgenciesAreNamedInCapitalsWithTheirVietnameseLetters) {
+  EXPECT_EQ(VietnameseUpper("Phường Phan Đình Phùng, xã Ba Bể, Sở Tư pháp; ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ ă â đ ê ô ơ ư ĩ ũ"),
+            "PHƯỜNG PHAN ĐÌNH PHÙNG, XÃ BA BỂ, SỞ TƯ PHÁP; Ạ Ả Ấ Ầ Ẩ Ẫ Ậ Ắ Ằ Ẳ Ẵ Ặ Ẹ Ẻ Ẽ Ế Ề Ể Ễ Ệ Ỉ Ị Ọ Ỏ Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ụ Ủ Ứ Ừ Ử Ữ Ự Ỳ Ỵ Ỷ Ỹ Ă Â Đ Ê Ô Ơ Ư Ĩ Ũ");
+  FormLayout l;
+  l.agencies = {{"commune", "ỦY BAN NHÂN DÂN {NAME}"}};
+  EXPECT_EQ(l.AgencyOf("commune", "Phường Gia Sàng"), "ỦY BAN NHÂN DÂN PHƯỜNG GIA SÀNG");
+  EXPECT_EQ(l.AgencyOf("department", "Sở Tư pháp"), "SỞ TƯ PHÁP");
+}
+
+TEST(FormLayoutTest, AMissingWordIsNamed) {
+  auto bad = ParseFormLayout(R"({"place": "Thái Nguyên", "nation": "", "receipt": {"title": 3}})");
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.error().fields.contains("fonts"));
+  EXPECT_TRUE(bad.error().fields.contains("nation"));
+  EXPECT_TRUE(bad.error().fields.contains("motto"));
+  EXPECT_TRUE(bad.error().fields.contains("receipt.title"));
+}
+
+}  // namespace
+}  // namespace motcua::documents

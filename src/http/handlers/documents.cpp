@@ -1,0 +1,107 @@
+#include "http/handlers/documents.hpp"
+
+#include <cctype>
+#include <string>
+
+#include "core/dossier/lookup_secret.hpp"
+#include "http/auth.hpp"
+#include "http/json_body.hpp"
+#include "http/params.hpp"
+
+namespace motcua::http {
+namespace {
+
+
+// "10 ngày làm việc", "4 giờ làm việc", "Trong ngày" (0 working days).
+std::string TimeLimitText(const catalog::TimeLimit& t) {
+  if (t.value == 0) return "Trong ngày";
+  return std::to_string(t.value) + (t.unit == catalog::TimeUnit::kWorkingHours ? " giờ làm việc" : " ngày làm việc");
+}
+
+void Receipt(dossiers::DossierService& service, const catalog::CatalogService& catalog,
+             const units::UnitService& units, const std::shared_ptr<const documents::Fonts>& fonts,
+             const documents::FormLayout& layout, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(ErrorResponse(id.error()));
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(ErrorResponse(body.error()));
+  ObjectReader r(*body);
+  std::string secret = r.RequiredString("secret", {.min_length = 1, .max_length = 64});
+  if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
+  std::string portal = layout.portal;
+  if (portal.empty()) {
+    auto proto = req.Header("x-forwarded-proto");
+    portal = std::string(proto && *proto == "https" ? "https://" : "http://") + std::string(req.Header("host").value_or("localhost"));
+  }
+  auto matches = service.IsLookupSecret(*id, secret);
+  if (!matches) return respond(ErrorResponse(matches.error()));
+  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  // Whether the code is right is told only to those who may read the dossier.
+  service.Get(*req.principal, *id, std::move(ctx),
+              [&catalog, &units, fonts, &layout, normal = dossier::NormalizeLookupSecret(secret).value_or(""),
+               matches = *matches, portal = std::move(portal), respond](Result<dossiers::DossierDetail> got) {
+                if (!got) return respond(ErrorResponse(got.error()));
+                const auto& row = got->view.row;
+                if (!matches)
+                  return respond(ErrorResponse(
+                      InvalidField("secret", "is not this dossier's lookup code (it is on the receipt shown when it was submitted)").error()));
+                documents::ReceiptData d;
+                auto tree = units.Tree();
+                if (const auto* u = tree->Find(row.receiving_unit_id)) {
+                  d.agency = layout.AgencyOf(units::KindName(u->kind), u->name);
+                  d.unit_name = u->name;
+                  d.return_place = u->name;
+                  if (u->parent_id)
+                    if (const auto* parent = tree->Find(*u->parent_id))
+                      d.parent_agency = layout.AgencyOf(units::KindName(parent->kind), parent->name);
+                }
+                d.number = row.number;
+                d.secret = normal;
+                d.lookup_url = portal + "/tra-cuu?so=" + row.number + "&ma=" + normal;
+                d.applicant_name = row.applicant_name;
+                d.applicant_address = row.applicant_address;
+                d.applicant_phone = row.applicant_phone;
+                d.applicant_email = row.applicant_email;
+                d.procedure_name = got->view.procedure_name;
+                d.received_at = row.accepted_at.value_or(row.submitted_at);
+                d.due_at = row.apology_due_at ? row.apology_due_at : row.due_at;
+                auto snapshot = catalog.Snapshot();
+                for (const auto& p : snapshot->Versions(row.procedure_code)) {
+                  if (p.id != row.procedure_id) continue;
+                  d.time_limit = TimeLimitText(p.time_limit);
+                  // The documents handed in: those with a file, or, for a
+                  // dossier on paper, every required one (the officer checked them).
+                  for (const auto& c : p.components) {
+                    bool has_file = false;
+                    for (const auto& f : got->files) has_file = has_file || f.component_code == c.code;
+                    if (has_file || (got->files.empty() && c.required))
+                      d.components.push_back({c.name, c.originals, c.copies});
+                  }
+                }
+                // The officer who received it at a counter.
+                if (row.channel != 2 && !got->history.empty()) d.officer_name = got->history.front().actor_name;
+                auto pdf = documents::RenderReceipt(fonts, layout, d);
+                if (!pdf) return respond(ErrorResponse(pdf.error()));
+                Response res;
+                res.status = 200;
+                res.SetHeader("content-type", "application/pdf");
+                res.SetHeader("content-disposition", "inline; filename=\"giay-tiep-nhan-" + row.number + ".pdf\"");
+                res.SetHeader("cache-control", "private, no-store");
+                res.body = std::move(*pdf);
+                respond(std::move(res));
+              });
+}
+
+}  // namespace
+
+void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers, const catalog::CatalogService& catalog,
+                            const units::UnitService& units, std::shared_ptr<const documents::Fonts> fonts,
+                            const documents::FormLayout& layout) {
+  router.Add("POST", "/api/v1/dossiers/{id}/receipt",
+             [&dossiers, &catalog, &units, fonts, &layout](Request& req, Responder respond) {
+               Receipt(dossiers, catalog, units, fonts, layout, req, std::move(respond));
+             });
+}
+
+}  // namespace motcua::http

@@ -1,0 +1,29 @@
+// HTTP routes for printable documents.
+//
+//   POST /api/v1/dossiers/{id}/receipt {secret} -> 200 application/pdf: form 01
+//
+// The receipt carries the lookup code, which motcua never stores: the page
+// that received it when the dossier was submitted (the citizen's receipt, the
+// counter's intake) asks for the PDF with it. Who may: whoever may read the
+// dossier (its owner, its staff); the read is in the access log. A code that
+// is not the dossier's is a 400 naming "secret".
+//
+// Ownership: everything must outlive the router.
+#pragma once
+
+#include <memory>
+
+#include "documents/pdf.hpp"
+#include "documents/receipt.hpp"
+#include "http/router.hpp"
+#include "services/catalog/catalog_service.hpp"
+#include "services/dossiers/dossier_service.hpp"
+#include "services/units/unit_service.hpp"
+
+namespace motcua::http {
+
+void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers,
+                            const catalog::CatalogService& catalog, const units::UnitService& units,
+                            std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout);
+
+}  // namespace motcua::http
