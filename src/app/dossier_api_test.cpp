@@ -874,7 +874,7 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   for (char& c : text) if (c == '\n') c = ' ';
   for (const std::string& expected :
        {number, std::string("Nguyễn Thị Ánh"), std::string("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"), std::string("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
-        std::string("Người dùng motcua.pdp"), std::string("08 giờ 00 phút, ngày 07/12/2026"), secret}) {
+        std::string("Người dùng motcua.pdp"), std::string("08 giờ 00 phút, ngày 07/12/2026"), std::string("theo quy định: 3 ngày làm việc"), secret}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing " << expected << " in\n" << text;
   }
   // The code must be the dossier's; others cannot have its receipt at all.

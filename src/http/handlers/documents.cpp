@@ -1,6 +1,5 @@
 #include "http/handlers/documents.hpp"
 
-#include <cctype>
 #include <string>
 
 #include "core/dossier/lookup_secret.hpp"
@@ -11,11 +10,13 @@
 namespace motcua::http {
 namespace {
 
-
-// "10 ngày làm việc", "4 giờ làm việc", "Trong ngày" (0 working days).
-std::string TimeLimitText(const catalog::TimeLimit& t) {
-  if (t.value == 0) return "Trong ngày";
-  return std::to_string(t.value) + (t.unit == catalog::TimeUnit::kWorkingHours ? " giờ làm việc" : " ngày làm việc");
+// "10 ngày làm việc", "4 giờ làm việc", "Trong ngày" (0 working days), in
+// the words of the forms file.
+std::string TimeLimitText(const documents::FormLayout& layout, const catalog::TimeLimit& t) {
+  if (t.value == 0) return layout.Word("same_day");
+  std::string out = layout.Word(t.unit == catalog::TimeUnit::kWorkingHours ? "working_hours" : "working_days");
+  if (auto at = out.find("{n}"); at != std::string::npos) out.replace(at, 3, std::to_string(t.value));
+  return out;
 }
 
 void Receipt(dossiers::DossierService& service, const catalog::CatalogService& catalog,
@@ -69,7 +70,7 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
                 auto snapshot = catalog.Snapshot();
                 for (const auto& p : snapshot->Versions(row.procedure_code)) {
                   if (p.id != row.procedure_id) continue;
-                  d.time_limit = TimeLimitText(p.time_limit);
+                  d.time_limit = TimeLimitText(layout, p.time_limit);
                   // The documents handed in: those with a file, or, for a
                   // dossier on paper, every required one (the officer checked them).
                   for (const auto& c : p.components) {
