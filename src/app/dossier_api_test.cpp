@@ -883,7 +883,26 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   EXPECT_TRUE(Json(wrong).at("error").at("fields").as_object().contains("secret"));
   EXPECT_EQ(Call(citizen, "POST", path, R"({"secret":")" + secret + R"("})").status, 404);
   EXPECT_EQ(Call(officer, "POST", path, "{}").status, 400);
-  // Printing it is a read of the applicant's data: it is on file.
+  // The process control sheet, with the hand-overs so far.
+  Session specialist = SignIn("chuyenvien.pdp");
+  Act(specialist, id, "start_processing");
+  auto sheet = Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/control-sheet");
+  ASSERT_EQ(sheet.status, 200) << sheet.body;
+  EXPECT_EQ(sheet.Header("content-type").value_or(""), "application/pdf");
+  { std::ofstream(file, std::ios::binary) << sheet.body; }
+  std::string rows;
+  if (FILE* p = ::popen(("pdftotext " + file + " -").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) rows.append(buf, n);
+    ::pclose(p);
+  }
+  std::remove(file.c_str());
+  for (char& ch : rows) if (ch == '\n') ch = ' ';
+  for (const std::string& expected : {std::string("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), number,
+                                      std::string("1. Mới tiếp nhận"), std::string("3. Đang thẩm định")})
+    EXPECT_NE(rows.find(expected), std::string::npos) << "missing " << expected << " in\n" << rows;
+  EXPECT_EQ(Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/control-sheet").status, 404);
+  // Printing them is a read of the applicant's data: it is on file.
   auto log = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/access-log"));
   bool printed = false;
   for (const auto& e : log.at("items").as_array()) printed = printed || Str(e.at("route")).find("/receipt") != std::string::npos;

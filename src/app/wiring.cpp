@@ -95,7 +95,8 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterProcedureRoutes(app->router_, app->catalog_);
   http::RegisterAttachmentRoutes(app->router_, *app->attachments_);
   http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
-  http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->fonts_, app->forms_);
+  http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->workflows_,
+                               app->fonts_, app->forms_, clock);
 
   // Database time and volume, sampled when /metrics is scraped.
   storage::Store* s = &store;

@@ -12,6 +12,7 @@
 
 #include "core/calendar/date.hpp"
 #include "documents/code128.hpp"
+#include "documents/control_sheet.hpp"
 #include "documents/receipt.hpp"
 #include "documents/testing.hpp"
 
@@ -76,6 +77,13 @@ class ReceiptTest : public ::testing::Test {
     return p;
   }
 
+  // The page count pdfinfo reads.
+  static int Pages(const fs::path& pdf) {
+    const std::string info = Shell("pdfinfo " + pdf.string());
+    const auto at = info.find("Pages:");
+    return at == std::string::npos ? -1 : std::atoi(info.c_str() + at + 6);
+  }
+
   std::shared_ptr<const Fonts> fonts_;
   FormLayout layout_;
   fs::path dir_;
@@ -138,6 +146,39 @@ TEST_F(ReceiptTest, BeforeAcceptanceTheAppointmentIsPromisedNotInvented) {
       << text;
 }
 
+TEST_F(ReceiptTest, TheControlSheetListsEveryHandOverAndGoesOnToANewPageWhenLong) {
+  ControlSheetData d;
+  d.parent_agency = "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN";
+  d.agency = "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG";
+  d.number = "000.51.00.H55-261202-0007";
+  d.applicant_name = "Nguyễn Thị Ánh Tuyết";
+  d.procedure_name = "Đăng ký kết hôn có yếu tố nước ngoài";
+  d.printed_at = *calendar::ParseMoment("2026-12-04T10:00+07:00");
+  const TimePoint t0 = *calendar::ParseMoment("2026-12-02T08:30+07:00");
+  d.rows.push_back({"Mới tiếp nhận", "Phường Phan Đình Phùng", "", t0, std::nullopt, t0 + std::chrono::minutes(30), ""});
+  d.rows.push_back({"Đang thẩm định", "Phường Phan Đình Phùng", "Trần Văn Bình", t0 + std::chrono::minutes(30),
+                    t0 + std::chrono::hours(24), t0 + std::chrono::hours(5), "early"});
+  d.rows.push_back({"Chờ lãnh đạo phê duyệt", "Phường Phan Đình Phùng", "Lê Thị Cúc", t0 + std::chrono::hours(5),
+                    t0 + std::chrono::hours(8), std::nullopt, ""});
+  auto pdf = RenderControlSheet(fonts_, layout_, d);
+  ASSERT_TRUE(pdf) << pdf.error().message;
+  const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
+  for (const char* expected :
+       {"PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Mã hồ sơ: 000.51.00.H55-261202-0007",
+        "Kèm theo hồ sơ của: Nguyễn Thị Ánh Tuyết", "1. Mới tiếp nhận", "2. Đang thẩm định", "Trước hạn",
+        "Trần Văn Bình", "3. Chờ lãnh đạo phê duyệt", "đang xử lý", "Nhận: 02/12/2026 08:30", "Hoàn thành: 02/12/2026 13:30"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+  }
+  EXPECT_EQ(Pages(Write(*pdf)), 1);
+  // Forty hand-overs do not fit on a page: they go on, with the header again.
+  for (int i = 0; i < 37; ++i) d.rows.push_back(d.rows[1]);
+  auto long_pdf = RenderControlSheet(fonts_, layout_, d);
+  ASSERT_TRUE(long_pdf);
+  EXPECT_EQ(Pages(Write(*long_pdf)), 3);
+  const std::string long_text = Words(Shell("pdftotext " + Write(*long_pdf).string() + " -"));
+  EXPECT_NE(long_text.find("40. Đang thẩm định"), std::string::npos);
+}
+
 TEST(Code128Test, SymbolsAreElevenModulesAndTheCheckSymbolIsTheWeightedSum) {
   auto bars = Code128B("PJJ123C");
   ASSERT_TRUE(bars);
@@ -164,12 +205,12 @@ TEST(FormLayoutTest, AgenciesAreNamedInCapitalsWithTheirVietnameseLetters) {
 }
 
 TEST(FormLayoutTest, AMissingWordIsNamed) {
-  auto bad = ParseFormLayout(R"({"place": "Thái Nguyên", "nation": "", "receipt": {"title": 3}})");
+  auto bad = ParseFormLayout(R"({"place": "Thái Nguyên", "nation": "", "words": {"title": 3}})");
   ASSERT_FALSE(bad);
   EXPECT_TRUE(bad.error().fields.contains("fonts"));
   EXPECT_TRUE(bad.error().fields.contains("nation"));
   EXPECT_TRUE(bad.error().fields.contains("motto"));
-  EXPECT_TRUE(bad.error().fields.contains("receipt.title"));
+  EXPECT_TRUE(bad.error().fields.contains("words.title"));
 }
 
 }  // namespace

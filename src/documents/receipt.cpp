@@ -44,8 +44,8 @@ std::string DateLine(TimePoint t) {
 }  // namespace
 
 std::string FormLayout::Word(std::string_view key) const {
-  auto it = receipt.find(key);
-  return it == receipt.end() ? std::string(key) : it->second;
+  auto it = words.find(key);
+  return it == words.end() ? std::string(key) : it->second;
 }
 
 std::string VietnameseUpper(std::string_view s) {
@@ -134,13 +134,13 @@ Result<FormLayout> ParseFormLayout(std::string_view text) {
   str("place", out.place);
   str("nation", out.nation);
   str("motto", out.motto);
-  const auto* r = o.if_contains("receipt");
+  const auto* r = o.if_contains("words");
   if (r == nullptr || !r->is_object()) {
-    bad.With("receipt", "must be an object of texts");
+    bad.With("words", "must be an object of texts");
   } else {
     for (const auto& [k, w] : r->as_object()) {
-      if (!w.is_string()) bad.With("receipt." + std::string(k), "must be a text");
-      else out.receipt.emplace(std::string(k), std::string(w.as_string()));
+      if (!w.is_string()) bad.With("words." + std::string(k), "must be a text");
+      else out.words.emplace(std::string(k), std::string(w.as_string()));
     }
   }
   if (!bad.fields.empty()) return Fail(std::move(bad));

@@ -28,7 +28,7 @@ struct FormLayout {
   std::string place;   // "Thái Nguyên", before the date line
   std::string nation;  // the national title and motto of every administrative document
   std::string motto;
-  std::map<std::string, std::string, std::less<>> receipt;  // the words of form 01, by key
+  std::map<std::string, std::string, std::less<>> words;  // the words of the forms, by key
   // The agency that speaks for a unit of a kind ("commune" -> "ỦY BAN NHÂN
   // DÂN {NAME}"); a kind without one is named as the unit is.
   std::map<std::string, std::string, std::less<>> agencies;

@@ -5,6 +5,7 @@
 // change on their own page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { axe, heading, shoot, until, serverAndBrowser, signInPage } from './harness.mjs';
 
 const CODE = '1.004873.000.00.00.H56';  // Cấp Giấy xác nhận tình trạng hôn nhân: fully online, commune level
@@ -175,6 +176,13 @@ test('a dossier from online submission to the returned result, seen by the citiz
   const last = officer.locator('ol.timeline li').last();
   assert.match(await last.innerText(), /Công dân đánh giá việc giải quyết: Hài lòng\s+“Cán bộ hướng dẫn tận tình”/);
   await shoot(officer, 'journey-8-control-sheet');
+  // Printed as form 06: every hand-over, judged, read back by poppler.
+  const [sheet] = await Promise.all([officer.waitForEvent('download'),
+    officer.getByRole('link', { name: 'Tải phiếu kiểm soát quá trình giải quyết (PDF)' }).click()]);
+  const printed = execFileSync('pdftotext', [await sheet.path(), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(printed, /PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ/);
+  assert.match(printed, /7\. Đã có kết quả, chờ trả/);
+  assert.match(printed, /(Trước hạn|Đúng hạn)/);
 
   // And anyone with the receipt sees the same at /tra-cuu.
   const anyone = await (await env.browser.newContext()).newPage();

@@ -1,5 +1,6 @@
 #include "http/handlers/documents.hpp"
 
+#include <map>
 #include <string>
 
 #include "core/dossier/lookup_secret.hpp"
@@ -17,6 +18,69 @@ std::string TimeLimitText(const documents::FormLayout& layout, const catalog::Ti
   std::string out = layout.Word(t.unit == catalog::TimeUnit::kWorkingHours ? "working_hours" : "working_days");
   if (auto at = out.find("{n}"); at != std::string::npos) out.replace(at, 3, std::to_string(t.value));
   return out;
+}
+
+// The header lines of a dossier's receiving unit: its superior's agency and its own.
+void Agencies(const units::UnitService& units, const documents::FormLayout& layout, std::int64_t unit_id,
+              std::string& parent_agency, std::string& agency) {
+  auto tree = units.Tree();
+  if (const auto* u = tree->Find(unit_id)) {
+    agency = layout.AgencyOf(units::KindName(u->kind), u->name);
+    if (u->parent_id)
+      if (const auto* parent = tree->Find(*u->parent_id))
+        parent_agency = layout.AgencyOf(units::KindName(parent->kind), parent->name);
+  }
+}
+
+Response Pdf(std::string body, const std::string& file_name) {
+  Response res;
+  res.status = 200;
+  res.SetHeader("content-type", "application/pdf");
+  res.SetHeader("content-disposition", "inline; filename=\"" + file_name + "\"");
+  res.SetHeader("cache-control", "private, no-store");
+  res.body = std::move(body);
+  return res;
+}
+
+void ControlSheet(dossiers::DossierService& service, const units::UnitService& units,
+                  const workflow::Registry& workflows, const std::shared_ptr<const documents::Fonts>& fonts,
+                  const documents::FormLayout& layout, const Clock& clock, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(ErrorResponse(id.error()));
+  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  service.Get(*req.principal, *id, std::move(ctx),
+              [&units, &workflows, fonts, &layout, &clock, respond](Result<dossiers::DossierDetail> got) {
+                if (!got) return respond(ErrorResponse(got.error()));
+                const auto& row = got->view.row;
+                documents::ControlSheetData d;
+                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                d.number = row.number;
+                d.applicant_name = row.applicant_name;
+                d.procedure_name = got->view.procedure_name;
+                d.printed_at = clock.Now();
+                std::map<std::int64_t, std::string> names;
+                for (const auto& h : got->history)
+                  if (h.actor_id) names[*h.actor_id] = h.actor_name;
+                const workflow::Workflow* wf = workflows.Find(row.workflow_code, row.workflow_version);
+                auto tree = units.Tree();
+                for (const auto& s : got->steps) {
+                  documents::ControlSheetRow r;
+                  const auto* state = wf ? wf->FindState(s.state) : nullptr;
+                  r.state_name = state ? state->name : s.state;
+                  if (const auto* u = tree->Find(s.unit_id)) r.unit_name = u->name;
+                  if (s.handed_by)
+                    if (auto it = names.find(*s.handed_by); it != names.end()) r.handed_by = it->second;
+                  r.started_at = s.started_at;
+                  r.due_at = s.due_at;
+                  r.finished_at = s.finished_at;
+                  r.timeliness = s.timeliness.value_or("");
+                  d.rows.push_back(std::move(r));
+                }
+                auto pdf = documents::RenderControlSheet(fonts, layout, d);
+                if (!pdf) return respond(ErrorResponse(pdf.error()));
+                respond(Pdf(std::move(*pdf), "phieu-kiem-soat-" + row.number + ".pdf"));
+              });
 }
 
 void Receipt(dossiers::DossierService& service, const catalog::CatalogService& catalog,
@@ -48,14 +112,10 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
                   return respond(ErrorResponse(
                       InvalidField("secret", "is not this dossier's lookup code (it is on the receipt shown when it was submitted)").error()));
                 documents::ReceiptData d;
-                auto tree = units.Tree();
-                if (const auto* u = tree->Find(row.receiving_unit_id)) {
-                  d.agency = layout.AgencyOf(units::KindName(u->kind), u->name);
+                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                if (const auto* u = units.Tree()->Find(row.receiving_unit_id)) {
                   d.unit_name = u->name;
                   d.return_place = u->name;
-                  if (u->parent_id)
-                    if (const auto* parent = tree->Find(*u->parent_id))
-                      d.parent_agency = layout.AgencyOf(units::KindName(parent->kind), parent->name);
                 }
                 d.number = row.number;
                 d.secret = normal;
@@ -84,21 +144,20 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
                 if (row.channel != 2 && !got->history.empty()) d.officer_name = got->history.front().actor_name;
                 auto pdf = documents::RenderReceipt(fonts, layout, d);
                 if (!pdf) return respond(ErrorResponse(pdf.error()));
-                Response res;
-                res.status = 200;
-                res.SetHeader("content-type", "application/pdf");
-                res.SetHeader("content-disposition", "inline; filename=\"giay-tiep-nhan-" + row.number + ".pdf\"");
-                res.SetHeader("cache-control", "private, no-store");
-                res.body = std::move(*pdf);
-                respond(std::move(res));
+                respond(Pdf(std::move(*pdf), "giay-tiep-nhan-" + row.number + ".pdf"));
               });
 }
 
 }  // namespace
 
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers, const catalog::CatalogService& catalog,
-                            const units::UnitService& units, std::shared_ptr<const documents::Fonts> fonts,
-                            const documents::FormLayout& layout) {
+                            const units::UnitService& units, const workflow::Registry& workflows,
+                            std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout,
+                            const Clock& clock) {
+  router.Add("GET", "/api/v1/dossiers/{id}/control-sheet",
+             [&dossiers, &units, &workflows, fonts, &layout, &clock](Request& req, Responder respond) {
+               ControlSheet(dossiers, units, workflows, fonts, layout, clock, req, std::move(respond));
+             });
   router.Add("POST", "/api/v1/dossiers/{id}/receipt",
              [&dossiers, &catalog, &units, fonts, &layout](Request& req, Responder respond) {
                Receipt(dossiers, catalog, units, fonts, layout, req, std::move(respond));

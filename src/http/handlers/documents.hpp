@@ -1,18 +1,22 @@
 // HTTP routes for printable documents.
 //
 //   POST /api/v1/dossiers/{id}/receipt {secret} -> 200 application/pdf: form 01
+//   GET  /api/v1/dossiers/{id}/control-sheet   -> 200 application/pdf: form 06
 //
 // The receipt carries the lookup code, which motcua never stores: the page
 // that received it when the dossier was submitted (the citizen's receipt, the
 // counter's intake) asks for the PDF with it. Who may: whoever may read the
 // dossier (its owner, its staff); the read is in the access log. A code that
-// is not the dossier's is a 400 naming "secret".
+// is not the dossier's is a 400 naming "secret". The control sheet has no
+// code on it: whoever may read the dossier prints it, logged as well.
 //
 // Ownership: everything must outlive the router.
 #pragma once
 
 #include <memory>
 
+#include "core/workflow/registry.hpp"
+#include "documents/control_sheet.hpp"
 #include "documents/pdf.hpp"
 #include "documents/receipt.hpp"
 #include "http/router.hpp"
@@ -24,6 +28,8 @@ namespace motcua::http {
 
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers,
                             const catalog::CatalogService& catalog, const units::UnitService& units,
-                            std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout);
+                            const workflow::Registry& workflows,
+                            std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout,
+                            const Clock& clock);
 
 }  // namespace motcua::http

@@ -124,6 +124,7 @@ export function MyDossier({ id, user }) {
           <ul class="files">{d.files.map((f) => <li key={f.id}><a href={'/api/v1/attachments/' + f.id}>{f.name}</a></li>)}</ul>
         </>
       )}
+      <p><a href={`/api/v1/dossiers/${d.id}/control-sheet`} download={`phieu-kiem-soat-${d.number}.pdf`}>{t('sheet.pdf')}</a></p>
       {withdraw && <Withdraw d={d} action={withdraw} onDone={() => reload(t('mine.withdrawn'))} />}
       <p><Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link></p>
     </Page>

@@ -3,6 +3,7 @@
 // first page does not carry them.
 export const accountMessages = {
   vi: {
+    'sheet.pdf': 'Tải phiếu kiểm soát quá trình giải quyết (PDF)',
     'receipt.pdf': 'Tải giấy tiếp nhận (PDF)',
     'common.none': 'Không có',
     'err.required': 'Vui lòng điền mục này.',
@@ -54,6 +55,7 @@ export const accountMessages = {
     'submit.uploading': 'Đang tải lên {name}',
   },
   en: {
+    'sheet.pdf': 'Download the process control sheet (PDF)',
     'receipt.pdf': 'Download the receipt (PDF)',
     'common.none': 'None',
     'err.required': 'Please fill in this field.',

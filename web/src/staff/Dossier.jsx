@@ -117,6 +117,7 @@ export function StaffDossier({ id }) {
       </ol>
 
       <h2>{t('dossier.control_sheet')}</h2>
+      <p><a href={`/api/v1/dossiers/${d.id}/control-sheet`} download={`phieu-kiem-soat-${d.number}.pdf`}>{t('sheet.pdf')}</a></p>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('dossier.control_sheet')}>
         <table class="steps">
           <thead>
