@@ -142,6 +142,22 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
     return Json(r);
   }
 
+  // The text of a PDF as poppler's pdftotext reads it, lines joined: they
+  // break where the page is narrow, and the words are what matter.
+  static std::string PdfText(const std::string& pdf) {
+    const std::string file = ::testing::TempDir() + "motcua-" + std::to_string(::getpid()) + ".pdf";
+    { std::ofstream(file, std::ios::binary) << pdf; }
+    std::string text;
+    if (FILE* p = ::popen(("pdftotext " + file + " -").c_str(), "r")) {
+      char buf[4096];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+      ::pclose(p);
+    }
+    std::remove(file.c_str());
+    for (char& c : text) if (c == '\n') c = ' ';
+    return text;
+  }
+
   // A dossier an officer received at the commune's counter, with the code
   // printed on its receipt.
   struct Counter {
@@ -861,17 +877,7 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   EXPECT_EQ(pdf.Header("content-type").value_or(""), "application/pdf");
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
   // Read back by poppler, as a person would read the printed page.
-  const std::string file = ::testing::TempDir() + "receipt-" + std::to_string(::getpid()) + ".pdf";
-  { std::ofstream(file, std::ios::binary) << pdf.body; }
-  std::string text;
-  if (FILE* p = ::popen(("pdftotext " + file + " -").c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
-    ::pclose(p);
-  }
-  std::remove(file.c_str());
-  // Lines break where the page is narrow; the words are what matter.
-  for (char& c : text) if (c == '\n') c = ' ';
+  const std::string text = PdfText(pdf.body);
   for (const std::string& expected :
        {number, std::string("Nguyễn Thị Ánh"), std::string("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"), std::string("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
         std::string("Người dùng motcua.pdp"), std::string("08 giờ 00 phút, ngày 07/12/2026"), std::string("theo quy định: 3 ngày làm việc"), secret}) {
@@ -889,15 +895,7 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   auto sheet = Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/control-sheet");
   ASSERT_EQ(sheet.status, 200) << sheet.body;
   EXPECT_EQ(sheet.Header("content-type").value_or(""), "application/pdf");
-  { std::ofstream(file, std::ios::binary) << sheet.body; }
-  std::string rows;
-  if (FILE* p = ::popen(("pdftotext " + file + " -").c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) rows.append(buf, n);
-    ::pclose(p);
-  }
-  std::remove(file.c_str());
-  for (char& ch : rows) if (ch == '\n') ch = ' ';
+  const std::string rows = PdfText(sheet.body);
   for (const std::string& expected : {std::string("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), number,
                                       std::string("1. Mới tiếp nhận"), std::string("3. Đang thẩm định")})
     EXPECT_NE(rows.find(expected), std::string::npos) << "missing " << expected << " in\n" << rows;

@@ -35,20 +35,8 @@ Result<std::string> RenderControlSheet(std::shared_ptr<const Fonts> fonts, const
   const TextStyle cell{.size = 9};
   const TextStyle head{.size = 9, .bold = true};
 
-  // The headers, as on the receipt.
-  double y = 20;
-  double left_y = pdf.Paragraph(16, y, 70, d.parent_agency, {.size = 10, .align = Align::kCenter});
-  left_y = pdf.Paragraph(16, left_y, 70, d.agency, {.size = 10, .bold = true, .align = Align::kCenter});
-  pdf.Line(39, left_y - 3.2, 63, left_y - 3.2);
-  pdf.Text(143, y, layout.nation, {.size = 10.5, .bold = true, .align = Align::kCenter});
-  pdf.Text(143, y + 5.5, layout.motto, {.size = 11.5, .bold = true, .align = Align::kCenter});
-  const double motto_w = pdf.TextWidth(layout.motto, {.size = 11.5, .bold = true});
-  pdf.Line(143 - motto_w / 2, y + 7, 143 + motto_w / 2, y + 7);
-  pdf.Text(kRight, 12, word("sheet_form"), {.size = 10, .italic = true, .align = Align::kRight});
-  y = std::max(left_y, y + 10) + 6;
-  pdf.Text(105, y, word("sheet_title"), {.size = 14, .bold = true, .align = Align::kCenter});
-  y += 6.5;
-  pdf.Text(105, y, word("number") + ": " + d.number, {.size = 12, .bold = true, .align = Align::kCenter});
+  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("sheet_form"), word("sheet_title"),
+                            d.number, d.printed_at);
   y += 7;
   y = pdf.Paragraph(kLeft, y, kRight - kLeft, word("sheet_of") + ": " + d.applicant_name, {.size = 11});
   y = pdf.Paragraph(kLeft, y, kRight - kLeft, word("request") + ": " + d.procedure_name, {.size = 11});

@@ -155,6 +155,31 @@ std::string VietnameseMoment(TimePoint t) {
          std::to_string(static_cast<int>(l.day.year()));
 }
 
+double DrawFormHeader(PdfDocument& pdf, const FormLayout& layout, const std::string& parent_agency,
+                      const std::string& agency, const std::string& form, const std::string& title,
+                      const std::string& number, std::optional<TimePoint> dated) {
+  // Two columns that never meet: the agency's 16-86 mm, the nation's 92-194 mm.
+  const double agency_mid = 51, agency_width = 70, nation_mid = 143;
+  const double y = 22;
+  double left_y = pdf.Paragraph(agency_mid - agency_width / 2, y, agency_width, parent_agency,
+                                {.size = 10, .align = Align::kCenter});
+  left_y = pdf.Paragraph(agency_mid - agency_width / 2, left_y, agency_width, agency,
+                         {.size = 10, .bold = true, .align = Align::kCenter});
+  pdf.Line(agency_mid - 12, left_y - 3.2, agency_mid + 12, left_y - 3.2);
+  pdf.Text(nation_mid, y, layout.nation, {.size = 10.5, .bold = true, .align = Align::kCenter});
+  pdf.Text(nation_mid, y + 5.5, layout.motto, {.size = 11.5, .bold = true, .align = Align::kCenter});
+  const double motto_w = pdf.TextWidth(layout.motto, {.size = 11.5, .bold = true});
+  pdf.Line(nation_mid - motto_w / 2, y + 7, nation_mid + motto_w / 2, y + 7);
+  if (dated)
+    pdf.Text(nation_mid, y + 14, layout.place + ", " + DateLine(*dated), {.size = 11.5, .italic = true, .align = Align::kCenter});
+  pdf.Text(kRight, 12, form, {.size = 10, .italic = true, .align = Align::kRight});
+  double below = std::max(left_y, y + (dated ? 16 : 10)) + 6;
+  pdf.Text(105, below, title, {.size = 14, .bold = true, .align = Align::kCenter});
+  below += 6.5;
+  pdf.Text(105, below, layout.Word("number") + ": " + number, {.size = 12, .bold = true, .align = Align::kCenter});
+  return below;
+}
+
 Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
                                   const ReceiptData& d) {
   const auto bars = MOTCUA_TRY(Code128B(d.number));
@@ -165,26 +190,8 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
   const TextStyle body{.size = 12};
   const TextStyle strong{.size = 12, .bold = true};
 
-  // The headers: the agency on the left, the nation and its motto on the right.
-  // Two columns that never meet: the agency's 16-86 mm, the nation's 92-194 mm.
-  const double agency_mid = 51, agency_width = 70, nation_mid = 143;
-  double y = 22;
-  double left_y = pdf.Paragraph(agency_mid - agency_width / 2, y, agency_width, d.parent_agency,
-                                {.size = 10, .align = Align::kCenter});
-  left_y = pdf.Paragraph(agency_mid - agency_width / 2, left_y, agency_width, d.agency,
-                         {.size = 10, .bold = true, .align = Align::kCenter});
-  pdf.Line(agency_mid - 12, left_y - 3.2, agency_mid + 12, left_y - 3.2);
-  pdf.Text(nation_mid, y, layout.nation, {.size = 10.5, .bold = true, .align = Align::kCenter});
-  pdf.Text(nation_mid, y + 5.5, layout.motto, {.size = 11.5, .bold = true, .align = Align::kCenter});
-  const double motto_w = pdf.TextWidth(layout.motto, {.size = 11.5, .bold = true});
-  pdf.Line(nation_mid - motto_w / 2, y + 7, nation_mid + motto_w / 2, y + 7);
-  pdf.Text(nation_mid, y + 14, layout.place + ", " + DateLine(d.received_at), {.size = 11.5, .italic = true, .align = Align::kCenter});
-  pdf.Text(kRight, 12, word("form"), {.size = 10, .italic = true, .align = Align::kRight});
-
-  y = std::max(left_y, y + 16) + 6;
-  pdf.Text(105, y, word("title"), {.size = 14, .bold = true, .align = Align::kCenter});
-  y += 6.5;
-  pdf.Text(105, y, word("number") + ": " + d.number, {.size = 12, .bold = true, .align = Align::kCenter});
+  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("form"), word("title"), d.number,
+                            d.received_at);
   // The number as a barcode, and the lookup as a QR code with its code.
   y += 2.5;
   const double module = 0.3;

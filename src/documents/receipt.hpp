@@ -73,6 +73,15 @@ struct ReceiptData {
 // PHÙNG"): every lower-case letter Vietnamese writes; other text unchanged.
 std::string VietnameseUpper(std::string_view text);
 
+// The top of every form: the agencies on the left (the superior, then the
+// unit in bold, underlined), the national title and motto on the right, the
+// form's number in the corner, the place and date under the motto when
+// `dated` is set, then the title and the dossier's number centred. Returns
+// the baseline below them.
+double DrawFormHeader(PdfDocument& pdf, const FormLayout& layout, const std::string& parent_agency,
+                      const std::string& agency, const std::string& form, const std::string& title,
+                      const std::string& number, std::optional<TimePoint> dated);
+
 // "08 giờ 30 phút, ngày 07/12/2026" in Vietnam's time.
 std::string VietnameseMoment(TimePoint t);
 
