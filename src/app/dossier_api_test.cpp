@@ -907,6 +907,46 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   EXPECT_TRUE(printed);
 }
 
+TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
+  const std::string forms = "/api/v1/dossiers/" + std::to_string(id) + "/forms/";
+  EXPECT_EQ(Call(officer, "GET", forms + "02").status, 404);  // nothing asked yet
+  Act(officer, id, "accept");
+  Act(specialist, id, "start_processing");
+  Act(specialist, id, "request_supplement",
+      R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Bản sao bị mờ, nộp lại bản rõ"}]})");
+  auto asked = Call(citizen, "GET", forms + "02");
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  const std::string text = PdfText(asked.body);
+  for (const std::string& expected : {std::string("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+                                      std::string("1. Bản sao bị mờ, nộp lại bản rõ"), std::string("Lý do: Thiếu giấy tờ"),
+                                      std::string("Kính gửi: Nguyễn Thị Ánh"), std::string("Người dùng chuyenvien.pdp")})
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing " << expected << " in\n" << text;
+  EXPECT_EQ(Call(officer, "GET", forms + "03").status, 404);  // not refused
+  EXPECT_EQ(Call(officer, "GET", forms + "07").status, 400);
+  // The apology, with its new appointment.
+  Act(citizen, id, "supplement", R"({"files":[{"attachment_id":")" + Upload(citizen) + R"(","component_code":"TP2"}]})");
+  auto sorry = Call(leader, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/apology",
+                    R"({"new_due_at":"2026-12-21T16:00+07:00","reason":"Cần xác minh thêm"})");
+  ASSERT_EQ(sorry.status, 200) << sorry.body;
+  auto letter = Call(officer, "GET", forms + "04");
+  ASSERT_EQ(letter.status, 200);
+  EXPECT_NE(PdfText(letter.body).find("16 giờ 00 phút, ngày 21/12/2026"), std::string::npos);
+  // A refusal at intake, on another dossier.
+  const std::int64_t other = Submit(citizen).at("dossier").at("id").as_int64();
+  Act(officer, other, "refuse", R"({"reason":"Không thuộc thẩm quyền của phường"})");
+  auto refused = Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(other) + "/forms/03");
+  ASSERT_EQ(refused.status, 200);
+  EXPECT_NE(PdfText(refused.body).find("Lý do: Không thuộc thẩm quyền của phường"), std::string::npos);
+  // Nobody else reads them.
+  Session stranger = SignIn("congdan2");
+  EXPECT_EQ(Call(stranger, "GET", forms + "02").status, 404);
+}
+
 TEST_P(DossierApiTest, AWithdrawnDossierIsNotRated) {
   Session citizen = SignIn("congdan");
   const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();

@@ -13,6 +13,7 @@
 #include "core/calendar/date.hpp"
 #include "documents/code128.hpp"
 #include "documents/control_sheet.hpp"
+#include "documents/notice.hpp"
 #include "documents/receipt.hpp"
 #include "documents/testing.hpp"
 
@@ -177,6 +178,42 @@ TEST_F(ReceiptTest, TheControlSheetListsEveryHandOverAndGoesOnToANewPageWhenLong
   EXPECT_EQ(Pages(Write(*long_pdf)), 3);
   const std::string long_text = Words(Shell("pdftotext " + Write(*long_pdf).string() + " -"));
   EXPECT_NE(long_text.find("40. Đang thẩm định"), std::string::npos);
+}
+
+TEST_F(ReceiptTest, ARequestForSupplementsNamesEverythingMissingAndWhoAsked) {
+  NoticeData d;
+  d.kind = NoticeKind::kSupplement;
+  d.parent_agency = "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN";
+  d.agency = "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG";
+  d.unit_name = "Phường Phan Đình Phùng";
+  d.number = "000.51.00.H55-261202-0007";
+  d.applicant_name = "Nguyễn Thị Ánh Tuyết";
+  d.procedure_name = "Đăng ký kết hôn có yếu tố nước ngoài";
+  d.received_at = *calendar::ParseMoment("2026-12-02T08:30+07:00");
+  d.decided_at = *calendar::ParseMoment("2026-12-03T10:00+07:00");
+  d.items = {"Bản sao hộ chiếu có chứng thực", "Giấy xác nhận tình trạng hôn nhân còn hạn"};
+  d.reason = "Thiếu giấy tờ theo quy định";
+  d.signer = "Lê Thị Cúc";
+  auto pdf = RenderNotice(fonts_, layout_, d);
+  ASSERT_TRUE(pdf) << pdf.error().message;
+  const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
+  for (const char* expected :
+       {"Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Thái Nguyên, ngày 03 tháng 12 năm 2026",
+        "Kính gửi: Nguyễn Thị Ánh Tuyết", "lúc 08 giờ 30 phút, ngày 02/12/2026", "1. Bản sao hộ chiếu có chứng thực",
+        "2. Giấy xác nhận tình trạng hôn nhân còn hạn", "Lý do: Thiếu giấy tờ theo quy định", "Lê Thị Cúc"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+  }
+  // An apology carries its new appointment.
+  d.kind = NoticeKind::kApology;
+  d.items.clear();
+  d.new_due_at = *calendar::ParseMoment("2026-12-20T16:00+07:00");
+  auto apology = RenderNotice(fonts_, layout_, d);
+  ASSERT_TRUE(apology);
+  const std::string sorry = Words(Shell("pdftotext " + Write(*apology).string() + " -"));
+  EXPECT_NE(sorry.find("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"), std::string::npos) << sorry;
+  EXPECT_NE(sorry.find("Ngày hẹn trả kết quả mới: 16 giờ 00 phút, ngày 20/12/2026"), std::string::npos) << sorry;
+  EXPECT_EQ(ParseNoticeKind("03"), NoticeKind::kRefusal);
+  EXPECT_FALSE(ParseNoticeKind("06"));
 }
 
 TEST(Code128Test, SymbolsAreElevenModulesAndTheCheckSymbolIsTheWeightedSum) {

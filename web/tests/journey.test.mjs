@@ -120,8 +120,14 @@ test('a dossier from online submission to the returned result, seen by the citiz
   });
   await shoot(specialist, 'journey-4-supplement-requested');
 
-  // 4. The citizen sees what is asked, and supplements.
+  // 4. The citizen sees what is asked, can print the request (form 02), and supplements.
   await citizenSees(citizen, id, 'Chờ bổ sung hồ sơ');
+  const [request] = await Promise.all([citizen.waitForEvent('download'),
+    citizen.getByRole('link', { name: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)' }).click()]);
+  const requested = execFileSync('pdftotext', [await request.path(), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(requested, /PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ/);
+  assert.match(requested, /Bản sao sổ hộ khẩu có chứng thực/);
+  assert.match(requested, /Lý do: Thiếu giấy tờ chứng minh nơi cư trú/);
   const asked = await citizen.locator('.note.warn').innerText();
   assert.match(asked, /Cần bổ sung hồ sơ/);
   assert.match(asked, /Thiếu giấy tờ chứng minh nơi cư trú/);

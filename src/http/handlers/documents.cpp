@@ -3,7 +3,11 @@
 #include <map>
 #include <string>
 
+#include <boost/json.hpp>
+
+#include "core/calendar/date.hpp"
 #include "core/dossier/lookup_secret.hpp"
+#include "documents/notice.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
@@ -83,6 +87,69 @@ void ControlSheet(dossiers::DossierService& service, const units::UnitService& u
               });
 }
 
+// Forms 02 to 05, each from the last event that decided it: entering a
+// state of national status 5 (supplements), 3 (refused), 8 (stopped), or an
+// apology.
+void Notice(dossiers::DossierService& service, const units::UnitService& units, const workflow::Registry& workflows,
+            const std::shared_ptr<const documents::Fonts>& fonts, const documents::FormLayout& layout,
+            Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+  auto id = PathId(req);
+  if (!id) return respond(ErrorResponse(id.error()));
+  const std::string form = req.path_params["form"];
+  auto kind = documents::ParseNoticeKind(form);
+  if (!kind) return respond(ErrorResponse(InvalidField("form", "must be 02, 03, 04 or 05").error()));
+  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  service.Get(*req.principal, *id, std::move(ctx),
+              [&units, &workflows, fonts, &layout, kind = *kind, form, respond](Result<dossiers::DossierDetail> got) {
+                if (!got) return respond(ErrorResponse(got.error()));
+                const auto& row = got->view.row;
+                const workflow::Workflow* wf = workflows.Find(row.workflow_code, row.workflow_version);
+                auto status_of = [&](const std::optional<std::string>& state) {
+                  const auto* s = wf && state ? wf->FindState(*state) : nullptr;
+                  return s ? s->national_status : 0;
+                };
+                const dossiers::HistoryEntry* decided = nullptr;
+                for (const auto& h : got->history) {
+                  const bool match = kind == documents::NoticeKind::kApology
+                                         ? h.action == "apology"
+                                         : h.action != "apology" && h.action != "rated" &&
+                                               status_of(h.to_state) == (kind == documents::NoticeKind::kSupplement ? 5
+                                                                        : kind == documents::NoticeKind::kRefusal  ? 3
+                                                                                                                   : 8);
+                  if (match) decided = &h;
+                }
+                if (decided == nullptr)
+                  return respond(ErrorResponse(Error{Code::kNotFound, "this dossier has no form " + form + " (nothing decided it)", {}}));
+                documents::NoticeData d;
+                d.kind = kind;
+                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                if (const auto* u = units.Tree()->Find(row.receiving_unit_id)) d.unit_name = u->name;
+                d.number = row.number;
+                d.applicant_name = row.applicant_name;
+                d.procedure_name = got->view.procedure_name;
+                d.received_at = row.submitted_at;
+                d.decided_at = decided->at;
+                d.signer = decided->actor_name;
+                boost::system::error_code ec;
+                auto details = boost::json::parse(decided->payload, ec);
+                if (!ec && details.is_object()) {
+                  const auto& o = details.as_object();
+                  if (const auto* r = o.if_contains("reason"); r && r->is_string()) d.reason = std::string(r->as_string());
+                  if (const auto* items = o.if_contains("items"); items && items->is_array())
+                    for (const auto& item : items->as_array())
+                      if (item.is_object())
+                        if (const auto* text = item.as_object().if_contains("description"); text && text->is_string())
+                          d.items.emplace_back(text->as_string());
+                  if (const auto* due = o.if_contains("new_due_at"); due && due->is_string())
+                    if (auto t = calendar::ParseMoment(std::string(due->as_string()))) d.new_due_at = *t;
+                }
+                auto pdf = documents::RenderNotice(fonts, layout, d);
+                if (!pdf) return respond(ErrorResponse(pdf.error()));
+                respond(Pdf(std::move(*pdf), "mau-" + form + "-" + row.number + ".pdf"));
+              });
+}
+
 void Receipt(dossiers::DossierService& service, const catalog::CatalogService& catalog,
              const units::UnitService& units, const std::shared_ptr<const documents::Fonts>& fonts,
              const documents::FormLayout& layout, Request& req, Responder respond) {
@@ -154,6 +221,10 @@ void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers, 
                             const units::UnitService& units, const workflow::Registry& workflows,
                             std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout,
                             const Clock& clock) {
+  router.Add("GET", "/api/v1/dossiers/{id}/forms/{form}",
+             [&dossiers, &units, &workflows, fonts, &layout](Request& req, Responder respond) {
+               Notice(dossiers, units, workflows, fonts, layout, req, std::move(respond));
+             });
   router.Add("GET", "/api/v1/dossiers/{id}/control-sheet",
              [&dossiers, &units, &workflows, fonts, &layout, &clock](Request& req, Responder respond) {
                ControlSheet(dossiers, units, workflows, fonts, layout, clock, req, std::move(respond));

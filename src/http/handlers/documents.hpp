@@ -2,6 +2,8 @@
 //
 //   POST /api/v1/dossiers/{id}/receipt {secret} -> 200 application/pdf: form 01
 //   GET  /api/v1/dossiers/{id}/control-sheet   -> 200 application/pdf: form 06
+//   GET  /api/v1/dossiers/{id}/forms/{02..05}  -> 200 application/pdf: the letter of the
+//        last event that decided it (supplements, refusal, apology, stop); 404 if none
 //
 // The receipt carries the lookup code, which motcua never stores: the page
 // that received it when the dossier was submitted (the citizen's receipt, the

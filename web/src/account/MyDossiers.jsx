@@ -6,7 +6,7 @@ import { api, upload } from '../common/api.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
-import { Pending } from '../common/dossier.jsx';
+import { Pending, PrintedForms } from '../common/dossier.jsx';
 import { Rating } from '../common/rating.jsx';
 
 function SignInFirst({ next }) {
@@ -124,7 +124,8 @@ export function MyDossier({ id, user }) {
           <ul class="files">{d.files.map((f) => <li key={f.id}><a href={'/api/v1/attachments/' + f.id}>{f.name}</a></li>)}</ul>
         </>
       )}
-      <p><a href={`/api/v1/dossiers/${d.id}/control-sheet`} download={`phieu-kiem-soat-${d.number}.pdf`}>{t('sheet.pdf')}</a></p>
+      <h2>{t('form.printed')}</h2>
+      <PrintedForms d={d} nodes={states} />
       {withdraw && <Withdraw d={d} action={withdraw} onDone={() => reload(t('mine.withdrawn'))} />}
       <p><Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link></p>
     </Page>

@@ -3,6 +3,11 @@
 // first page does not carry them.
 export const accountMessages = {
   vi: {
+    'form.printed': 'Giấy tờ để in',
+    'form.02': 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (PDF)',
+    'form.03': 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (PDF)',
+    'form.04': 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (PDF)',
+    'form.05': 'Thông báo dừng giải quyết hồ sơ (PDF)',
     'sheet.pdf': 'Tải phiếu kiểm soát quá trình giải quyết (PDF)',
     'receipt.pdf': 'Tải giấy tiếp nhận (PDF)',
     'common.none': 'Không có',
@@ -55,6 +60,11 @@ export const accountMessages = {
     'submit.uploading': 'Đang tải lên {name}',
   },
   en: {
+    'form.printed': 'Documents to print',
+    'form.02': 'Request for supplements (PDF)',
+    'form.03': 'Refusal to accept the dossier (PDF)',
+    'form.04': 'Apology and new result date (PDF)',
+    'form.05': 'Notice that processing stopped (PDF)',
     'sheet.pdf': 'Download the process control sheet (PDF)',
     'receipt.pdf': 'Download the receipt (PDF)',
     'common.none': 'None',

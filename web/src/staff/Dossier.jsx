@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, formatVnd, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
-import { Pending } from '../common/dossier.jsx';
+import { Pending, PrintedForms } from '../common/dossier.jsx';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function StaffDossier({ id }) {
@@ -116,8 +116,10 @@ export function StaffDossier({ id }) {
         ))}
       </ol>
 
+      <h2>{t('form.printed')}</h2>
+      <PrintedForms d={d} nodes={ctx.workflow.nodes} />
+
       <h2>{t('dossier.control_sheet')}</h2>
-      <p><a href={`/api/v1/dossiers/${d.id}/control-sheet`} download={`phieu-kiem-soat-${d.number}.pdf`}>{t('sheet.pdf')}</a></p>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('dossier.control_sheet')}>
         <table class="steps">
           <thead>
