@@ -919,6 +919,10 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   Act(specialist, id, "start_processing");
   Act(specialist, id, "request_supplement",
       R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Bản sao bị mờ, nộp lại bản rõ"}]})");
+  // The dossier lists the letters its history decided.
+  auto listed = Get(citizen, id).at("forms").as_array();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(Str(listed.at(0)), "02");
   auto asked = Call(citizen, "GET", forms + "02");
   ASSERT_EQ(asked.status, 200) << asked.body;
   const std::string text = PdfText(asked.body);
@@ -933,6 +937,9 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   auto sorry = Call(leader, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/apology",
                     R"({"new_due_at":"2026-12-21T16:00+07:00","reason":"Cần xác minh thêm"})");
   ASSERT_EQ(sorry.status, 200) << sorry.body;
+  auto both = Get(officer, id).at("forms").as_array();
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(Str(both.at(1)), "04");
   auto letter = Call(officer, "GET", forms + "04");
   ASSERT_EQ(letter.status, 200);
   EXPECT_NE(PdfText(letter.body).find("16 giờ 00 phút, ngày 21/12/2026"), std::string::npos);

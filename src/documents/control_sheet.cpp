@@ -1,7 +1,5 @@
 #include "documents/control_sheet.hpp"
 
-#include <chrono>
-#include <cstdio>
 
 namespace motcua::documents {
 namespace {
@@ -12,19 +10,6 @@ constexpr double kBottom = 280;             // a row that would end below this g
 // Column left edges, mm.
 constexpr double kColStep = kLeft, kColUnit = kLeft + 42, kColTimes = kLeft + 82, kColResult = kLeft + 138,
                  kColBy = kLeft + 156;
-
-// "02/12/2026 08:30" in Vietnam's time: a table cell's moment.
-std::string ShortMoment(TimePoint t) {
-  const auto local = std::chrono::floor<std::chrono::minutes>(t) + std::chrono::hours(7);
-  const auto day = std::chrono::floor<std::chrono::days>(local);
-  const std::chrono::year_month_day ymd(day);
-  const std::chrono::hh_mm_ss<std::chrono::minutes> hm(local - day);
-  char b[32];
-  std::snprintf(b, sizeof b, "%02u/%02u/%04d %02d:%02d", static_cast<unsigned>(ymd.day()),
-                static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()), static_cast<int>(hm.hours().count()),
-                static_cast<int>(hm.minutes().count()));
-  return b;
-}
 
 }  // namespace
 
@@ -58,9 +43,9 @@ Result<std::string> RenderControlSheet(std::shared_ptr<const Fonts> fonts, const
   int n = 1;
   for (const auto& r : d.rows) {
     // One moment a line: received, due (if the step has a budget), finished.
-    std::vector<std::string> times{word("sheet_received") + ": " + ShortMoment(r.started_at)};
-    if (r.due_at) times.push_back(word("sheet_due") + ": " + ShortMoment(*r.due_at));
-    times.push_back(r.finished_at ? word("sheet_finished") + ": " + ShortMoment(*r.finished_at) : word("sheet_open"));
+    std::vector<std::string> times{word("sheet_received") + ": " + VietnameseShortMoment(r.started_at)};
+    if (r.due_at) times.push_back(word("sheet_due") + ": " + VietnameseShortMoment(*r.due_at));
+    times.push_back(r.finished_at ? word("sheet_finished") + ": " + VietnameseShortMoment(*r.finished_at) : word("sheet_open"));
     const std::string result = r.timeliness.empty() ? "" : word("timeliness_" + r.timeliness);
     // A row drawn past the page's end would be lost: break the page first
     // (a row is as tall as its moments, or its longest wrapped cell).

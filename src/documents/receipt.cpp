@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/calendar/date.hpp"
 #include "documents/code128.hpp"
 #include "documents/qr.hpp"
 
@@ -29,7 +30,7 @@ struct Local {
 };
 
 Local InVietnam(TimePoint t) {
-  const auto local = std::chrono::floor<std::chrono::minutes>(t) + std::chrono::hours(7);
+  const auto local = std::chrono::floor<std::chrono::minutes>(t) + calendar::kVietnamOffset;
   const auto day = std::chrono::floor<std::chrono::days>(local);
   return {std::chrono::year_month_day(day), std::chrono::hh_mm_ss<std::chrono::minutes>(local - day)};
 }
@@ -145,6 +146,14 @@ Result<FormLayout> ParseFormLayout(std::string_view text) {
   }
   if (!bad.fields.empty()) return Fail(std::move(bad));
   return out;
+}
+
+std::string VietnameseShortMoment(TimePoint t) {
+  const Local l = InVietnam(t);
+  return TwoDigits(static_cast<unsigned>(l.day.day())) + "/" + TwoDigits(static_cast<unsigned>(l.day.month())) + "/" +
+         std::to_string(static_cast<int>(l.day.year())) + " " +
+         TwoDigits(static_cast<unsigned>(l.time.hours().count())) + ":" +
+         TwoDigits(static_cast<unsigned>(l.time.minutes().count()));
 }
 
 std::string VietnameseMoment(TimePoint t) {

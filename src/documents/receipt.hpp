@@ -84,6 +84,8 @@ double DrawFormHeader(PdfDocument& pdf, const FormLayout& layout, const std::str
 
 // "08 giờ 30 phút, ngày 07/12/2026" in Vietnam's time.
 std::string VietnameseMoment(TimePoint t);
+// "07/12/2026 08:30" in Vietnam's time: a table cell's moment.
+std::string VietnameseShortMoment(TimePoint t);
 
 // The PDF. Errors: those of PdfDocument, and kInvalidArgument for a number
 // or address no barcode or QR code can carry.

@@ -87,10 +87,9 @@ void ControlSheet(dossiers::DossierService& service, const units::UnitService& u
               });
 }
 
-// Forms 02 to 05, each from the last event that decided it: entering a
-// state of national status 5 (supplements), 3 (refused), 8 (stopped), or an
-// apology.
-void Notice(dossiers::DossierService& service, const units::UnitService& units, const workflow::Registry& workflows,
+// Forms 02 to 05, each from the last event that decided it
+// (DossierDetail::forms).
+void Notice(dossiers::DossierService& service, const units::UnitService& units,
             const std::shared_ptr<const documents::Fonts>& fonts, const documents::FormLayout& layout,
             Request& req, Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
@@ -101,24 +100,12 @@ void Notice(dossiers::DossierService& service, const units::UnitService& units, 
   if (!kind) return respond(ErrorResponse(InvalidField("form", "must be 02, 03, 04 or 05").error()));
   dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
   service.Get(*req.principal, *id, std::move(ctx),
-              [&units, &workflows, fonts, &layout, kind = *kind, form, respond](Result<dossiers::DossierDetail> got) {
+              [&units, fonts, &layout, kind = *kind, form, respond](Result<dossiers::DossierDetail> got) {
                 if (!got) return respond(ErrorResponse(got.error()));
                 const auto& row = got->view.row;
-                const workflow::Workflow* wf = workflows.Find(row.workflow_code, row.workflow_version);
-                auto status_of = [&](const std::optional<std::string>& state) {
-                  const auto* s = wf && state ? wf->FindState(*state) : nullptr;
-                  return s ? s->national_status : 0;
-                };
                 const dossiers::HistoryEntry* decided = nullptr;
-                for (const auto& h : got->history) {
-                  const bool match = kind == documents::NoticeKind::kApology
-                                         ? h.action == "apology"
-                                         : h.action != "apology" && h.action != "rated" &&
-                                               status_of(h.to_state) == (kind == documents::NoticeKind::kSupplement ? 5
-                                                                        : kind == documents::NoticeKind::kRefusal  ? 3
-                                                                                                                   : 8);
-                  if (match) decided = &h;
-                }
+                for (const auto& f : got->forms)
+                  if (f.form == static_cast<int>(kind)) decided = &got->history[f.event];
                 if (decided == nullptr)
                   return respond(ErrorResponse(Error{Code::kNotFound, "this dossier has no form " + form + " (nothing decided it)", {}}));
                 documents::NoticeData d;
@@ -222,8 +209,8 @@ void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers, 
                             std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout,
                             const Clock& clock) {
   router.Add("GET", "/api/v1/dossiers/{id}/forms/{form}",
-             [&dossiers, &units, &workflows, fonts, &layout](Request& req, Responder respond) {
-               Notice(dossiers, units, workflows, fonts, layout, req, std::move(respond));
+             [&dossiers, &units, fonts, &layout](Request& req, Responder respond) {
+               Notice(dossiers, units, fonts, layout, req, std::move(respond));
              });
   router.Add("GET", "/api/v1/dossiers/{id}/control-sheet",
              [&dossiers, &units, &workflows, fonts, &layout, &clock](Request& req, Responder respond) {

@@ -217,6 +217,9 @@ std::string DetailBody(const dossiers::DossierDetail& d) {
   if (d.rating) RatingObject(w, *d.rating);
   else w.Null();
   w.Key("can_rate").Bool(d.can_rate);
+  w.Key("forms").Array();
+  for (const auto& f : d.forms) w.String("0" + std::to_string(f.form));
+  w.End();
   w.Key("files").Array();
   for (const auto& f : d.files) {
     w.Object()
@@ -500,6 +503,13 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
 // not limited: a QR code scanned at a counter all day is fine.
 const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minutes(15), 50'000};
 
+// The lookup limit's answer (429), with the seconds until a try is free again.
+Response TooManyFailedLookups(Micros wait) {
+  Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
+  res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1));
+  return res;
+}
+
 std::string LookupBody(const dossiers::LookupResult& found) {
   std::string out;
   out.reserve(1024);
@@ -621,11 +631,7 @@ void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, Lo
   if (secret.empty()) error.With("secret", "is required");
   if (!error.fields.empty()) return respond(Err(error));
   const TimePoint now = clock.Now();
-  if (auto wait = limiter.TryAcquire(req.remote_ip, now)) {
-    Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
-    res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*wait).count() + 1));
-    return respond(std::move(res));
-  }
+  if (auto wait = limiter.TryAcquire(req.remote_ip, now)) return respond(TooManyFailedLookups(*wait));
   if (auto normal = dossier::NormalizeLookupSecret(secret)) {
     if (auto body = cache.Find(number, *normal, now)) {
       limiter.Release(req.remote_ip, now);
@@ -682,11 +688,7 @@ void RateByLookup(DossierService& service, std::shared_ptr<accounts::SlidingWind
   dossiers::RateRequest g = ReadRating(r);
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
   const TimePoint now = clock.Now();
-  if (auto wait = limiter->TryAcquire(req.remote_ip, now)) {
-    Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
-    res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*wait).count() + 1));
-    return respond(std::move(res));
-  }
+  if (auto wait = limiter->TryAcquire(req.remote_ip, now)) return respond(TooManyFailedLookups(*wait));
   service.RateByLookup(std::move(number), std::move(secret), std::move(g),
                        [respond, limiter, ip = req.remote_ip, now](Result<dossiers::Rating> out) mutable {
                          // Only a wrong number or code counts as a failed try.

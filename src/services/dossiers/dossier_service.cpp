@@ -867,6 +867,35 @@ Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_i
   return visible;
 }
 
+namespace {
+
+std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history, const workflow::Workflow* wf) {
+  std::vector<DecidedForm> out;
+  auto decided = [&](int form, std::size_t event) {
+    for (auto& f : out)
+      if (f.form == form) return void(f.event = event);
+    out.push_back({form, event});
+  };
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const auto& h = history[i];
+    if (h.action == "apology") {
+      decided(4, i);
+      continue;
+    }
+    // A rating keeps the state it was given in: it decides nothing.
+    if (h.action == "rated" || !wf || !h.to_state) continue;
+    const auto* state = wf->FindState(*h.to_state);
+    const int status = state ? state->national_status : 0;
+    if (status == 5) decided(2, i);
+    else if (status == 3) decided(3, i);
+    else if (status == 8) decided(5, i);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.form < b.form; });
+  return out;
+}
+
+}  // namespace
+
 void DossierService::Get(const Principal& who, std::int64_t id, ReadContext context,
                          DetailDone done) {
   const TimePoint now = clock_.Now();
@@ -912,6 +941,8 @@ void DossierService::Get(const Principal& who, std::int64_t id, ReadContext cont
   auto view = MakeView(&who, std::move(*row), true, now);
   if (!view) return done(std::unexpected(view.error()));
   detail.view = std::move(*view);
+  detail.forms = DecidedForms(detail.history, workflows_.Find(detail.view.row.workflow_code,
+                                                              detail.view.row.workflow_version));
   const bool own = detail.view.row.citizen_user_id && *detail.view.row.citizen_user_id == who.user_id;
   auto shared = std::make_shared<DossierDetail>(std::move(detail));
   access_log_.Record(

@@ -166,8 +166,18 @@ struct Rating {
   TimePoint rated_at{};
 };
 
+// A letter to the citizen (forms 02-05 of Circular 03/2025) that an event
+// of the dossier decided: 2 request for supplements (entering a state of
+// national status 5), 3 refusal (status 3), 4 apology, 5 processing stopped
+// (status 8); `event` is the last such entry of the history.
+struct DecidedForm {
+  int form = 0;
+  std::size_t event = 0;
+};
+
 struct DossierDetail {
   DossierView view;
+  std::vector<DecidedForm> forms;  // by form number, each once
   std::optional<Rating> rating;
   bool can_rate = false;  // the caller may rate it now (its owner, once it ended)
   std::vector<StepRow> steps;         // the process control sheet

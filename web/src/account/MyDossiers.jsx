@@ -125,7 +125,7 @@ export function MyDossier({ id, user }) {
         </>
       )}
       <h2>{t('form.printed')}</h2>
-      <PrintedForms d={d} nodes={states} />
+      <PrintedForms d={d} />
       {withdraw && <Withdraw d={d} action={withdraw} onDone={() => reload(t('mine.withdrawn'))} />}
       <p><Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link></p>
     </Page>

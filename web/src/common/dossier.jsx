@@ -111,21 +111,13 @@ export function ReceiptPdf({ id, number, secret }) {
   );
 }
 
-// The forms of a dossier to print (Circular 03/2025): the letters that its
-// events decided (02 supplements, 03 refusal, 04 apology, 05 stop) and the
-// process control sheet (06). `nodes` are its workflow's states.
-export function PrintedForms({ d, nodes }) {
-  const status = (state) => nodes.find((n) => n.id === state)?.national_status;
-  const decided = (test) => d.history.some(test);
-  const forms = [
-    ['02', decided((h) => h.action !== 'apology' && h.action !== 'rated' && status(h.to_state) === 5)],
-    ['03', decided((h) => status(h.to_state) === 3)],
-    ['04', decided((h) => h.action === 'apology')],
-    ['05', decided((h) => h.action !== 'rated' && status(h.to_state) === 8)],
-  ].filter(([, has]) => has).map(([form]) => form);
+// The forms of a dossier to print (Circular 03/2025): the letters its events
+// decided, as the server lists them (02 supplements, 03 refusal, 04 apology,
+// 05 stop), and the process control sheet (06).
+export function PrintedForms({ d }) {
   return (
     <ul class="files">
-      {forms.map((form) => (
+      {d.forms.map((form) => (
         <li key={form}><a href={`/api/v1/dossiers/${d.id}/forms/${form}`} download={`mau-${form}-${d.number}.pdf`}>{t('form.' + form)}</a></li>
       ))}
       <li><a href={`/api/v1/dossiers/${d.id}/control-sheet`} download={`phieu-kiem-soat-${d.number}.pdf`}>{t('sheet.pdf')}</a></li>

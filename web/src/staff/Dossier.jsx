@@ -117,7 +117,7 @@ export function StaffDossier({ id }) {
       </ol>
 
       <h2>{t('form.printed')}</h2>
-      <PrintedForms d={d} nodes={ctx.workflow.nodes} />
+      <PrintedForms d={d} />
 
       <h2>{t('dossier.control_sheet')}</h2>
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('dossier.control_sheet')}>
