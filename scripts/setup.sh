@@ -17,8 +17,10 @@ packages=(
   wrk curl ca-certificates python3
   # Documents (src/documents): cairo writes the PDFs, libqrencode the QR codes;
   # the tests read them back with poppler's pdftotext and pdftoppm and scan
-  # the codes with zbar.
-  libcairo2-dev libqrencode-dev poppler-utils zbar-tools
+  # the codes with zbar. Signed results: qpdf rewrites the PDF with its
+  # signature field; the tests check signatures with poppler's pdfsig, which
+  # trusts the demo CA through an NSS database made with certutil.
+  libcairo2-dev libqrencode-dev poppler-utils zbar-tools libqpdf-dev libnss3-tools
   # The browser tests drive Debian's Chromium (playwright-core cannot
   # download a browser here); Noto has every Vietnamese glyph.
   chromium fonts-noto-core

@@ -15,46 +15,16 @@
 #include "documents/control_sheet.hpp"
 #include "documents/notice.hpp"
 #include "documents/receipt.hpp"
+#include "documents/test_tools.hpp"
 #include "documents/testing.hpp"
 
 namespace motcua::documents {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
-
-std::string Source(const std::string& path) {
-  const char* root = std::getenv("MOTCUA_SOURCE_DIR");
-  std::ifstream in(std::string(root ? root : ".") + "/" + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Spaces and line breaks as pdftotext lays them out do not matter; words do.
-std::string Words(const std::string& text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\f') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
+using testing::Shell;
+using testing::Source;
+using testing::Words;
 
 class ReceiptTest : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 #include FT_FREETYPE_H
 
 #include <cstdint>
+#include <mutex>
 
 
 namespace motcua::documents {
@@ -21,39 +22,76 @@ cairo_status_t Collect(void* closure, const unsigned char* data, unsigned int le
 
 }  // namespace
 
+// cairo keeps a font face (and its glyphs, keyed by the FT_Face's address)
+// in its caches after the last cairo_font_face_destroy; so the FT_Face is
+// released when cairo lets the face go, through the face's user data, never
+// before (a new face at a freed one's address would get the old glyphs).
+// The faces share their FT_Library, which goes with the last of them;
+// FreeType wants the faces of one library created and released one at a time.
 struct Fonts::FreeType {
+  std::mutex mutex;
   FT_Library library = nullptr;
-  FT_Face regular = nullptr;
-  FT_Face bold = nullptr;
   ~FreeType() {
-    if (regular) FT_Done_Face(regular);
-    if (bold) FT_Done_Face(bold);
     if (library) FT_Done_FreeType(library);
   }
 };
 
+namespace {
+
+struct FaceHolder {
+  std::shared_ptr<Fonts::FreeType> freetype;
+  FT_Face face = nullptr;
+};
+
+const cairo_user_data_key_t kFaceKey{};
+
+void ReleaseFace(void* p) {
+  auto* holder = static_cast<FaceHolder*>(p);
+  {
+    std::lock_guard lock(holder->freetype->mutex);
+    FT_Done_Face(holder->face);
+  }
+  delete holder;
+}
+
+// Errors: kNotFound when `path` is not a font.
+Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& freetype, const std::string& path) {
+  FT_Face face = nullptr;
+  {
+    std::lock_guard lock(freetype->mutex);
+    if (FT_New_Face(freetype->library, path.c_str(), 0, &face) != 0) return Fail(Code::kNotFound, "no font at " + path);
+  }
+  cairo_font_face_t* cairo_face = cairo_ft_font_face_create_for_ft_face(face, 0);
+  auto* holder = new FaceHolder{freetype, face};
+  if (cairo_font_face_set_user_data(cairo_face, &kFaceKey, holder, ReleaseFace) != CAIRO_STATUS_SUCCESS) {
+    ReleaseFace(holder);
+    cairo_font_face_destroy(cairo_face);
+    return Fail(Code::kInternal, "cairo could not keep the font " + path);
+  }
+  return cairo_face;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Fonts>> Fonts::Load(const std::string& regular_path, const std::string& bold_path) {
   std::shared_ptr<Fonts> fonts(new Fonts());
-  fonts->ft_ = std::make_unique<FreeType>();
-  if (FT_Init_FreeType(&fonts->ft_->library) != 0) return Fail(Code::kInternal, "FreeType did not start");
-  if (FT_New_Face(fonts->ft_->library, regular_path.c_str(), 0, &fonts->ft_->regular) != 0)
-    return Fail(Code::kNotFound, "no font at " + regular_path);
-  if (FT_New_Face(fonts->ft_->library, bold_path.c_str(), 0, &fonts->ft_->bold) != 0)
-    return Fail(Code::kNotFound, "no font at " + bold_path);
-  fonts->regular_ = cairo_ft_font_face_create_for_ft_face(fonts->ft_->regular, 0);
-  fonts->bold_ = cairo_ft_font_face_create_for_ft_face(fonts->ft_->bold, 0);
+  auto freetype = std::make_shared<FreeType>();
+  if (FT_Init_FreeType(&freetype->library) != 0) return Fail(Code::kInternal, "FreeType did not start");
+  fonts->regular_ = MOTCUA_TRY(OpenFace(freetype, regular_path));
+  fonts->bold_ = MOTCUA_TRY(OpenFace(freetype, bold_path));
   return std::shared_ptr<const Fonts>(std::move(fonts));
 }
 
 Fonts::~Fonts() {
-  // The faces are released before the FreeType faces they draw with.
   if (regular_) cairo_font_face_destroy(regular_);
   if (bold_) cairo_font_face_destroy(bold_);
 }
 
-PdfDocument::PdfDocument(std::shared_ptr<const Fonts> fonts, const std::string& title) : fonts_(std::move(fonts)) {
+PdfDocument::PdfDocument(std::shared_ptr<const Fonts> fonts, const std::string& title, double width,
+                         double height)
+    : fonts_(std::move(fonts)) {
   out_.reserve(64 * 1024);
-  surface_ = cairo_pdf_surface_create_for_stream(Collect, &out_, kPageWidth * kPointsPerMm, kPageHeight * kPointsPerMm);
+  surface_ = cairo_pdf_surface_create_for_stream(Collect, &out_, width * kPointsPerMm, height * kPointsPerMm);
   cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATOR, "motcua");
   cr_ = cairo_create(surface_);

@@ -36,10 +36,10 @@ class Fonts {
   cairo_font_face_t* regular() const { return regular_; }
   cairo_font_face_t* bold() const { return bold_; }
 
+  struct FreeType;  // the faces' FreeType library (pdf.cpp)
+
  private:
   Fonts() = default;
-  struct FreeType;
-  std::unique_ptr<FreeType> ft_;
   cairo_font_face_t* regular_ = nullptr;
   cairo_font_face_t* bold_ = nullptr;
 };
@@ -58,8 +58,10 @@ class PdfDocument {
   static constexpr double kPageWidth = 210;   // A4, mm
   static constexpr double kPageHeight = 297;
 
-  // `title` goes into the document's properties.
-  PdfDocument(std::shared_ptr<const Fonts> fonts, const std::string& title);
+  // `title` goes into the document's properties; pages are A4 unless a
+  // size in mm is given (a signature's stamp is drawn on a page of its own size).
+  PdfDocument(std::shared_ptr<const Fonts> fonts, const std::string& title,
+              double width = kPageWidth, double height = kPageHeight);
   ~PdfDocument();
   PdfDocument(const PdfDocument&) = delete;
   PdfDocument& operator=(const PdfDocument&) = delete;
