@@ -151,7 +151,9 @@ TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
       // Whoever holds a receipt rates the dossier with its number and code.
       "POST /api/v1/lookup/rating",
       // The days off: they decide every appointment a citizen is given.
-      "GET /api/v1/holidays"};
+      "GET /api/v1/holidays",
+      // Whoever holds a signed result, or scans its QR code, checks it.
+      "GET /api/v1/verify/{code}", "POST /api/v1/verify"};
   for (const auto& route : app_->router().routes()) {
     std::string key = route.method + " " + route.pattern;
     std::string target = route.pattern;

@@ -63,6 +63,20 @@ Result<Forms> LoadForms(const std::string& data_dir) {
   return Forms{std::move(*layout), std::move(*fonts)};
 }
 
+Result<documents::TrustList> LoadTrustList(const std::string& dir) {
+  if (!fs::is_directory(dir)) return documents::TrustList();
+  auto paths = MOTCUA_TRY(FilesWithExtension(dir, ".pem", "trusted CAs"));
+  std::string pem;
+  for (const auto& path : paths) {
+    std::string text = MOTCUA_TRY(ReadWhole(path));
+    if (auto one = documents::TrustList::FromPem(text); !one)
+      return Fail(Code::kInvalidArgument, path.string() + ": " + one.error().fields.begin()->second);
+    pem += text + "\n";
+  }
+  if (pem.empty()) return documents::TrustList();
+  return documents::TrustList::FromPem(pem);
+}
+
 Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry) {
   auto paths = MOTCUA_TRY(FilesWithExtension(data_dir + "/workflows", ".json", "workflows"));
   for (const auto& path : paths) {

@@ -15,6 +15,7 @@
 #include "core/workflow/registry.hpp"
 #include "documents/pdf.hpp"
 #include "documents/receipt.hpp"
+#include "documents/signing.hpp"
 
 namespace motcua::app {
 
@@ -39,6 +40,11 @@ struct Forms {
   std::shared_ptr<const documents::Fonts> fonts;
 };
 [[nodiscard]] Result<Forms> LoadForms(const std::string& data_dir);
+
+// The CA certificates in every *.pem file of `dir`; an empty list when the
+// folder does not exist. Errors: kInvalidArgument naming a file that holds
+// no certificate or one that does not parse.
+[[nodiscard]] Result<documents::TrustList> LoadTrustList(const std::string& dir);
 
 // Every DATA_DIR/workflows/*.json, validated. Errors: kInvalidArgument naming
 // the file and every problem in it; kNotFound if the folder is missing.

@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -6,6 +7,7 @@
 #include "app/settings.hpp"
 #include "app/wiring.hpp"
 #include "core/units/csv_import.hpp"
+#include "documents/signing.hpp"
 
 namespace motcua::app {
 namespace {
@@ -61,6 +63,46 @@ void PrintLogins(std::ostream& out, const std::vector<DemoUser>& users) {
   }
 }
 
+// The demo's public-key infrastructure: a root CA that motcua trusts
+// (DATA_DIR/keys/trusted-ca/demo-ca.pem) and a PKCS#12 signing file for
+// every unit leader (DATA_DIR/keys/signers/USERNAME.p12, opened with the
+// leader's demo password), made once: files already there are kept.
+Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& users, std::ostream& out) {
+  namespace fs = std::filesystem;
+  const fs::path keys = fs::path(data_dir) / "keys";
+  const fs::path ca_pem = keys / "trusted-ca" / "demo-ca.pem", ca_key = keys / "demo-ca.key";
+  std::error_code ec;
+  fs::create_directories(keys / "trusted-ca", ec);
+  fs::create_directories(keys / "signers", ec);
+  if (ec) return Fail(Code::kUnavailable, "cannot create " + keys.string() + ": " + ec.message());
+  fs::permissions(keys, fs::perms::owner_all, ec);
+  const TimePoint from = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) - std::chrono::days(1);
+  documents::DemoCa ca;
+  if (fs::exists(ca_pem) && fs::exists(ca_key)) {
+    ca.cert_pem = MOTCUA_TRY(ReadFile(ca_pem.string()));
+    ca.key_pem = MOTCUA_TRY(ReadFile(ca_key.string()));
+  } else {
+    ca = MOTCUA_TRY(documents::MakeDemoCa("motcua Demo CA (không dùng thật)", "motcua demo", from, 10));
+    std::ofstream(ca_key, std::ios::binary) << ca.key_pem;
+    fs::permissions(ca_key, fs::perms::owner_read | fs::perms::owner_write, ec);
+    std::ofstream(ca_pem, std::ios::binary) << ca.cert_pem;
+  }
+  bool any = false;
+  for (const auto& u : users) {
+    if (u.user.roles.front().role != accounts::Role::kUnitLeader) continue;
+    const fs::path p12 = keys / "signers" / (u.user.username + ".p12");
+    if (!fs::exists(p12)) {
+      auto der = MOTCUA_TRY(documents::MakeDemoSigner(ca, u.user.display_name, u.unit_name, u.user.password, from, 3));
+      std::ofstream(p12, std::ios::binary) << der;
+      fs::permissions(p12, fs::perms::owner_read | fs::perms::owner_write, ec);
+    }
+    if (!any) out << "\nsigning certificates of the unit leaders (PKCS#12, password: the login's):\n";
+    any = true;
+    out << "  " << p12.string() << "\n";
+  }
+  return {};
+}
+
 }  // namespace
 
 int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
@@ -91,6 +133,8 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       if (auto st = ReadUsers(**app, parsed->Get("data-dir") + "/demo/users.csv", &users); !st)
         return ReportError(err, "demo", st.error(), 1);
       PrintLogins(out, users);
+      if (auto st = MakeDemoPki(parsed->Get("data-dir"), users, out); !st)
+        return ReportError(err, "demo", st.error(), 1);
       return 0;
     }
     return ReportError(err, "demo",
@@ -123,6 +167,7 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       << " predecessor/successor links, " << users.size() << " users, " << procedures
       << " procedures\n\n";
   PrintLogins(out, users);
+  if (auto st = MakeDemoPki(parsed->Get("data-dir"), users, out); !st) return ReportError(err, "demo", st.error(), 1);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // province, catalogue and workflows, a real server on port 0, a real SQLite
 // database and a clock the test moves. What a citizen, an officer, a
 // specialist and a leader would see at each step of a dossier's life.
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -19,6 +20,7 @@
 #include "app/internal/test_province.hpp"
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
+#include "documents/signing.hpp"
 #include "http/server.hpp"
 #include "http/test_client.hpp"
 #include "storage/events_repo.hpp"
@@ -48,7 +50,7 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
  protected:
   void SetUp() override {
     auto started = province_.Start(std::string("dossier-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                                   clock_, {.catalogue = true, .engine = GetParam()});
+                                   clock_, {.catalogue = true, .engine = GetParam(), .trusted_ca_pem = Pki().ca.cert_pem});
     ASSERT_TRUE(started) << started.error().message;
     app_ = &province_.app();
     store_ = &province_.store();
@@ -68,6 +70,23 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
     AddUser("motcua.tinh", Role::kOfficer, center_, false);
     AddUser("chuyenvien.tuphap", Role::kSpecialist, justice_, false);
     AddUser("lanhdao.tuphap", Role::kUnitLeader, justice_, true);
+  }
+
+  // A demo CA the server trusts and a leader's signing file from it, made
+  // once for the whole binary (RSA keys take a while).
+  struct DemoPki {
+    documents::DemoCa ca;
+    std::string leader_p12;
+  };
+  static const DemoPki& Pki() {
+    static const DemoPki pki = [] {
+      DemoPki p;
+      const TimePoint from = At("2026-01-01T00:00+07:00");
+      p.ca = *documents::MakeDemoCa("Demo CA", "motcua tests", from, 10);
+      p.leader_p12 = *documents::MakeDemoSigner(p.ca, "Ngô Quang Huy", "UBND phường Phan Đình Phùng", "p12-pass", from, 3);
+      return p;
+    }();
+    return pki;
   }
 
   std::int64_t UnitId(std::string_view agency_code) {
@@ -965,6 +984,133 @@ TEST_P(DossierApiTest, AWithdrawnDossierIsNotRated) {
 
 // Every scenario on both engines: SQLite, and the PostgreSQL server the test
 // command starts.
+TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  auto created = Submit(citizen);
+  const std::int64_t id = created.at("dossier").at("id").as_int64();
+  const std::string number = Str(created.at("dossier").at("number"));
+  Act(officer, id, "accept");
+  Act(specialist, id, "start_processing");
+  const std::string path = "/api/v1/dossiers/" + std::to_string(id) + "/result";
+  EXPECT_EQ(Str(Json(Call(specialist, "GET", path)).at("state")), "none");
+
+  // Who prepares it, and with what.
+  EXPECT_EQ(Call(officer, "PUT", path, R"({"generate":true,"content":"x"})").status, 403);
+  auto missing = Call(specialist, "PUT", path, R"({"generate":true})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_TRUE(Json(missing).at("error").at("fields").as_object().contains("content")) << missing.body;
+  auto not_pdf = Call(specialist, "PUT", path, R"({"attachment":"0123456789abcdef0123456789abcdef"})");
+  EXPECT_EQ(not_pdf.status, 400) << not_pdf.body;
+  auto draft = Call(specialist, "PUT", path,
+                    R"({"generate":true,"content":"Cấp bản sao trích lục khai sinh cho bà Nguyễn Thị Ánh.\nSố: 123/TLKS-BS."})");
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  const std::string code = Str(Json(draft).at("code"));
+  EXPECT_EQ(code.size(), 16u);
+  EXPECT_EQ(Str(Json(draft).at("state")), "draft");
+  // The citizen sees nothing until it is signed; the staff read the draft.
+  EXPECT_EQ(Str(Json(Call(citizen, "GET", path)).at("state")), "none");
+  EXPECT_EQ(Call(citizen, "GET", path + "/file").status, 404);
+  auto draft_file = Call(leader, "GET", path + "/file");
+  ASSERT_EQ(draft_file.status, 200);
+  const std::string draft_text = PdfText(draft_file.body);
+  EXPECT_NE(draft_text.find("KẾT QUẢ GIẢI QUYẾT HỒ SƠ"), std::string::npos) << draft_text;
+  EXPECT_NE(draft_text.find("Số: 123/TLKS-BS."), std::string::npos) << draft_text;
+  EXPECT_NE(draft_text.find("Kính gửi: Nguyễn Thị Ánh"), std::string::npos) << draft_text;
+
+  // Signing: the leader only, with a file and password that open, from a trusted CA.
+  auto b64 = [](const std::string& der) {
+    std::string out(4 * ((der.size() + 2) / 3) + 1, '\0');
+    out.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                                        reinterpret_cast<const unsigned char*>(der.data()),
+                                                        static_cast<int>(der.size()))));
+    return out;
+  };
+  auto sign_body = [&](const std::string& der, const std::string& password) {
+    return json::serialize(json::object{{"pkcs12", b64(der)}, {"password", password}});
+  };
+  EXPECT_EQ(Call(specialist, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status, 403);
+  auto wrong = Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "guess"));
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_TRUE(Json(wrong).at("error").at("fields").as_object().contains("password")) << wrong.body;
+  auto junk = Call(leader, "POST", path + "/sign", R"({"pkcs12":"bm90IGEgcDEy","password":"x"})");
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_TRUE(Json(junk).at("error").at("fields").as_object().contains("pkcs12")) << junk.body;
+  const auto other_ca = *documents::MakeDemoCa("Somebody", "", At("2026-01-01T00:00+07:00"), 10);
+  auto foreign = Call(leader, "POST", path + "/sign",
+                      sign_body(*documents::MakeDemoSigner(other_ca, "Kẻ Mạo Danh", "", "x", At("2026-01-01T00:00+07:00"), 1), "x"));
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_TRUE(Json(foreign).at("error").at("fields").as_object().contains("pkcs12")) << foreign.body;
+  clock_.Set(At("2026-12-03T09:15+07:00"));
+  auto signed_result = Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass"));
+  ASSERT_EQ(signed_result.status, 200) << signed_result.body;
+  auto s = Json(signed_result);
+  EXPECT_EQ(Str(s.at("state")), "signed");
+  EXPECT_EQ(Str(s.at("code")), code);
+  EXPECT_EQ(Str(s.at("certificate").at("subject")), "Ngô Quang Huy");
+  EXPECT_EQ(Str(s.at("signed_at")), "2026-12-03T09:15:00+07:00");
+  // Once signed it is the result: not signed twice, not replaced.
+  EXPECT_EQ(Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status, 409);
+  EXPECT_EQ(Call(specialist, "PUT", path, R"({"generate":true,"content":"khác"})").status, 409);
+
+  // The citizen downloads it; it is the file the leader signed.
+  EXPECT_EQ(Str(Json(Call(citizen, "GET", path)).at("state")), "signed");
+  auto file = Call(citizen, "GET", path + "/file");
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.Header("content-type").value_or(""), "application/pdf");
+  EXPECT_NE(PdfText(file.body).find("Số: 123/TLKS-BS."), std::string::npos);
+  EXPECT_EQ(Str(s.at("file").at("sha256")), Str(Json(Call(citizen, "GET", path)).at("file").at("sha256")));
+
+  // Whoever holds it checks it, signed in or not.
+  auto verify = [&](const std::string& target, const std::string& bytes) {
+    auto r = client_->Send("POST", target, bytes, {{"content-type", "application/pdf"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  };
+  auto issued = verify("/api/v1/verify?code=" + code, file.body);
+  EXPECT_EQ(Str(issued.at("verdict")), "issued");
+  EXPECT_EQ(Str(issued.at("result").at("number")), number);
+  EXPECT_EQ(Str(issued.at("result").at("certificate").at("subject")), "Ngô Quang Huy");
+  EXPECT_TRUE(issued.at("signature").at("intact").as_bool());
+  EXPECT_TRUE(issued.at("signature").at("trusted").as_bool());
+  EXPECT_EQ(Str(verify("/api/v1/verify", file.body).at("verdict")), "issued");
+  // One byte changed in what the signature covers (after its hole).
+  std::string tampered = file.body;
+  const std::size_t hole_end = tampered.find('>', tampered.find("/Contents <"));
+  ASSERT_NE(hole_end, std::string::npos);
+  const std::size_t at = hole_end + (tampered.size() - hole_end) / 2;
+  tampered[at] = static_cast<char>(tampered[at] ^ 0x20);
+  auto changed = verify("/api/v1/verify?code=" + code, tampered);
+  EXPECT_EQ(Str(changed.at("verdict")), "changed");
+  EXPECT_FALSE(changed.at("signature").at("intact").as_bool());
+  EXPECT_EQ(Str(verify("/api/v1/verify", tampered).at("verdict")), "changed");
+  EXPECT_EQ(Str(verify("/api/v1/verify", draft_file.body).at("verdict")), "unknown");
+  // The public page's facts: what it is and who signed, not who asked.
+  auto facts = client_->Send("GET", "/api/v1/verify/" + code);
+  ASSERT_EQ(facts.status, 200);
+  EXPECT_EQ(Str(Json(facts).at("number")), number);
+  EXPECT_EQ(Str(Json(facts).at("signed_at")), "2026-12-03T09:15:00+07:00");
+  EXPECT_EQ(facts.body.find("Nguyễn Thị Ánh"), std::string::npos);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/verify/aaaaaaaaaaaaaaaa").status, 404);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/verify/NOT-A-CODE").status, 400);
+  EXPECT_EQ(client_->Send("POST", "/api/v1/verify", "x", {{"content-type", "text/plain"}}).status, 400);
+
+  // The history says who prepared and who signed.
+  std::vector<std::string> actions;
+  auto full = Get(citizen, id);
+  for (const auto& h : full.at("history").as_array()) actions.push_back(Str(h.at("action")));
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "result_drafted"), actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "result_signed"), actions.end());
+  // The result's files are not among the documents the applicant submitted.
+  EXPECT_EQ(full.at("files").as_array().size(), 2u);
+  // And the chain of events still verifies.
+  auto report = storage::events::VerifyEventLog(*store_);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->broken);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,
                          ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });

@@ -13,6 +13,7 @@
 #include "http/handlers/documents.hpp"
 #include "http/handlers/dossiers.hpp"
 #include "http/handlers/procedures.hpp"
+#include "http/handlers/results.hpp"
 #include "http/handlers/units.hpp"
 #include "http/pipeline.hpp"
 #include "http/handlers/calendar.hpp"
@@ -20,6 +21,16 @@
 #include "http/system_routes.hpp"
 
 namespace motcua::app {
+namespace {
+
+// Lookup secrets and verification codes: OpenSSL's RAND_bytes.
+Status SystemRandom(std::span<std::uint8_t> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
+    return Fail(Code::kUnavailable, "the random number generator failed");
+  return {};
+}
+
+}  // namespace
 
 bool LiveUnitHierarchy::IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const {
   return units_.Tree()->IsSameOrBelow(unit, ancestor);
@@ -71,11 +82,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
 
   app->dossiers_ = std::make_unique<dossiers::DossierService>(
       store, clock, *app->calendar_, app->catalog_, app->workflows_, app->units_, app->hierarchy_,
-      app->access_log_, [](std::span<std::uint8_t> out) -> Status {
-        if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
-          return Fail(Code::kUnavailable, "the random number generator failed");
-        return {};
-      });
+      app->access_log_, SystemRandom);
   std::string attachments_dir = app->options_.attachments_dir.empty()
                                     ? data_dir + "/attachments"
                                     : app->options_.attachments_dir;
@@ -88,6 +95,11 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
         return dossier_service->CanSee(who, dossier_id);
       });
 
+  auto trust = MOTCUA_TRY(LoadTrustList(app->options_.trust_dir.empty() ? data_dir + "/keys/trusted-ca"
+                                                                         : app->options_.trust_dir));
+  app->results_ = std::make_unique<results::ResultService>(
+      store, clock, *app->dossiers_, *app->attachments_, app->catalog_, app->access_log_, app->fonts_, app->forms_,
+      std::move(trust), SystemRandom);
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
@@ -97,6 +109,8 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
   http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->workflows_,
                                app->fonts_, app->forms_, clock);
+  http::RegisterResultRoutes(app->router_, *app->results_, *app->dossiers_, app->units_, app->fonts_, app->forms_,
+                             clock);
 
   // Database time and volume, sampled when /metrics is scraped.
   storage::Store* s = &store;

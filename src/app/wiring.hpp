@@ -18,6 +18,7 @@
 #include "http/router.hpp"
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
+#include "services/results/result_service.hpp"
 #include "services/audit/access_log.hpp"
 #include "services/catalog/catalog_service.hpp"
 #include "services/dossiers/dossier_service.hpp"
@@ -45,6 +46,10 @@ struct AppOptions {
   // ../keys/attachments.key beside it unless MOTCUA_ATTACHMENT_KEY is set.
   std::string attachments_dir;
   std::string office_hours;  // "07:30-11:30,13:30-17:00" when empty
+  // The CAs whose certificates may sign results: every *.pem here; empty:
+  // DATA_DIR/keys/trusted-ca (`motcua demo` puts its demo CA there). No
+  // folder, no signing: the sign route says so.
+  std::string trust_dir;
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
@@ -72,6 +77,7 @@ class App {
   const calendar::WorkingCalendar& calendar() const { return *calendar_; }
   dossiers::DossierService& dossiers() { return *dossiers_; }
   attachments::AttachmentStore& attachments() { return *attachments_; }
+  results::ResultService& results() { return *results_; }
   audit::AccessLog& access_log() { return access_log_; }
 
  private:
@@ -93,6 +99,7 @@ class App {
   audit::AccessLog access_log_;
   std::unique_ptr<dossiers::DossierService> dossiers_;
   std::unique_ptr<attachments::AttachmentStore> attachments_;
+  std::unique_ptr<results::ResultService> results_;
   http::Metrics metrics_;
   http::Router router_;
 };

@@ -64,4 +64,46 @@ Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts, const FormL
   return pdf.Finish();
 }
 
+Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
+                                         const ResultDocumentData& d) {
+  // The stamp takes the bottom right from 263 mm down (signing.cpp); the
+  // text stops above the signature block's room.
+  constexpr double kLastLine = 228;
+  PdfDocument pdf(std::move(fonts), layout.Word("result_title") + " " + d.number);
+  const TextStyle body{.size = 12};
+  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, layout.Word("result_form"),
+                            layout.Word("result_title"), d.number, d.dated);
+  y += 9;
+  pdf.Text(105, y, layout.Word("dear") + ": " + d.applicant_name, {.size = 12, .align = Align::kCenter});
+  y += 9;
+  std::string intro = layout.Word("result_body");
+  intro = Fill(std::move(intro), "unit", d.unit_name);
+  intro = Fill(std::move(intro), "applicant", d.applicant_name);
+  intro = Fill(std::move(intro), "procedure", d.procedure_name);
+  intro = Fill(std::move(intro), "number", d.number);
+  y = pdf.Paragraph(kLeft, y, kWidth, intro, body);
+  std::size_t from = 0;
+  while (from <= d.content.size()) {
+    std::size_t end = d.content.find('\n', from);
+    if (end == std::string::npos) end = d.content.size();
+    const std::string paragraph = d.content.substr(from, end - from);
+    if (!paragraph.empty()) {
+      if (y > kLastLine) {
+        pdf.NewPage();
+        y = 25;
+      }
+      y = pdf.Paragraph(kLeft, y + 1, kWidth, paragraph, body);
+    }
+    from = end + 1;
+  }
+  if (y > kLastLine) {
+    pdf.NewPage();
+    y = 25;
+  }
+  y += 8;
+  pdf.Text(150, y, layout.Word("for_agency"), {.size = 12, .bold = true, .align = Align::kCenter});
+  pdf.Text(150, y + 5, layout.Word("result_sign_note"), {.size = 11, .italic = true, .align = Align::kCenter});
+  return pdf.Finish();
+}
+
 }  // namespace motcua::documents

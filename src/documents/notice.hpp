@@ -37,6 +37,25 @@ struct NoticeData {
   std::string signer;         // who decided (the event's actor)
 };
 
+// The result motcua draws when the specialist has no file of their own: the
+// decision on the dossier (kết quả giải quyết) in the words the specialist
+// wrote, under the deciding unit's header, with room at the bottom right of
+// its last page for the stamp of the leader's signature (signing.hpp).
+struct ResultDocumentData {
+  std::string parent_agency;
+  std::string agency;
+  std::string unit_name;  // the deciding unit
+  std::string number;
+  std::string applicant_name;
+  std::string procedure_name;
+  std::string content;    // paragraphs separated by line breaks
+  TimePoint dated{};
+};
+
+// Errors: those of PdfDocument.
+[[nodiscard]] Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
+                                                       const ResultDocumentData& data);
+
 // "02" -> kSupplement, ...; nullopt for another text.
 std::optional<NoticeKind> ParseNoticeKind(std::string_view form);
 

@@ -51,7 +51,8 @@ struct StagedUsage {
 // no such staged file of that owner (already linked, someone else's, gone).
 [[nodiscard]] Result<bool> LinkToDossier(Tx& tx, std::string_view id, std::int64_t owner_user_id,
                                          std::int64_t dossier_id, std::string_view component_code);
-// Every file of a dossier, by component code then upload time.
+// Every file the applicant submitted with a dossier (its components; not
+// the result's files, results_repo.hpp), by component code then upload time.
 [[nodiscard]] Result<std::vector<AttachmentRow>> ListForDossier(Tx& tx, std::int64_t dossier_id);
 
 }  // namespace motcua::storage::attachments

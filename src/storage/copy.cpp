@@ -32,6 +32,7 @@ const std::vector<TableSpec>& Specs() {
       {"dossiers", {"id"}, true},
       {"dossier_steps", {"dossier_id", "step"}},
       {"dossier_ratings", {"dossier_id"}},
+      {"dossier_results", {"dossier_id"}},
   };
   return specs;
 }

@@ -31,6 +31,8 @@ class TestProvince {
     // units and the catalogue are there already.
     std::string url;
     http::ServerOptions server = {};  // listen and threads are set by Start
+    // The CA certificate (PEM) the App trusts for signed results; none when empty.
+    std::string trusted_ca_pem;
   };
 
   // `name` makes the folder unique per test. Errors name what failed.
@@ -45,9 +47,12 @@ class TestProvince {
     MOTCUA_TRY_VOID(store_->Migrate());
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     source_ = src ? std::filesystem::path(src) : std::filesystem::current_path();
+    std::filesystem::create_directories(dir_ / "trusted-ca");
+    if (!options.trusted_ca_pem.empty()) std::ofstream(dir_ / "trusted-ca" / "ca.pem") << options.trusted_ca_pem;
     app_ = MOTCUA_TRY(App::Create(*store_, clock,
                                   AppOptions{.data_dir = (source_ / "data").string(),
-                                             .attachments_dir = (dir_ / "attachments").string()}));
+                                             .attachments_dir = (dir_ / "attachments").string(),
+                                             .trust_dir = (dir_ / "trusted-ca").string()}));
     if (!options.url.empty()) {
       MOTCUA_TRY_VOID(StartServer(options.server));
       return {};

@@ -24,18 +24,6 @@ std::string TimeLimitText(const documents::FormLayout& layout, const catalog::Ti
   return out;
 }
 
-// The header lines of a dossier's receiving unit: its superior's agency and its own.
-void Agencies(const units::UnitService& units, const documents::FormLayout& layout, std::int64_t unit_id,
-              std::string& parent_agency, std::string& agency) {
-  auto tree = units.Tree();
-  if (const auto* u = tree->Find(unit_id)) {
-    agency = layout.AgencyOf(units::KindName(u->kind), u->name);
-    if (u->parent_id)
-      if (const auto* parent = tree->Find(*u->parent_id))
-        parent_agency = layout.AgencyOf(units::KindName(parent->kind), parent->name);
-  }
-}
-
 Response Pdf(std::string body, const std::string& file_name) {
   Response res;
   res.status = 200;
@@ -58,7 +46,7 @@ void ControlSheet(dossiers::DossierService& service, const units::UnitService& u
                 if (!got) return respond(ErrorResponse(got.error()));
                 const auto& row = got->view.row;
                 documents::ControlSheetData d;
-                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                UnitAgencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
                 d.number = row.number;
                 d.applicant_name = row.applicant_name;
                 d.procedure_name = got->view.procedure_name;
@@ -110,7 +98,7 @@ void Notice(dossiers::DossierService& service, const units::UnitService& units,
                   return respond(ErrorResponse(Error{Code::kNotFound, "this dossier has no form " + form + " (nothing decided it)", {}}));
                 documents::NoticeData d;
                 d.kind = kind;
-                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                UnitAgencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
                 if (const auto* u = units.Tree()->Find(row.receiving_unit_id)) d.unit_name = u->name;
                 d.number = row.number;
                 d.applicant_name = row.applicant_name;
@@ -148,11 +136,7 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
   ObjectReader r(*body);
   std::string secret = r.RequiredString("secret", {.min_length = 1, .max_length = 64});
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
-  std::string portal = layout.portal;
-  if (portal.empty()) {
-    auto proto = req.Header("x-forwarded-proto");
-    portal = std::string(proto && *proto == "https" ? "https://" : "http://") + std::string(req.Header("host").value_or("localhost"));
-  }
+  std::string portal = PortalAddress(layout, req);
   auto matches = service.IsLookupSecret(*id, secret);
   if (!matches) return respond(ErrorResponse(matches.error()));
   dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
@@ -166,7 +150,7 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
                   return respond(ErrorResponse(
                       InvalidField("secret", "is not this dossier's lookup code (it is on the receipt shown when it was submitted)").error()));
                 documents::ReceiptData d;
-                Agencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
+                UnitAgencies(units, layout, row.receiving_unit_id, d.parent_agency, d.agency);
                 if (const auto* u = units.Tree()->Find(row.receiving_unit_id)) {
                   d.unit_name = u->name;
                   d.return_place = u->name;
@@ -203,6 +187,25 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
 }
 
 }  // namespace
+
+// The header lines of a dossier's receiving unit: its superior's agency and its own.
+void UnitAgencies(const units::UnitService& units, const documents::FormLayout& layout, std::int64_t unit_id,
+                  std::string& parent_agency, std::string& agency) {
+  auto tree = units.Tree();
+  if (const auto* u = tree->Find(unit_id)) {
+    agency = layout.AgencyOf(units::KindName(u->kind), u->name);
+    if (u->parent_id)
+      if (const auto* parent = tree->Find(*u->parent_id))
+        parent_agency = layout.AgencyOf(units::KindName(parent->kind), parent->name);
+  }
+}
+
+std::string PortalAddress(const documents::FormLayout& layout, const Request& req) {
+  if (!layout.portal.empty()) return layout.portal;
+  auto proto = req.Header("x-forwarded-proto");
+  return std::string(proto && *proto == "https" ? "https://" : "http://") +
+         std::string(req.Header("host").value_or("localhost"));
+}
 
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers, const catalog::CatalogService& catalog,
                             const units::UnitService& units, const workflow::Registry& workflows,

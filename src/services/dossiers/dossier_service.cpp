@@ -855,6 +855,15 @@ Result<bool> DossierService::IsLookupSecret(std::int64_t id, std::string_view se
   return matches;
 }
 
+Result<std::optional<DossierService::Standing>> DossierService::StandingIn(Tx& tx, const Principal& who,
+                                                                          std::int64_t id) const {
+  auto row = MOTCUA_TRY(repo::Find(tx, id));
+  if (!row || !(Sees(who, *row, {}) || Sees(who, *row, MOTCUA_TRY(repo::ListSteps(tx, id)))))
+    return std::optional<Standing>();
+  RoleSet roles = RolesOn(who, *row);
+  return std::optional<Standing>(Standing{std::move(*row), roles});
+}
+
 Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {
   bool visible = false;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {

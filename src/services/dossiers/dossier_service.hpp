@@ -334,6 +334,17 @@ class DossierService {
   // For the attachment store: may `who` read the files of this dossier?
   [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
 
+  // For services beside this one (the signed result): the dossier's row and
+  // the roles `who` holds on it now (as for workflow actions: at its current
+  // unit, an officer also at the receiving unit; the citizen who owns it),
+  // read in `tx`. nullopt for no dossier or one `who` may not see.
+  struct Standing {
+    DossierRow row;
+    workflow::RoleSet roles;
+  };
+  [[nodiscard]] Result<std::optional<Standing>> StandingIn(storage::Tx& tx, const accounts::Principal& who,
+                                                           std::int64_t id) const;
+
   // The same rules inside the caller's write callback, at a given moment:
   // for bulk loading (the benchmark's generator, imports from the national
   // portal) where many dossiers go into one transaction. `secret` is the
