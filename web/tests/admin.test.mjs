@@ -238,6 +238,8 @@ test('an administrator creates a staff account, which signs in until it is locke
 
   await row.getByRole('button', { name: /Khóa tài khoản/ }).click();
   await page.getByRole('status').filter({ hasText: 'Đã khóa tài khoản motcua.babe2' }).waitFor();
+  // The list reloads after the message shows: wait for the row to say so.
+  await page.locator('tr', { hasText: 'motcua.babe2 (đã khóa)' }).waitFor();
   assert.match(await row.innerText(), /motcua\.babe2 \(đã khóa\)/);
   assert.equal((await login('motcua-2026-test')).status, 401);
   await row.getByRole('button', { name: /Mở khóa/ }).click();

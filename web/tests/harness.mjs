@@ -59,6 +59,7 @@ export async function startServer({ dossiers = 0 } = {}) {
   });
   return {
     url,
+    data,  // the data folder: keys/signers/USERNAME.p12 are the demo leaders' signing files
     // A clean stop is part of the test: exit 0 (under ASan, no leak either).
     async stop() {
       const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));

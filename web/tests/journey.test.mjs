@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { axe, heading, shoot, until, serverAndBrowser, signInPage } from './harness.mjs';
 
 const CODE = '1.004873.000.00.00.H56';  // Cấp Giấy xác nhận tình trạng hôn nhân: fully online, commune level
@@ -140,16 +142,39 @@ test('a dossier from online submission to the returned result, seen by the citiz
   await until(() => citizen.locator('p.state .badge').innerText(), 'Đang thẩm định');
   assert.equal(await citizen.locator('.note.warn').count(), 0);
 
-  // 5. Appraised, approved (the result is ready), returned.
+  // 5. Appraised: the specialist drafts the result from its text; the
+  // leader signs it with the certificate file the demo made for them, and
+  // approves; the result is returned.
+  await specialist.goto(`${env.server.url}/can-bo/ho-so/${id}`);
+  await specialist.getByLabel('Nội dung kết quả').fill(
+    'Xác nhận bà Phạm Thị Dung hiện chưa đăng ký kết hôn với ai.\nGiấy xác nhận có giá trị 6 tháng kể từ ngày cấp.');
+  await specialist.getByRole('button', { name: 'Lưu dự thảo' }).click();
+  await specialist.getByRole('status').filter({ hasText: 'Đã lưu dự thảo kết quả.' }).waitFor();
+  await specialist.getByText(/Dự thảo do hệ thống lập lúc/).waitFor();
+  await check(specialist, 'result draft');
   await act(specialist, id, 'Trình phê duyệt');
   await citizenSees(citizen, id, 'Chờ lãnh đạo phê duyệt');
+  // Not signed yet: the citizen has no result to download.
+  assert.equal(await citizen.getByRole('link', { name: 'Tải kết quả đã ký số (PDF)' }).count(), 0);
   const leader = await person('lanhdao.phandinhphung');
+  await leader.goto(`${env.server.url}/can-bo/ho-so/${id}`);
+  const signing = leader.getByRole('form', { name: 'Ký số kết quả' });
+  await signing.getByLabel('Tệp chứng thư số (.p12, .pfx)').setInputFiles(join(env.server.data, 'keys', 'signers', 'lanhdao.phandinhphung.p12'));
+  await signing.getByLabel('Mật khẩu của tệp').fill('not-the-password');
+  await signing.getByRole('button', { name: 'Ký số', exact: true }).click();
+  await signing.getByText('Mật khẩu không mở được tệp chứng thư số.').waitFor();
+  await signing.getByLabel('Mật khẩu của tệp').fill('motcua-demo-2026');
+  await signing.getByRole('button', { name: 'Ký số', exact: true }).click();
+  await leader.getByRole('status').filter({ hasText: 'Đã ký số kết quả.' }).waitFor();
+  assert.match(await leader.locator('section[aria-labelledby=result-title]').innerText(), /Người ký\s+Ngô Quang Huy/);
+  await shoot(leader, 'journey-5-result-signed');
+  await check(leader, 'signed result');
   await act(leader, id, 'Phê duyệt');
   await citizenSees(citizen, id, 'Đã có kết quả, chờ trả');
-  assert.match(await citizen.locator('dl.facts').innerText(), /Ngày có kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+  assert.match(await citizen.locator('dl.facts').first().innerText(), /Ngày có kết quả\s+\d{2}\/\d{2}\/\d{4}/);
   await act(officer, id, 'Trả kết quả');
   await citizenSees(citizen, id, 'Đã trả kết quả');
-  assert.match(await citizen.locator('dl.facts').innerText(), /Ngày trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
+  assert.match(await citizen.locator('dl.facts').first().innerText(), /Ngày trả kết quả\s+\d{2}\/\d{2}\/\d{4}/);
   // The whole way, step by step, on the citizen's page.
   const steps = await citizen.locator('ol.timeline li .what').allInnerTexts();
   assert.deepEqual(steps.map((s) => s.replace(/ \(hiện tại\)$/, '')), [
@@ -172,6 +197,33 @@ test('a dossier from online submission to the returned result, seen by the citiz
   await citizen.locator('section.rating').getByText('Đánh giá: Hài lòng.').waitFor();
   assert.equal(await citizen.getByRole('button', { name: 'Gửi đánh giá' }).count(), 0);
   await shoot(citizen, 'journey-7-rated');
+
+  // The citizen downloads the signed result (poppler's pdfsig finds the
+  // signature valid) and checks it where its QR code leads: /verify/{code}.
+  const [result] = await Promise.all([citizen.waitForEvent('download'),
+    citizen.getByRole('link', { name: 'Tải kết quả đã ký số (PDF)' }).click()]);
+  const resultPath = await result.path();
+  assert.match(execFileSync('pdfsig', [resultPath], { encoding: 'utf8' }), /Signature Validation: Signature is Valid\./);
+  assert.match(execFileSync('pdftotext', [resultPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' '),
+    /Giấy xác nhận có giá trị 6 tháng kể từ ngày cấp\./);
+  await citizen.getByRole('link', { name: 'Kiểm tra tính xác thực' }).click();
+  await citizen.waitForURL(/\/verify\/[a-z2-7]{16}$/);
+  await until(heading(citizen), 'Kiểm tra kết quả giải quyết');
+  assert.match(await citizen.locator('dl.facts').innerText(), /Người ký\s+Ngô Quang Huy/);
+  assert.match(await citizen.locator('dl.facts').innerText(), new RegExp(`Số hồ sơ\\s+${number.replace(/\./g, '\\.')}`));
+  await citizen.getByLabel('Tệp kết quả (PDF)').setInputFiles(resultPath);
+  await citizen.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+  await citizen.getByText('Tệp hợp lệ: đúng là kết quả đã cấp, chưa bị thay đổi.').waitFor();
+  await shoot(citizen, 'journey-7-verified');
+  await check(citizen, 'verify');
+  // One byte changed after the signature's hole: not the file issued.
+  const bytes = readFileSync(resultPath);
+  const holeEnd = bytes.indexOf('>', bytes.indexOf('/Contents <'));
+  bytes[holeEnd + Math.floor((bytes.length - holeEnd) / 2)] ^= 0x20;
+  await citizen.getByLabel('Tệp kết quả (PDF)').setInputFiles({ name: 'ket-qua.pdf', mimeType: 'application/pdf', buffer: bytes });
+  await citizen.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+  await citizen.getByText(/Tệp KHÔNG khớp với kết quả đã cấp/).waitFor();
+  await citizen.getByText(/Chữ ký số trong tệp không còn hợp lệ/).waitFor();
 
   // The officer's control sheet has every hand-over, judged.
   await officer.goto(`${env.server.url}/can-bo/ho-so/${id}`);

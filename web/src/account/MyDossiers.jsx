@@ -7,6 +7,7 @@ import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 import { Pending, PrintedForms } from '../common/dossier.jsx';
+import { MyResult } from '../common/result.jsx';
 import { Rating } from '../common/rating.jsx';
 
 function SignInFirst({ next }) {
@@ -124,6 +125,7 @@ export function MyDossier({ id, user }) {
           <ul class="files">{d.files.map((f) => <li key={f.id}><a href={'/api/v1/attachments/' + f.id}>{f.name}</a></li>)}</ul>
         </>
       )}
+      <MyResult id={d.id} />
       <h2>{t('form.printed')}</h2>
       <PrintedForms d={d} />
       {withdraw && <Withdraw d={d} action={withdraw} onDone={() => reload(t('mine.withdrawn'))} />}

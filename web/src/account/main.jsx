@@ -1,5 +1,6 @@
 // A citizen's own pages: submitting online (/nop-ho-so/{code}), my dossiers
-// (/ho-so-cua-toi) and one of them (/ho-so/{id}). A separate, cacheable
+// (/ho-so-cua-toi), one of them (/ho-so/{id}), and checking a signed result
+// (/verify/{code}, for anyone). A separate, cacheable
 // script: the portal's first page stays small for a phone on 3G.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,8 +13,10 @@ import { match, setOwnPaths, useRoute } from '../common/router.js';
 import { Loading, Page, SiteFrame } from '../common/ui.jsx';
 import { MyDossier, MyDossiers } from './MyDossiers.jsx';
 import { Submit } from './Submit.jsx';
+import { Verify } from './Verify.jsx';
 
-setOwnPaths((p) => p === '/ho-so-cua-toi' || p.startsWith('/ho-so/') || p.startsWith('/nop-ho-so/'));
+setOwnPaths((p) => p === '/ho-so-cua-toi' || p.startsWith('/ho-so/') || p.startsWith('/nop-ho-so/') ||
+  p === '/verify' || p.startsWith('/verify/'));
 
 function App() {
   const { path } = useRoute();
@@ -27,6 +30,8 @@ function App() {
   if (user === undefined) page = <Page title={t('common.loading')}><Loading /></Page>;
   else if ((params = match('/nop-ho-so/:code', path))) page = <Submit code={params.code} user={user} />;
   else if ((params = match('/ho-so/:id', path))) page = <MyDossier id={params.id} user={user} />;
+  else if ((params = match('/verify/:code', path))) page = <Verify code={params.code} />;
+  else if (match('/verify', path)) page = <Verify />;
   else page = <MyDossiers user={user} />;
 
   const links = [

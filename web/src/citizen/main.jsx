@@ -14,7 +14,7 @@ import { Procedure } from './Procedure.jsx';
 
 // The portal's own pages; the others (a citizen's own pages, the staff
 // workspace) are other apps on the same site.
-setOwnPaths((p) => !/^\/(ho-so|ho-so-cua-toi|nop-ho-so|can-bo|quan-tri)(\/|$)/.test(p));
+setOwnPaths((p) => !/^\/(ho-so|ho-so-cua-toi|nop-ho-so|can-bo|quan-tri|verify)(\/|$)/.test(p));
 
 function NotFound() {
   return (

@@ -1,6 +1,6 @@
 // Pieces every page uses: the page frame, form fields with their hints and
 // errors tied to them for screen readers, and the error note.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentLang, setLang, t } from './i18n.js';
 import { Link } from './router.js';
 
@@ -172,4 +172,24 @@ export function fieldError(err, field) {
     if (m) return t(key, { n: m[1] });
   }
   return t('err.invalid');
+}
+
+// A form's submit handler that runs `work` with the form busy and keeps what
+// went wrong: { submit, busy, error }.
+export function useSubmit(work) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { submit, busy, error };
 }

@@ -7,9 +7,10 @@ import { api, upload } from '../common/api.js';
 import { formatMoment, formatTimeLimit, formatVnd, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Pending, PrintedForms } from '../common/dossier.jsx';
+import { ResultWork } from './ResultWork.jsx';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
-export function StaffDossier({ id }) {
+export function StaffDossier({ id, user }) {
   const [d, setD] = useState(null);
   const [ctx, setCtx] = useState(null);  // workflow, procedure, units
   const [error, setError] = useState(null);
@@ -45,7 +46,8 @@ export function StaffDossier({ id }) {
   }
   const stateName = (sid) => pick(ctx.workflow.nodes.find((n) => n.id === sid)) || sid;
   // Submission, apologies and the citizen's rating are not workflow actions.
-  const own = { submit: 'history.submit', apology: 'history.apology', rated: 'history.rated' };
+  const own = { submit: 'history.submit', apology: 'history.apology', rated: 'history.rated',
+    result_drafted: 'history.result_drafted', result_signed: 'history.result_signed' };
   const actionName = (aid) => pick(ctx.workflow.edges.find((e) => e.action === aid)) || t(own[aid] || 'history.other');
   const unitName = (uid) => ctx.units.find((u) => u.id === uid)?.name || '';
   const a = d.applicant;
@@ -105,7 +107,7 @@ export function StaffDossier({ id }) {
             <span class="when">{formatMoment(e.at)} · {e.actor_name}</span>
             <span class="what">
               {e.action === 'rated' ? `${actionName(e.action)}: ${t('rating_level.' + e.details.level)}`
-                : <>{actionName(e.action)}{e.to_state && ` → ${stateName(e.to_state)}`}</>}
+                : <>{actionName(e.action)}{e.to_state && e.to_state !== e.from_state && ` → ${stateName(e.to_state)}`}</>}
             </span>
             {e.action === 'rated' && d.rating && d.rating.comment && <p class="meta">“{d.rating.comment}”</p>}
             {e.details && e.details.reason && <p class="meta">{t('dossier.reason')}: {e.details.reason}</p>}
@@ -115,6 +117,8 @@ export function StaffDossier({ id }) {
           </li>
         ))}
       </ol>
+
+      <ResultWork d={d} user={user} onChanged={() => setAttempt((n) => n + 1)} />
 
       <h2>{t('form.printed')}</h2>
       <PrintedForms d={d} />

@@ -51,7 +51,7 @@ function App() {
       else if ((params = match('/quan-tri/thu-tuc/:code', path))) page = <ProcedureVersions code={params.code} />;
       else if (match('/quan-tri/thu-tuc', path)) page = <Procedures />;
       else page = <AdminHome />;
-    } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} />;
+    } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} user={user} />;
     else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
     else page = <Inbox query={query} />;
   }
