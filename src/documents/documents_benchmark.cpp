@@ -13,6 +13,7 @@
 #include "documents/code128.hpp"
 #include "documents/qr.hpp"
 #include "documents/receipt.hpp"
+#include "documents/signing.hpp"
 #include "documents/testing.hpp"
 
 namespace motcua::documents {
@@ -50,6 +51,42 @@ void BM_Receipt(benchmark::State& state) {
   state.counters["pdf_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_Receipt)->Unit(benchmark::kMillisecond);
+
+// A leader signing a result (documents/signing.hpp): the receipt as the
+// document, an RSA 2048 key as Vietnamese public CAs issue them. The key and
+// the certificates are made once, outside the loop.
+void BM_SignResult(benchmark::State& state) {
+  Setup& s = Shared();
+  const TimePoint now = *calendar::ParseMoment("2026-12-02T14:00+07:00");
+  const auto ca = MakeDemoCa("Bench CA", "motcua", now - std::chrono::days(1), 10).value();
+  const auto p12 = MakeDemoSigner(ca, "Ngô Quang Huy", "UBND phường Phan Đình Phùng", "x", now - std::chrono::days(1), 3).value();
+  const auto signer = SigningIdentity::FromPkcs12(p12, "x").value();
+  const std::string pdf = RenderReceipt(s.fonts, s.layout, s.data).value();
+  const SignOptions options{.time = now,
+                            .reason = "Phê duyệt kết quả",
+                            .location = "Thái Nguyên",
+                            .stamp = {.lines = {"Ký bởi: Ngô Quang Huy", "UBND phường Phan Đình Phùng",
+                                                "Thời gian ký: 02/12/2026 14:00", "Kiểm tra: https://x/verify/abc"},
+                                      .verify_url = "https://x/verify/abcdefghijklmnop"}};
+  for (auto _ : state) benchmark::DoNotOptimize(SignPdf(pdf, signer, options, s.fonts).value());
+  state.counters["signatures_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SignResult)->Unit(benchmark::kMillisecond);
+
+// Checking a signed file (POST /api/v1/verify): digest and CMS signature.
+void BM_CheckSignature(benchmark::State& state) {
+  Setup& s = Shared();
+  const TimePoint now = *calendar::ParseMoment("2026-12-02T14:00+07:00");
+  const auto ca = MakeDemoCa("Bench CA", "motcua", now - std::chrono::days(1), 10).value();
+  const auto p12 = MakeDemoSigner(ca, "Ngô Quang Huy", "", "x", now - std::chrono::days(1), 3).value();
+  const auto signer = SigningIdentity::FromPkcs12(p12, "x").value();
+  const auto trust = TrustList::FromPem(ca.cert_pem).value();
+  const std::string pdf =
+      SignPdf(RenderReceipt(s.fonts, s.layout, s.data).value(), signer, SignOptions{.time = now}, s.fonts).value();
+  for (auto _ : state) benchmark::DoNotOptimize(CheckPdfSignature(pdf, trust).value());
+  state.counters["checks_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CheckSignature)->Unit(benchmark::kMillisecond);
 
 // The parts, to see where the time goes.
 void BM_QrCode(benchmark::State& state) {

@@ -84,7 +84,8 @@ TEST_F(ReceiptTest, TheTextReadsBackInVietnameseAsWritten) {
   EXPECT_NE(fonts.find("NotoSans-Regular"), std::string::npos) << fonts;
   EXPECT_NE(fonts.find("NotoSans-Bold"), std::string::npos) << fonts;
   EXPECT_EQ(fonts.find(" no  "), std::string::npos) << "a font is not embedded:\n" << fonts;
-  EXPECT_LT(pdf->size(), 80u * 1024) << "a receipt should be light";
+  // Light for a phone on 3G: the fonts' subsets go without their hinting.
+  EXPECT_LT(pdf->size(), 32u * 1024) << "a receipt should be light";
 }
 
 TEST_F(ReceiptTest, AScannerReadsTheNumberFromTheBarcodeAndTheLookupFromTheQrCode) {

@@ -7,8 +7,11 @@
 #include FT_FREETYPE_H
 
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
+#include "documents/truetype.hpp"
 
 namespace motcua::documents {
 namespace {
@@ -41,6 +44,7 @@ namespace {
 struct FaceHolder {
   std::shared_ptr<Fonts::FreeType> freetype;
   FT_Face face = nullptr;
+  std::string bytes;  // the font FreeType reads from, while the face lives
 };
 
 const cairo_user_data_key_t kFaceKey{};
@@ -56,13 +60,21 @@ void ReleaseFace(void* p) {
 
 // Errors: kNotFound when `path` is not a font.
 Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& freetype, const std::string& path) {
-  FT_Face face = nullptr;
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) return Fail(Code::kNotFound, "no font at " + path);
+  // Embedded without its hinting (truetype.hpp); as it is if that fails.
+  if (auto plain = WithoutHinting(bytes)) bytes = std::move(*plain);
+  auto* holder = new FaceHolder{freetype, nullptr, std::move(bytes)};
   {
     std::lock_guard lock(freetype->mutex);
-    if (FT_New_Face(freetype->library, path.c_str(), 0, &face) != 0) return Fail(Code::kNotFound, "no font at " + path);
+    if (FT_New_Memory_Face(freetype->library, reinterpret_cast<const FT_Byte*>(holder->bytes.data()),
+                           static_cast<FT_Long>(holder->bytes.size()), 0, &holder->face) != 0) {
+      delete holder;
+      return Fail(Code::kNotFound, "no font at " + path);
+    }
   }
-  cairo_font_face_t* cairo_face = cairo_ft_font_face_create_for_ft_face(face, 0);
-  auto* holder = new FaceHolder{freetype, face};
+  cairo_font_face_t* cairo_face = cairo_ft_font_face_create_for_ft_face(holder->face, 0);
   if (cairo_font_face_set_user_data(cairo_face, &kFaceKey, holder, ReleaseFace) != CAIRO_STATUS_SUCCESS) {
     ReleaseFace(holder);
     cairo_font_face_destroy(cairo_face);
