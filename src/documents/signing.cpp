@@ -425,7 +425,9 @@ Result<std::string> SignPdf(std::string_view bytes, const SigningIdentity& signe
   }
   const std::string hole = "<" + std::string(2 * kContentsBytes, '0') + ">";
   const std::size_t a = pdf.find(hole);
-  const std::size_t range_at = pdf.find("/ByteRange");
+  // The signature dictionary's own /ByteRange: the last before its hole (qpdf
+  // writes the keys in order), not a "/ByteRange" in some uncompressed stream.
+  const std::size_t range_at = a == std::string::npos ? a : pdf.rfind("/ByteRange", a);
   if (a == std::string::npos || range_at == std::string::npos)
     return Fail(Code::kInternal, "the prepared PDF has no signature placeholder");
   const std::size_t open = pdf.find('[', range_at), close = pdf.find(']', range_at);
