@@ -968,6 +968,17 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   auto refused = Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(other) + "/forms/03");
   ASSERT_EQ(refused.status, 200);
   EXPECT_NE(PdfText(refused.body).find("Lý do: Không thuộc thẩm quyền của phường"), std::string::npos);
+  // Processing stopped by the leader, on a third.
+  const std::int64_t third = Submit(citizen).at("dossier").at("id").as_int64();
+  Act(officer, third, "accept");
+  Act(specialist, third, "start_processing");
+  Act(leader, third, "stop", R"({"reason":"Người nộp đề nghị dừng để bổ sung giấy tờ khác"})");
+  auto stopped = Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(third) + "/forms/05");
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  const std::string stop_text = PdfText(stopped.body);
+  EXPECT_NE(stop_text.find("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"), std::string::npos) << stop_text;
+  EXPECT_NE(stop_text.find("Lý do: Người nộp đề nghị dừng để bổ sung giấy tờ khác"), std::string::npos) << stop_text;
+  EXPECT_NE(stop_text.find("Người dùng lanhdao.pdp"), std::string::npos) << stop_text;
   // Nobody else reads them.
   Session stranger = SignIn("congdan2");
   EXPECT_EQ(Call(stranger, "GET", forms + "02").status, 404);
