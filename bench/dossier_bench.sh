@@ -72,7 +72,7 @@ if [ -f "$work/seeded" ]; then
 else
   rm -rf "$work/data"
   mkdir -p "$work/data"
-  cp -r data/demo data/documents data/holidays data/workflows "$work/data/"
+  cp -r data/demo data/documents data/holidays data/statistics data/workflows "$work/data/"
   ./build/motcua migrate --db "$db" --log-level warn >/dev/null
   ./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
   echo "seeding $dossiers dossiers (and $parked parked in processing)..."

@@ -24,7 +24,7 @@ MOTCUA_BUILD_DIR=build scripts/build.sh >/dev/null
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/data"
-cp -r data/demo data/documents data/holidays data/workflows "$work/data/"
+cp -r data/demo data/documents data/holidays data/statistics data/workflows "$work/data/"
 ./build/motcua demo --db "sqlite:$work/data/m.db" --data-dir "$work/data" >/dev/null 2>&1
 
 ./build/motcua serve --db "sqlite:$work/data/m.db" --data-dir "$work/data" --listen 127.0.0.1:0 \

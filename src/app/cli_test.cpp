@@ -209,6 +209,7 @@ class CliTest : public ::testing::Test {
     fs::copy(source_ / "data" / "holidays", dir_ / "data" / "holidays", fs::copy_options::recursive);
     fs::copy(source_ / "data" / "workflows", dir_ / "data" / "workflows", fs::copy_options::recursive);
     fs::copy(source_ / "data" / "documents", dir_ / "data" / "documents", fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "statistics", dir_ / "data" / "statistics", fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(dir_); }
   void ServeAndStopWith(int signal);

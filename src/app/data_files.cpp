@@ -77,6 +77,19 @@ Result<documents::TrustList> LoadTrustList(const std::string& dir) {
   return documents::TrustList::FromPem(pem);
 }
 
+Result<stats::IndexDefinition> LoadIndexDefinition(const std::string& data_dir) {
+  const fs::path path = fs::path(data_dir) / "statistics" / "index766.json";
+  if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the 766 index's weights and thresholds");
+  auto d = stats::ParseIndexDefinition(MOTCUA_TRY(ReadWhole(path)));
+  if (!d) {
+    Error e = d.error();
+    e.message = path.string() + ": " + e.message;
+    for (const auto& [field, problem] : d.error().fields) e.message += "\n  " + field + ": " + problem;
+    return Fail(std::move(e));
+  }
+  return d;
+}
+
 Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry) {
   auto paths = MOTCUA_TRY(FilesWithExtension(data_dir + "/workflows", ".json", "workflows"));
   for (const auto& path : paths) {

@@ -16,6 +16,7 @@
 #include "documents/pdf.hpp"
 #include "documents/receipt.hpp"
 #include "documents/signing.hpp"
+#include "core/stats/index766.hpp"
 
 namespace motcua::app {
 
@@ -45,6 +46,10 @@ struct Forms {
 // folder does not exist. Errors: kInvalidArgument naming a file that holds
 // no certificate or one that does not parse.
 [[nodiscard]] Result<documents::TrustList> LoadTrustList(const std::string& dir);
+
+// DATA_DIR/statistics/index766.json: the 766 index's groups, weights,
+// thresholds and grades. Errors name the file and the field.
+[[nodiscard]] Result<stats::IndexDefinition> LoadIndexDefinition(const std::string& data_dir);
 
 // Every DATA_DIR/workflows/*.json, validated. Errors: kInvalidArgument naming
 // the file and every problem in it; kNotFound if the folder is missing.

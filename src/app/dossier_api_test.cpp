@@ -1122,6 +1122,74 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_FALSE(report->broken);
 }
 
+TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  const std::int64_t done = Submit(citizen).at("dossier").at("id").as_int64();
+  const std::int64_t open = Submit(citizen).at("dossier").at("id").as_int64();
+  const std::int64_t refused = Submit(citizen).at("dossier").at("id").as_int64();
+  Act(officer, done, "accept");
+  Act(specialist, done, "start_processing");
+  Act(specialist, done, "submit_for_approval");
+  Act(leader, done, "approve");
+  Act(officer, done, "return_result");
+  auto accepted = Act(officer, open, "accept");
+  Act(officer, refused, "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
+  const std::string due = Str(accepted.at("due_at")).substr(0, 10);  // the open dossier's appointment day
+  auto figures = [&](Session& s, const std::string& period, int expect = 200) {
+    app_->statistics().Flush();
+    auto r = Call(s, "GET", "/api/v1/statistics?unit=" + std::to_string(commune_) + "&period=" + period);
+    EXPECT_EQ(r.status, expect) << r.body;
+    return r;
+  };
+  auto month = figures(leader, "2026-12");
+  auto t = Json(month).at("totals").as_object();
+  EXPECT_EQ(t.at("received").as_int64(), 3);
+  EXPECT_EQ(t.at("received_online").as_int64(), 3);
+  EXPECT_EQ(t.at("decided").as_int64(), 2);       // the one approved and the one refused
+  EXPECT_EQ(t.at("decided_early").as_int64(), 1);  // approved the day it came
+  EXPECT_EQ(t.at("returned").as_int64(), 1);
+  EXPECT_EQ(t.at("in_progress").as_int64(), 1);
+  EXPECT_EQ(t.at("overdue").as_int64(), 0);
+  EXPECT_EQ(t.at("carried_over").as_int64(), 0);
+  EXPECT_EQ(Str(Json(month).at("period").at("name")), "Tháng 12/2026");
+  // The 766 index of the month: the progress indicator counted, what motcua does not hold not available.
+  auto groups = Json(month).at("index").at("groups").as_array();
+  auto progress = groups.at(1).at("indicators").at(0).as_object();
+  EXPECT_EQ(Str(progress.at("id")), "dossiers_on_time");
+  EXPECT_EQ(progress.at("counted").at("count").as_int64(), 1);
+  EXPECT_EQ(progress.at("counted").at("of").as_int64(), 2);
+  EXPECT_DOUBLE_EQ(progress.at("score").as_double(), 10.0);
+  EXPECT_EQ(Str(groups.at(0).at("indicators").at(0).at("unavailable")), "not_held");
+  EXPECT_TRUE(Json(month).at("index").at("grade").is_null());
+  // On its appointment's day the open dossier becomes overdue, with no event.
+  clock_.Set(*calendar::ParseMoment(due + "T17:30+07:00"));
+  auto after = figures(leader, due);
+  EXPECT_EQ(Json(after).at("totals").at("overdue").as_int64(), 1) << after.body;
+  EXPECT_EQ(Json(after).at("totals").at("received").as_int64(), 0);
+  // Decree 09's report month of January 2027 starts on 15 December: what was open then is carried over.
+  clock_.Set(At("2027-01-05T09:00+07:00"));
+  auto january = figures(leader, "bc-2027-01");
+  EXPECT_EQ(Json(january).at("totals").at("carried_over").as_int64(), 1) << january.body;
+  EXPECT_EQ(Str(Json(january).at("period").at("first_day")), "2026-12-15");
+  // The same figures when everything is counted again from the dossiers.
+  EXPECT_EQ(Json(january).at("totals").at("overdue").as_int64(), 1);
+  EXPECT_EQ(Str(Json(january).at("period").at("as_of")), "2027-01-05");
+  ASSERT_TRUE(app_->statistics().Rebuild());
+  EXPECT_EQ(figures(leader, "bc-2027-01").body, january.body);
+  EXPECT_EQ(figures(leader, due).body, after.body);
+  // Who may see them, and what is asked.
+  figures(citizen, "2026-12", 403);
+  Session elsewhere = SignIn("motcua.babe");
+  figures(elsewhere, "2026-12", 403);
+  auto bad = figures(leader, "2026-13", 400);
+  EXPECT_TRUE(Json(bad).at("error").at("fields").as_object().contains("period"));
+  auto no_unit = Call(leader, "GET", "/api/v1/statistics?period=2026-12");
+  EXPECT_EQ(no_unit.status, 400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,
                          ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });

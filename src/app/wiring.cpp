@@ -14,6 +14,7 @@
 #include "http/handlers/dossiers.hpp"
 #include "http/handlers/procedures.hpp"
 #include "http/handlers/results.hpp"
+#include "http/handlers/stats.hpp"
 #include "http/handlers/units.hpp"
 #include "http/pipeline.hpp"
 #include "http/handlers/calendar.hpp"
@@ -100,6 +101,13 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   app->results_ = std::make_unique<results::ResultService>(
       store, clock, *app->dossiers_, *app->attachments_, app->catalog_, app->access_log_, app->fonts_, app->forms_,
       std::move(trust), SystemRandom);
+  // Live statistics: counted from every dossier now, then from each change.
+  app->stats_ = std::make_unique<stats::StatsService>(store, clock, app->catalog_, *app->calendar_, app->units_,
+                                                      MOTCUA_TRY(LoadIndexDefinition(data_dir)));
+  MOTCUA_TRY_VOID(app->stats_->Rebuild());
+  stats::StatsService* statistics = app->stats_.get();
+  app->dossiers_->AddChangeListener([statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
+  app->results_->OnSigned([statistics](std::int64_t id) { statistics->Changed(id); });
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
@@ -109,6 +117,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
   http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->workflows_,
                                app->fonts_, app->forms_, clock);
+  http::RegisterStatsRoutes(app->router_, *app->stats_, app->hierarchy_);
   http::RegisterResultRoutes(app->router_, *app->results_, *app->dossiers_, app->units_, app->fonts_, app->forms_,
                              clock);
 

@@ -19,6 +19,7 @@
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
 #include "services/results/result_service.hpp"
+#include "services/stats/stats_service.hpp"
 #include "services/audit/access_log.hpp"
 #include "services/catalog/catalog_service.hpp"
 #include "services/dossiers/dossier_service.hpp"
@@ -78,6 +79,7 @@ class App {
   dossiers::DossierService& dossiers() { return *dossiers_; }
   attachments::AttachmentStore& attachments() { return *attachments_; }
   results::ResultService& results() { return *results_; }
+  stats::StatsService& statistics() { return *stats_; }
   audit::AccessLog& access_log() { return access_log_; }
 
  private:
@@ -100,6 +102,7 @@ class App {
   std::unique_ptr<dossiers::DossierService> dossiers_;
   std::unique_ptr<attachments::AttachmentStore> attachments_;
   std::unique_ptr<results::ResultService> results_;
+  std::unique_ptr<stats::StatsService> stats_;
   http::Metrics metrics_;
   http::Router router_;
 };

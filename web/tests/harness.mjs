@@ -34,7 +34,7 @@ export async function startServer({ dossiers = 0 } = {}) {
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`no built front end in ${dist}: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'motcua-web-'));
   const data = join(dir, 'data');
-  for (const d of ['demo', 'documents', 'holidays', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
+  for (const d of ['demo', 'documents', 'holidays', 'statistics', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
   const db = `sqlite:${join(dir, 'm.db')}`;
   run(['migrate', '--db', db, '--log-level', 'warn']);
   run(['demo', '--db', db, '--data-dir', data, '--log-level', 'warn']);

@@ -231,6 +231,7 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
     return Fail(written.error());
   }
   info.dossier_id = dossier_id;
+  if (on_signed_) on_signed_(dossier_id);
   return ResultView{std::move(row), std::move(number), std::move(info)};
 }
 

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,6 +131,10 @@ class ResultService {
 
   const documents::TrustList& trust() const { return trust_; }
 
+  // Called with the dossier's id after a signature is committed (statistics
+  // count electronic results). Set before serving.
+  void OnSigned(std::function<void(std::int64_t)> listener) { on_signed_ = std::move(listener); }
+
  private:
   Result<PublicResult> ToPublic(storage::Tx& tx, const storage::results::ResultRow& row);
   Status Logged(const accounts::Principal& who, const dossiers::DossierService::Standing& standing,
@@ -145,6 +150,7 @@ class ResultService {
   const documents::FormLayout& layout_;
   documents::TrustList trust_;
   dossier::RandomBytes random_;
+  std::function<void(std::int64_t)> on_signed_;
 };
 
 // A verification code: 16 characters of [a-z2-7]. For routes and tests.

@@ -1,0 +1,65 @@
+#include "storage/stats_repo.hpp"
+
+#include "storage/accounts_repo.hpp"
+
+namespace motcua::storage::stats {
+namespace {
+
+using storage::accounts::ParseTime;
+
+const std::string kSelect =
+    "SELECT d.id, d.receiving_unit_id, d.channel, d.procedure_code, d.procedure_id, d.national_status, "
+    "d.submitted_at, d.clock_start, COALESCE(d.apology_due_at, d.due_at), d.finished_at, d.returned_at, "
+    "d.timeliness, d.paused_micros, "
+    "CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.dossier_id = d.id AND a.component_code IS NOT NULL) "
+    "THEN 1 ELSE 0 END, "
+    "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at IS NOT NULL) "
+    "THEN 1 ELSE 0 END "
+    "FROM dossiers d ";
+
+Result<DossierStatRow> FromRow(const Row& r) {
+  DossierStatRow d;
+  d.id = r.Int(0);
+  d.receiving_unit_id = r.Int(1);
+  d.channel = static_cast<int>(r.Int(2));
+  d.procedure_code = r.Text(3);
+  d.procedure_id = r.Int(4);
+  d.national_status = static_cast<int>(r.Int(5));
+  bool ok = true;
+  auto time = [&](std::size_t i) -> std::optional<TimePoint> {
+    if (r.IsNull(i)) return std::nullopt;
+    auto t = ParseTime(r.Text(i));
+    ok = ok && t.has_value();
+    return t;
+  };
+  auto submitted = time(6);
+  d.clock_start = time(7);
+  d.due_at = time(8);
+  d.finished_at = time(9);
+  d.returned_at = time(10);
+  d.timeliness = r.OptText(11);
+  d.paused_micros = r.Int(12);
+  d.digitised = r.Int(13) != 0;
+  d.electronic_result = r.Int(14) != 0;
+  if (!ok || !submitted) return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
+  d.submitted_at = *submitted;
+  return d;
+}
+
+}  // namespace
+
+Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id) {
+  auto rows = MOTCUA_TRY(tx.Query(kSelect + "WHERE d.id = $1", {id}));
+  if (rows.empty()) return std::optional<DossierStatRow>();
+  return std::optional<DossierStatRow>(MOTCUA_TRY(FromRow(rows.front())));
+}
+
+Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, int limit) {
+  auto rows = MOTCUA_TRY(tx.Query(kSelect + "WHERE d.id > $1 ORDER BY d.id LIMIT $2", {after_id, std::int64_t{limit}}));
+  std::vector<DossierStatRow> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));
+  return out;
+}
+
+}  // namespace motcua::storage::stats

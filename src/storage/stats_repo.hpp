@@ -1,0 +1,39 @@
+// What the statistics read of a dossier (services/stats): its row's times
+// and outcome, whether the applicant's documents came as files, and whether
+// it has a signed result; one dossier, or all of them by id for a rebuild.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::storage::stats {
+
+struct DossierStatRow {
+  std::int64_t id = 0;
+  std::int64_t receiving_unit_id = 0;
+  int channel = 2;
+  std::string procedure_code;
+  std::int64_t procedure_id = 0;
+  int national_status = 1;
+  TimePoint submitted_at{};
+  std::optional<TimePoint> clock_start;
+  std::optional<TimePoint> due_at;  // the appointment in force (an apology's, else the first)
+  std::optional<TimePoint> finished_at;
+  std::optional<TimePoint> returned_at;
+  std::optional<std::string> timeliness;
+  std::int64_t paused_micros = 0;
+  bool digitised = false;
+  bool electronic_result = false;
+};
+
+[[nodiscard]] Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id);
+// Up to `limit` dossiers with ids above `after_id`, by id.
+[[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, int limit);
+
+}  // namespace motcua::storage::stats
