@@ -11,6 +11,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A data file's error with the file's name and every bad field on its own
+// line, as the server prints it when it refuses to start.
+Error InFile(const fs::path& path, Error e) {
+  e.message = path.string() + ": " + e.message;
+  for (const auto& [field, problem] : e.fields) e.message += "\n  " + field + ": " + problem;
+  return e;
+}
+
 Result<std::vector<fs::path>> FilesWithExtension(const std::string& dir, std::string_view ext,
                                                  std::string_view what) {
   std::error_code ec;
@@ -53,10 +61,7 @@ Result<Forms> LoadForms(const std::string& data_dir) {
   if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the words of the printed forms");
   auto layout = documents::ParseFormLayout(MOTCUA_TRY(ReadWhole(path)));
   if (!layout) {
-    Error e = layout.error();
-    e.message = path.string() + ": " + e.message;
-    for (const auto& [field, problem] : layout.error().fields) e.message += "\n  " + field + ": " + problem;
-    return Fail(std::move(e));
+    return Fail(InFile(path, layout.error()));
   }
   auto fonts = documents::Fonts::Load(layout->font_regular, layout->font_bold);
   if (!fonts) return Fail(Code::kNotFound, path.string() + ": " + fonts.error().message);
@@ -82,10 +87,7 @@ Result<stats::IndexDefinition> LoadIndexDefinition(const std::string& data_dir) 
   if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the 766 index's weights and thresholds");
   auto d = stats::ParseIndexDefinition(MOTCUA_TRY(ReadWhole(path)));
   if (!d) {
-    Error e = d.error();
-    e.message = path.string() + ": " + e.message;
-    for (const auto& [field, problem] : d.error().fields) e.message += "\n  " + field + ": " + problem;
-    return Fail(std::move(e));
+    return Fail(InFile(path, d.error()));
   }
   return d;
 }
@@ -96,10 +98,7 @@ Status LoadWorkflows(const std::string& data_dir, workflow::Registry& registry) 
     std::string text = MOTCUA_TRY(ReadWhole(path));
     auto wf = workflow::Workflow::Parse(text);
     if (!wf) {
-      Error e = wf.error();
-      e.message = path.string() + ": " + e.message;
-      for (const auto& [field, problem] : wf.error().fields) e.message += "\n  " + field + ": " + problem;
-      return Fail(std::move(e));
+      return Fail(InFile(path, wf.error()));
     }
     if (auto st = registry.Add(std::move(*wf)); !st) {
       Error e = st.error();
