@@ -67,6 +67,30 @@ StatsService::~StatsService() {
 }
 
 Status StatsService::Rebuild() {
+  {
+    // Changes counted meanwhile go into the counters being replaced: they
+    // are counted again once the new ones are in place.
+    std::lock_guard lock(mu_);
+    rebuilding_ = true;
+    touched_.clear();
+  }
+  auto rebuilt = Count();
+  std::vector<std::int64_t> touched;
+  {
+    std::lock_guard lock(mu_);
+    if (rebuilt) {
+      counters_ = std::move(rebuilt->first);
+      facts_ = std::move(rebuilt->second);
+    }
+    rebuilding_ = false;
+    touched.swap(touched_);
+  }
+  for (std::int64_t id : touched) Changed(id);
+  if (!rebuilt) return Fail(rebuilt.error());
+  return {};
+}
+
+Result<std::pair<Counters, std::unordered_map<std::int64_t, DossierFacts>>> StatsService::Count() const {
   Counters counters;
   std::unordered_map<std::int64_t, DossierFacts> facts;
   auto snapshot = catalog_.Snapshot();
@@ -84,10 +108,7 @@ Status StatsService::Rebuild() {
     }
     if (rows.size() < static_cast<std::size_t>(kBatch)) break;
   }
-  std::lock_guard lock(mu_);
-  counters_ = std::move(counters);
-  facts_ = std::move(facts);
-  return {};
+  return std::pair(std::move(counters), std::move(facts));
 }
 
 Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id) const {
@@ -98,6 +119,7 @@ Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int
 
 void StatsService::Replace(std::int64_t id, std::optional<DossierFacts> facts) {
   std::lock_guard lock(mu_);
+  if (rebuilding_) touched_.push_back(id);
   if (auto it = facts_.find(id); it != facts_.end()) {
     counters_.Remove(it->second);
     facts_.erase(it);
@@ -159,10 +181,13 @@ Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& pe
     out.totals = counters_.Sum(out.units, {out.range.first, out.as_of});
   }
   const Totals& t = out.totals;
-  // An unfinished dossier is judged at the end of the period: one still open
-  // after its appointment counts as late (DOMAIN.md section 5).
+  // Judged: the dossiers decided with an appointment (not those refused at
+  // intake, which never had one), and, since an unfinished dossier is judged
+  // at the end of the period, those still open after their appointment,
+  // which are late (DOMAIN.md section 5).
   Measures m;
-  m["dossiers_on_time"] = {t.decided_early + t.decided_on_time, t.decided + t.overdue_at_end};
+  m["dossiers_on_time"] = {t.decided_early + t.decided_on_time,
+                           t.decided_early + t.decided_on_time + t.decided_late + t.overdue_at_end};
   m["dossiers_fully_online"] = {t.received_online_of_eligible, t.received_online_eligible};
   m["dossiers_electronic_result"] = {t.decided_electronic, t.decided};
   m["dossiers_digitised"] = {t.received_digitised, t.received};

@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -72,6 +73,8 @@ class StatsService {
 
  private:
   Result<std::optional<DossierFacts>> Load(storage::Tx& tx, std::int64_t id) const;
+  // Every dossier's facts and the counters of them.
+  Result<std::pair<Counters, std::unordered_map<std::int64_t, DossierFacts>>> Count() const;
   void Replace(std::int64_t id, std::optional<DossierFacts> facts);
   void Work();
 
@@ -85,6 +88,8 @@ class StatsService {
   mutable std::mutex mu_;  // guards counters_ and facts_
   Counters counters_;
   std::unordered_map<std::int64_t, DossierFacts> facts_;
+  bool rebuilding_ = false;
+  std::vector<std::int64_t> touched_;  // changed while rebuilding
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
