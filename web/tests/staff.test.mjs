@@ -156,3 +156,42 @@ test('a counter officer records dossiers one after another with the keyboard alo
   assert.deepEqual(await axe(page), []);
   await context.close();
 });
+
+test('a leader follows the unit\'s figures and its 766 index, and they move when a dossier comes in', async () => {
+  const leader = await signIn(env.server.url, 'lanhdao.phandinhphung');
+  const unit = leader.user.roles.find((r) => r.role === 'unit_leader').unit_id;
+  const vn = new Date(Date.now() + 7 * 3600e3);
+  const month = `${vn.getUTCFullYear()}-${String(vn.getUTCMonth() + 1).padStart(2, '0')}`;
+  const figures = () => call(env.server.url, leader, 'GET', `/api/v1/statistics?unit=${unit}&period=${month}`);
+  const before = await figures();
+  assert.ok(before.totals.received > 0, 'the seeded province has dossiers this month');
+
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInAt(page, 'lanhdao.phandinhphung');
+  await page.waitForURL(env.server.url + '/can-bo/');
+  await page.getByRole('link', { name: 'Thống kê' }).click();
+  await until(heading(page), 'Thống kê giải quyết hồ sơ');
+  const facts = page.locator('dl.facts');
+  await facts.waitFor();
+  const n = (v) => v.toLocaleString('vi-VN');
+  const shown = await facts.innerText();
+  assert.match(shown, new RegExp(`Tiếp nhận trong kỳ\\s+${n(before.totals.received)} \\(trực tuyến`));
+  assert.match(shown, new RegExp(`Đang giải quyết, quá hạn\\s+${n(before.totals.overdue)}`));
+  assert.match(shown, new RegExp(`Đã trả kết quả\\s+${n(before.totals.returned)}`));
+  // The index: what is measured has its points, what motcua does not hold says so.
+  const table = page.locator('table.index766');
+  assert.match(await table.locator('tr', { hasText: 'Hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia' }).innerText(), /Hệ thống chưa có dữ liệu/);
+  assert.match(await table.locator('tr', { hasText: 'Hồ sơ được giải quyết trước hạn, đúng hạn' }).innerText(), /\/20$/m);
+  assert.match(await page.locator('main').innerText(), /Chưa xếp loại/);
+  await shoot(page, 'staff-statistics');
+  for (const v of await axe(page)) assert.fail(`statistics: ${v}`);
+  // A dossier received at the counter shows without reloading the page.
+  await counterDossier(env.server.url, 'Lê Thị Thống Kê');
+  const received = new RegExp(`Tiếp nhận trong kỳ\\s+${n(before.totals.received + 1)} \\(`);
+  await until(async () => received.test(await facts.innerText()), true, 25000);
+  // The report periods of Decree 09 are there to choose.
+  const options = await page.getByLabel('Kỳ').locator('option').allInnerTexts();
+  assert.ok(options.some((o) => /^Kỳ báo cáo bc-\d{4}-\d{2}$/.test(o)), options.join(', '));
+  await context.close();
+});
