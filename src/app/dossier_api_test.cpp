@@ -1137,6 +1137,8 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   Act(officer, done, "return_result");
   auto accepted = Act(officer, open, "accept");
   Act(officer, refused, "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
+  auto rated = Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(done) + "/rating", R"({"level":3})");
+  ASSERT_LT(rated.status, 300) << rated.body;
   const std::string due = Str(accepted.at("due_at")).substr(0, 10);  // the open dossier's appointment day
   auto figures = [&](Session& s, const std::string& period, int expect = 200) {
     app_->statistics().Flush();
@@ -1164,6 +1166,11 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   EXPECT_EQ(progress.at("counted").at("of").as_int64(), 1);
   EXPECT_DOUBLE_EQ(progress.at("score").as_double(), 20.0);
   EXPECT_EQ(Str(groups.at(0).at("indicators").at(0).at("unavailable")), "not_held");
+  // The citizen's rating: satisfaction with dossier handling is measured.
+  EXPECT_EQ(t.at("rated").as_int64(), 1);
+  auto satisfaction = groups.at(4).at("indicators").at(2).as_object();
+  EXPECT_EQ(Str(satisfaction.at("id")), "dossier_satisfaction");
+  EXPECT_DOUBLE_EQ(satisfaction.at("score").as_double(), 6.0);
   EXPECT_TRUE(Json(month).at("index").at("grade").is_null());
   // On its appointment's day the open dossier becomes overdue, with no event.
   clock_.Set(*calendar::ParseMoment(due + "T17:30+07:00"));

@@ -14,8 +14,9 @@ const std::string kSelect =
     "CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.dossier_id = d.id AND a.component_code IS NOT NULL) "
     "THEN 1 ELSE 0 END, "
     "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at IS NOT NULL) "
-    "THEN 1 ELSE 0 END "
-    "FROM dossiers d ";
+    "THEN 1 ELSE 0 END, "
+    "g.rated_at, g.level "
+    "FROM dossiers d LEFT JOIN dossier_ratings g ON g.dossier_id = d.id ";
 
 Result<DossierStatRow> FromRow(const Row& r) {
   DossierStatRow d;
@@ -41,6 +42,8 @@ Result<DossierStatRow> FromRow(const Row& r) {
   d.paused_micros = r.Int(12);
   d.digitised = r.Int(13) != 0;
   d.electronic_result = r.Int(14) != 0;
+  d.rated_at = time(15);
+  d.rating_level = static_cast<int>(r.Int(16));
   if (!ok || !submitted) return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   d.submitted_at = *submitted;
   return d;

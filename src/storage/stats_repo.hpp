@@ -1,6 +1,6 @@
 // What the statistics read of a dossier (services/stats): its row's times
-// and outcome, whether the applicant's documents came as files, and whether
-// it has a signed result; one dossier, or all of them by id for a rebuild.
+// and outcome, whether the applicant's documents came as files, whether it
+// has a signed result, and its rating; one dossier, or all of them by id for a rebuild.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,8 @@ struct DossierStatRow {
   std::int64_t paused_micros = 0;
   bool digitised = false;
   bool electronic_result = false;
+  std::optional<TimePoint> rated_at;  // the citizen's rating, if any
+  int rating_level = 0;               // 1 not satisfied, 2 satisfied, 3 very satisfied
 };
 
 [[nodiscard]] Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id);

@@ -52,6 +52,11 @@ void Counters::Apply(const DossierFacts& f, int sign) {
   }
   if (f.returned) At(f.unit, *f.returned)[kReturned] += s;
   if (f.withdrawn) At(f.unit, *f.withdrawn)[kWithdrawn] += s;
+  if (f.rated) {
+    Day& d = At(f.unit, *f.rated);
+    d[kRated] += s;
+    if (f.satisfied) d[kRatedSatisfied] += s;
+  }
 }
 
 Totals Counters::Sum(const std::vector<std::int64_t>& units, const DayRange& range) const {
@@ -90,6 +95,8 @@ Totals Counters::Sum(const std::vector<std::int64_t>& units, const DayRange& ran
       t.working_seconds += d[kWorkingSeconds];
       t.returned += d[kReturned];
       t.withdrawn += d[kWithdrawn];
+      t.rated += d[kRated];
+      t.rated_satisfied += d[kRatedSatisfied];
     }
     t.open_at_end += open;
     t.overdue_at_end += overdue;

@@ -4,7 +4,7 @@
 //
 // Each dossier contributes its DossierFacts: flows counted on the day they
 // happened (received, decided early / on time / late, returned, withdrawn,
-// ...) and two stocks read at the end of a day, kept as difference series:
+// rated, ...) and two stocks read at the end of a day, kept as difference series:
 // open (received, not yet decided or withdrawn) and overdue (open after the
 // day its appointment falls on; no event announces that, the series does).
 // A change to a dossier is Remove(old facts) then Add(new facts): the
@@ -44,6 +44,8 @@ struct DossierFacts {
   bool online_eligible = false;     // its procedure may be done fully online
   bool digitised = false;           // its documents came as files
   bool electronic_result = false;   // it has a signed result
+  std::optional<calendar::Date> rated;  // when the citizen rated its handling
+  bool satisfied = false;               // with rated: satisfied or very satisfied
 };
 
 // The figures of a set of units over a period.
@@ -63,6 +65,8 @@ struct Totals {
   std::int64_t working_seconds = 0;     // of the decided, for the average
   std::int64_t returned = 0;
   std::int64_t withdrawn = 0;
+  std::int64_t rated = 0;
+  std::int64_t rated_satisfied = 0;
   // Stocks: at the end of the day before the period (carried over) and of its last day.
   std::int64_t open_before = 0;
   std::int64_t open_at_end = 0;
@@ -86,7 +90,7 @@ class Counters {
   enum Metric : int {
     kReceived, kReceivedOnline, kReceivedEligible, kReceivedOnlineOfEligible, kReceivedDigitised,
     kDecided, kDecidedEarly, kDecidedOnTime, kDecidedLate, kDecidedElectronic, kWorkingSeconds,
-    kReturned, kWithdrawn, kOpenDelta, kOverdueDelta, kMetrics
+    kReturned, kWithdrawn, kRated, kRatedSatisfied, kOpenDelta, kOverdueDelta, kMetrics
   };
   using Day = std::array<std::int64_t, kMetrics>;
   struct Series {

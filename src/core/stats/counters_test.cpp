@@ -41,6 +41,8 @@ Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int
     }
     t.returned += in(f.returned);
     t.withdrawn += in(f.withdrawn);
+    t.rated += in(f.rated);
+    t.rated_satisfied += in(f.rated) && f.satisfied;
     t.open_before += open_at(r.first - days(1));
     t.open_at_end += open_at(r.last);
     t.overdue_at_end += open_at(r.last) && f.due && *f.due <= r.last;
@@ -72,6 +74,10 @@ DossierFacts Random(std::mt19937& g, std::int64_t unit, Date received) {
     f.working_seconds = 3600 * (1 + span(g));
     f.electronic_result = pct(g) < 30;
     if (pct(g) < 80) f.returned = *f.decided + days(span(g) / 8);
+    if (pct(g) < 40) {
+      f.rated = *f.decided + days(span(g) / 4);
+      f.satisfied = pct(g) < 85;
+    }
   }
   return f;
 }

@@ -24,6 +24,8 @@ json::object TotalsJson(const stats::Totals& t) {
                  {"decided_electronic", t.decided_electronic},
                  {"returned", t.returned},
                  {"withdrawn", t.withdrawn},
+                 {"rated", t.rated},
+                 {"rated_satisfied", t.rated_satisfied},
                  {"carried_over", t.open_before},
                  {"in_progress", t.open_at_end - t.overdue_at_end},
                  {"overdue", t.overdue_at_end}};

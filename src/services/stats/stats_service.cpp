@@ -45,6 +45,10 @@ DossierFacts ToFacts(const DossierStatRow& r, const catalog::Catalog& catalog,
     if (p.id == r.procedure_id) f.online_eligible = p.online_mode == catalog::OnlineMode::kFull;
   f.digitised = r.digitised;
   f.electronic_result = r.electronic_result;
+  if (r.rated_at) {
+    f.rated = LocalDate(*r.rated_at);
+    f.satisfied = r.rating_level >= 2;  // satisfied or very satisfied (dossier_ratings' levels)
+  }
   return f;
 }
 
@@ -191,6 +195,7 @@ Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& pe
   m["dossiers_fully_online"] = {t.received_online_of_eligible, t.received_online_eligible};
   m["dossiers_electronic_result"] = {t.decided_electronic, t.decided};
   m["dossiers_digitised"] = {t.received_digitised, t.received};
+  m["dossier_satisfaction"] = {t.rated_satisfied, t.rated};
   out.index = Score(definition_, m);
   return out;
 }

@@ -89,6 +89,7 @@ function Figures({ data, unitName }) {
         [t('stats.overdue'), number(f.overdue)],
         [t('stats.returned'), number(f.returned)],
         [t('stats.withdrawn'), number(f.withdrawn)],
+        [t('stats.rated'), t('stats.rated_of', { satisfied: number(f.rated_satisfied), rated: number(f.rated) })],
         [t('stats.average'), f.average_working_hours === null ? t('stats.not_available') : t('stats.hours', { n: points(f.average_working_hours) })],
       ]} />
       <h2>{t('stats.index')}</h2>
