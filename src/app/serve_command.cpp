@@ -60,6 +60,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   SystemClock clock;
   auto app = App::Create(**store, clock, AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
+  // The statistics, counted from every dossier before the first request.
+  if (auto st = (*app)->statistics().Rebuild(); !st) return ReportError(err, "serve", st.error(), 1);
 
   http::ServerOptions server_options;
   server_options.listen = parsed->Get("listen");

@@ -101,10 +101,10 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   app->results_ = std::make_unique<results::ResultService>(
       store, clock, *app->dossiers_, *app->attachments_, app->catalog_, app->access_log_, app->fonts_, app->forms_,
       std::move(trust), SystemRandom);
-  // Live statistics: counted from every dossier now, then from each change.
+  // Live statistics: counted from every dossier when serving starts (or at
+  // the first question), then from each change.
   app->stats_ = std::make_unique<stats::StatsService>(store, clock, app->catalog_, *app->calendar_, app->units_,
                                                       MOTCUA_TRY(LoadIndexDefinition(data_dir)));
-  MOTCUA_TRY_VOID(app->stats_->Rebuild());
   stats::StatsService* statistics = app->stats_.get();
   app->dossiers_->AddChangeListener([statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
   app->results_->OnSigned([statistics](std::int64_t id) { statistics->Changed(id); });

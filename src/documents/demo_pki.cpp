@@ -9,18 +9,16 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "documents/internal/openssl.hpp"
 #include "documents/signing.hpp"
 
 namespace motcua::documents {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using Key = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using internal::Bio;
+using internal::Cert;
+using internal::Deleter;
+using internal::Key;
 using Pkcs12 = std::unique_ptr<PKCS12, Deleter<PKCS12, PKCS12_free>>;
 
 std::unexpected<Error> OpensslFailure(const char* what) {

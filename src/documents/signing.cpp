@@ -26,6 +26,7 @@
 
 #include "core/calendar/date.hpp"
 #include "core/events/sha256.hpp"
+#include "documents/internal/openssl.hpp"
 
 namespace motcua::documents {
 namespace {
@@ -45,11 +46,8 @@ constexpr double kStampHeight = 24;
 constexpr double kStampMargin = 10;  // from the page's right and bottom edges
 constexpr double kPointsPerMm = 72.0 / 25.4;
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using internal::Bio;
+using internal::Deleter;
 using Cms = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo, CMS_ContentInfo_free>>;
 using Store = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
 using StoreCtx = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;

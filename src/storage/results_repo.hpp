@@ -33,6 +33,8 @@ struct ResultRow {
   std::string certificate_sha256;
 
   bool is_signed() const { return signed_attachment_id.has_value(); }
+  // The file that is the result now: the signed one, else the draft.
+  const std::string& file_id() const { return signed_attachment_id ? *signed_attachment_id : draft_attachment_id; }
 };
 
 [[nodiscard]] Result<std::optional<ResultRow>> Find(Tx& tx, std::int64_t dossier_id);

@@ -9,6 +9,7 @@
 #include "core/dossier/lookup_secret.hpp"
 #include "documents/notice.hpp"
 #include "http/auth.hpp"
+#include "http/handlers/dossiers.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
 
@@ -40,7 +41,7 @@ void ControlSheet(dossiers::DossierService& service, const units::UnitService& u
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
   auto id = PathId(req);
   if (!id) return respond(ErrorResponse(id.error()));
-  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  dossiers::ReadContext ctx = ReadContextOf(req);
   service.Get(*req.principal, *id, std::move(ctx),
               [&units, &workflows, fonts, &layout, &clock, respond](Result<dossiers::DossierDetail> got) {
                 if (!got) return respond(ErrorResponse(got.error()));
@@ -86,7 +87,7 @@ void Notice(dossiers::DossierService& service, const units::UnitService& units,
   const std::string form = req.path_params["form"];
   auto kind = documents::ParseNoticeKind(form);
   if (!kind) return respond(ErrorResponse(InvalidField("form", "must be 02, 03, 04 or 05").error()));
-  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  dossiers::ReadContext ctx = ReadContextOf(req);
   service.Get(*req.principal, *id, std::move(ctx),
               [&units, fonts, &layout, kind = *kind, form, respond](Result<dossiers::DossierDetail> got) {
                 if (!got) return respond(ErrorResponse(got.error()));
@@ -139,7 +140,7 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
   std::string portal = PortalAddress(layout, req);
   auto matches = service.IsLookupSecret(*id, secret);
   if (!matches) return respond(ErrorResponse(matches.error()));
-  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  dossiers::ReadContext ctx = ReadContextOf(req);
   // Whether the code is right is told only to those who may read the dossier.
   service.Get(*req.principal, *id, std::move(ctx),
               [&catalog, &units, fonts, &layout, normal = dossier::NormalizeLookupSecret(secret).value_or(""),

@@ -317,7 +317,7 @@ void GetDossier(DossierService& service, Request& req, Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
   auto id = PathId(req);
   if (!id) return respond(Err(id.error()));
-  dossiers::ReadContext ctx{req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+  dossiers::ReadContext ctx = ReadContextOf(req);
   service.Get(*req.principal, *id, std::move(ctx), [respond](Result<dossiers::DossierDetail> d) {
     if (!d) return respond(Err(d.error()));
     respond(Private(JsonTextResponse(200, DetailBody(*d))));
@@ -772,6 +772,10 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
     out["loaded_version"] = loaded ? json::value(loaded->version()) : json::value(nullptr);
     respond(JsonResponse(200, std::move(out)));
   });
+}
+
+dossiers::ReadContext ReadContextOf(const Request& req) {
+  return {req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
 }
 
 }  // namespace motcua::http

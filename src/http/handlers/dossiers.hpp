@@ -41,6 +41,10 @@
 
 namespace motcua::http {
 
+// What the access log records of a request that reads a dossier: its
+// method and route, and its request id.
+dossiers::ReadContext ReadContextOf(const Request& req);
+
 void RegisterDossierRoutes(Router& router, dossiers::DossierService& service,
                            const workflow::Registry& workflows, audit::AccessLog& access_log,
                            const Clock& clock);

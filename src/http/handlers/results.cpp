@@ -11,6 +11,7 @@
 #include "documents/notice.hpp"
 #include "http/auth.hpp"
 #include "http/handlers/documents.hpp"
+#include "http/handlers/dossiers.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
 
@@ -24,10 +25,6 @@ using calendar::FormatMoment;
 constexpr std::size_t kMaxContent = 20000;
 // A PKCS#12 file with a long chain is a few KB; its base64 is bounded here.
 constexpr std::size_t kMaxPkcs12Base64 = 64 * 1024;
-
-dossiers::ReadContext Context(const Request& req) {
-  return {req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
-}
 
 json::object CertificateJson(const storage::results::ResultRow& r) {
   return {{"subject", r.signer_name},
@@ -107,7 +104,7 @@ Result<std::string> Generate(dossiers::DossierService& dossiers, const units::Un
                              const std::shared_ptr<const documents::Fonts>& fonts, const documents::FormLayout& layout,
                              const Clock& clock, Request& req, std::int64_t id, std::string content) {
   std::promise<Result<dossiers::DossierDetail>> got;
-  dossiers.Get(*req.principal, id, Context(req),
+  dossiers.Get(*req.principal, id, ReadContextOf(req),
                [&got](Result<dossiers::DossierDetail> d) { got.set_value(std::move(d)); });
   const auto detail = MOTCUA_TRY(got.get_future().get());
   const auto& row = detail.view.row;
@@ -165,7 +162,7 @@ void SignResult(results::ResultService& results, const documents::FormLayout& la
   std::optional<std::string> der;
   if (!p12.empty() && !(der = Base64Decode(p12))) r.Problem("pkcs12", "must be the .p12 file in base64");
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
-  auto view = results.Sign(*req.principal, *id, *der, password, PortalAddress(layout, req), Context(req));
+  auto view = results.Sign(*req.principal, *id, *der, password, PortalAddress(layout, req), ReadContextOf(req));
   if (!view) return respond(ErrorResponse(view.error()));
   respond(Json(200, ViewJson(*view, PortalAddress(layout, req))));
 }
@@ -174,7 +171,7 @@ void ResultFile(results::ResultService& results, Request& req, Responder respond
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
   auto id = PathId(req);
   if (!id) return respond(ErrorResponse(id.error()));
-  auto file = results.Open(*req.principal, *id, Context(req));
+  auto file = results.Open(*req.principal, *id, ReadContextOf(req));
   if (!file) return respond(ErrorResponse(file.error()));
   Response res;
   res.status = 200;

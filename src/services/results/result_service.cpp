@@ -93,21 +93,26 @@ ResultService::ResultService(storage::Store& store, const Clock& clock, dossiers
       trust_(std::move(trust)),
       random_(std::move(random)) {}
 
-Result<std::optional<ResultView>> ResultService::Get(const Principal& who, std::int64_t dossier_id) {
-  std::optional<repo::ResultRow> row;
-  std::string number;
-  bool staff = false;
+Result<ResultService::Visible> ResultService::Find(const Principal& who, std::int64_t dossier_id) {
+  Visible v;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
-    const Standing s = MOTCUA_TRY(Load(tx, dossiers_, who, dossier_id));
-    number = s.row.number;
-    // Staff: whoever sees it other than as its owner (a unit it passed through too).
-    staff = !(s.row.citizen_user_id && *s.row.citizen_user_id == who.user_id);
-    row = MOTCUA_TRY(repo::Find(tx, dossier_id));
+    v.standing = MOTCUA_TRY(Load(tx, dossiers_, who, dossier_id));
+    v.row = MOTCUA_TRY(repo::Find(tx, dossier_id));
     return {};
   }));
-  if (!row || (!staff && !row->is_signed())) return std::optional<ResultView>();
-  auto info = MOTCUA_TRY(files_.Describe(who, row->is_signed() ? *row->signed_attachment_id : row->draft_attachment_id));
-  return std::optional<ResultView>(ResultView{std::move(*row), std::move(number), std::move(info)});
+  // Staff (whoever sees it other than as its owner, a unit it passed
+  // through too) see the draft; the owner only the signed result.
+  const auto& d = v.standing.row;
+  const bool staff = !(d.citizen_user_id && *d.citizen_user_id == who.user_id);
+  if (v.row && !staff && !v.row->is_signed()) v.row.reset();
+  return v;
+}
+
+Result<std::optional<ResultView>> ResultService::Get(const Principal& who, std::int64_t dossier_id) {
+  Visible v = MOTCUA_TRY(Find(who, dossier_id));
+  if (!v.row) return std::optional<ResultView>();
+  auto info = MOTCUA_TRY(files_.Describe(who, v.row->file_id()));
+  return std::optional<ResultView>(ResultView{std::move(*v.row), v.standing.row.number, std::move(info)});
 }
 
 Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossier_id, DraftRequest request) {
@@ -246,16 +251,11 @@ Status ResultService::Logged(const Principal& who, const Standing& standing, con
 
 Result<attachments::Attachment> ResultService::Open(const Principal& who, std::int64_t dossier_id,
                                                     const dossiers::ReadContext& context) {
-  std::optional<Standing> standing;
-  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
-    standing = MOTCUA_TRY(Load(tx, dossiers_, who, dossier_id));
-    return {};
-  }));
-  auto view = MOTCUA_TRY(Get(who, dossier_id));
-  if (!view) return Fail(Code::kNotFound, "dossier " + std::to_string(dossier_id) + " has no result yet");
+  Visible v = MOTCUA_TRY(Find(who, dossier_id));
+  if (!v.row) return Fail(Code::kNotFound, "dossier " + std::to_string(dossier_id) + " has no result yet");
   // No record, no file: the read must be on file before it happens.
-  MOTCUA_TRY_VOID(Logged(who, *standing, context));
-  return files_.Open(who, view->file.id);
+  MOTCUA_TRY_VOID(Logged(who, v.standing, context));
+  return files_.Open(who, v.row->file_id());
 }
 
 Result<PublicResult> ResultService::ToPublic(Tx& tx, const repo::ResultRow& row) {

@@ -136,6 +136,13 @@ class ResultService {
   void OnSigned(std::function<void(std::int64_t)> listener) { on_signed_ = std::move(listener); }
 
  private:
+  // The dossier as `who` stands on it, and its result row if `who` may see
+  // it (a draft only for staff). Errors: kNotFound as Get.
+  struct Visible {
+    dossiers::DossierService::Standing standing;
+    std::optional<storage::results::ResultRow> row;
+  };
+  Result<Visible> Find(const accounts::Principal& who, std::int64_t dossier_id);
   Result<PublicResult> ToPublic(storage::Tx& tx, const storage::results::ResultRow& row);
   Status Logged(const accounts::Principal& who, const dossiers::DossierService::Standing& standing,
                 const dossiers::ReadContext& context);

@@ -85,6 +85,7 @@ Status StatsService::Rebuild() {
     if (rebuilt) {
       counters_ = std::move(rebuilt->first);
       facts_ = std::move(rebuilt->second);
+      built_ = true;
     }
     rebuilding_ = false;
     touched.swap(touched_);
@@ -171,7 +172,13 @@ void StatsService::Work() {
   }
 }
 
-Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& period) const {
+Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& period) {
+  bool built;
+  {
+    std::lock_guard lock(mu_);
+    built = built_;
+  }
+  if (!built) MOTCUA_TRY_VOID(Rebuild());
   auto tree = units_.Tree();
   if (tree->Find(unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(unit_id));
   UnitFigures out;

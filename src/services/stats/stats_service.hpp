@@ -1,7 +1,7 @@
 // Live procedure-handling statistics and the 766 index (issue 7).
 //
 // The counters of core/stats, in memory: built from every dossier when the
-// server starts (Rebuild), then kept current as dossiers change: the dossier
+// server starts (Rebuild; commands that do not serve never pay for it), then kept current as dossiers change: the dossier
 // service's change listener queues the dossier's id, and a worker thread
 // reads its facts again and replaces its old contribution with the new one
 // (Remove, Add). A figure is then a sum over the units' day series, never a
@@ -56,7 +56,8 @@ class StatsService {
   StatsService(const StatsService&) = delete;
   StatsService& operator=(const StatsService&) = delete;
 
-  // Counts every dossier from scratch. Errors: those of the store.
+  // Counts every dossier from scratch: `motcua serve` does before it listens;
+  // otherwise the first Figures does. Errors: those of the store.
   [[nodiscard]] Status Rebuild();
   // Queues dossier `id` to be counted again (for DossierService's change
   // listener: quick, any thread).
@@ -67,7 +68,7 @@ class StatsService {
   // The figures of `unit_id` and the units below it over `period`, with the
   // 766 index; a period still running is counted up to today (a period not
   // begun yet counts nothing). Errors: kNotFound for an unknown unit.
-  [[nodiscard]] Result<UnitFigures> Figures(std::int64_t unit_id, const Period& period) const;
+  [[nodiscard]] Result<UnitFigures> Figures(std::int64_t unit_id, const Period& period);
 
   const IndexDefinition& definition() const { return definition_; }
 
@@ -88,6 +89,7 @@ class StatsService {
   mutable std::mutex mu_;  // guards counters_ and facts_
   Counters counters_;
   std::unordered_map<std::int64_t, DossierFacts> facts_;
+  bool built_ = false;  // counted from every dossier once
   bool rebuilding_ = false;
   std::vector<std::int64_t> touched_;  // changed while rebuilding
 
