@@ -1198,6 +1198,74 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   EXPECT_EQ(no_unit.status, 400);
 }
 
+TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeInTheMergedOnes) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
+  Session admin = SignIn("quantri");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
+  Act(officer, ids[0], "accept");
+  // An old dossier of Phường Quang Trung, merged into Phan Đình Phùng on 1 July 2025.
+  const std::int64_t quang_trung = UnitId("000.01.41.H55");
+  ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
+    MOTCUA_TRY(tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {quang_trung, ids[2]}));
+    return {};
+  }));
+  app_->statistics().Changed(ids[2]);
+  auto get = [&](const std::string& query, int expect = 200) {
+    app_->statistics().Flush();
+    auto r = Call(admin, "GET", "/api/v1/statistics?" + query);
+    EXPECT_EQ(r.status, expect) << query << " " << r.body;
+    return Json(r);
+  };
+  const std::string commune = std::to_string(commune_);
+  // The units of the time: the old ward's dossier is not the new ward's.
+  EXPECT_EQ(get("unit=" + commune + "&period=2026-12").at("totals").at("received").as_int64(), 2);
+  auto today = get("unit=" + commune + "&period=2026-12&units=today");
+  EXPECT_EQ(today.at("totals").at("received").as_int64(), 3);
+  EXPECT_EQ(Str(today.at("units")), "today");
+  EXPECT_EQ(today.at("units_counted").as_int64(), 3);  // itself, Quang Trung and Hoàng Văn Thụ
+  // The province by its units: a row per unit active now, the ward's with what it took in.
+  const std::string province = std::to_string(UnitId("000.00.00.H55"));
+  auto units = get("unit=" + province + "&period=2026-12&by=unit&units=today");
+  std::int64_t sum = 0;
+  bool found = false;
+  for (const auto& row : units.at("rows").as_array()) {
+    sum += row.at("totals").at("received").as_int64();
+    EXPECT_NE(Str(row.at("name")), "Thành phố Thái Nguyên");  // retired: not a row of today's
+    if (row.at("unit_id").as_int64() == commune_) {
+      found = true;
+      EXPECT_EQ(row.at("totals").at("received").as_int64(), 3);
+      EXPECT_EQ(Str(row.at("name")), "Phường Phan Đình Phùng");
+      EXPECT_EQ(row.at("index").at("groups").as_array().size(), 5u);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(sum, 3);
+  EXPECT_EQ(units.at("totals").at("received").as_int64(), 3);
+  // By procedure and by field: the rows add up to the totals.
+  for (const std::string by : {"procedure", "field"}) {
+    auto rows = get("unit=" + commune + "&period=2026-12&by=" + by + "&units=today");
+    ASSERT_EQ(rows.at("rows").as_array().size(), 1u) << by;
+    const auto& row = rows.at("rows").at(0);
+    EXPECT_EQ(row.at("totals"), rows.at("totals")) << by;
+    EXPECT_EQ(row.at("totals").at("received").as_int64(), 3);
+    if (by == "procedure") {
+      EXPECT_EQ(Str(row.at("procedure_code")), kProcedure);
+      EXPECT_FALSE(Str(row.at("name")).empty());
+    } else {
+      EXPECT_EQ(Str(row.at("name")), "Hộ tịch");
+    }
+  }
+  // A day has no rows by procedure (the counters keep those by half month); unknown breakdowns are named.
+  auto day = get("unit=" + commune + "&period=2026-12-02&by=procedure", 400);
+  EXPECT_TRUE(day.at("error").at("fields").as_object().contains("by"));
+  auto wrong = get("unit=" + commune + "&period=2026-12&by=officer&units=yesterday", 400);
+  EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("by"));
+  EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("units"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,
                          ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });

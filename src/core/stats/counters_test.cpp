@@ -16,11 +16,13 @@ using std::chrono::days;
 Date D(std::string_view text) { return *calendar::ParseDate(text); }
 
 // The figures of `facts` by the definitions, one dossier at a time.
-Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int64_t>& units, DayRange r) {
+Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int64_t>& units, DayRange r,
+              std::optional<std::int32_t> procedure = std::nullopt) {
   Totals t;
   auto in = [&](const std::optional<Date>& d) { return d && r.Contains(*d); };
   for (const auto& f : facts) {
     if (std::find(units.begin(), units.end(), f.unit) == units.end()) continue;
+    if (procedure && f.procedure != *procedure) continue;
     std::optional<Date> end = f.decided;
     if (f.withdrawn && (!end || *f.withdrawn < *end)) end = f.withdrawn;
     auto open_at = [&](Date day) { return f.received <= day && !(end && *end <= day); };
@@ -57,6 +59,7 @@ DossierFacts Random(std::mt19937& g, std::int64_t unit, Date received) {
   std::uniform_int_distribution<int> pct(0, 99), span(0, 40);
   DossierFacts f;
   f.unit = unit;
+  f.procedure = std::uniform_int_distribution<int>(1, 6)(g);
   f.channel = pct(g) < 40 ? 2 : (pct(g) < 90 ? 1 : 3);
   f.received = received;
   f.online_eligible = pct(g) < 60;
@@ -121,6 +124,26 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
       ASSERT_EQ(rebuilt.Sum(units, r), direct);
     }
   }
+  // Per procedure, over whole half months: each procedure's figures by the
+  // definitions, and together the unit's.
+  std::vector<DayRange> halves = {RangeOf({PeriodKind::kReportMonth, 2025, 3}), RangeOf({PeriodKind::kQuarter, 2026, 2}),
+                                  RangeOf({PeriodKind::kYear, 2025, 1}), RangeOf({PeriodKind::kReportYear, 2026, 1}),
+                                  RangeOf({PeriodKind::kMonth, 2024, 12}), {D("2025-02-15"), D("2025-02-28")}};
+  for (const auto& units : unit_sets) {
+    for (const auto& r : halves) {
+      ASSERT_TRUE(incremental.WholeHalfMonths(r));
+      const auto rows = incremental.SumByProcedure(units, r, r.last);
+      ASSERT_EQ(rows, rebuilt.SumByProcedure(units, r, r.last));
+      Totals all;
+      for (const auto& row : rows) {
+        ASSERT_EQ(row.totals, Direct(now, units, r, row.procedure)) << row.procedure << " " << calendar::FormatDate(r.first);
+        all += row.totals;
+      }
+      ASSERT_EQ(all, Direct(now, units, r));
+    }
+  }
+  EXPECT_FALSE(incremental.WholeHalfMonths(RangeOf({PeriodKind::kDay, 2025, 200})));
+  EXPECT_FALSE(incremental.WholeHalfMonths({D("2025-02-15"), D("2025-02-27")}));
   // A unit counted twice is counted once.
   const DayRange year = RangeOf({PeriodKind::kYear, 2025, 1});
   EXPECT_EQ(incremental.Sum({1, 1}, year), incremental.Sum({1}, year));
@@ -151,6 +174,71 @@ TEST(CountersTest, ADossierIsOverdueFromTheEndOfItsAppointmentDayUntilDecided) {
   EXPECT_EQ(at("2026-12-15").open_before, 1);
   EXPECT_EQ(at("2026-12-15").received_counter, 0);
   EXPECT_EQ(c.Sum({7}, RangeOf({PeriodKind::kMonth, 2026, 12})).received_counter, 1);
+}
+
+TEST(CountersTest, WhileAPeriodRunsItsProceduresCountTheOverdueOfToday) {
+  // The last half month's overdue deltas include appointments still to come;
+  // read on the 20th, only those due by the 20th are overdue.
+  Counters c;
+  const Date today = D("2026-12-20");
+  std::vector<DossierFacts> facts = {
+      {.unit = 3, .procedure = 1, .channel = 2, .received = D("2026-12-02"), .due = D("2026-12-18")},
+      {.unit = 3, .procedure = 1, .channel = 1, .received = D("2026-12-16"), .due = D("2026-12-28")},
+      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-11-20"), .due = D("2026-11-30")},
+      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-12-03"), .due = D("2026-12-20")},
+      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-12-04"), .due = D("2026-12-09"),
+       .decided = D("2026-12-19"), .outcome = Outcome::kLate}};
+  for (const auto& f : facts) c.Add(f);
+  const DayRange month = RangeOf({PeriodKind::kMonth, 2026, 12});
+  const auto rows = c.SumByProcedure({3}, month, today);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].totals.overdue_at_end, 1);  // due the 18th; not the one due the 28th
+  EXPECT_EQ(rows[0].totals.open_at_end, 2);
+  EXPECT_EQ(rows[1].totals.overdue_at_end, 2);  // due 30/11 and today; the late one is decided
+  EXPECT_EQ(rows[1].totals.open_before, 1);
+  EXPECT_EQ(rows[1].totals.decided_late, 1);
+  // The same as the unit's day series read on the 20th.
+  Totals all;
+  for (const auto& row : rows) all += row.totals;
+  EXPECT_EQ(all, c.Sum({3}, {month.first, today}));
+  // Once the month is over, the half months count the one due the 28th too.
+  EXPECT_EQ(c.SumByProcedure({3}, month, month.last)[0].totals.overdue_at_end, 2);
+}
+
+TEST(FactsTableTest, KeepsEveryDossiersFactsAndGivesTheOldOnesBack) {
+  FactsTable table;
+  std::mt19937 g(9);
+  std::vector<std::optional<DossierFacts>> expected(5000);
+  auto same = [](const std::optional<DossierFacts>& a, const std::optional<DossierFacts>& b) {
+    if (!a || !b) return a.has_value() == b.has_value();
+    Counters x, y;  // equal facts count the same everywhere
+    x.Add(*a);
+    y.Add(*b);
+    const DayRange all{D("1990-01-01"), D("2200-01-01")};
+    return a->unit == b->unit && a->procedure == b->procedure &&
+           x.Sum({a->unit}, all) == y.Sum({a->unit}, all) && a->due == b->due && a->decided == b->decided &&
+           a->returned == b->returned && a->withdrawn == b->withdrawn && a->rated == b->rated &&
+           a->satisfied == b->satisfied && a->outcome == b->outcome;
+  };
+  for (int round = 0; round < 4; ++round) {
+    for (std::size_t id = 1; id < expected.size(); id += 1 + round) {
+      std::optional<DossierFacts> next;
+      if (round != 3 || id % 2 == 0) next = Random(g, 1 + static_cast<std::int64_t>(id % 7), D("2025-03-01") + days(id % 500));
+      ASSERT_TRUE(same(table.Exchange(static_cast<std::int64_t>(id), next), expected[id])) << id;
+      expected[id] = next;
+    }
+  }
+  // Facts that do not pack (a day before 2000, an id far beyond the others) are kept as they are.
+  DossierFacts old{.unit = 2, .channel = 1, .received = D("1999-12-31")};
+  EXPECT_TRUE(same(table.Exchange(1, old), expected[1]));
+  EXPECT_TRUE(same(table.Exchange(1, std::nullopt), old));
+  DossierFacts far{.unit = 2, .channel = 2, .received = D("2026-01-01")};
+  EXPECT_FALSE(table.Exchange(std::int64_t{1} << 40, far).has_value());
+  EXPECT_TRUE(same(table.Exchange(std::int64_t{1} << 40, std::nullopt), far));
+  std::size_t held = 0;
+  for (std::size_t id = 1; id < expected.size(); ++id) held += expected[id].has_value() && id != 1;
+  EXPECT_EQ(table.size(), held);
+  EXPECT_GT(table.MemoryBytes(), 0u);
 }
 
 }  // namespace

@@ -68,6 +68,16 @@ json::object IndexJson(const stats::IndexScore& s) {
   return o;
 }
 
+// A row's index: the scores only (the names are the top-level index's).
+json::object ShortIndexJson(const stats::IndexScore& s) {
+  json::array groups;
+  for (const auto& g : s.groups)
+    groups.push_back(json::object{{"id", g.group->id}, {"available_points", g.available_points}, {"score", g.score}});
+  json::object o{{"score", s.score}, {"available_points", s.available_points}, {"groups", std::move(groups)}};
+  o["grade"] = s.grade ? json::value(s.grade->name) : json::value(nullptr);
+  return o;
+}
+
 void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierarchy, Request& req,
              Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
@@ -79,13 +89,26 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
   auto period_text = req.query.find("period");
   auto period = stats::ParsePeriod(period_text == req.query.end() ? "" : period_text->second);
   if (!period) bad.With("period", period.error().fields.at("period"));
+  stats::FiguresQuery query;
+  if (auto it = req.query.find("units"); it != req.query.end()) {
+    if (it->second == "today") query.view = stats::UnitsView::kToday;
+    else if (it->second != "of_the_time") bad.With("units", "is of_the_time (the units that received the dossiers) or today");
+  }
+  if (auto it = req.query.find("by"); it != req.query.end()) {
+    if (it->second == "unit") query.by = stats::Breakdown::kUnit;
+    else if (it->second == "procedure") query.by = stats::Breakdown::kProcedure;
+    else if (it->second == "field") query.by = stats::Breakdown::kField;
+    else bad.With("by", "is unit, procedure or field");
+  }
   if (!bad.fields.empty()) return respond(ErrorResponse(bad));
+  query.unit_id = unit;
+  query.period = *period;
   // Staff of the unit, or of a unit above it, see its figures.
   bool allowed = false;
   for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
     allowed = allowed || req.principal->HasRoleAt(r, unit, hierarchy);
   if (!allowed) return respond(ErrorResponse(Error{Code::kPermissionDenied, "the figures of a unit are for its staff and those above it", {}}));
-  auto figures = service.Figures(unit, *period);
+  auto figures = service.Figures(query);
   if (!figures) return respond(ErrorResponse(figures.error()));
   const auto& f = *figures;
   json::object out{{"unit_id", f.unit_id},
@@ -97,6 +120,25 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
                                            {"as_of", calendar::FormatDate(f.as_of)}}},
                    {"totals", TotalsJson(f.totals)},
                    {"index", IndexJson(f.index)}};
+  if (query.by != stats::Breakdown::kNone) {
+    json::array rows;
+    for (const auto& r : f.rows) {
+      json::object o;
+      if (query.by == stats::Breakdown::kUnit) {
+        o["unit_id"] = r.unit_id;
+        o["units_counted"] = static_cast<std::int64_t>(r.units.size());
+      } else if (query.by == stats::Breakdown::kProcedure) {
+        o["procedure_code"] = r.key;
+      }
+      o["name"] = r.name;
+      o["totals"] = TotalsJson(r.totals);
+      o["index"] = ShortIndexJson(r.index);
+      rows.push_back(std::move(o));
+    }
+    out["by"] = query.by == stats::Breakdown::kUnit ? "unit" : query.by == stats::Breakdown::kProcedure ? "procedure" : "field";
+    out["rows"] = std::move(rows);
+  }
+  out["units"] = query.view == stats::UnitsView::kToday ? "today" : "of_the_time";
   Response res = JsonResponse(200, out);
   res.SetHeader("cache-control", "private, no-store");
   respond(std::move(res));

@@ -1,6 +1,7 @@
 #include "services/stats/stats_service.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/calendar/date.hpp"
 #include "storage/stats_repo.hpp"
@@ -21,10 +22,11 @@ Outcome OutcomeOf(const std::optional<std::string>& timeliness) {
   return Outcome::kLate;
 }
 
-DossierFacts ToFacts(const DossierStatRow& r, const catalog::Catalog& catalog,
+DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure, const catalog::Catalog& catalog,
                      const calendar::WorkingCalendar& cal) {
   DossierFacts f;
   f.unit = r.receiving_unit_id;
+  f.procedure = procedure;
   f.channel = r.channel;
   f.received = LocalDate(r.submitted_at);
   if (r.due_at) f.due = LocalDate(*r.due_at);
@@ -57,7 +59,13 @@ DossierFacts ToFacts(const DossierStatRow& r, const catalog::Catalog& catalog,
 StatsService::StatsService(storage::Store& store, const Clock& clock, const catalog::CatalogService& catalog,
                            const calendar::WorkingCalendar& calendar, const units::UnitService& units,
                            IndexDefinition definition)
-    : store_(store), clock_(clock), catalog_(catalog), calendar_(calendar), units_(units), definition_(std::move(definition)) {
+    : store_(store),
+      clock_(clock),
+      catalog_(catalog),
+      calendar_(calendar),
+      units_(units),
+      definition_(std::move(definition)),
+      counters_(definition_.report_cutoff_day) {
   worker_ = std::thread([this] { Work(); });
 }
 
@@ -95,9 +103,15 @@ Status StatsService::Rebuild() {
   return {};
 }
 
-Result<std::pair<Counters, std::unordered_map<std::int64_t, DossierFacts>>> StatsService::Count() const {
-  Counters counters;
-  std::unordered_map<std::int64_t, DossierFacts> facts;
+std::int32_t StatsService::ProcedureNumber(const std::string& code) {
+  auto [it, added] = procedure_numbers_.emplace(code, static_cast<std::int32_t>(procedure_codes_.size()));
+  if (added) procedure_codes_.push_back(code);
+  return it->second;
+}
+
+Result<std::pair<Counters, FactsTable>> StatsService::Count() {
+  Counters counters(definition_.report_cutoff_day);
+  FactsTable facts;
   auto snapshot = catalog_.Snapshot();
   for (std::int64_t after = 0;;) {
     std::vector<DossierStatRow> rows;
@@ -105,34 +119,38 @@ Result<std::pair<Counters, std::unordered_map<std::int64_t, DossierFacts>>> Stat
       rows = MOTCUA_TRY(storage::stats::ListDossiers(tx, after, kBatch));
       return {};
     }));
-    for (const auto& r : rows) {
-      DossierFacts f = ToFacts(r, *snapshot, calendar_);
+    std::vector<std::int32_t> numbers;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& r : rows) numbers.push_back(ProcedureNumber(r.procedure_code));
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      DossierFacts f = ToFacts(rows[i], numbers[i], *snapshot, calendar_);
       counters.Add(f);
-      facts.emplace(r.id, f);
-      after = r.id;
+      facts.Exchange(rows[i].id, f);
+      after = rows[i].id;
     }
     if (rows.size() < static_cast<std::size_t>(kBatch)) break;
   }
   return std::pair(std::move(counters), std::move(facts));
 }
 
-Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id) const {
+Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id) {
   auto row = MOTCUA_TRY(storage::stats::FindDossier(tx, id));
   if (!row) return std::optional<DossierFacts>();
-  return std::optional<DossierFacts>(ToFacts(*row, *catalog_.Snapshot(), calendar_));
+  std::int32_t number;
+  {
+    std::lock_guard lock(mu_);
+    number = ProcedureNumber(row->procedure_code);
+  }
+  return std::optional<DossierFacts>(ToFacts(*row, number, *catalog_.Snapshot(), calendar_));
 }
 
 void StatsService::Replace(std::int64_t id, std::optional<DossierFacts> facts) {
   std::lock_guard lock(mu_);
   if (rebuilding_) touched_.push_back(id);
-  if (auto it = facts_.find(id); it != facts_.end()) {
-    counters_.Remove(it->second);
-    facts_.erase(it);
-  }
-  if (facts) {
-    counters_.Add(*facts);
-    facts_.emplace(id, *facts);
-  }
+  if (auto old = facts_.Exchange(id, facts)) counters_.Remove(*old);
+  if (facts) counters_.Add(*facts);
 }
 
 void StatsService::Changed(std::int64_t id) {
@@ -172,26 +190,27 @@ void StatsService::Work() {
   }
 }
 
-Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& period) {
-  bool built;
-  {
-    std::lock_guard lock(mu_);
-    built = built_;
+std::vector<std::int64_t> StatsService::Counted(const units::UnitTree& tree, std::int64_t unit, UnitsView view,
+                                                calendar::Date day) const {
+  std::vector<std::int64_t> out = tree.Subtree(unit);
+  if (view == UnitsView::kOfTheTime) return out;
+  // Today's units: not the retired units below it whose successors are
+  // elsewhere, and the retired units elsewhere whose successors are below it.
+  std::erase_if(out, [&](std::int64_t u) {
+    if (tree.ActiveOn(u, day)) return false;
+    auto now = tree.CurrentSuccessors(u, day);
+    return !now.empty() && std::none_of(now.begin(), now.end(), [&](std::int64_t s) { return tree.IsSameOrBelow(s, unit); });
+  });
+  for (const auto& u : tree.units()) {
+    if (tree.ActiveOn(u.id, day) || tree.IsSameOrBelow(u.id, unit)) continue;
+    auto now = tree.CurrentSuccessors(u.id, day);
+    if (std::any_of(now.begin(), now.end(), [&](std::int64_t s) { return tree.IsSameOrBelow(s, unit); }))
+      out.push_back(u.id);
   }
-  if (!built) MOTCUA_TRY_VOID(Rebuild());
-  auto tree = units_.Tree();
-  if (tree->Find(unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(unit_id));
-  UnitFigures out;
-  out.unit_id = unit_id;
-  out.period = period;
-  out.range = RangeOf(period, definition_.report_cutoff_day);
-  out.as_of = std::min(out.range.last, LocalDate(clock_.Now()));
-  out.units = tree->Subtree(unit_id);
-  {
-    std::lock_guard lock(mu_);
-    out.totals = counters_.Sum(out.units, {out.range.first, out.as_of});
-  }
-  const Totals& t = out.totals;
+  return out;
+}
+
+IndexScore StatsService::Index(const Totals& t) const {
   // Judged: the dossiers decided with an appointment (not those refused at
   // intake, which never had one), and, since an unfinished dossier is judged
   // at the end of the period, those still open after their appointment,
@@ -203,8 +222,73 @@ Result<UnitFigures> StatsService::Figures(std::int64_t unit_id, const Period& pe
   m["dossiers_electronic_result"] = {t.decided_electronic, t.decided};
   m["dossiers_digitised"] = {t.received_digitised, t.received};
   m["dossier_satisfaction"] = {t.rated_satisfied, t.rated};
-  out.index = Score(definition_, m);
+  return Score(definition_, m);
+}
+
+Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
+  bool built;
+  {
+    std::lock_guard lock(mu_);
+    built = built_;
+  }
+  if (!built) MOTCUA_TRY_VOID(Rebuild());
+  auto tree = units_.Tree();
+  if (tree->Find(query.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(query.unit_id));
+  UnitFigures out;
+  out.unit_id = query.unit_id;
+  out.period = query.period;
+  out.range = RangeOf(query.period, definition_.report_cutoff_day);
+  const calendar::Date today = LocalDate(clock_.Now());
+  out.as_of = std::min(out.range.last, today);
+  const bool by_procedure = query.by == Breakdown::kProcedure || query.by == Breakdown::kField;
+  if (by_procedure && !counters_.WholeHalfMonths(out.range))
+    return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With(
+        "by", "procedures and fields are counted by half month: ask for a month, a quarter, a year or a report period"));
+  // The units as they stand on the day the stocks are read.
+  out.units = Counted(*tree, query.unit_id, query.view, out.as_of);
+  std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> children;
+  if (query.by == Breakdown::kUnit) {
+    for (std::int64_t child : tree->Children(query.unit_id))
+      if (tree->ActiveOn(child, out.as_of)) children.emplace_back(child, Counted(*tree, child, query.view, out.as_of));
+  }
+  std::vector<ProcedureTotals> procedures;
+  std::vector<std::string> codes;
+  {
+    std::lock_guard lock(mu_);
+    out.totals = counters_.Sum(out.units, {out.range.first, out.as_of});
+    for (const auto& [child, units] : children)
+      out.rows.push_back({.unit_id = child, .name = tree->Find(child)->name, .units = units,
+                          .totals = counters_.Sum(units, {out.range.first, out.as_of})});
+    if (by_procedure) {
+      procedures = counters_.SumByProcedure(out.units, out.range, out.as_of);
+      for (const auto& p : procedures) codes.push_back(procedure_codes_.at(static_cast<std::size_t>(p.procedure)));
+    }
+  }
+  if (query.by == Breakdown::kProcedure) {
+    auto snapshot = catalog_.Snapshot();
+    for (std::size_t i = 0; i < procedures.size(); ++i) {
+      const auto& versions = snapshot->Versions(codes[i]);
+      out.rows.push_back({.key = codes[i], .name = versions.empty() ? codes[i] : versions.back().name,
+                          .totals = procedures[i].totals});
+    }
+  } else if (query.by == Breakdown::kField) {
+    // A procedure's field is its newest version's (a code keeps its field).
+    auto snapshot = catalog_.Snapshot();
+    std::map<std::string, Totals> fields;
+    for (std::size_t i = 0; i < procedures.size(); ++i) {
+      const auto& versions = snapshot->Versions(codes[i]);
+      fields[versions.empty() ? std::string() : versions.back().field] += procedures[i].totals;
+    }
+    for (auto& [field, t] : fields) out.rows.push_back({.key = field, .name = field, .totals = t});
+  }
+  out.index = Index(out.totals);
+  for (auto& row : out.rows) row.index = Index(row.totals);
   return out;
+}
+
+StatsService::Memory StatsService::MemoryUse() const {
+  std::lock_guard lock(mu_);
+  return {counters_.MemoryBytes(), facts_.MemoryBytes(), facts_.size()};
 }
 
 }  // namespace motcua::stats

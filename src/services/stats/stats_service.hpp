@@ -34,6 +34,33 @@
 
 namespace motcua::stats {
 
+// Which units a unit's figures count: those below it when each dossier was
+// received (the units of the time), or, for today's units, also the retired
+// units whose successors today are it or below it (a merged commune's old
+// dossiers count for the commune that took it over).
+enum class UnitsView { kOfTheTime, kToday };
+
+// What the rows of a figure break it down by.
+enum class Breakdown { kNone, kUnit, kProcedure, kField };
+
+struct FiguresQuery {
+  std::int64_t unit_id = 0;
+  Period period;
+  UnitsView view = UnitsView::kOfTheTime;
+  Breakdown by = Breakdown::kNone;
+};
+
+// One row of a breakdown: a unit below (with the units it counts), a
+// procedure (its code) or a field (its name).
+struct FiguresRow {
+  std::int64_t unit_id = 0;
+  std::string key;   // the procedure's code or the field's name
+  std::string name;  // the unit's, the procedure's (newest version) or the field's
+  std::vector<std::int64_t> units;  // a unit's row: the units counted
+  Totals totals;
+  IndexScore index;
+};
+
 struct UnitFigures {
   std::int64_t unit_id = 0;
   Period period;
@@ -44,6 +71,7 @@ struct UnitFigures {
   std::vector<std::int64_t> units;  // the units counted: the unit and those below it
   Totals totals;
   IndexScore index;                 // points to the service's definition
+  std::vector<FiguresRow> rows;     // as the query asked
 };
 
 class StatsService {
@@ -67,15 +95,31 @@ class StatsService {
 
   // The figures of `unit_id` and the units below it over `period`, with the
   // 766 index; a period still running is counted up to today (a period not
-  // begun yet counts nothing). Errors: kNotFound for an unknown unit.
-  [[nodiscard]] Result<UnitFigures> Figures(std::int64_t unit_id, const Period& period);
+  // begun yet counts nothing). Rows by unit are the unit's direct children
+  // (active on the period's last day, or today's); by procedure or field,
+  // they need a period of whole half months (months, quarters, years, the
+  // report periods), since those are the counters' grain. Errors: kNotFound
+  // for an unknown unit; kInvalidArgument naming "by" for a day's rows by
+  // procedure or field.
+  [[nodiscard]] Result<UnitFigures> Figures(const FiguresQuery& query);
+
+  // Bytes the counters and the facts take (for the benchmark's report).
+  struct Memory {
+    std::size_t counters = 0, facts = 0, dossiers = 0;
+  };
+  Memory MemoryUse() const;
 
   const IndexDefinition& definition() const { return definition_; }
 
  private:
-  Result<std::optional<DossierFacts>> Load(storage::Tx& tx, std::int64_t id) const;
+  Result<std::optional<DossierFacts>> Load(storage::Tx& tx, std::int64_t id);
   // Every dossier's facts and the counters of them.
-  Result<std::pair<Counters, std::unordered_map<std::int64_t, DossierFacts>>> Count() const;
+  Result<std::pair<Counters, FactsTable>> Count();
+  // The number of a procedure code in the facts (under mu_).
+  std::int32_t ProcedureNumber(const std::string& code);
+  std::vector<std::int64_t> Counted(const units::UnitTree& tree, std::int64_t unit, UnitsView view,
+                                    calendar::Date day) const;
+  IndexScore Index(const Totals& t) const;
   void Replace(std::int64_t id, std::optional<DossierFacts> facts);
   void Work();
 
@@ -86,9 +130,11 @@ class StatsService {
   const units::UnitService& units_;
   IndexDefinition definition_;
 
-  mutable std::mutex mu_;  // guards counters_ and facts_
+  mutable std::mutex mu_;  // guards counters_, facts_ and the procedure numbers
   Counters counters_;
-  std::unordered_map<std::int64_t, DossierFacts> facts_;
+  FactsTable facts_;
+  std::unordered_map<std::string, std::int32_t> procedure_numbers_;
+  std::vector<std::string> procedure_codes_;  // by number
   bool built_ = false;  // counted from every dossier once
   bool rebuilding_ = false;
   std::vector<std::int64_t> touched_;  // changed while rebuilding
