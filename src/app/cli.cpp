@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  verify     check the hash chain of the event log\n"
     "  copy       copy a whole database into an empty one (SQLite to PostgreSQL)\n"
     "  seed       fill a demo database with generated dossiers (benchmarks)\n"
+    "  seed-statistics  fill a demo database with years of dossier rows (statistics benchmark)\n"
     "  version    print the version\n"
     "\n"
     "Run 'motcua <command> --help' for the options of a command.\n";
@@ -50,6 +51,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "workflow") return RunWorkflowCommand(rest, out, err);
   if (cmd == "verify") return RunVerify(rest, out, err);
   if (cmd == "seed") return RunSeed(rest, out, err);
+  if (cmd == "seed-statistics") return RunSeedStatistics(rest, out, err);
   if (cmd == "copy") return RunCopy(rest, out, err);
   err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;

@@ -242,6 +242,7 @@ TEST_F(CliTest, EverySubcommandHasHelp) {
            {"copy", "--help"},
            {"verify", "--help"},
            {"seed", "--help"},
+           {"seed-statistics", "--help"},
            {"--help"}}) {
     RunResult r = RunMotcua(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
@@ -436,6 +437,51 @@ TEST_F(CliTest, SeedFillsADemoDatabaseThatVerifies) {
   EXPECT_EQ(lines, 10);
   RunResult verify = RunMotcua({"verify", "--db", "sqlite:data/m.db"}, "", dir_);
   EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
+}
+
+TEST_F(CliTest, SeedStatisticsWritesTheSameHistoryForTheSameSeedAndMoment) {
+  const std::vector<std::string> seed = {"--dossiers", "4000", "--years", "2", "--communes", "6",
+                                         "--now", "2026-11-30T17:00+07:00", "--random-seed", "9"};
+  std::vector<std::string> counts;
+  for (const char* name : {"a.db", "b.db"}) {
+    const std::string db = std::string("sqlite:data/") + name;
+    ASSERT_EQ(RunMotcua({"demo", "--db", db}, "", dir_).exit_code, 0);
+    std::vector<std::string> cmd = {"seed-statistics", "--db", db};
+    cmd.insert(cmd.end(), seed.begin(), seed.end());
+    RunResult r = RunMotcua(cmd, "", dir_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("4000 dossiers from 2024-11-30 to 2026-11-29"), std::string::npos) << r.out;
+    auto store = storage::Store::Open("sqlite:" + (dir_ / "data" / name).string());
+    ASSERT_TRUE(store) << store.error().message;
+    std::string summary;
+    ASSERT_TRUE((*store)->Read([&](storage::Tx& tx) -> Status {
+      // By the units of the time: before the reform at former communes, after it at today's.
+      auto rows = MOTCUA_TRY(tx.Query(
+          "SELECT COUNT(*), SUM(CASE WHEN u.valid_to IS NOT NULL AND d.submitted_at >= '2025-07-01' THEN 1 ELSE 0 END), "
+          "SUM(d.channel = 2), SUM(d.finished_at IS NULL), SUM(d.timeliness = 'late'), "
+          "(SELECT COUNT(*) FROM dossier_ratings), (SELECT COUNT(*) FROM dossier_results WHERE signed_at IS NOT NULL), "
+          "(SELECT COUNT(*) FROM units WHERE name LIKE 'Xã Mẫu %'), MIN(d.submitted_at) >= '2024-11-30', "
+          "SUM(d.submitted_at > '2026-11-30T10:00') "
+          "FROM dossiers d JOIN units u ON u.id = d.receiving_unit_id"));
+      const auto& r = rows.at(0);
+      EXPECT_EQ(r.Int(0), 4000);
+      EXPECT_EQ(r.Int(1), 0) << "a retired unit received a dossier after the reform";
+      EXPECT_GT(r.Int(2), 400) << "online dossiers";
+      EXPECT_GT(r.Int(4), 40) << "late dossiers";
+      EXPECT_GT(r.Int(5), 100) << "ratings";
+      EXPECT_GT(r.Int(6), 400) << "signed results";
+      EXPECT_EQ(r.Int(7), 6);
+      EXPECT_EQ(r.Int(8), 1);
+      EXPECT_EQ(r.Int(9), 0) << "nothing after --now";
+      for (std::size_t i = 0; i < 8; ++i) summary += std::to_string(r.Int(i)) + " ";
+      return {};
+    }));
+    counts.push_back(summary);
+  }
+  EXPECT_EQ(counts[0], counts[1]);
+  RunResult bad = RunMotcua({"seed-statistics", "--db", "sqlite:data/a.db", "--now", "yesterday"}, "", dir_);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("now"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {

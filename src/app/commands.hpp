@@ -15,6 +15,7 @@ int RunMigrate(const Args& args, std::ostream& out, std::ostream& err);
 int RunDemo(const Args& args, std::ostream& out, std::ostream& err);
 int RunUser(const Args& args, std::ostream& out, std::ostream& err);
 int RunSeed(const Args& args, std::ostream& out, std::ostream& err);
+int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err);
 int RunCopy(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace motcua::app

@@ -65,4 +65,9 @@ Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, 
   return out;
 }
 
+Result<std::int64_t> MaxDossierId(Tx& tx) {
+  auto rows = MOTCUA_TRY(tx.Query("SELECT COALESCE(MAX(id), 0) FROM dossiers"));
+  return rows.at(0).Int(0);
+}
+
 }  // namespace motcua::storage::stats

@@ -37,5 +37,7 @@ struct DossierStatRow {
 [[nodiscard]] Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id);
 // Up to `limit` dossiers with ids above `after_id`, by id.
 [[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, int limit);
+// The highest dossier id (0 with none).
+[[nodiscard]] Result<std::int64_t> MaxDossierId(Tx& tx);
 
 }  // namespace motcua::storage::stats

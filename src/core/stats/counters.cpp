@@ -327,6 +327,11 @@ std::optional<DossierFacts> FactsTable::Exchange(std::int64_t id, const std::opt
   return old;
 }
 
+void FactsTable::Reserve(std::int64_t max_id) {
+  if (max_id > 0 && max_id <= std::numeric_limits<std::int32_t>::max() && static_cast<std::size_t>(max_id) >= packed_.size())
+    packed_.resize(static_cast<std::size_t>(max_id) + 1);
+}
+
 std::size_t FactsTable::MemoryBytes() const {
   return packed_.capacity() * sizeof(Packed) + loose_.size() * (sizeof(DossierFacts) + 2 * sizeof(void*) + sizeof(std::int64_t)) +
          loose_.bucket_count() * sizeof(void*);

@@ -150,7 +150,7 @@ class Counters {
   static void ApplyTo(Series<Int>& s, const DossierFacts& f, int sign, IndexOf index);
 
   unsigned cutoff_;
-  std::unordered_map<std::int64_t, Series<std::int64_t>> units_;  // by unit, daily
+  std::unordered_map<std::int64_t, Series<std::int32_t>> units_;  // by unit, daily
   std::unordered_map<std::uint64_t, Cell> cells_;                 // by (unit, procedure), half-monthly
 };
 
@@ -161,6 +161,8 @@ class FactsTable {
   // Stores `facts` for dossier `id` (none: forgets it) and gives back what
   // was stored before.
   std::optional<DossierFacts> Exchange(std::int64_t id, const std::optional<DossierFacts>& facts);
+  // Makes room for the ids up to `max_id` at once (a rebuild knows it).
+  void Reserve(std::int64_t max_id);
   std::size_t size() const { return size_; }
   std::size_t MemoryBytes() const;
 

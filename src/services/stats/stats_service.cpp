@@ -113,6 +113,10 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count() {
   Counters counters(definition_.report_cutoff_day);
   FactsTable facts;
   auto snapshot = catalog_.Snapshot();
+  MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+    facts.Reserve(MOTCUA_TRY(storage::stats::MaxDossierId(tx)));
+    return {};
+  }));
   for (std::int64_t after = 0;;) {
     std::vector<DossierStatRow> rows;
     MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
