@@ -21,6 +21,8 @@ packages=(
   # signature field; the tests check signatures with poppler's pdfsig, which
   # trusts the demo CA through an NSS database made with certutil.
   libcairo2-dev libqrencode-dev poppler-utils zbar-tools libqpdf-dev libnss3-tools
+  # Spreadsheets (the Decree 09 report as XLSX); the tests unzip them to read them back.
+  libxlsxwriter-dev unzip
   # The browser tests drive Debian's Chromium (playwright-core cannot
   # download a browser here); Noto has every Vietnamese glyph.
   chromium fonts-noto-core

@@ -21,6 +21,7 @@
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
 #include "documents/signing.hpp"
+#include "documents/test_tools.hpp"
 #include "http/server.hpp"
 #include "http/test_client.hpp"
 #include "storage/events_repo.hpp"
@@ -1264,6 +1265,66 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   auto wrong = get("unit=" + commune + "&period=2026-12&by=officer&units=yesterday", 400);
   EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("by"));
   EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("units"));
+}
+
+TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
+  Act(officer, ids[0], "accept");
+  Act(officer, ids[1], "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
+  app_->statistics().Flush();
+  const std::string base = "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12";
+  auto report = Call(leader, "GET", base);
+  ASSERT_EQ(report.status, 200) << report.body;
+  auto j = Json(report);
+  EXPECT_EQ(Str(j.at("unit_name")), "Phường Phan Đình Phùng");
+  ASSERT_EQ(j.at("columns").as_array().size(), 12u);
+  EXPECT_EQ(Str(j.at("columns").at(4).at("group")), "Số hồ sơ đã giải quyết");
+  ASSERT_EQ(j.at("rows").as_array().size(), 1u);
+  EXPECT_EQ(Str(j.at("rows").at(0).at("field")), "Hộ tịch");
+  const auto& v = j.at("total").as_object();
+  EXPECT_EQ(j.at("rows").at(0).at("values"), j.at("total"));
+  EXPECT_EQ(v.at("received_total").as_int64(), 3);
+  EXPECT_EQ(v.at("received_online").as_int64(), 3);
+  EXPECT_EQ(v.at("carried_over").as_int64(), 0);
+  EXPECT_EQ(v.at("handled_total").as_int64(), 0);
+  EXPECT_EQ(v.at("in_progress_total").as_int64(), 2);  // the accepted one and the one not yet looked at
+  EXPECT_EQ(v.at("in_progress_overdue").as_int64(), 0);
+  EXPECT_EQ(v.at("returned_withdrawn").as_int64(), 1);  // refused at intake
+  // CSV: one header row, a row per field, the total.
+  auto csv = Call(leader, "GET", base + "&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.Header("content-type").value_or(""), "text/csv; charset=utf-8");
+  EXPECT_NE(std::string(csv.Header("content-disposition").value_or("")).find("bao-cao-tthc-000.51.00.H55-2026-12.csv"),
+            std::string::npos);
+  EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.body.find("STT,Lĩnh vực,Số hồ sơ nhận giải quyết: Tổng số,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("\r\n1,Hộ tịch,3,0,3,0,0,0,0,0,2,2,0,1\r\n,Tổng cộng,3,0,3,0,0,0,0,0,2,2,0,1\r\n"),
+            std::string::npos) << csv.body;
+  // XLSX: unzipped, the title, the unit, the field and the numbers.
+  auto xlsx = Call(leader, "GET", base + "&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.Header("content-type").value_or(""), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const auto path = std::filesystem::temp_directory_path() / ("motcua-report-" + std::to_string(::getpid()) + ".xlsx");
+  std::ofstream(path, std::ios::binary) << xlsx.body;
+  const std::string strings = documents::testing::Shell("unzip -p " + path.string() + " xl/sharedStrings.xml");
+  const std::string sheet = documents::testing::Shell("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
+  std::filesystem::remove(path);
+  for (const char* text : {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Phường Phan Đình Phùng",
+                           "Tháng 12/2026", "Hộ tịch", "Tổng cộng", "Số hồ sơ đang giải quyết", "Trong hạn"})
+    EXPECT_NE(strings.find(text), std::string::npos) << text;
+  EXPECT_NE(sheet.find("<v>3</v>"), std::string::npos) << sheet;
+  // What is refused, and to whom.
+  auto day = Call(leader, "GET", "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12-02");
+  EXPECT_EQ(day.status, 400);
+  EXPECT_TRUE(Json(day).at("error").at("fields").as_object().contains("period")) << day.body;
+  auto pdf = Call(leader, "GET", base + "&format=pdf");
+  EXPECT_EQ(pdf.status, 400);
+  EXPECT_TRUE(Json(pdf).at("error").at("fields").as_object().contains("format"));
+  EXPECT_EQ(Call(citizen, "GET", base).status, 403);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,

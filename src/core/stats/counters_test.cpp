@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/stats/counters.hpp"
+#include "core/stats/report09.hpp"
 
 namespace motcua::stats {
 namespace {
@@ -140,6 +141,18 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
         all += row.totals;
       }
       ASSERT_EQ(all, Direct(now, units, r));
+    }
+  }
+  // Decree 09's report balances for every procedure and period: what was
+  // received for handling was handled, is in progress, or was returned or withdrawn.
+  for (const auto& r : halves) {
+    for (const auto& row : incremental.SumByProcedure({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, r, r.last)) {
+      const auto v = Report09Values(row.totals);
+      ASSERT_EQ(Report09Columns()[0].key, "received_total");
+      EXPECT_EQ(v[0], v[1] + v[2] + v[3]);
+      EXPECT_EQ(v[4], v[5] + v[6] + v[7]);
+      EXPECT_EQ(v[8], v[9] + v[10]);
+      EXPECT_EQ(v[0], v[4] + v[8] + v[11]) << row.procedure << " " << calendar::FormatDate(r.first);
     }
   }
   EXPECT_FALSE(incremental.WholeHalfMonths(RangeOf({PeriodKind::kDay, 2025, 200})));

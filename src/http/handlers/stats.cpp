@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 
 #include "core/accounts/principal.hpp"
+#include "core/files/file_name.hpp"
+#include "core/stats/report09.hpp"
+#include "documents/spreadsheet.hpp"
 #include "http/auth.hpp"
 #include "http/params.hpp"
 
@@ -78,9 +81,11 @@ json::object ShortIndexJson(const stats::IndexScore& s) {
   return o;
 }
 
-void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierarchy, Request& req,
-             Responder respond) {
-  if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
+// The unit, period and units view of a question about `unit`'s figures, for
+// staff of the unit or of a unit above it. `by`: whether the question may
+// name a breakdown.
+Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy, Request& req, bool by) {
+  MOTCUA_TRY_VOID(RequireAuthenticated(req));
   Error bad{Code::kInvalidArgument, "invalid statistics query", {}};
   auto unit_text = req.query.find("unit");
   const std::int64_t unit =
@@ -94,30 +99,41 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
     if (it->second == "today") query.view = stats::UnitsView::kToday;
     else if (it->second != "of_the_time") bad.With("units", "is of_the_time (the units that received the dossiers) or today");
   }
-  if (auto it = req.query.find("by"); it != req.query.end()) {
+  if (auto it = req.query.find("by"); by && it != req.query.end()) {
     if (it->second == "unit") query.by = stats::Breakdown::kUnit;
     else if (it->second == "procedure") query.by = stats::Breakdown::kProcedure;
     else if (it->second == "field") query.by = stats::Breakdown::kField;
     else bad.With("by", "is unit, procedure or field");
   }
-  if (!bad.fields.empty()) return respond(ErrorResponse(bad));
+  if (!bad.fields.empty()) return Fail(bad);
   query.unit_id = unit;
   query.period = *period;
-  // Staff of the unit, or of a unit above it, see its figures.
   bool allowed = false;
   for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
     allowed = allowed || req.principal->HasRoleAt(r, unit, hierarchy);
-  if (!allowed) return respond(ErrorResponse(Error{Code::kPermissionDenied, "the figures of a unit are for its staff and those above it", {}}));
+  if (!allowed) return Fail(Code::kPermissionDenied, "the figures of a unit are for its staff and those above it");
+  return query;
+}
+
+json::object PeriodJson(const stats::UnitFigures& f, unsigned cutoff) {
+  return json::object{{"id", stats::FormatPeriod(f.period)},
+                      {"name", stats::VietnameseName(f.period, cutoff)},
+                      {"first_day", calendar::FormatDate(f.range.first)},
+                      {"last_day", calendar::FormatDate(f.range.last)},
+                      {"as_of", calendar::FormatDate(f.as_of)}};
+}
+
+void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierarchy, Request& req,
+             Responder respond) {
+  auto parsed = ParseQuery(hierarchy, req, true);
+  if (!parsed) return respond(ErrorResponse(parsed.error()));
+  const stats::FiguresQuery& query = *parsed;
   auto figures = service.Figures(query);
   if (!figures) return respond(ErrorResponse(figures.error()));
   const auto& f = *figures;
   json::object out{{"unit_id", f.unit_id},
                    {"units_counted", static_cast<std::int64_t>(f.units.size())},
-                   {"period", json::object{{"id", stats::FormatPeriod(f.period)},
-                                           {"name", stats::VietnameseName(f.period, service.definition().report_cutoff_day)},
-                                           {"first_day", calendar::FormatDate(f.range.first)},
-                                           {"last_day", calendar::FormatDate(f.range.last)},
-                                           {"as_of", calendar::FormatDate(f.as_of)}}},
+                   {"period", PeriodJson(f, service.definition().report_cutoff_day)},
                    {"totals", TotalsJson(f.totals)},
                    {"index", IndexJson(f.index)}};
   if (query.by != stats::Breakdown::kNone) {
@@ -144,11 +160,109 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
   respond(std::move(res));
 }
 
+// Decree 09's report of `f` (its rows by field) as a table.
+documents::Table ReportTable(const stats::UnitFigures& f, unsigned cutoff) {
+  documents::Table t;
+  t.sheet = "Bao cao";
+  t.title = {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+             "Đơn vị: " + f.unit_name + " (" + f.agency_code + ")",
+             stats::VietnameseName(f.period, cutoff) + "; số liệu đến hết ngày " + calendar::FormatDate(f.as_of)};
+  t.groups = {{"STT", 1}, {"Lĩnh vực", 1}};
+  t.columns = {"STT", "Lĩnh vực"};
+  t.widths = {6, 36};
+  const auto& columns = stats::Report09Columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (t.groups.back().name == columns[i].group) ++t.groups.back().span;
+    else t.groups.push_back({std::string(columns[i].group), 1});
+    t.columns.emplace_back(columns[i].name);
+    t.widths.push_back(13);
+  }
+  std::int64_t n = 0;
+  auto row = [&](documents::Cell first, std::string name, const stats::Totals& totals) {
+    std::vector<documents::Cell> r{std::move(first), std::move(name)};
+    for (std::int64_t v : stats::Report09Values(totals)) r.emplace_back(v);
+    t.rows.push_back(std::move(r));
+  };
+  for (const auto& r : f.rows) row(++n, r.name.empty() ? "(không rõ lĩnh vực)" : r.name, r.totals);
+  row(std::string(), "Tổng cộng", f.totals);
+  t.last_row_is_total = true;
+  t.notes = {"Kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo.",
+             "Số hồ sơ nhận giải quyết = đã giải quyết + đang giải quyết + trả lại, rút. Lập bởi motcua."};
+  return t;
+}
+
+void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarchy, Request& req,
+            Responder respond) {
+  auto parsed = ParseQuery(hierarchy, req, false);
+  if (!parsed) return respond(ErrorResponse(parsed.error()));
+  std::string format = "json";
+  if (auto it = req.query.find("format"); it != req.query.end()) format = it->second;
+  if (format != "json" && format != "csv" && format != "xlsx")
+    return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With("format", "is json, csv or xlsx")));
+  stats::FiguresQuery query = *parsed;
+  query.by = stats::Breakdown::kField;
+  auto figures = service.Figures(query);
+  if (!figures) {
+    Error e = figures.error();
+    // A day has no rows by field: say so of the period.
+    if (auto it = e.fields.find("by"); it != e.fields.end()) {
+      e.fields.emplace("period", "the report counts whole half months: a month, a quarter, a year or a report period");
+      e.fields.erase("by");
+    }
+    return respond(ErrorResponse(e));
+  }
+  const auto& f = *figures;
+  const unsigned cutoff = service.definition().report_cutoff_day;
+  const std::string file = "bao-cao-tthc-" + f.agency_code + "-" + stats::FormatPeriod(f.period);
+  Response res;
+  if (format == "json") {
+    json::array columns, rows;
+    for (const auto& c : stats::Report09Columns())
+      columns.push_back(json::object{{"key", c.key}, {"group", c.group}, {"name", c.name},
+                                     {"group_en", c.group_en}, {"name_en", c.name_en}});
+    auto values = [](const stats::Totals& t) {
+      json::object o;
+      const auto v = stats::Report09Values(t);
+      for (std::size_t i = 0; i < v.size(); ++i) o[stats::Report09Columns()[i].key] = v[i];
+      return o;
+    };
+    for (const auto& r : f.rows) rows.push_back(json::object{{"field", r.name}, {"values", values(r.totals)}});
+    res = JsonResponse(200, json::object{{"unit_id", f.unit_id},
+                                         {"unit_name", f.unit_name},
+                                         {"agency_code", f.agency_code},
+                                         {"units", query.view == stats::UnitsView::kToday ? "today" : "of_the_time"},
+                                         {"period", PeriodJson(f, cutoff)},
+                                         {"columns", std::move(columns)},
+                                         {"rows", std::move(rows)},
+                                         {"total", values(f.totals)},
+                                         {"csv", file + ".csv"},
+                                         {"xlsx", file + ".xlsx"}});
+  } else if (format == "csv") {
+    res.status = 200;
+    res.body = documents::WriteCsv(ReportTable(f, cutoff));
+    res.SetHeader("content-type", "text/csv; charset=utf-8");
+    res.SetHeader("content-disposition", files::ContentDisposition(file + ".csv"));
+  } else {
+    auto bytes = documents::WriteXlsx(ReportTable(f, cutoff));
+    if (!bytes) return respond(ErrorResponse(bytes.error()));
+    res.status = 200;
+    res.body = std::move(*bytes);
+    res.SetHeader("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.SetHeader("content-disposition", files::ContentDisposition(file + ".xlsx"));
+  }
+  res.SetHeader("x-content-type-options", "nosniff");
+  res.SetHeader("cache-control", "private, no-store");
+  respond(std::move(res));
+}
+
 }  // namespace
 
 void RegisterStatsRoutes(Router& router, stats::StatsService& stats, const accounts::UnitHierarchy& hierarchy) {
   router.Add("GET", "/api/v1/statistics", [&stats, &hierarchy](Request& req, Responder respond) {
     Figures(stats, hierarchy, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/reports/decree09", [&stats, &hierarchy](Request& req, Responder respond) {
+    Report(stats, hierarchy, req, std::move(respond));
   });
 }
 

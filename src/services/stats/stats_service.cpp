@@ -240,6 +240,8 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   if (tree->Find(query.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(query.unit_id));
   UnitFigures out;
   out.unit_id = query.unit_id;
+  out.unit_name = tree->Find(query.unit_id)->name;
+  out.agency_code = tree->Find(query.unit_id)->agency_code;
   out.period = query.period;
   out.range = RangeOf(query.period, definition_.report_cutoff_day);
   const calendar::Date today = LocalDate(clock_.Now());

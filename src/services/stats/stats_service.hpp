@@ -63,6 +63,7 @@ struct FiguresRow {
 
 struct UnitFigures {
   std::int64_t unit_id = 0;
+  std::string unit_name, agency_code;
   Period period;
   DayRange range;
   // The day the stocks (open, overdue) are read at: the period's last day,
