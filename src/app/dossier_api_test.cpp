@@ -1259,6 +1259,15 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
       EXPECT_EQ(Str(row.at("name")), "Hộ tịch");
     }
   }
+  // By month: the year's months begun by today, the last with this month's dossiers.
+  auto months = get("unit=" + commune + "&period=2026&by=month");
+  ASSERT_EQ(months.at("rows").as_array().size(), 12u);
+  EXPECT_EQ(Str(months.at("rows").at(11).at("period")), "2026-12");
+  EXPECT_EQ(Str(months.at("rows").at(11).at("name")), "Tháng 12/2026");
+  EXPECT_EQ(months.at("rows").at(11).at("totals").at("received").as_int64(), 2);
+  EXPECT_EQ(months.at("rows").at(0).at("totals").at("received").as_int64(), 0);
+  EXPECT_EQ(get("unit=" + commune + "&period=bc-2027&by=month").at("rows").as_array().size(), 0u);  // begins 15/12
+  EXPECT_EQ(get("unit=" + commune + "&period=bc-2026-Q4&by=month").at("rows").as_array().size(), 3u);
   // A day has no rows by procedure (the counters keep those by half month); unknown breakdowns are named.
   auto day = get("unit=" + commune + "&period=2026-12-02&by=procedure", 400);
   EXPECT_TRUE(day.at("error").at("fields").as_object().contains("by"));
@@ -1325,6 +1334,57 @@ TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {
   EXPECT_EQ(pdf.status, 400);
   EXPECT_TRUE(Json(pdf).at("error").at("fields").as_object().contains("format"));
   EXPECT_EQ(Call(citizen, "GET", base).status, 403);
+}
+
+TEST_P(DossierApiTest, ALeaderWatchesTheOverdueDossiersOfTheUnitsBelowWithTheirStepAndOfficer) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
+  Session admin = SignIn("quantri");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
+  auto first = Act(officer, ids[0], "accept");
+  Act(officer, ids[1], "accept");
+  const std::string province = std::to_string(UnitId("000.00.00.H55"));
+  auto watch = [&](Session& s, const std::string& query, int expect = 200) {
+    auto r = Call(s, "GET", "/api/v1/dossiers?" + query);
+    EXPECT_EQ(r.status, expect) << query << " " << r.body;
+    return r;
+  };
+  // Before the appointments: two with one (the third is not accepted yet), none overdue.
+  auto all = Json(watch(admin, "unit=" + province));
+  EXPECT_EQ(all.at("counts").at("total").as_int64(), 2);
+  EXPECT_EQ(all.at("counts").at("overdue").as_int64(), 0);
+  ASSERT_EQ(all.at("items").as_array().size(), 2u);
+  // Past the first appointment: overdue, with the step it waits in and who handed it there.
+  clock_.Set(*calendar::ParseMoment(Str(first.at("due_at"))) + std::chrono::hours(1));
+  auto overdue = Json(watch(admin, "unit=" + province + "&due=overdue"));
+  EXPECT_EQ(overdue.at("counts").at("overdue").as_int64(), 2);
+  ASSERT_EQ(overdue.at("items").as_array().size(), 2u);
+  const auto& item = overdue.at("items").at(0);
+  EXPECT_EQ(item.at("id").as_int64(), ids[0]);  // the most overdue first
+  EXPECT_EQ(item.at("applicant").at("masked").as_bool(), true);
+  const auto& step = item.at("step");
+  EXPECT_FALSE(Str(step.at("name")).empty());
+  EXPECT_EQ(Str(step.at("unit").at("name")), "Phường Phan Đình Phùng");
+  EXPECT_EQ(Str(step.at("handed_by").at("name")), "Người dùng motcua.pdp");
+  EXPECT_LT(item.at("working_seconds_left").as_int64(), 0);
+  // A page of one, then the next.
+  auto page1 = Json(watch(admin, "unit=" + province + "&due=overdue&limit=1"));
+  ASSERT_TRUE(page1.at("next_cursor").is_string());
+  auto page2 = Json(watch(admin, "unit=" + province + "&due=overdue&limit=1&cursor=" + Str(page1.at("next_cursor"))));
+  ASSERT_EQ(page2.at("items").as_array().size(), 1u);
+  EXPECT_EQ(page2.at("items").at(0).at("id").as_int64(), ids[1]);
+  EXPECT_TRUE(page2.at("next_cursor").is_null());
+  // By procedure; the commune's own staff see their commune; others and citizens do not.
+  EXPECT_EQ(Json(watch(admin, "unit=" + province + "&procedure_code=1.000000.000.00.00.H00")).at("counts").at("total").as_int64(), 0);
+  EXPECT_EQ(Json(watch(officer, "unit=" + std::to_string(commune_))).at("counts").at("total").as_int64(), 2);
+  Session elsewhere = SignIn("motcua.babe");
+  watch(elsewhere, "unit=" + std::to_string(commune_), 403);
+  watch(citizen, "unit=" + province, 403);
+  auto bad = Json(watch(admin, "due=soon", 400));
+  EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("due"));
+  EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("unit"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,

@@ -344,6 +344,68 @@ Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes, Tim
   return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
 }
 
+namespace {
+
+std::string WatchWhere(Params& params, const WatchFilter& f) {
+  std::string sql = " FROM dossiers WHERE terminal = 0 AND due_at IS NOT NULL AND current_unit_id IN (";
+  for (std::size_t i = 0; i < f.units.size(); ++i) sql += (i ? ", " : "") + Next(params, f.units[i]);
+  if (f.units.empty()) sql += "NULL";
+  sql += ")";
+  if (f.procedure_code) sql += " AND procedure_code = " + Next(params, *f.procedure_code);
+  return sql;
+}
+
+}  // namespace
+
+Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& f) {
+  Params params;
+  std::string sql = "SELECT " + kColumns + WatchWhere(params, f);
+  if (f.due_before || f.due_from) sql += " AND clock = 'running'";
+  if (f.due_before) sql += " AND due_at < " + Next(params, FormatTime(*f.due_before));
+  if (f.due_from) sql += " AND due_at >= " + Next(params, FormatTime(*f.due_from));
+  if (f.after) {
+    std::string at = Next(params, FormatTime(f.after->first));
+    std::string id = Next(params, f.after->second);
+    sql += " AND (due_at, id) > (" + at + ", " + id + ")";
+  }
+  sql += " ORDER BY due_at, id LIMIT " + Next(params, std::int64_t{f.limit});
+  return FromRows(MOTCUA_TRY(tx.Query(sql, params)));
+}
+
+Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& f, TimePoint now, TimePoint nearing_before) {
+  Params params;
+  std::string now_p = Next(params, FormatTime(now));
+  std::string near_p = Next(params, FormatTime(nearing_before));
+  std::string sql =
+      "SELECT COUNT(*), "
+      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " + now_p + " THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " + now_p + " AND due_at < " + near_p +
+      " THEN 1 ELSE 0 END), 0), "
+      "COALESCE(SUM(CASE WHEN clock = 'paused' THEN 1 ELSE 0 END), 0)" + WatchWhere(params, f);
+  auto rows = MOTCUA_TRY(tx.Query(sql, params));
+  const Row& r = rows.front();
+  return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
+}
+
+Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::int64_t step) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT s.state, s.unit_id, s.started_at, s.due_at, s.handed_by, u.display_name "
+      "FROM dossier_steps s LEFT JOIN users u ON u.id = s.handed_by WHERE s.dossier_id = $1 AND s.step = $2",
+      {dossier_id, step}));
+  if (rows.empty()) return std::optional<StepInfo>();
+  const Row& r = rows.front();
+  Reader in{r};
+  StepInfo s;
+  s.state = r.Text(0);
+  s.unit_id = r.Int(1);
+  s.started_at = in.Time(2);
+  s.due_at = in.OptTime(3);
+  if (!r.IsNull(4)) s.handed_by = r.Int(4);
+  if (!r.IsNull(5)) s.handed_by_name = r.Text(5);
+  if (!in.ok) return Fail(Code::kInternal, "dossier " + std::to_string(dossier_id) + " has a step with an unreadable time");
+  return std::optional<StepInfo>(std::move(s));
+}
+
 Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number) {
   auto rows = MOTCUA_TRY(tx.Query(
       "SELECT id, number, lookup_hash, procedure_code, procedure_id, workflow_code, "

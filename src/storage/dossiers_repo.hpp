@@ -141,6 +141,33 @@ struct InboxCounts {
 [[nodiscard]] Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes,
                                              TimePoint now, TimePoint nearing_before);
 
+// A leader's watch (issue 7): the open dossiers with an appointment now at
+// any of `units`, by appointment (due_at, id).
+struct WatchFilter {
+  std::vector<std::int64_t> units;
+  std::optional<std::string> procedure_code;
+  std::optional<TimePoint> due_before;  // overdue: due before now
+  std::optional<TimePoint> due_from;    // nearing: with due_before, due in [due_from, due_before)
+  std::optional<std::pair<TimePoint, std::int64_t>> after;  // cursor: strictly after (due_at, id)
+  int limit = 50;
+};
+[[nodiscard]] Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& filter);
+// Over the units and procedure of `filter` (not its due or cursor): how
+// many, how many past `now`, how many due before `nearing_before`.
+[[nodiscard]] Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& filter, TimePoint now, TimePoint nearing_before);
+
+// A dossier's current step: its state, unit, since when, its budget's end,
+// and who handed the dossier to it.
+struct StepInfo {
+  std::string state;
+  std::int64_t unit_id = 0;
+  TimePoint started_at{};
+  std::optional<TimePoint> due_at;
+  std::optional<std::int64_t> handed_by;
+  std::string handed_by_name;
+};
+[[nodiscard]] Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::int64_t step);
+
 // What the public lookup reads: the few columns it shows, in one indexed
 // read (the lookup is the most frequent request of all).
 struct PublicRow {

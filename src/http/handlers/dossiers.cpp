@@ -142,9 +142,8 @@ std::string ViewBody(const DossierView& v) {
 
 // A row of a list (inbox, my dossiers): what a screen of rows shows, so that
 // a page of twenty stays a few kilobytes on a slow line.
-void Summary(JsonWriter& w, const DossierView& v) {
+void SummaryFields(JsonWriter& w, const DossierView& v) {
   const auto& r = v.row;
-  w.Object();
   w.Key("id").Int(r.id);
   w.Key("number").String(r.number);
   w.Key("version").Int(r.version);
@@ -164,6 +163,11 @@ void Summary(JsonWriter& w, const DossierView& v) {
   w.Key("timeliness").String(r.timeliness);
   w.Key("waiting_for_citizen").Bool(r.clock == "paused");
   Urgency(w, v);
+}
+
+void Summary(JsonWriter& w, const DossierView& v) {
+  w.Object();
+  SummaryFields(w, v);
   w.End();
 }
 
@@ -470,6 +474,71 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
   respond(Private(JsonTextResponse(200, std::move(body))));
 }
 
+// GET /api/v1/dossiers?unit=: a leader's watch over the units below them.
+void WatchList(DossierService& service, Request& req, Responder respond) {
+  if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
+  dossiers::WatchQuery q;
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  bool unit = false;
+  for (const auto& [name, value] : req.query) {
+    if (name == "unit") {
+      auto id = ParsePositiveId(value);
+      if (!id) error.With(name, "must be the id of a unit");
+      else q.unit_id = *id;
+      unit = true;
+    } else if (name == "procedure_code") {
+      if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
+      else q.procedure_code = value;
+    } else if (name == "due") {
+      if (value == "overdue") q.due = dossiers::InboxQuery::Due::kOverdue;
+      else if (value == "nearing") q.due = dossiers::InboxQuery::Due::kNearing;
+      else if (value != "any") error.With(name, "must be overdue, nearing or any");
+    } else if (name == "cursor") {
+      q.cursor = value;
+    } else if (name != "limit") {
+      error.With(name, "unknown parameter");
+    }
+  }
+  if (!unit) error.With("unit", "is required: the id of a unit");
+  if (auto limit = ParseLimit(req, error)) q.limit = *limit;
+  if (!error.fields.empty()) return respond(Err(error));
+  auto page = service.Watch(*req.principal, q);
+  if (!page) return respond(Err(page.error()));
+  std::string body;
+  body.reserve(1200 * (page->items.size() + 1));
+  JsonWriter w(body);
+  w.Object().Key("counts").Object()
+      .Key("total").Int(page->counts.total)
+      .Key("overdue").Int(page->counts.overdue)
+      .Key("nearing").Int(page->counts.nearing)
+      .Key("waiting_for_citizen").Int(page->counts.paused)
+      .End();
+  w.Key("items").Array();
+  for (const auto& item : page->items) {
+    w.Object();
+    SummaryFields(w, item.view);
+    w.Key("step");
+    if (!item.step) {
+      w.Null();
+    } else {
+      w.Object()
+          .Key("state").String(item.step->state)
+          .Key("name").String(item.step_state_name)
+          .Key("name_en").String(item.step_state_name_en);
+      UnitObject(w, "unit", item.step->unit_id, item.step_unit_name);
+      w.Key("started_at").String(FormatMoment(item.step->started_at));
+      Moment(w, "due_at", item.step->due_at);
+      w.Key("handed_by");
+      if (item.step->handed_by) w.Object().Key("id").Int(*item.step->handed_by).Key("name").String(item.step->handed_by_name).End();
+      else w.Null();
+      w.End();
+    }
+    w.End();
+  }
+  w.End().Key("next_cursor").String(page->next_cursor).End();
+  respond(Private(JsonTextResponse(200, std::move(body))));
+}
+
 void MyDossiers(DossierService& service, Request& req, Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
   Error error{Code::kInvalidArgument, "invalid query parameters", {}};
@@ -714,6 +783,8 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
   });
   router.Add("GET", "/api/v1/inbox",
              [&service](Request& req, Responder respond) { Inbox(service, req, std::move(respond)); });
+  router.Add("GET", "/api/v1/dossiers",
+             [&service](Request& req, Responder respond) { WatchList(service, req, std::move(respond)); });
   router.Add("GET", "/api/v1/me/dossiers",
              [&service](Request& req, Responder respond) { MyDossiers(service, req, std::move(respond)); });
   auto limiter = std::make_shared<accounts::SlidingWindowLimiter>(kLookupLimit);

@@ -103,7 +103,8 @@ Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy,
     if (it->second == "unit") query.by = stats::Breakdown::kUnit;
     else if (it->second == "procedure") query.by = stats::Breakdown::kProcedure;
     else if (it->second == "field") query.by = stats::Breakdown::kField;
-    else bad.With("by", "is unit, procedure or field");
+    else if (it->second == "month") query.by = stats::Breakdown::kMonth;
+    else bad.With("by", "is unit, procedure, field or month");
   }
   if (!bad.fields.empty()) return Fail(bad);
   query.unit_id = unit;
@@ -145,13 +146,18 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
         o["units_counted"] = static_cast<std::int64_t>(r.units.size());
       } else if (query.by == stats::Breakdown::kProcedure) {
         o["procedure_code"] = r.key;
+      } else if (query.by == stats::Breakdown::kMonth) {
+        o["period"] = r.key;
       }
       o["name"] = r.name;
       o["totals"] = TotalsJson(r.totals);
       o["index"] = ShortIndexJson(r.index);
       rows.push_back(std::move(o));
     }
-    out["by"] = query.by == stats::Breakdown::kUnit ? "unit" : query.by == stats::Breakdown::kProcedure ? "procedure" : "field";
+    out["by"] = query.by == stats::Breakdown::kUnit        ? "unit"
+                : query.by == stats::Breakdown::kProcedure ? "procedure"
+                : query.by == stats::Breakdown::kField     ? "field"
+                                                           : "month";
     out["rows"] = std::move(rows);
   }
   out["units"] = query.view == stats::UnitsView::kToday ? "today" : "of_the_time";

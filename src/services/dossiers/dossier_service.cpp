@@ -1013,6 +1013,63 @@ Result<InboxPage> DossierService::Inbox(const Principal& who, const InboxQuery& 
   return page;
 }
 
+Result<WatchPage> DossierService::Watch(const Principal& who, const WatchQuery& q) const {
+  if (q.limit < 1 || q.limit > options_.max_limit)
+    return InvalidField("limit", "must be 1 to " + std::to_string(options_.max_limit));
+  auto tree = units_.Tree();
+  if (tree->Find(q.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(q.unit_id));
+  bool allowed = false;
+  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
+    allowed = allowed || who.HasRoleAt(r, q.unit_id, *tree);
+  if (!allowed) return Fail(Code::kPermissionDenied, "the dossiers of a unit are for its staff and those above it");
+  const TimePoint now = clock_.Now();
+  const TimePoint nearing_before = MOTCUA_TRY(cal_.AddWorkingHours(now, *options_.nearing));
+  repo::WatchFilter f;
+  f.units = tree->Subtree(q.unit_id);
+  f.procedure_code = q.procedure_code;
+  if (q.due == InboxQuery::Due::kOverdue) f.due_before = now;
+  if (q.due == InboxQuery::Due::kNearing) {
+    f.due_from = now;
+    f.due_before = nearing_before;
+  }
+  if (q.cursor) {
+    f.after = DecodeCursor(*q.cursor);
+    if (!f.after) return InvalidField("cursor", "is not a cursor from a previous page");
+  }
+  f.limit = q.limit + 1;
+  WatchPage page;
+  std::vector<DossierRow> rows;
+  std::vector<std::optional<repo::StepInfo>> steps;
+  bool more = false;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    rows = MOTCUA_TRY(repo::Watch(tx, f));
+    more = rows.size() > static_cast<std::size_t>(q.limit);
+    if (more) rows.resize(q.limit);
+    page.counts = MOTCUA_TRY(repo::CountWatch(tx, f, now, nearing_before));
+    steps.clear();
+    for (const auto& r : rows) steps.push_back(r.step > 0 ? MOTCUA_TRY(repo::FindStep(tx, r.id, r.step)) : std::nullopt);
+    return {};
+  }));
+  if (more && rows.back().due_at) page.next_cursor = EncodeCursor(*rows.back().due_at, rows.back().id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    WatchItem item;
+    item.step = steps[i];
+    if (item.step) {
+      if (const auto* wf = workflows_.Find(rows[i].workflow_code, rows[i].workflow_version)) {
+        if (const auto* st = wf->FindState(item.step->state)) {
+          item.step_state_name = st->name;
+          item.step_state_name_en = st->name_en;
+        }
+      }
+      if (item.step_state_name.empty()) item.step_state_name = item.step->state;
+      if (const auto* u = tree->Find(item.step->unit_id)) item.step_unit_name = u->name;
+    }
+    item.view = MOTCUA_TRY(MakeView(nullptr, std::move(rows[i]), false, now));
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
 Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t before_id, int limit) const {
   if (!who.HasRole(Role::kCitizen))
     return Fail(Code::kPermissionDenied, "'my dossiers' is for citizen accounts");

@@ -235,6 +235,27 @@ struct InboxPage {
   storage::dossiers::InboxCounts counts;
 };
 
+// A leader's watch over the units they answer for (issue 7).
+struct WatchQuery {
+  std::int64_t unit_id = 0;
+  std::optional<std::string> procedure_code;
+  InboxQuery::Due due = InboxQuery::Due::kAny;
+  std::optional<std::string> cursor;
+  int limit = 20;
+};
+
+struct WatchItem {
+  DossierView view;  // masked, without actions
+  std::optional<storage::dossiers::StepInfo> step;
+  std::string step_state_name, step_state_name_en, step_unit_name;
+};
+
+struct WatchPage {
+  std::vector<WatchItem> items;
+  std::optional<std::string> next_cursor;
+  storage::dossiers::InboxCounts counts;  // of the units and procedure, whatever `due`
+};
+
 struct CitizenPage {
   std::vector<DossierView> items;  // masked, without actions
   std::optional<std::int64_t> next_before;
@@ -309,6 +330,13 @@ class DossierService {
   // their roles can act, by appointment. Errors: kInvalidArgument ("cursor",
   // "limit"); kPermissionDenied for a caller with no staff role.
   [[nodiscard]] Result<InboxPage> Inbox(const accounts::Principal& who, const InboxQuery& query) const;
+  // The open dossiers with an appointment now at `unit_id` or a unit below
+  // it, the most overdue first, each with its current step: its state, its
+  // unit, since when, and who handed the dossier to it (the one answering
+  // for it now). For staff of the unit or of one above it. Errors:
+  // kPermissionDenied; kNotFound for an unknown unit; kInvalidArgument
+  // naming "limit" or "cursor".
+  [[nodiscard]] Result<WatchPage> Watch(const accounts::Principal& who, const WatchQuery& query) const;
 
   // A citizen's own dossiers, newest first.
   [[nodiscard]] Result<CitizenPage> Mine(const accounts::Principal& who, std::int64_t before_id,

@@ -250,8 +250,19 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   if (by_procedure && !counters_.WholeHalfMonths(out.range))
     return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With(
         "by", "procedures and fields are counted by half month: ask for a month, a quarter, a year or a report period"));
+  if (query.by == Breakdown::kMonth && query.period.kind == PeriodKind::kDay)
+    return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With("by", "a day has no months"));
   // The units as they stand on the day the stocks are read.
   out.units = Counted(*tree, query.unit_id, query.view, out.as_of);
+  std::vector<Period> months;
+  if (query.by == Breakdown::kMonth) {
+    const bool report = query.period.kind == PeriodKind::kReportMonth || query.period.kind == PeriodKind::kReportQuarter ||
+                        query.period.kind == PeriodKind::kReportYear;
+    const PeriodKind kind = report ? PeriodKind::kReportMonth : PeriodKind::kMonth;
+    for (Period m = Containing(kind, out.range.first, definition_.report_cutoff_day);
+         RangeOf(m, definition_.report_cutoff_day).first <= std::min(out.range.last, today); m = Next(m))
+      months.push_back(m);
+  }
   std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> children;
   if (query.by == Breakdown::kUnit) {
     for (std::int64_t child : tree->Children(query.unit_id))
@@ -265,6 +276,11 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
     for (const auto& [child, units] : children)
       out.rows.push_back({.unit_id = child, .name = tree->Find(child)->name, .units = units,
                           .totals = counters_.Sum(units, {out.range.first, out.as_of})});
+    for (const Period& m : months) {
+      const DayRange r = RangeOf(m, definition_.report_cutoff_day);
+      out.rows.push_back({.key = FormatPeriod(m), .name = VietnameseName(m, definition_.report_cutoff_day),
+                          .totals = counters_.Sum(out.units, {r.first, std::min(r.last, today)})});
+    }
     if (by_procedure) {
       procedures = counters_.SumByProcedure(out.units, out.range, out.as_of);
       for (const auto& p : procedures) codes.push_back(procedure_codes_.at(static_cast<std::size_t>(p.procedure)));

@@ -41,7 +41,7 @@ namespace motcua::stats {
 enum class UnitsView { kOfTheTime, kToday };
 
 // What the rows of a figure break it down by.
-enum class Breakdown { kNone, kUnit, kProcedure, kField };
+enum class Breakdown { kNone, kUnit, kProcedure, kField, kMonth };
 
 struct FiguresQuery {
   std::int64_t unit_id = 0;
@@ -51,7 +51,7 @@ struct FiguresQuery {
 };
 
 // One row of a breakdown: a unit below (with the units it counts), a
-// procedure (its code) or a field (its name).
+// procedure (its code), a field (its name) or a month (key: its period).
 struct FiguresRow {
   std::int64_t unit_id = 0;
   std::string key;   // the procedure's code or the field's name
@@ -99,9 +99,11 @@ class StatsService {
   // begun yet counts nothing). Rows by unit are the unit's direct children
   // (active on the period's last day, or today's); by procedure or field,
   // they need a period of whole half months (months, quarters, years, the
-  // report periods), since those are the counters' grain. Errors: kNotFound
+  // report periods), since those are the counters' grain; by month, they are
+  // the period's months (report months of a report period) begun by today.
+  // Errors: kNotFound
   // for an unknown unit; kInvalidArgument naming "by" for a day's rows by
-  // procedure or field.
+  // procedure, field or month.
   [[nodiscard]] Result<UnitFigures> Figures(const FiguresQuery& query);
 
   // Bytes the counters and the facts take (for the benchmark's report).
