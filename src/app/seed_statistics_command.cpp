@@ -215,10 +215,11 @@ int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err) {
 
   // The province's units.
   auto tree = app.units().Tree();
-  const units::Unit* province = nullptr;
+  // By value: the tree is replaced when the communes are added.
+  std::optional<units::Unit> province;
   for (const auto& u : tree->units())
-    if (u.kind == units::Kind::kProvince && !u.valid_to) province = &u;
-  if (province == nullptr) return ReportError(err, "seed-statistics", Error{Code::kFailedPrecondition, "no province in the database", {}}, 1);
+    if (u.kind == units::Kind::kProvince && !u.valid_to) province = u;
+  if (!province) return ReportError(err, "seed-statistics", Error{Code::kFailedPrecondition, "no province in the database", {}}, 1);
   if (*communes > 0) {
     bool added = false;
     for (const auto& u : tree->units()) added = added || u.name == "Xã Mẫu 1";
