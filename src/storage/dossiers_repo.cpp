@@ -299,15 +299,41 @@ Result<std::vector<StepRow>> ListSteps(Tx& tx, std::int64_t dossier_id) {
   return out;
 }
 
+namespace {
+
+// " AND" the running clock and the appointment in [from, before).
+void AppendDue(std::string& sql, Params& params, const std::optional<TimePoint>& from,
+               const std::optional<TimePoint>& before) {
+  if (before || from) sql += " AND clock = 'running'";
+  if (before) sql += " AND due_at < " + Next(params, FormatTime(*before));
+  if (from) sql += " AND due_at >= " + Next(params, FormatTime(*from));
+}
+
+// The counts of a list of open dossiers (InboxCounts), to be followed by its FROM and WHERE.
+std::string CountsSelect(Params& params, TimePoint now, TimePoint nearing_before) {
+  std::string now_p = Next(params, FormatTime(now));
+  std::string near_p = Next(params, FormatTime(nearing_before));
+  return "SELECT COUNT(*), "
+         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " + now_p + " THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " + now_p + " AND due_at < " + near_p +
+         " THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN clock = 'paused' THEN 1 ELSE 0 END), 0)";
+}
+
+InboxCounts ReadCounts(const Rows& rows) {
+  const Row& r = rows.front();
+  return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
+}
+
+}  // namespace
+
 Result<std::vector<DossierRow>> Inbox(Tx& tx, const InboxFilter& f) {
   Params params;
   std::string sql = "SELECT " + kColumns + " FROM dossiers WHERE terminal = 0 AND ";
   AppendScopes(sql, params, f.scopes);
   if (f.state) sql += " AND state = " + Next(params, *f.state);
   if (f.procedure_code) sql += " AND procedure_code = " + Next(params, *f.procedure_code);
-  if (f.due_before || f.due_from) sql += " AND clock = 'running'";
-  if (f.due_before) sql += " AND due_at < " + Next(params, FormatTime(*f.due_before));
-  if (f.due_from) sql += " AND due_at >= " + Next(params, FormatTime(*f.due_from));
+  AppendDue(sql, params, f.due_from, f.due_before);
   if (f.number_prefix) {
     // A range rather than LIKE: dossier numbers hold '.' and '-' only, and a
     // range works the same on both engines whatever their LIKE rules.
@@ -329,19 +355,9 @@ Result<std::vector<DossierRow>> Inbox(Tx& tx, const InboxFilter& f) {
 Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes, TimePoint now,
                                TimePoint nearing_before) {
   Params params;
-  std::string now_p = Next(params, FormatTime(now));
-  std::string near_p = Next(params, FormatTime(nearing_before));
-  std::string sql =
-      "SELECT COUNT(*), "
-      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " + now_p + " THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " + now_p + " AND due_at < " + near_p +
-      " THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN clock = 'paused' THEN 1 ELSE 0 END), 0) "
-      "FROM dossiers WHERE terminal = 0 AND ";
+  std::string sql = CountsSelect(params, now, nearing_before) + " FROM dossiers WHERE terminal = 0 AND ";
   AppendScopes(sql, params, scopes);
-  auto rows = MOTCUA_TRY(tx.Query(sql, params));
-  const Row& r = rows.front();
-  return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
+  return ReadCounts(MOTCUA_TRY(tx.Query(sql, params)));
 }
 
 namespace {
@@ -360,9 +376,7 @@ std::string WatchWhere(Params& params, const WatchFilter& f) {
 Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& f) {
   Params params;
   std::string sql = "SELECT " + kColumns + WatchWhere(params, f);
-  if (f.due_before || f.due_from) sql += " AND clock = 'running'";
-  if (f.due_before) sql += " AND due_at < " + Next(params, FormatTime(*f.due_before));
-  if (f.due_from) sql += " AND due_at >= " + Next(params, FormatTime(*f.due_from));
+  AppendDue(sql, params, f.due_from, f.due_before);
   if (f.after) {
     std::string at = Next(params, FormatTime(f.after->first));
     std::string id = Next(params, f.after->second);
@@ -374,17 +388,9 @@ Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& f) {
 
 Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& f, TimePoint now, TimePoint nearing_before) {
   Params params;
-  std::string now_p = Next(params, FormatTime(now));
-  std::string near_p = Next(params, FormatTime(nearing_before));
-  std::string sql =
-      "SELECT COUNT(*), "
-      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " + now_p + " THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " + now_p + " AND due_at < " + near_p +
-      " THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN clock = 'paused' THEN 1 ELSE 0 END), 0)" + WatchWhere(params, f);
-  auto rows = MOTCUA_TRY(tx.Query(sql, params));
-  const Row& r = rows.front();
-  return InboxCounts{r.Int(0), r.Int(1), r.Int(2), r.Int(3)};
+  std::string sql = CountsSelect(params, now, nearing_before);
+  sql += WatchWhere(params, f);
+  return ReadCounts(MOTCUA_TRY(tx.Query(sql, params)));
 }
 
 Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::int64_t step) {

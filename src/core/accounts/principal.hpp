@@ -60,6 +60,11 @@ struct Principal {
   // the binding says so). A system administrator covers every unit.
   bool HasRoleAt(Role role, std::int64_t unit, const UnitHierarchy& units) const;
 
+  // Works at `unit` or above it: an officer, specialist, leader or
+  // administrator whose binding covers it (who may see its figures and its
+  // open dossiers, issue 7).
+  bool IsStaffAt(std::int64_t unit, const UnitHierarchy& units) const;
+
   // May manage user accounts at all: a province or system administrator.
   bool IsAdministrator() const;
   // May give (or take away) `binding` from someone. A system administrator may

@@ -431,6 +431,23 @@ std::optional<int> ParseLimit(const Request& req, Error& error) {
   return static_cast<int>(*n);
 }
 
+// A list's counts (the inbox, a leader's watch).
+void Counts(JsonWriter& w, const storage::dossiers::InboxCounts& c) {
+  w.Key("counts").Object()
+      .Key("total").Int(c.total)
+      .Key("overdue").Int(c.overdue)
+      .Key("nearing").Int(c.nearing)
+      .Key("waiting_for_citizen").Int(c.paused)
+      .End();
+}
+
+std::optional<dossiers::InboxQuery::Due> ParseDue(std::string_view value) {
+  if (value == "overdue") return dossiers::InboxQuery::Due::kOverdue;
+  if (value == "nearing") return dossiers::InboxQuery::Due::kNearing;
+  if (value == "any") return dossiers::InboxQuery::Due::kAny;
+  return std::nullopt;
+}
+
 void Inbox(DossierService& service, Request& req, Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
   dossiers::InboxQuery q;
@@ -443,9 +460,8 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
       if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
       else q.procedure_code = value;
     } else if (name == "due") {
-      if (value == "overdue") q.due = dossiers::InboxQuery::Due::kOverdue;
-      else if (value == "nearing") q.due = dossiers::InboxQuery::Due::kNearing;
-      else if (value != "any") error.With(name, "must be overdue, nearing or any");
+      if (auto due = ParseDue(value)) q.due = *due;
+      else error.With(name, "must be overdue, nearing or any");
     } else if (name == "q") {
       if (value.size() > 100) error.With(name, "must be at most 100 characters");
       else q.search = value;
@@ -462,12 +478,8 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
   std::string body;
   body.reserve(1024 * (page->items.size() + 1));
   JsonWriter w(body);
-  w.Object().Key("counts").Object()
-      .Key("total").Int(page->counts.total)
-      .Key("overdue").Int(page->counts.overdue)
-      .Key("nearing").Int(page->counts.nearing)
-      .Key("waiting_for_citizen").Int(page->counts.paused)
-      .End();
+  w.Object();
+  Counts(w, page->counts);
   w.Key("items").Array();
   for (const auto& v : page->items) Summary(w, v);
   w.End().Key("next_cursor").String(page->next_cursor).End();
@@ -490,9 +502,8 @@ void WatchList(DossierService& service, Request& req, Responder respond) {
       if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
       else q.procedure_code = value;
     } else if (name == "due") {
-      if (value == "overdue") q.due = dossiers::InboxQuery::Due::kOverdue;
-      else if (value == "nearing") q.due = dossiers::InboxQuery::Due::kNearing;
-      else if (value != "any") error.With(name, "must be overdue, nearing or any");
+      if (auto due = ParseDue(value)) q.due = *due;
+      else error.With(name, "must be overdue, nearing or any");
     } else if (name == "cursor") {
       q.cursor = value;
     } else if (name != "limit") {
@@ -507,12 +518,8 @@ void WatchList(DossierService& service, Request& req, Responder respond) {
   std::string body;
   body.reserve(1200 * (page->items.size() + 1));
   JsonWriter w(body);
-  w.Object().Key("counts").Object()
-      .Key("total").Int(page->counts.total)
-      .Key("overdue").Int(page->counts.overdue)
-      .Key("nearing").Int(page->counts.nearing)
-      .Key("waiting_for_citizen").Int(page->counts.paused)
-      .End();
+  w.Object();
+  Counts(w, page->counts);
   w.Key("items").Array();
   for (const auto& item : page->items) {
     w.Object();

@@ -13,7 +13,6 @@ namespace motcua::http {
 namespace {
 
 namespace json = boost::json;
-using accounts::Role;
 
 json::object TotalsJson(const stats::Totals& t) {
   json::object o{{"received", t.received},
@@ -109,10 +108,7 @@ Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy,
   if (!bad.fields.empty()) return Fail(bad);
   query.unit_id = unit;
   query.period = *period;
-  bool allowed = false;
-  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
-    allowed = allowed || req.principal->HasRoleAt(r, unit, hierarchy);
-  if (!allowed) return Fail(Code::kPermissionDenied, "the figures of a unit are for its staff and those above it");
+  if (!req.principal->IsStaffAt(unit, hierarchy)) return Fail(Code::kPermissionDenied, "the figures of a unit are for its staff and those above it");
   return query;
 }
 
@@ -206,17 +202,13 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
   if (format != "json" && format != "csv" && format != "xlsx")
     return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With("format", "is json, csv or xlsx")));
   stats::FiguresQuery query = *parsed;
+  // Rows by field are counted by half month: every period but a day.
+  if (query.period.kind == stats::PeriodKind::kDay)
+    return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With(
+        "period", "the report counts whole half months: a month, a quarter, a year or a report period")));
   query.by = stats::Breakdown::kField;
   auto figures = service.Figures(query);
-  if (!figures) {
-    Error e = figures.error();
-    // A day has no rows by field: say so of the period.
-    if (auto it = e.fields.find("by"); it != e.fields.end()) {
-      e.fields.emplace("period", "the report counts whole half months: a month, a quarter, a year or a report period");
-      e.fields.erase("by");
-    }
-    return respond(ErrorResponse(e));
-  }
+  if (!figures) return respond(ErrorResponse(figures.error()));
   const auto& f = *figures;
   const unsigned cutoff = service.definition().report_cutoff_day;
   const std::string file = "bao-cao-tthc-" + f.agency_code + "-" + stats::FormatPeriod(f.period);

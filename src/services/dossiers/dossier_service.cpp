@@ -1018,10 +1018,7 @@ Result<WatchPage> DossierService::Watch(const Principal& who, const WatchQuery& 
     return InvalidField("limit", "must be 1 to " + std::to_string(options_.max_limit));
   auto tree = units_.Tree();
   if (tree->Find(q.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(q.unit_id));
-  bool allowed = false;
-  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
-    allowed = allowed || who.HasRoleAt(r, q.unit_id, *tree);
-  if (!allowed) return Fail(Code::kPermissionDenied, "the dossiers of a unit are for its staff and those above it");
+  if (!who.IsStaffAt(q.unit_id, *tree)) return Fail(Code::kPermissionDenied, "the dossiers of a unit are for its staff and those above it");
   const TimePoint now = clock_.Now();
   const TimePoint nearing_before = MOTCUA_TRY(cal_.AddWorkingHours(now, *options_.nearing));
   repo::WatchFilter f;
