@@ -73,6 +73,18 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
     AddUser("lanhdao.tuphap", Role::kUnitLeader, justice_, true);
   }
 
+  // Whatever a test did, every dossier's row is what its history in the
+  // event log says, replayed through the workflow and the clock: the figures
+  // counted from either are the same.
+  void TearDown() override {
+    if (app_ == nullptr || ::testing::Test::HasFatalFailure()) return;
+    auto check = app_->statistics().CheckAgainstEventLog();
+    ASSERT_TRUE(check) << check.error().message;
+    std::string problems;
+    for (const auto& p : check->problems) problems += p + "\n";
+    EXPECT_EQ(check->disagreeing, 0) << problems;
+  }
+
   // A demo CA the server trusts and a leader's signing file from it, made
   // once for the whole binary (RSA keys take a while).
   struct DemoPki {
@@ -1189,6 +1201,10 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   ASSERT_TRUE(app_->statistics().Rebuild());
   EXPECT_EQ(figures(leader, "bc-2027-01").body, january.body);
   EXPECT_EQ(figures(leader, due).body, after.body);
+  // And from the event log alone, every history replayed.
+  ASSERT_TRUE(app_->statistics().Rebuild(stats::StatsService::Source::kEventLog));
+  EXPECT_EQ(figures(leader, "bc-2027-01").body, january.body);
+  EXPECT_EQ(figures(leader, due).body, after.body);
   // Who may see them, and what is asked.
   figures(citizen, "2026-12", 403);
   Session elsewhere = SignIn("motcua.babe");
@@ -1207,7 +1223,8 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 3; ++i) ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
   Act(officer, ids[0], "accept");
-  // An old dossier of Phường Quang Trung, merged into Phan Đình Phùng on 1 July 2025.
+  // An old dossier of Phường Quang Trung, merged into Phan Đình Phùng on 1 July 2025
+  // (its row edited: the history still says Phan Đình Phùng, put back at the end).
   const std::int64_t quang_trung = UnitId("000.01.41.H55");
   ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
     MOTCUA_TRY(tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {quang_trung, ids[2]}));
@@ -1274,6 +1291,18 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   auto wrong = get("unit=" + commune + "&period=2026-12&by=officer&units=yesterday", 400);
   EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("by"));
   EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("units"));
+  // The edited row disagrees with the event log, and the check names it.
+  auto check = app_->statistics().CheckAgainstEventLog();
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->dossiers, 3);
+  EXPECT_EQ(check->disagreeing, 1);
+  ASSERT_EQ(check->problems.size(), 1u);
+  EXPECT_EQ(check->problems[0], "dossier " + std::to_string(ids[2]) + ": receiving_unit_id: table " +
+                                    std::to_string(quang_trung) + ", history " + std::to_string(commune_));
+  ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
+    MOTCUA_TRY(tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {commune_, ids[2]}));
+    return {};
+  }));
 }
 
 TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {

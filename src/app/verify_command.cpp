@@ -1,6 +1,8 @@
 #include "app/verify_command.hpp"
 
 #include "app/settings.hpp"
+#include "app/wiring.hpp"
+#include "common/clock.hpp"
 #include "storage/events_repo.hpp"
 
 namespace motcua::app {
@@ -12,12 +14,18 @@ constexpr int kEventsSchemaVersion = 4;
 }  // namespace
 
 int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
+  auto options = CommonOptions();
+  options.push_back({"statistics", "",
+                     "also replay every dossier's history and compare it with the dossier's row, which\n"
+                     "the statistics count (needs --data-dir: the workflows, procedures and holidays)",
+                     "", false});
   Command cmd("motcua verify [options]",
               "Walks the whole event log, recomputes every event's hash and link, and names the\n"
-              "first broken one. Exit status 0 if the log is intact, 1 if not.\n"
+              "first broken one. Exit status 0 if the log is intact (and, with --statistics, every\n"
+              "dossier's row is what its history says), 1 if not.\n"
               "Keep the printed last hash elsewhere: removing the newest events leaves a shorter\n"
               "chain that is still consistent, and only a hash kept outside shows it.",
-              CommonOptions());
+              options);
   auto parsed = ParseCommand(cmd, args);
   if (!parsed) return ReportError(err, "verify", parsed.error(), 2);
   if (parsed->help) {
@@ -39,7 +47,6 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
                        1);
   }
   auto report = storage::events::VerifyEventLog(**store);
-  (*store)->Close();
   if (!report) return ReportError(err, "verify", report.error(), 1);
   if (report->broken) {
     out << report->broken->Message() << "\n";
@@ -50,7 +57,23 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
   }
   out << "event log verified: " << report->events << " events, last hash " << report->last_hash
       << "\n";
-  return 0;
+  if (!parsed->Has("statistics")) return 0;
+  SystemClock clock;
+  auto app = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  if (!app) return ReportError(err, "verify", app.error(), 1);
+  auto check = (*app)->statistics().CheckAgainstEventLog();
+  if (!check) return ReportError(err, "verify", check.error(), 1);
+  if (check->disagreeing == 0) {
+    out << "statistics verified: " << check->dossiers << " dossiers, each row as its history says\n";
+    return 0;
+  }
+  out << "statistics: " << check->disagreeing << " of " << check->dossiers
+      << " dossiers disagree with their history in the event log";
+  if (check->disagreeing > static_cast<std::int64_t>(check->problems.size()))
+    out << " (the first " << check->problems.size() << ")";
+  out << ":\n";
+  for (const auto& p : check->problems) out << "  " << p << "\n";
+  return 1;
 }
 
 }  // namespace motcua::app

@@ -104,7 +104,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   // Live statistics: counted from every dossier when serving starts (or at
   // the first question), then from each change.
   app->stats_ = std::make_unique<stats::StatsService>(store, clock, app->catalog_, *app->calendar_, app->units_,
-                                                      MOTCUA_TRY(LoadIndexDefinition(data_dir)));
+                                                      app->workflows_, MOTCUA_TRY(LoadIndexDefinition(data_dir)));
   stats::StatsService* statistics = app->stats_.get();
   app->dossiers_->AddChangeListener([statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
   app->results_->OnSigned([statistics](std::int64_t id) { statistics->Changed(id); });

@@ -143,6 +143,24 @@ Result<std::vector<Event>> ListEvents(Tx& tx, std::string_view aggregate_type,
   return out;
 }
 
+Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_type, std::int64_t after_id,
+                                           std::int64_t up_to_id) {
+  auto rows = MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) +
+                                      " FROM events WHERE aggregate_type = $1 AND aggregate_id > $2 AND "
+                                      "aggregate_id <= $3 ORDER BY aggregate_id, seq",
+                                  {std::string(aggregate_type), after_id, up_to_id}));
+  std::vector<Event> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(MOTCUA_TRY(EventOf(r)));
+  return out;
+}
+
+Result<std::int64_t> MaxAggregateId(Tx& tx, std::string_view aggregate_type) {
+  auto rows = MOTCUA_TRY(tx.Query("SELECT COALESCE(MAX(aggregate_id), 0) FROM events WHERE aggregate_type = $1",
+                                  {std::string(aggregate_type)}));
+  return rows.at(0).Int(0);
+}
+
 Result<VerifyReport> VerifyEventLog(Store& store, int batch) {
   if (batch < 1) return InvalidField("batch", "must be at least 1");
   const std::string sql =

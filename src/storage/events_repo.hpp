@@ -43,6 +43,15 @@ using motcua::events::NewEvent;
 [[nodiscard]] Result<std::vector<Event>> ListEvents(Tx& tx, std::string_view aggregate_type,
                                                     std::int64_t aggregate_id);
 
+// The events of the aggregates of `aggregate_type` with ids in
+// (after_id, up_to_id], by aggregate id then seq: a batch of histories for
+// replaying them (statistics counted from the log alone).
+[[nodiscard]] Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_type,
+                                                         std::int64_t after_id, std::int64_t up_to_id);
+
+// The highest aggregate id of `aggregate_type` in the log (0 with none).
+[[nodiscard]] Result<std::int64_t> MaxAggregateId(Tx& tx, std::string_view aggregate_type);
+
 struct VerifyReport {
   std::int64_t events = 0;  // events checked and found sound
   std::int64_t last_seq = 0;

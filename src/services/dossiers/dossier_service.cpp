@@ -112,22 +112,6 @@ void SetState(DossierRow& r, const workflow::Workflow& wf, const workflow::State
   r.queue_at = r.due_at.value_or(r.submitted_at);
 }
 
-const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code,
-                                          std::int64_t id) {
-  for (const auto& p : c.Versions(code))
-    if (p.id == id) return &p;
-  return nullptr;
-}
-
-dossier::ProcedureTime TimeOf(const catalog::Procedure& p) {
-  dossier::ProcedureTime t;
-  t.limit.value = p.time_limit.value;
-  t.limit.unit = p.time_limit.unit == catalog::TimeUnit::kWorkingHours
-                     ? dossier::TimeLimit::Unit::kWorkingHours
-                     : dossier::TimeLimit::Unit::kWorkingDays;
-  t.cut_off = p.cutoff_1500;
-  return t;
-}
 
 std::optional<catalog::Level> LevelOfUnit(units::Kind kind) {
   switch (kind) {
@@ -258,6 +242,23 @@ std::vector<repo::UnitScope> ScopesOf(const Principal& who, const units::UnitTre
 }
 
 }  // namespace
+
+const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code,
+                                          std::int64_t id) {
+  for (const auto& p : c.Versions(code))
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+dossier::ProcedureTime TimeOf(const catalog::Procedure& p) {
+  dossier::ProcedureTime t;
+  t.limit.value = p.time_limit.value;
+  t.limit.unit = p.time_limit.unit == catalog::TimeUnit::kWorkingHours
+                     ? dossier::TimeLimit::Unit::kWorkingHours
+                     : dossier::TimeLimit::Unit::kWorkingDays;
+  t.cut_off = p.cutoff_1500;
+  return t;
+}
 
 DossierService::DossierService(storage::Store& store, const Clock& clock,
                                const calendar::WorkingCalendar& cal,

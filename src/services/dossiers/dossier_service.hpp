@@ -43,6 +43,7 @@
 #include "core/calendar/working_time.hpp"
 #include "core/dossier/applicant.hpp"
 #include "core/dossier/deadline.hpp"
+#include "core/dossier/lifecycle.hpp"
 #include "core/dossier/lookup_secret.hpp"
 #include "core/workflow/registry.hpp"
 #include "services/audit/access_log.hpp"
@@ -273,6 +274,12 @@ struct DossierOptions {
   std::optional<Micros> nearing;  // default: the office hours' day length
   int max_limit = 100;            // largest page of an inbox or a list
 };
+
+// Version `id` of procedure `code` (the one a dossier was submitted under),
+// or nullptr.
+const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code, std::int64_t id);
+// What a procedure version says about time, as the dossier's clock reads it.
+dossier::ProcedureTime TimeOf(const catalog::Procedure& p);
 
 class DossierService {
  public:

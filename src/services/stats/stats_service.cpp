@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include "core/calendar/date.hpp"
+#include "services/stats/replay.hpp"
+#include "storage/events_repo.hpp"
 #include "storage/stats_repo.hpp"
 
 namespace motcua::stats {
@@ -13,7 +16,8 @@ using calendar::LocalDate;
 using storage::stats::DossierStatRow;
 
 constexpr int kWithdrawnStatus = 7;
-constexpr int kBatch = 1000;
+constexpr int kBatch = 1000;  // dossier ids per read
+constexpr std::string_view kDossierAggregate = "dossier";
 
 Outcome OutcomeOf(const std::optional<std::string>& timeliness) {
   if (!timeliness) return Outcome::kNone;
@@ -54,16 +58,28 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure, const cata
   return f;
 }
 
+// Each dossier's history in `events` (by dossier, then seq).
+std::vector<std::span<const events::Event>> Histories(const std::vector<events::Event>& events) {
+  std::vector<std::span<const events::Event>> out;
+  const std::span<const events::Event> all(events);
+  for (std::size_t i = 0, j = 0; i < all.size(); i = j) {
+    while (j < all.size() && all[j].aggregate_id == all[i].aggregate_id) ++j;
+    out.push_back(all.subspan(i, j - i));
+  }
+  return out;
+}
+
 }  // namespace
 
 StatsService::StatsService(storage::Store& store, const Clock& clock, const catalog::CatalogService& catalog,
                            const calendar::WorkingCalendar& calendar, const units::UnitService& units,
-                           IndexDefinition definition)
+                           const workflow::Registry& workflows, IndexDefinition definition)
     : store_(store),
       clock_(clock),
       catalog_(catalog),
       calendar_(calendar),
       units_(units),
+      workflows_(workflows),
       definition_(std::move(definition)),
       counters_(definition_.report_cutoff_day) {
   worker_ = std::thread([this] { Work(); });
@@ -78,7 +94,7 @@ StatsService::~StatsService() {
   worker_.join();
 }
 
-Status StatsService::Rebuild() {
+Status StatsService::Rebuild(Source source) {
   {
     // Changes counted meanwhile go into the counters being replaced: they
     // are counted again once the new ones are in place.
@@ -86,7 +102,7 @@ Status StatsService::Rebuild() {
     rebuilding_ = true;
     touched_.clear();
   }
-  auto rebuilt = Count();
+  auto rebuilt = Count(source);
   std::vector<std::int64_t> touched;
   {
     std::lock_guard lock(mu_);
@@ -109,18 +125,36 @@ std::int32_t StatsService::ProcedureNumber(const std::string& code) {
   return it->second;
 }
 
-Result<std::pair<Counters, FactsTable>> StatsService::Count() {
+Result<std::int64_t> StatsService::LastId(Source source) {
+  std::int64_t last = 0;
+  MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+    last = source == Source::kEventLog ? MOTCUA_TRY(storage::events::MaxAggregateId(tx, kDossierAggregate))
+                                       : MOTCUA_TRY(storage::stats::MaxDossierId(tx));
+    return {};
+  }));
+  return last;
+}
+
+Result<std::vector<DossierStatRow>> StatsService::Replayed(storage::Tx& tx, std::int64_t after, std::int64_t up_to,
+                                                           const catalog::Catalog& catalog) {
+  auto events = MOTCUA_TRY(storage::events::ListEventsOfIds(tx, kDossierAggregate, after, up_to));
+  std::vector<DossierStatRow> out;
+  for (auto history : Histories(events)) out.push_back(MOTCUA_TRY(ReplayDossier(history, workflows_, catalog, calendar_)));
+  return out;
+}
+
+Result<std::pair<Counters, FactsTable>> StatsService::Count(Source source) {
   Counters counters(definition_.report_cutoff_day);
   FactsTable facts;
   auto snapshot = catalog_.Snapshot();
-  MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
-    facts.Reserve(MOTCUA_TRY(storage::stats::MaxDossierId(tx)));
-    return {};
-  }));
-  for (std::int64_t after = 0;;) {
+  // Dossiers that come meanwhile, above `last`, are counted as changes.
+  const std::int64_t last = MOTCUA_TRY(LastId(source));
+  facts.Reserve(last);
+  for (std::int64_t after = 0; after < last; after += kBatch) {
     std::vector<DossierStatRow> rows;
     MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
-      rows = MOTCUA_TRY(storage::stats::ListDossiers(tx, after, kBatch));
+      rows = source == Source::kEventLog ? MOTCUA_TRY(Replayed(tx, after, after + kBatch, *snapshot))
+                                         : MOTCUA_TRY(storage::stats::ListDossiersOfIds(tx, after, after + kBatch));
       return {};
     }));
     std::vector<std::int32_t> numbers;
@@ -132,11 +166,52 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count() {
       DossierFacts f = ToFacts(rows[i], numbers[i], *snapshot, calendar_);
       counters.Add(f);
       facts.Exchange(rows[i].id, f);
-      after = rows[i].id;
     }
-    if (rows.size() < static_cast<std::size_t>(kBatch)) break;
   }
   return std::pair(std::move(counters), std::move(facts));
+}
+
+Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
+  LogCheck check;
+  auto snapshot = catalog_.Snapshot();
+  const std::int64_t last = std::max(MOTCUA_TRY(LastId(Source::kDossierTable)), MOTCUA_TRY(LastId(Source::kEventLog)));
+  auto problem = [&](std::int64_t id, const std::string& what) {
+    ++check.disagreeing;
+    if (check.problems.size() < kMaxProblems) check.problems.push_back("dossier " + std::to_string(id) + ": " + what);
+  };
+  for (std::int64_t after = 0; after < last; after += kBatch) {
+    // One read: the rows and the histories of the same moment.
+    std::vector<DossierStatRow> table, history;
+    std::vector<std::pair<std::int64_t, std::string>> unreadable;
+    MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+      table = MOTCUA_TRY(storage::stats::ListDossiersOfIds(tx, after, after + kBatch));
+      auto events = MOTCUA_TRY(storage::events::ListEventsOfIds(tx, kDossierAggregate, after, after + kBatch));
+      for (auto one : Histories(events)) {
+        auto replayed = ReplayDossier(one, workflows_, *snapshot, calendar_);
+        if (replayed) history.push_back(std::move(*replayed));
+        else unreadable.emplace_back(one.front().aggregate_id, replayed.error().message);
+      }
+      return {};
+    }));
+    for (const auto& [id, why] : unreadable) problem(id, why);
+    std::size_t h = 0;
+    for (const auto& row : table) {
+      ++check.dossiers;
+      while (h < history.size() && history[h].id < row.id) problem(history[h++].id, "a history without a row");
+      if (h < history.size() && history[h].id == row.id) {
+        auto differences = Differences(row, history[h++]);
+        if (!differences.empty()) {
+          std::string text;
+          for (const auto& d : differences) text += (text.empty() ? "" : "; ") + d;
+          problem(row.id, text);
+        }
+      } else if (std::none_of(unreadable.begin(), unreadable.end(), [&](const auto& u) { return u.first == row.id; })) {
+        problem(row.id, "a row without a history");
+      }
+    }
+    for (; h < history.size(); ++h) problem(history[h].id, "a history without a row");
+  }
+  return check;
 }
 
 Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id) {

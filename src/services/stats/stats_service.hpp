@@ -28,8 +28,10 @@
 #include "core/stats/counters.hpp"
 #include "core/stats/index766.hpp"
 #include "core/stats/periods.hpp"
+#include "core/workflow/registry.hpp"
 #include "services/catalog/catalog_service.hpp"
 #include "services/units/unit_service.hpp"
+#include "storage/stats_repo.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::stats {
@@ -80,14 +82,32 @@ class StatsService {
   // Everything must outlive the service. Starts the worker thread.
   StatsService(storage::Store& store, const Clock& clock, const catalog::CatalogService& catalog,
                const calendar::WorkingCalendar& calendar, const units::UnitService& units,
-               IndexDefinition definition);
+               const workflow::Registry& workflows, IndexDefinition definition);
   ~StatsService();
   StatsService(const StatsService&) = delete;
   StatsService& operator=(const StatsService&) = delete;
 
+  // Where counting from scratch reads the dossiers: their table (the
+  // projection the dossier service keeps, one row each), or the event log
+  // alone, every history replayed (replay.hpp). Both give the same figures;
+  // the log is the slower read, and the check of the table.
+  enum class Source { kDossierTable, kEventLog };
+
   // Counts every dossier from scratch: `motcua serve` does before it listens;
-  // otherwise the first Figures does. Errors: those of the store.
-  [[nodiscard]] Status Rebuild();
+  // otherwise the first Figures does. Errors: those of the store; from the
+  // log, kInternal naming a history that cannot be replayed.
+  [[nodiscard]] Status Rebuild(Source source = Source::kDossierTable);
+
+  // Every dossier's row compared with its history replayed: what `motcua
+  // verify --statistics` reports. A row without a history (or a history
+  // without a row) disagrees too: `motcua seed-statistics` writes rows only.
+  struct LogCheck {
+    std::int64_t dossiers = 0;     // rows and histories compared
+    std::int64_t disagreeing = 0;  // of them
+    std::vector<std::string> problems;  // the first kMaxProblems, each naming its dossier
+  };
+  static constexpr std::size_t kMaxProblems = 20;
+  [[nodiscard]] Result<LogCheck> CheckAgainstEventLog();
   // Queues dossier `id` to be counted again (for DossierService's change
   // listener: quick, any thread).
   void Changed(std::int64_t id);
@@ -117,7 +137,12 @@ class StatsService {
  private:
   Result<std::optional<DossierFacts>> Load(storage::Tx& tx, std::int64_t id);
   // Every dossier's facts and the counters of them.
-  Result<std::pair<Counters, FactsTable>> Count();
+  Result<std::pair<Counters, FactsTable>> Count(Source source);
+  // The dossiers with ids in (after, up_to], from their histories, by id.
+  Result<std::vector<storage::stats::DossierStatRow>> Replayed(storage::Tx& tx, std::int64_t after,
+                                                              std::int64_t up_to, const catalog::Catalog& catalog);
+  // The highest dossier id `source` knows.
+  Result<std::int64_t> LastId(Source source);
   // The number of a procedure code in the facts (under mu_).
   std::int32_t ProcedureNumber(const std::string& code);
   std::vector<std::int64_t> Counted(const units::UnitTree& tree, std::int64_t unit, UnitsView view,
@@ -131,6 +156,7 @@ class StatsService {
   const catalog::CatalogService& catalog_;
   const calendar::WorkingCalendar& calendar_;
   const units::UnitService& units_;
+  const workflow::Registry& workflows_;
   IndexDefinition definition_;
 
   mutable std::mutex mu_;  // guards counters_, facts_ and the procedure numbers

@@ -1,0 +1,146 @@
+#include "services/stats/replay.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/calendar/date.hpp"
+#include "core/dossier/lifecycle.hpp"
+#include "services/dossiers/dossier_service.hpp"
+#include "storage/accounts_repo.hpp"
+
+namespace motcua::stats {
+namespace {
+
+namespace json = boost::json;
+using storage::stats::DossierStatRow;
+
+Error Unreplayable(const events::Event& e, std::string why) {
+  return Error{Code::kInternal,
+               "dossier " + std::to_string(e.aggregate_id) + ": event " + std::to_string(e.seq) + " (" + e.action +
+                   ") cannot be replayed: " + std::move(why),
+               {}};
+}
+
+const json::object* PayloadOf(const events::Event& e, json::value& holder) {
+  boost::system::error_code ec;
+  holder = json::parse(e.payload, ec);
+  if (ec || !holder.is_object()) return nullptr;
+  return &holder.as_object();
+}
+
+// Whether the event handed in files (a "files" array with at least one).
+bool HandsInFiles(const json::object& payload) {
+  const auto* files = payload.if_contains("files");
+  return files && files->is_array() && !files->as_array().empty();
+}
+
+std::string Shown(const std::optional<TimePoint>& t) {
+  return t ? storage::accounts::FormatTime(*t) : "none";
+}
+
+}  // namespace
+
+Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history, const workflow::Registry& workflows,
+                                     const catalog::Catalog& catalog, const calendar::WorkingCalendar& calendar) {
+  if (history.empty()) return Fail(Code::kInternal, "a dossier without events cannot be replayed");
+  const events::Event& first = history.front();
+  json::value holder;
+  const json::object* submit = PayloadOf(first, holder);
+  if (first.action != "submit" || !submit || !first.to_state) return Fail(Unreplayable(first, "the first event is not a submission"));
+  DossierStatRow row;
+  const workflow::Workflow* wf = nullptr;
+  const catalog::Procedure* procedure = nullptr;
+  try {
+    row.id = first.aggregate_id;
+    row.receiving_unit_id = submit->at("unit_id").to_number<std::int64_t>();
+    row.channel = submit->at("channel").to_number<int>();
+    row.procedure_code = json::value_to<std::string>(submit->at("procedure_code"));
+    row.procedure_id = submit->at("procedure_id").to_number<std::int64_t>();
+    wf = workflows.Find(json::value_to<std::string>(submit->at("workflow")),
+                        submit->at("workflow_version").to_number<int>());
+  } catch (const std::exception& e) {
+    return Fail(Unreplayable(first, std::string("its payload lacks a fact: ") + e.what()));
+  }
+  if (wf == nullptr) return Fail(Unreplayable(first, "its workflow version is not loaded"));
+  procedure = dossiers::FindVersionById(catalog, row.procedure_code, row.procedure_id);
+  if (procedure == nullptr) return Fail(Unreplayable(first, "its procedure version is not loaded"));
+  const dossier::ProcedureTime rules = dossiers::TimeOf(*procedure);
+  row.submitted_at = first.occurred_at;
+  row.digitised = HandsInFiles(*submit);
+  std::string state = *first.to_state;
+  auto status = wf->NationalStatus(state);
+  if (!status) return Fail(Unreplayable(first, "state '" + state + "' is not in its workflow"));
+  row.national_status = *status;
+
+  dossier::Progress progress;
+  std::optional<TimePoint> apology_due;
+  const auto anyone = workflow::RoleSet::FromBits(0xff);  // who acted was checked when it happened
+  for (const events::Event& e : history.subspan(1)) {
+    if (e.aggregate_id != row.id) return Fail(Unreplayable(e, "it belongs to another dossier"));
+    json::value value;
+    const json::object* payload = PayloadOf(e, value);
+    if (!payload) return Fail(Unreplayable(e, "its payload is not a JSON object"));
+    if (e.action == "apology") {
+      const auto* to = payload->if_contains("new_due_at");
+      if (!to || !to->is_string()) return Fail(Unreplayable(e, "it has no new appointment"));
+      auto at = calendar::ParseMoment(to->as_string());
+      if (!at) return Fail(Unreplayable(e, "its new appointment is not a moment"));
+      apology_due = *at;
+    } else if (e.action == "result_signed") {
+      row.electronic_result = true;
+    } else if (e.action == "rated") {
+      auto level = payload->if_contains("level");
+      if (!level || !level->is_int64()) return Fail(Unreplayable(e, "it has no level"));
+      row.rated_at = e.occurred_at;
+      row.rating_level = static_cast<int>(level->as_int64());
+    } else if (e.action == "result_drafted") {
+      // A draft changes no figure.
+    } else {
+      if (!e.from_state || *e.from_state != state)
+        return Fail(Unreplayable(e, "it leaves state '" + e.from_state.value_or("") + "', not '" + state + "'"));
+      auto t = wf->Decide(state, e.action, anyone);
+      if (!t) return Fail(Unreplayable(e, t.error().message));
+      if (!e.to_state || t->to->id != *e.to_state)
+        return Fail(Unreplayable(e, "the workflow leads to '" + t->to->id + "', the event to '" + e.to_state.value_or("") + "'"));
+      auto advanced = dossier::AdvanceClock(calendar, progress, *t, rules, e.occurred_at);
+      if (!advanced) return Fail(Unreplayable(e, advanced.error().message));
+      progress = std::move(advanced->progress);
+      state = t->to->id;
+      row.national_status = t->to->national_status;
+      row.digitised = row.digitised || HandsInFiles(*payload);
+    }
+  }
+  row.clock_start = progress.clock_start;
+  row.due_at = apology_due ? apology_due : progress.due_at;
+  row.finished_at = progress.finished_at;
+  row.returned_at = progress.returned_at;
+  if (progress.timeliness) row.timeliness = std::string(dossier::TimelinessName(*progress.timeliness));
+  row.paused_micros = progress.paused.count();
+  return row;
+}
+
+std::vector<std::string> Differences(const DossierStatRow& table, const DossierStatRow& history) {
+  std::vector<std::string> out;
+  auto differ = [&](std::string_view what, const std::string& a, const std::string& b) {
+    if (a != b) out.push_back(std::string(what) + ": table " + a + ", history " + b);
+  };
+  using std::to_string;
+  differ("receiving_unit_id", to_string(table.receiving_unit_id), to_string(history.receiving_unit_id));
+  differ("channel", to_string(table.channel), to_string(history.channel));
+  differ("procedure", table.procedure_code + "#" + to_string(table.procedure_id),
+         history.procedure_code + "#" + to_string(history.procedure_id));
+  differ("national_status", to_string(table.national_status), to_string(history.national_status));
+  differ("submitted_at", Shown(table.submitted_at), Shown(history.submitted_at));
+  differ("clock_start", Shown(table.clock_start), Shown(history.clock_start));
+  differ("due_at", Shown(table.due_at), Shown(history.due_at));
+  differ("finished_at", Shown(table.finished_at), Shown(history.finished_at));
+  differ("returned_at", Shown(table.returned_at), Shown(history.returned_at));
+  differ("timeliness", table.timeliness.value_or("none"), history.timeliness.value_or("none"));
+  differ("paused_micros", to_string(table.paused_micros), to_string(history.paused_micros));
+  differ("digitised", table.digitised ? "yes" : "no", history.digitised ? "yes" : "no");
+  differ("electronic_result", table.electronic_result ? "yes" : "no", history.electronic_result ? "yes" : "no");
+  differ("rated_at", Shown(table.rated_at), Shown(history.rated_at));
+  differ("rating_level", to_string(table.rating_level), to_string(history.rating_level));
+  return out;
+}
+
+}  // namespace motcua::stats
