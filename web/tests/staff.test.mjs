@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { axe, call, fillSignIn, counterDossier, shoot, signIn, heading, until, serverAndBrowser } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { axe, call, fillSignIn, counterDossier, shoot, signIn, signInPage, heading, until, serverAndBrowser } from './harness.mjs';
 
 const env = serverAndBrowser({ dossiers: 800 });
 
@@ -194,4 +195,136 @@ test('a leader follows the unit\'s figures and its 766 index, and they move when
   const options = await page.getByLabel('Kỳ').locator('option').allInnerTexts();
   assert.ok(options.some((o) => /^Kỳ báo cáo bc-\d{4}-\d{2}$/.test(o)), options.join(', '));
   await context.close();
+});
+
+test('the province\'s leader ranks its units, follows the months, drills down to a ward and a procedure, and watches the overdue dossiers', async () => {
+  const leader = await signIn(env.server.url, 'lanhdao.tinh');
+  const province = leader.user.roles.find((r) => r.role === 'unit_leader').unit_id;
+  const vn = new Date(Date.now() + 7 * 3600e3);
+  const month = `${vn.getUTCFullYear()}-${String(vn.getUTCMonth() + 1).padStart(2, '0')}`;
+  const get = (path) => call(env.server.url, leader, 'GET', path);
+  const ranking = await get(`/api/v1/statistics?unit=${province}&period=${month}&units=of_the_time&by=unit`);
+  const months = await get(`/api/v1/statistics?unit=${province}&period=${vn.getUTCFullYear()}&units=of_the_time&by=month`);
+  assert.ok(ranking.rows.length > 1, 'the province has units below it');
+  const n = (v) => v.toLocaleString('vi-VN');
+
+  const page = await signInPage(env, 'lanhdao.tinh', { next: '/can-bo/thong-ke' });
+  await until(heading(page), 'Thống kê giải quyết hồ sơ');
+  await page.locator('table.ranking').waitFor();
+  assert.match(await page.locator('dl.facts').innerText(), new RegExp(`Tiếp nhận trong kỳ\\s+${n(ranking.totals.received)} \\(`));
+  // The charts are drawn (Chart.js, loaded with the page's first chart).
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart canvas')].every((c) => c.width > 0));
+  assert.equal(await page.locator('.chart canvas').count(), 2);
+  assert.equal(await page.getByRole('img', { name: /Biểu đồ điểm của năm nhóm chỉ số/ }).count(), 1);
+  // The months' trend, its table with one row a month, as the API counts them.
+  await page.getByText('Bảng số liệu theo tháng').click();
+  const trend = page.locator('table.trend tbody tr');
+  assert.equal(await trend.count(), months.rows.length);
+  const last = months.rows[months.rows.length - 1];
+  assert.match(await trend.last().innerText(), new RegExp(`${last.name}\\s+${n(last.totals.received)}\\s+${n(last.totals.decided)}`));
+  // The ranking: every unit below, the highest index first.
+  const ranked = page.locator('table.ranking tbody tr');
+  assert.equal(await ranked.count(), ranking.rows.length);
+  const scores = [];
+  for (const row of await ranked.all()) scores.push(Number((await row.locator('td').nth(1).innerText()).replace(',', '.')));
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+  for (const v of await axe(page)) assert.fail(`dashboard: ${v}`);
+  await shoot(page, 'staff-dashboard-province');
+
+  // Down to the ward: its figures, and the way back up.
+  const ward = ranking.rows.find((r) => r.name === 'Phường Phan Đình Phùng');
+  await page.locator('table.ranking').getByRole('link', { name: ward.name }).click();
+  await page.waitForURL(new RegExp(`don-vi=${ward.unit_id}`));
+  await until(async () => (await page.locator('nav.trail').innerText().catch(() => '')).replace(/\s+/g, ' '),
+    'Tỉnh Thái Nguyên › Phường Phan Đình Phùng');
+  await until(async () => new RegExp(`Tiếp nhận trong kỳ\\s+${n(ward.totals.received)} \\(`).test(await page.locator('dl.facts').innerText()), true);
+  // The ward's overdue dossiers, as the API lists them, each with its step and who handed it there.
+  const watch = await get(`/api/v1/dossiers?unit=${ward.unit_id}&due=overdue&limit=20`);
+  assert.ok(watch.items.length > 0, 'six weeks of seeded dossiers leave some overdue');
+  const rows = page.locator('table.watch tbody tr');
+  await until(() => rows.count(), watch.items.length);
+  const first = watch.items[0];
+  const cells = await rows.first().locator('th, td').allInnerTexts();
+  assert.equal(cells[0], first.number);
+  assert.match(cells[2], new RegExp(first.step.unit.name));
+  assert.equal(cells[3], first.step.handed_by ? first.step.handed_by.name : '–');
+  assert.match(await page.getByRole('button', { name: /^Đã quá hạn/ }).innerText(), new RegExp(`\\(${n(watch.counts.overdue)}\\)`));
+  // Those nearing their appointment.
+  const nearing = await get(`/api/v1/dossiers?unit=${ward.unit_id}&due=nearing&limit=20`);
+  await page.getByRole('button', { name: /^Sắp đến hạn/ }).click();
+  await until(async () => (nearing.items.length === 0
+    ? await page.getByText('Không có hồ sơ nào trong danh sách này.').count()
+    : await rows.count()), nearing.items.length || 1);
+  // A procedure: the list keeps to its dossiers.
+  await page.getByRole('button', { name: /^Đã quá hạn/ }).click();
+  const procedures = await get(`/api/v1/statistics?unit=${ward.unit_id}&period=${month}&units=of_the_time&by=procedure`);
+  const busiest = procedures.rows.filter((r) => r.totals.overdue > 0).sort((a, b) => b.totals.received - a.totals.received)[0]
+    || procedures.rows[0];
+  await page.locator('table.procedures').getByRole('button', { name: busiest.name, exact: true }).click();
+  await page.waitForURL(new RegExp(`thu-tuc=${busiest.procedure_code.replace(/\./g, '\\.')}`));
+  const only = await get(`/api/v1/dossiers?unit=${ward.unit_id}&due=overdue&limit=20&procedure_code=${busiest.procedure_code}`);
+  await page.getByText(`Chỉ hồ sơ của thủ tục ${busiest.name}.`).waitFor();
+  await until(async () => (only.items.length === 0
+    ? await page.getByText('Không có hồ sơ nào trong danh sách này.').count()
+    : await rows.count()), only.items.length || 1);
+  for (const v of await axe(page)) assert.fail(`dashboard of a ward: ${v}`);
+  await shoot(page, 'staff-dashboard-ward');
+  // And down to a dossier.
+  if (only.items.length > 0) {
+    await rows.first().getByRole('link', { name: only.items[0].number }).click();
+    await page.waitForURL(`${env.server.url}/can-bo/ho-so/${only.items[0].id}`);
+    await page.getByText(only.items[0].number).first().waitFor();
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a leader prepares the Decree 09 report of the report month by field, and downloads it as Excel and CSV', async () => {
+  const leader = await signIn(env.server.url, 'lanhdao.tinh');
+  const province = leader.user.roles.find((r) => r.role === 'unit_leader').unit_id;
+  const page = await signInPage(env, 'lanhdao.tinh', { next: '/can-bo/thong-ke' });
+  await page.getByRole('link', { name: 'Lập báo cáo định kỳ của đơn vị (Nghị định 09/2019/NĐ-CP)' }).click();
+  await until(heading(page), 'Báo cáo tình hình, kết quả giải quyết thủ tục hành chính');
+  await page.locator('table.report09').waitFor();
+  const period = await page.getByLabel('Kỳ báo cáo').inputValue();
+  assert.match(period, /^bc-\d{4}-\d{2}$/);
+  const report = await call(env.server.url, leader, 'GET', `/api/v1/reports/decree09?unit=${province}&period=${period}`);
+  assert.ok(report.rows.length > 0, 'the seeded dossiers fall in fields');
+  // The official column groups over their columns (a group of one column of its
+  // own name down both header rows), a row a field, and the total.
+  const head = page.locator('table.report09 thead tr');
+  const groups = [...new Set(report.columns.map((c) => c.group))];
+  const alone = (g) => report.columns.filter((c) => c.group === g).map((c) => c.name).join() === g;
+  assert.deepEqual((await head.first().locator('th').allInnerTexts()).slice(2), groups);
+  assert.deepEqual(await head.nth(1).locator('th').allInnerTexts(),
+    report.columns.filter((c) => !alone(c.group)).map((c) => c.name));
+  assert.ok(groups.some(alone), 'returned or withdrawn is a group of its own');
+  const body = page.locator('table.report09 tbody tr');
+  assert.equal(await body.count(), report.rows.length);
+  const n = (v) => v.toLocaleString('vi-VN');
+  assert.deepEqual((await body.first().locator('td').allInnerTexts()).slice(1), report.columns.map((c) => n(report.rows[0].values[c.key])));
+  const total = await page.locator('table.report09 tfoot tr').locator('th, td').allInnerTexts();
+  assert.equal(total[1], 'Tổng cộng');
+  assert.deepEqual(total.slice(2), report.columns.map((c) => n(report.total[c.key])));
+  for (const v of await axe(page)) assert.fail(`report: ${v}`);
+  await shoot(page, 'staff-report09');
+  // The files, named after the agency and the period.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải báo cáo (Excel)' }).click()]);
+  assert.equal(xlsx.suggestedFilename(), report.xlsx);
+  const sheet = execFileSync('unzip', ['-p', await xlsx.path(), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  assert.match(sheet, /BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải báo cáo (CSV)' }).click()]);
+  assert.equal(csv.suggestedFilename(), report.csv);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(lines.length, 1 + report.rows.length + 1);
+  assert.match(lines[lines.length - 1], /Tổng cộng/);
+  // Another period, quarterly: the URL keeps the choice.
+  const quarter = (await page.getByLabel('Kỳ báo cáo').locator('optgroup[label="Báo cáo quý"] option').first().getAttribute('value'));
+  await page.getByLabel('Kỳ báo cáo').selectOption(quarter);
+  await page.waitForURL(new RegExp(`ky=${quarter}`));
+  const quarterly = await call(env.server.url, leader, 'GET', `/api/v1/reports/decree09?unit=${province}&period=${quarter}`);
+  await until(async () => (await page.locator('table.report09 tfoot td').last().innerText().catch(() => '')),
+    n(quarterly.total[quarterly.columns[quarterly.columns.length - 1].key]));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });

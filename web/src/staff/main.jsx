@@ -13,6 +13,7 @@ import { ErrorNote, Loading, Page, SiteFrame, addFieldErrors } from '../common/u
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
+import { Report } from './Report.jsx';
 import { Statistics } from './Statistics.jsx';
 import { AdminHome, isAdmin } from './admin/Admin.jsx';
 import { Holidays } from './admin/Holidays.jsx';
@@ -55,6 +56,7 @@ function App() {
     } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} user={user} />;
     else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
     else if (match('/can-bo/thong-ke', path)) page = <Statistics user={user} query={query} />;
+    else if (match('/can-bo/bao-cao', path)) page = <Report user={user} query={query} />;
     else page = <Inbox query={query} />;
   }
 
@@ -62,7 +64,10 @@ function App() {
   if (user && user.roles.some((r) => r.role === 'officer')) {
     links.push({ href: '/can-bo/tiep-nhan', label: t('intake.title'), current: path === '/can-bo/tiep-nhan' });
   }
-  if (user && isStaff(user)) links.push({ href: '/can-bo/thong-ke', label: t('stats.nav'), current: path === '/can-bo/thong-ke' });
+  if (user && isStaff(user)) {
+    links.push({ href: '/can-bo/thong-ke', label: t('stats.nav'), current: path === '/can-bo/thong-ke' });
+    links.push({ href: '/can-bo/bao-cao', label: t('report.nav'), current: path === '/can-bo/bao-cao' });
+  }
   if (isAdmin(user)) links.push({ href: '/quan-tri/', label: t('admin.title'), current: path.startsWith('/quan-tri') });
   return (
     <SiteFrame home="/can-bo/" links={links} user={user || undefined} footer={false}
