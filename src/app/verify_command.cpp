@@ -16,13 +16,13 @@ constexpr int kEventsSchemaVersion = 4;
 int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
   auto options = CommonOptions();
   options.push_back({"statistics", "",
-                     "also replay every dossier's history and compare it with the dossier's row, which\n"
-                     "the statistics count (needs --data-dir: the workflows, procedures and holidays)",
+                     "also compare every dossier's row, which the statistics count, with its replayed history",
                      "", false});
   Command cmd("motcua verify [options]",
               "Walks the whole event log, recomputes every event's hash and link, and names the\n"
               "first broken one. Exit status 0 if the log is intact (and, with --statistics, every\n"
-              "dossier's row is what its history says), 1 if not.\n"
+              "dossier's row is what its history says), 1 if not. --statistics replays the histories\n"
+              "with the workflows, procedures and holidays of --data-dir.\n"
               "Keep the printed last hash elsewhere: removing the newest events leaves a shorter\n"
               "chain that is still consistent, and only a hash kept outside shows it.",
               options);

@@ -102,7 +102,7 @@ class StatsService {
   // verify --statistics` reports. A row without a history (or a history
   // without a row) disagrees too: `motcua seed-statistics` writes rows only.
   struct LogCheck {
-    std::int64_t dossiers = 0;     // rows and histories compared
+    std::int64_t dossiers = 0;     // dossier rows compared with their histories
     std::int64_t disagreeing = 0;  // of them
     std::vector<std::string> problems;  // the first kMaxProblems, each naming its dossier
   };
