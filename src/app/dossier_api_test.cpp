@@ -1355,6 +1355,11 @@ TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {
                            "Tháng 12/2026", "Hộ tịch", "Tổng cộng", "Số hồ sơ đang giải quyết", "Trong hạn"})
     EXPECT_NE(strings.find(text), std::string::npos) << text;
   EXPECT_NE(sheet.find("<v>3</v>"), std::string::npos) << sheet;
+  // The six-month report that counts December's first days: 15 June to 14 December, the same dossiers.
+  auto half = Json(Call(leader, "GET", "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=bc-2026-H2"));
+  EXPECT_EQ(Str(half.at("period").at("name")), "Kỳ báo cáo 6 tháng cuối năm 2026 (15/06/2026 – 14/12/2026)");
+  EXPECT_EQ(half.at("total"), j.at("total"));
+  EXPECT_EQ(Str(half.at("xlsx")), "bao-cao-tthc-000.51.00.H55-bc-2026-H2.xlsx");
   // What is refused, and to whom.
   auto day = Call(leader, "GET", "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12-02");
   EXPECT_EQ(day.status, 400);

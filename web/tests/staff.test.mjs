@@ -324,13 +324,17 @@ test('a leader prepares the Decree 09 report of the report month by field, and d
   const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
   assert.equal(lines.length, 1 + report.rows.length + 1);
   assert.match(lines[lines.length - 1], /Tổng cộng/);
-  // Another period, quarterly: the URL keeps the choice.
-  const quarter = (await page.getByLabel('Kỳ báo cáo').locator('optgroup[label="Báo cáo quý"] option').first().getAttribute('value'));
-  await page.getByLabel('Kỳ báo cáo').selectOption(quarter);
-  await page.waitForURL(new RegExp(`ky=${quarter}`));
-  const quarterly = await call(env.server.url, leader, 'GET', `/api/v1/reports/decree09?unit=${province}&period=${quarter}`);
-  await until(async () => (await page.locator('table.report09 tfoot td').last().innerText().catch(() => '')),
-    n(quarterly.total[quarterly.columns[quarterly.columns.length - 1].key]));
+  // Other periods, quarterly and six-monthly: the URL keeps the choice.
+  for (const [group, shape] of [['Báo cáo quý', /^bc-\d{4}-Q[1-4]$/], ['Báo cáo 6 tháng', /^bc-\d{4}-H[12]$/]]) {
+    const chosen = await page.getByLabel('Kỳ báo cáo').locator(`optgroup[label="${group}"] option`).first().getAttribute('value');
+    assert.match(chosen, shape);
+    await page.getByLabel('Kỳ báo cáo').selectOption(chosen);
+    await page.waitForURL(new RegExp(`ky=${chosen}`));
+    const other = await call(env.server.url, leader, 'GET', `/api/v1/reports/decree09?unit=${province}&period=${chosen}`);
+    await until(async () => (await page.locator('p.meta').first().innerText().catch(() => '')).includes(other.period.name), true);
+    await until(async () => (await page.locator('table.report09 tfoot td').last().innerText().catch(() => '')),
+      n(other.total[other.columns[other.columns.length - 1].key]));
+  }
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

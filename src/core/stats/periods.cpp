@@ -22,10 +22,6 @@ sys_days Ymd(int y, int m, unsigned d) {
 
 sys_days LastOfMonth(int y, int m) { return Ymd(y, m + 1, 1) - std::chrono::days(1); }
 
-bool IsReport(PeriodKind k) {
-  return k == PeriodKind::kReportMonth || k == PeriodKind::kReportQuarter || k == PeriodKind::kReportYear;
-}
-
 std::optional<int> Number(std::string_view s) {
   int v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -46,7 +42,14 @@ std::string Dmy(sys_days d) {
   return b;
 }
 
+const char* Half(int h) { return h == 1 ? "đầu" : "cuối"; }
+
 }  // namespace
+
+bool IsReport(PeriodKind k) {
+  return k == PeriodKind::kReportMonth || k == PeriodKind::kReportQuarter || k == PeriodKind::kReportHalfYear ||
+         k == PeriodKind::kReportYear;
+}
 
 DayRange RangeOf(const Period& p, unsigned cutoff) {
   const int y = p.year, i = p.index;
@@ -57,7 +60,10 @@ DayRange RangeOf(const Period& p, unsigned cutoff) {
     }
     case PeriodKind::kMonth: return {Ymd(y, i, 1), LastOfMonth(y, i)};
     case PeriodKind::kQuarter: return {Ymd(y, 3 * i - 2, 1), LastOfMonth(y, 3 * i)};
+    case PeriodKind::kHalfYear: return {Ymd(y, 6 * i - 5, 1), LastOfMonth(y, 6 * i)};
     case PeriodKind::kYear: return {Ymd(y, 1, 1), Ymd(y, 12, 31)};
+    case PeriodKind::kReportHalfYear:
+      return {Ymd(y, 6 * i - 6, cutoff), Ymd(y, 6 * i, cutoff) - std::chrono::days(1)};
     case PeriodKind::kReportMonth: return {Ymd(y, i - 1, cutoff), Ymd(y, i, cutoff) - std::chrono::days(1)};
     case PeriodKind::kReportQuarter:
       return {Ymd(y, 3 * i - 3, cutoff), Ymd(y, 3 * i, cutoff) - std::chrono::days(1)};
@@ -81,6 +87,8 @@ Period Containing(PeriodKind kind, calendar::Date d, unsigned cutoff) {
     case PeriodKind::kReportMonth: return {kind, y, m};
     case PeriodKind::kQuarter:
     case PeriodKind::kReportQuarter: return {kind, y, (m - 1) / 3 + 1};
+    case PeriodKind::kHalfYear:
+    case PeriodKind::kReportHalfYear: return {kind, y, (m - 1) / 6 + 1};
     case PeriodKind::kYear:
     case PeriodKind::kReportYear: return {kind, y, 1};
   }
@@ -94,6 +102,8 @@ Period Next(const Period& p) {
     case PeriodKind::kReportMonth: return p.index == 12 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
     case PeriodKind::kQuarter:
     case PeriodKind::kReportQuarter: return p.index == 4 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
+    case PeriodKind::kHalfYear:
+    case PeriodKind::kReportHalfYear: return p.index == 2 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, 2};
     case PeriodKind::kYear:
     case PeriodKind::kReportYear: return {p.kind, p.year + 1, 1};
   }
@@ -107,6 +117,8 @@ Period Previous(const Period& p) {
     case PeriodKind::kReportMonth: return p.index == 1 ? Period{p.kind, p.year - 1, 12} : Period{p.kind, p.year, p.index - 1};
     case PeriodKind::kQuarter:
     case PeriodKind::kReportQuarter: return p.index == 1 ? Period{p.kind, p.year - 1, 4} : Period{p.kind, p.year, p.index - 1};
+    case PeriodKind::kHalfYear:
+    case PeriodKind::kReportHalfYear: return p.index == 1 ? Period{p.kind, p.year - 1, 2} : Period{p.kind, p.year, 1};
     case PeriodKind::kYear:
     case PeriodKind::kReportYear: return {p.kind, p.year - 1, 1};
   }
@@ -115,8 +127,9 @@ Period Previous(const Period& p) {
 
 Result<Period> ParsePeriod(std::string_view text) {
   auto bad = [&] {
-    return InvalidField("period", "is a day (2026-12-02), a month (2026-12), a quarter (2026-Q4), a year (2026), "
-                                  "or a report period (bc-2026-12, bc-2026-Q4, bc-2026)");
+    return InvalidField("period", "is a day (2026-12-02), a month (2026-12), a quarter (2026-Q4), a half year "
+                                  "(2026-H2), a year (2026), or a report period (bc-2026-12, bc-2026-Q4, "
+                                  "bc-2026-H2, bc-2026)");
   };
   const bool report = text.starts_with("bc-");
   if (report) text.remove_prefix(3);
@@ -125,6 +138,11 @@ Result<Period> ParsePeriod(std::string_view text) {
   if (!y || *y < 1900 || *y > 2100) return bad();
   std::string_view rest = text.substr(4);
   if (rest.empty()) return Period{report ? PeriodKind::kReportYear : PeriodKind::kYear, *y, 1};
+  if (rest.size() == 3 && rest[0] == '-' && rest[1] == 'H') {
+    auto h = Number(rest.substr(2));
+    if (!h || *h < 1 || *h > 2) return bad();
+    return Period{report ? PeriodKind::kReportHalfYear : PeriodKind::kHalfYear, *y, *h};
+  }
   if (rest.size() == 3 && rest[0] == '-' && rest[1] == 'Q') {
     auto q = Number(rest.substr(2));
     if (!q || *q < 1 || *q > 4) return bad();
@@ -152,6 +170,8 @@ std::string FormatPeriod(const Period& p) {
     case PeriodKind::kReportMonth: std::snprintf(b, sizeof b, "%s%04d-%02d", prefix, p.year, p.index); break;
     case PeriodKind::kQuarter:
     case PeriodKind::kReportQuarter: std::snprintf(b, sizeof b, "%s%04d-Q%d", prefix, p.year, p.index); break;
+    case PeriodKind::kHalfYear:
+    case PeriodKind::kReportHalfYear: std::snprintf(b, sizeof b, "%s%04d-H%d", prefix, p.year, p.index); break;
     case PeriodKind::kYear:
     case PeriodKind::kReportYear: std::snprintf(b, sizeof b, "%s%04d", prefix, p.year); break;
   }
@@ -164,9 +184,13 @@ std::string VietnameseName(const Period& p, unsigned cutoff) {
     case PeriodKind::kDay: return "Ngày " + Dmy(RangeOf(p).first);
     case PeriodKind::kMonth: std::snprintf(b, sizeof b, "Tháng %02d/%04d", p.index, p.year); return b;
     case PeriodKind::kQuarter: std::snprintf(b, sizeof b, "Quý %s/%04d", Roman(p.index), p.year); return b;
+    case PeriodKind::kHalfYear: std::snprintf(b, sizeof b, "6 tháng %s năm %04d", Half(p.index), p.year); return b;
     case PeriodKind::kYear: std::snprintf(b, sizeof b, "Năm %04d", p.year); return b;
     case PeriodKind::kReportMonth: std::snprintf(b, sizeof b, "Kỳ báo cáo tháng %02d/%04d", p.index, p.year); break;
     case PeriodKind::kReportQuarter: std::snprintf(b, sizeof b, "Kỳ báo cáo quý %s/%04d", Roman(p.index), p.year); break;
+    case PeriodKind::kReportHalfYear:
+      std::snprintf(b, sizeof b, "Kỳ báo cáo 6 tháng %s năm %04d", Half(p.index), p.year);
+      break;
     case PeriodKind::kReportYear: std::snprintf(b, sizeof b, "Kỳ báo cáo năm %04d", p.year); break;
   }
   const DayRange r = RangeOf(p, cutoff);

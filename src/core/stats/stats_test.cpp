@@ -26,14 +26,20 @@ TEST(PeriodsTest, ReportPeriodsRunFromTheFifteenthToTheFourteenth) {
   EXPECT_EQ(Range({PeriodKind::kReportQuarter, 2026, 1}), "2025-12-15..2026-03-14");
   EXPECT_EQ(Range({PeriodKind::kReportQuarter, 2026, 4}), "2026-09-15..2026-12-14");
   EXPECT_EQ(Range({PeriodKind::kReportYear, 2026, 1}), "2025-12-15..2026-12-14");
+  // Six-month reports: 15 December to 14 June, 15 June to 14 December.
+  EXPECT_EQ(Range({PeriodKind::kReportHalfYear, 2026, 1}), "2025-12-15..2026-06-14");
+  EXPECT_EQ(Range({PeriodKind::kReportHalfYear, 2026, 2}), "2026-06-15..2026-12-14");
+  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-06-15")), (Period{PeriodKind::kReportHalfYear, 2026, 2}));
+  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-12-15")), (Period{PeriodKind::kReportHalfYear, 2027, 1}));
   // A day counts in the report of the month it falls in until the 14th, then in the next one's.
   EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-14")), (Period{PeriodKind::kReportMonth, 2026, 12}));
   EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-15")), (Period{PeriodKind::kReportMonth, 2027, 1}));
   EXPECT_EQ(Containing(PeriodKind::kReportQuarter, D("2026-03-15")), (Period{PeriodKind::kReportQuarter, 2026, 2}));
   EXPECT_EQ(Containing(PeriodKind::kReportYear, D("2026-12-20")), (Period{PeriodKind::kReportYear, 2027, 1}));
   // Every day of 2020 to 2030 is in exactly the period that contains it, and periods tile the days.
-  for (PeriodKind k : {PeriodKind::kDay, PeriodKind::kMonth, PeriodKind::kQuarter, PeriodKind::kYear,
-                       PeriodKind::kReportMonth, PeriodKind::kReportQuarter, PeriodKind::kReportYear}) {
+  for (PeriodKind k : {PeriodKind::kDay, PeriodKind::kMonth, PeriodKind::kQuarter, PeriodKind::kHalfYear,
+                       PeriodKind::kYear, PeriodKind::kReportMonth, PeriodKind::kReportQuarter,
+                       PeriodKind::kReportHalfYear, PeriodKind::kReportYear}) {
     Period p = Containing(k, D("2020-01-01"));
     for (calendar::Date d = D("2020-01-01"); d <= D("2030-12-31"); d += std::chrono::days(1)) {
       if (!RangeOf(p).Contains(d)) {
@@ -52,12 +58,15 @@ TEST(PeriodsTest, CalendarPeriodsAndTheirNames) {
   EXPECT_EQ(Range({PeriodKind::kMonth, 2028, 2}), "2028-02-01..2028-02-29");
   EXPECT_EQ(RangeOf({PeriodKind::kYear, 2028, 1}).days(), 366);
   EXPECT_EQ(Containing(PeriodKind::kDay, D("2026-12-31")), (Period{PeriodKind::kDay, 2026, 365}));
-  for (const char* text : {"2026-12-02", "2026-12", "2026-Q4", "2026", "bc-2026-12", "bc-2026-Q4", "bc-2026"}) {
+  EXPECT_EQ(Range({PeriodKind::kHalfYear, 2026, 2}), "2026-07-01..2026-12-31");
+  for (const char* text : {"2026-12-02", "2026-12", "2026-Q4", "2026-H1", "2026", "bc-2026-12", "bc-2026-Q4",
+                           "bc-2026-H2", "bc-2026"}) {
     auto p = ParsePeriod(text);
     ASSERT_TRUE(p) << text;
     EXPECT_EQ(FormatPeriod(*p), text);
   }
-  for (const char* bad : {"", "2026-13", "2026-Q5", "bc-2026-12-02", "20261", "2026-02-30", "x2026"}) {
+  for (const char* bad : {"", "2026-13", "2026-Q5", "2026-H3", "bc-2026-H0", "bc-2026-12-02", "20261", "2026-02-30",
+                          "x2026"}) {
     auto p = ParsePeriod(bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_TRUE(p.error().fields.contains("period"));
@@ -66,6 +75,9 @@ TEST(PeriodsTest, CalendarPeriodsAndTheirNames) {
   EXPECT_EQ(VietnameseName({PeriodKind::kMonth, 2026, 3}), "Tháng 03/2026");
   EXPECT_EQ(VietnameseName({PeriodKind::kReportMonth, 2027, 1}), "Kỳ báo cáo tháng 01/2027 (15/12/2026 – 14/01/2027)");
   EXPECT_EQ(VietnameseName({PeriodKind::kReportYear, 2026, 1}), "Kỳ báo cáo năm 2026 (15/12/2025 – 14/12/2026)");
+  EXPECT_EQ(VietnameseName({PeriodKind::kHalfYear, 2026, 1}), "6 tháng đầu năm 2026");
+  EXPECT_EQ(VietnameseName({PeriodKind::kReportHalfYear, 2026, 2}),
+            "Kỳ báo cáo 6 tháng cuối năm 2026 (15/06/2026 – 14/12/2026)");
 }
 
 std::string DataFile(const std::string& path) {

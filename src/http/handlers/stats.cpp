@@ -205,7 +205,7 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
   // Rows by field are counted by half month: every period but a day.
   if (query.period.kind == stats::PeriodKind::kDay)
     return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With(
-        "period", "the report counts whole half months: a month, a quarter, a year or a report period")));
+        "period", "the report counts whole half months: a month, a quarter, a half year, a year or a report period")));
   query.by = stats::Breakdown::kField;
   auto figures = service.Figures(query);
   if (!figures) return respond(ErrorResponse(figures.error()));

@@ -331,9 +331,7 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   out.units = Counted(*tree, query.unit_id, query.view, out.as_of);
   std::vector<Period> months;
   if (query.by == Breakdown::kMonth) {
-    const bool report = query.period.kind == PeriodKind::kReportMonth || query.period.kind == PeriodKind::kReportQuarter ||
-                        query.period.kind == PeriodKind::kReportYear;
-    const PeriodKind kind = report ? PeriodKind::kReportMonth : PeriodKind::kMonth;
+    const PeriodKind kind = IsReport(query.period.kind) ? PeriodKind::kReportMonth : PeriodKind::kMonth;
     for (Period m = Containing(kind, out.range.first, definition_.report_cutoff_day);
          RangeOf(m, definition_.report_cutoff_day).first <= std::min(out.range.last, today); m = Next(m))
       months.push_back(m);

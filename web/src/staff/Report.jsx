@@ -12,17 +12,18 @@ import { UnitChoice, ViewChoice, number, ownUnits, pageHref, reportMonthNow } fr
 const pad = (n) => String(n).padStart(2, '0');
 
 // The report periods to choose from, the one counting today first: twelve
-// months, eight quarters and three years.
+// months, eight quarters, four half years and three years.
 export function reportPeriods(today = new Date()) {
   const { y, m } = reportMonthNow(today);
-  const months = [], quarters = [], years = [];
+  const months = [], quarters = [], halves = [], years = [];
   for (let i = 0; i < 12; ++i) {
     const k = y * 12 + (m - 1) - i;
     months.push(`bc-${Math.floor(k / 12)}-${pad((k % 12) + 1)}`);
   }
   for (let i = 0, q = y * 4 + Math.floor((m - 1) / 3); i < 8; ++i, --q) quarters.push(`bc-${Math.floor(q / 4)}-Q${(q % 4) + 1}`);
+  for (let i = 0, h = y * 2 + (m <= 6 ? 0 : 1); i < 4; ++i, --h) halves.push(`bc-${Math.floor(h / 2)}-H${(h % 2) + 1}`);
   for (let i = 0; i < 3; ++i) years.push(`bc-${y - i}`);
-  return { months, quarters, years };
+  return { months, quarters, halves, years };
 }
 
 const href = (query) => pageHref('/can-bo/bao-cao', query);
@@ -52,7 +53,7 @@ export function Report({ user, query }) {
   }, [unit, period, view]);
 
   if (!unit) return <Page title={t('report.title')}><p>{t('stats.no_unit')}</p></Page>;
-  const all = [...choices.months, ...choices.quarters, ...choices.years];
+  const all = [...choices.months, ...choices.quarters, ...choices.halves, ...choices.years];
   const file = (format) => `/api/v1/reports/decree09?unit=${unit}&period=${encodeURIComponent(period)}&units=${view}&format=${format}`;
   return (
     <Page title={t('report.title')} wide>
@@ -68,6 +69,9 @@ export function Report({ user, query }) {
               </optgroup>
               <optgroup label={t('report.quarters')}>
                 {choices.quarters.map((p) => <option key={p} value={p}>{t('report.quarter', { q: p.slice(9), y: p.slice(3, 7) })}</option>)}
+              </optgroup>
+              <optgroup label={t('report.halves')}>
+                {choices.halves.map((p) => <option key={p} value={p}>{t(`report.half_${p.slice(9)}`, { y: p.slice(3, 7) })}</option>)}
               </optgroup>
               <optgroup label={t('report.years')}>
                 {choices.years.map((p) => <option key={p} value={p}>{t('report.year', { y: p.slice(3) })}</option>)}

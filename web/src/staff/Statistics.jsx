@@ -31,7 +31,8 @@ function periodsNow(today = new Date()) {
   const q = Math.floor((m - 1) / 3) + 1;
   const r = reportMonthNow(today);
   const rq = Math.floor((r.m - 1) / 3) + 1;
-  return [`${y}-${pad(m)}`, `${y}-Q${q}`, `${y}`, `bc-${r.y}-${pad(r.m)}`, `bc-${r.y}-Q${rq}`, `bc-${r.y}`];
+  return [`${y}-${pad(m)}`, `${y}-Q${q}`, `${y}-H${m <= 6 ? 1 : 2}`, `${y}`,
+    `bc-${r.y}-${pad(r.m)}`, `bc-${r.y}-Q${rq}`, `bc-${r.y}-H${r.m <= 6 ? 1 : 2}`, `bc-${r.y}`];
 }
 
 // The report month (Decree 09) that counts today: from the 15th a day counts
