@@ -49,14 +49,6 @@ Result<DossierStatRow> FromRow(const Row& r) {
   return d;
 }
 
-Result<std::vector<DossierStatRow>> StatRows(Tx& tx, const std::string& where, const Params& params) {
-  auto rows = MOTCUA_TRY(tx.Query(kSelect + where, params));
-  std::vector<DossierStatRow> out;
-  out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));
-  return out;
-}
-
 }  // namespace
 
 Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id) {
@@ -65,12 +57,12 @@ Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id) {
   return std::optional<DossierStatRow>(MOTCUA_TRY(FromRow(rows.front())));
 }
 
-Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, int limit) {
-  return StatRows(tx, "WHERE d.id > $1 ORDER BY d.id LIMIT $2", {after_id, std::int64_t{limit}});
-}
-
 Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id, std::int64_t up_to_id) {
-  return StatRows(tx, "WHERE d.id > $1 AND d.id <= $2 ORDER BY d.id", {after_id, up_to_id});
+  auto rows = MOTCUA_TRY(tx.Query(kSelect + "WHERE d.id > $1 AND d.id <= $2 ORDER BY d.id", {after_id, up_to_id}));
+  std::vector<DossierStatRow> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));
+  return out;
 }
 
 Result<std::int64_t> MaxDossierId(Tx& tx) {

@@ -35,8 +35,6 @@ struct DossierStatRow {
 };
 
 [[nodiscard]] Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id);
-// Up to `limit` dossiers with ids above `after_id`, by id.
-[[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiers(Tx& tx, std::int64_t after_id, int limit);
 // The dossiers with ids in (after_id, up_to_id], by id.
 [[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id, std::int64_t up_to_id);
 // The highest dossier id (0 with none).

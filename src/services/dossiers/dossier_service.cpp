@@ -112,7 +112,6 @@ void SetState(DossierRow& r, const workflow::Workflow& wf, const workflow::State
   r.queue_at = r.due_at.value_or(r.submitted_at);
 }
 
-
 std::optional<catalog::Level> LevelOfUnit(units::Kind kind) {
   switch (kind) {
     case units::Kind::kCommune: return catalog::Level::kCommune;

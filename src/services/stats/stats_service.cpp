@@ -5,6 +5,7 @@
 #include <span>
 
 #include "core/calendar/date.hpp"
+#include "services/dossiers/dossier_service.hpp"
 #include "services/stats/replay.hpp"
 #include "storage/events_repo.hpp"
 #include "storage/stats_repo.hpp"
@@ -47,8 +48,8 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure, const cata
     }
   }
   if (r.returned_at) f.returned = LocalDate(*r.returned_at);
-  for (const auto& p : catalog.Versions(r.procedure_code))
-    if (p.id == r.procedure_id) f.online_eligible = p.online_mode == catalog::OnlineMode::kFull;
+  if (const auto* p = dossiers::FindVersionById(catalog, r.procedure_code, r.procedure_id))
+    f.online_eligible = p->online_mode == catalog::OnlineMode::kFull;
   f.digitised = r.digitised;
   f.electronic_result = r.electronic_result;
   if (r.rated_at) {

@@ -4,10 +4,10 @@
 // The URL holds the choice: ?don-vi=&ky=&theo=hien-nay.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
-import { currentLang, t } from '../common/i18n.js';
+import { currentLang, formatDate, t } from '../common/i18n.js';
 import { Link, navigate } from '../common/router.js';
 import { ErrorNote, Field, Loading, Page } from '../common/ui.jsx';
-import { UnitChoice, ViewChoice, number, ownUnits, pageHref, reportMonthNow } from './Statistics.jsx';
+import { UnitChoice, ViewChoice, number, ownUnits, pageHref, reportMonthNow, unitName, useUnits } from './Statistics.jsx';
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -34,15 +34,11 @@ export function Report({ user, query }) {
   const period = query.get('ky') || choices.months[0];
   const unit = Number(query.get('don-vi')) || own[0];
   const view = query.get('theo') === 'hien-nay' ? 'today' : 'of_the_time';
-  const [names, setNames] = useState({});
+  const units = useUnits();
   const [report, setReport] = useState(null);
   const [error, setError] = useState(null);
   const go = (change) => navigate(href({ 'don-vi': unit, ky: period, theo: view === 'today' ? 'hien-nay' : '', ...change }));
 
-  useEffect(() => {
-    api('/api/v1/units', { query: { include_retired: 'true' } })
-      .then((r) => setNames(Object.fromEntries(r.items.map((u) => [u.id, u.name]))), () => {});
-  }, []);
   useEffect(() => {
     if (!unit) return undefined;
     let live = true;
@@ -59,7 +55,7 @@ export function Report({ user, query }) {
     <Page title={t('report.title')} wide>
       <p>{t('report.intro')}</p>
       <div class="filters">
-        <UnitChoice id="report-unit" own={own} unit={unit} name={(u) => names[u] || String(u)} choose={(u) => go({ 'don-vi': u })} />
+        <UnitChoice id="report-unit" own={own} unit={unit} name={unitName(units)} choose={(u) => go({ 'don-vi': u })} />
         <Field id="report-period" label={t('report.period')}>
           {(a) => (
             <select {...a} value={period} onChange={(e) => go({ ky: e.currentTarget.value })}>
@@ -102,11 +98,10 @@ function ReportTable({ report, file }) {
   const label = (c) => (en ? c.name_en : c.name);
   const whole = (g) => g.columns.length === 1 && label(g.columns[0]) === g.name;
   const p = report.period;
-  const day = (iso) => iso.split('-').reverse().join('/');
   return (
     <>
       <p class="meta">
-        {report.unit_name} ({report.agency_code}) · {p.name} · {t('stats.as_of', { day: day(p.as_of) })}
+        {report.unit_name} ({report.agency_code}) · {p.name} · {t('stats.as_of', { day: formatDate(p.as_of) })}
       </p>
       <p>
         <a class="button" href={file('xlsx')} download={report.xlsx}>{t('report.xlsx')}</a>{' '}

@@ -43,6 +43,19 @@ export function reportMonthNow(today = new Date()) {
   return m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
 }
 
+// Every unit, retired ones too, by id (null until they come).
+export function useUnits() {
+  const [units, setUnits] = useState(null);
+  useEffect(() => {
+    api('/api/v1/units', { query: { include_retired: 'true' } })
+      .then((r) => setUnits(Object.fromEntries(r.items.map((u) => [u.id, u]))), () => setUnits({}));
+  }, []);
+  return units;
+}
+
+// A unit's name from useUnits()'s map, its id while the names load.
+export const unitName = (units) => (id) => (units && units[id] ? units[id].name : String(id));
+
 // The units a user works at, each once.
 export function ownUnits(user) {
   return [...new Set(user.roles.filter((r) => r.role !== 'citizen' && r.unit_id).map((r) => r.unit_id))];
@@ -70,7 +83,7 @@ const href = (query) => pageHref('/can-bo/thong-ke', query);
 
 export function Statistics({ user, query }) {
   const own = ownUnits(user);
-  const [units, setUnits] = useState(null);
+  const units = useUnits();
   const choices = periodsNow();
   const period = query.get('ky') || choices[0];
   const unit = Number(query.get('don-vi')) || own[0];
@@ -81,10 +94,6 @@ export function Statistics({ user, query }) {
   const [due, setDue] = useState('overdue');
   const go = (change) => navigate(href({ 'don-vi': unit, ky: period, theo: view === 'today' ? 'hien-nay' : '', 'thu-tuc': procedure, ...change }));
 
-  useEffect(() => {
-    api('/api/v1/units', { query: { include_retired: 'true' } })
-      .then((r) => setUnits(Object.fromEntries(r.items.map((u) => [u.id, u]))), () => setUnits({}));
-  }, []);
   useEffect(() => {
     if (!unit) return undefined;
     let live = true;
@@ -106,7 +115,7 @@ export function Statistics({ user, query }) {
   }, [unit, period, view, due, procedure]);
 
   if (!unit) return <Page title={t('stats.title')}><p>{t('stats.no_unit')}</p></Page>;
-  const name = (id) => (units && units[id] ? units[id].name : String(id));
+  const name = unitName(units);
   // The way down from one's own unit to the one shown.
   const trail = [];
   if (units) {
@@ -181,7 +190,7 @@ function Dashboard({ data, unitName, period, query, go, due, setDue, procedure }
   const f = figures.totals;
   return (
     <>
-      <p class="meta">{unitName} · {figures.period.name} · {t('stats.as_of', { day: figures.period.as_of.split('-').reverse().join('/') })}</p>
+      <p class="meta">{unitName} · {figures.period.name} · {t('stats.as_of', { day: formatDate(figures.period.as_of) })}</p>
       <Index index={figures.index} />
       <h2>{t('stats.handling')}</h2>
       <Definitions rows={[
