@@ -3,15 +3,13 @@
 // SQLite database: the OpenAPI document matches the routes, access is denied
 // by default, and bad input gets a 4xx JSON error naming the problem.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
-
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -43,25 +41,30 @@ class ApiTest : public ::testing::TestWithParam<storage::testing::Engine> {
     server.max_body_bytes = 64 * 1024;
     // As behind the province's reverse proxy, which terminates TLS.
     server.trusted_proxies = {"127.0.0.1"};
-    auto started = province_.Start(std::string("api-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                                   clock_, {.catalogue = false, .engine = GetParam(), .server = server});
+    auto started = province_.Start(
+        std::string("api-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+        clock_, {.catalogue = false, .engine = GetParam(), .server = server});
     ASSERT_TRUE(started) << started.error().message;
     app_ = &province_.app();
     store_ = &province_.store();
     client_ = &province_.client();
-    accounts::NewUser admin{"quantri.tinh", "Nguyễn Văn Quản", "motcua-demo-2026",
+    accounts::NewUser admin{"quantri.tinh",
+                            "Nguyễn Văn Quản",
+                            "motcua-demo-2026",
                             {{accounts::Role::kProvinceAdmin, 1, true}}};
     ASSERT_TRUE(app_->accounts().CreateUser(admin));
   }
 
-  http::Response Post(const std::string& target, const std::string& body, http::Headers headers = {}) {
+  http::Response Post(const std::string& target, const std::string& body,
+                      http::Headers headers = {}) {
     headers.emplace_back("content-type", "application/json");
     return client_->Send("POST", target, body, headers);
   }
 
   // Signs in as the province administrator; returns cookie and CSRF headers.
   http::Headers SignIn() {
-    auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+    auto r =
+        Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
     EXPECT_EQ(r.status, 200) << r.body;
     std::string cookie(r.Header("set-cookie").value_or(""));
     cookie = cookie.substr(0, cookie.find(';'));
@@ -100,9 +103,11 @@ TEST_P(ApiTest, OpenApiDocumentListsExactlyTheServedRoutes) {
       for (char& c : m) c = static_cast<char>(std::toupper(c));
       documented.insert(m + " " + std::string(path));
     }
-  for (const auto& route : app_->router().routes()) served.insert(route.method + " " + route.pattern);
+  for (const auto& route : app_->router().routes())
+    served.insert(route.method + " " + route.pattern);
   for (const auto& s : served) EXPECT_TRUE(documented.contains(s)) << "not in openapi.json: " << s;
-  for (const auto& d : documented) EXPECT_TRUE(served.contains(d)) << "documented, not served: " << d;
+  for (const auto& d : documented)
+    EXPECT_TRUE(served.contains(d)) << "documented, not served: " << d;
 }
 
 TEST_P(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
@@ -199,30 +204,38 @@ TEST_P(ApiTest, AnAdministratorChecksAWorkflowDefinitionAndSeesEveryProblemAtIts
   EXPECT_EQ(body.at("loaded_version").as_int64(), 1);
   // A state that does not exist and an unknown role: both named, by path.
   std::string bad = good;
-  bad.replace(bad.find("\"to\": \"accepted\""), std::string("\"to\": \"accepted\"").size(), "\"to\": \"acepted\"");
+  bad.replace(bad.find("\"to\": \"accepted\""), std::string("\"to\": \"accepted\"").size(),
+              "\"to\": \"acepted\"");
   auto refused = client_->Send("POST", "/api/v1/workflows/check", bad, auth);
   ASSERT_EQ(refused.status, 400) << refused.body;
   auto fields = ErrorOf(refused).at("fields").as_object();
   bool named = false;
   for (const auto& [path, message] : fields) {
-    if (std::string(message.as_string()).find("acepted") != std::string::npos) named = path.starts_with("actions[");
+    if (std::string(message.as_string()).find("acepted") != std::string::npos)
+      named = path.starts_with("actions[");
   }
   EXPECT_TRUE(named) << refused.body;
   EXPECT_EQ(client_->Send("POST", "/api/v1/workflows/check", "{\"code\": ", auth).status, 400);
   // Nobody else may: a citizen, for one.
-  ASSERT_EQ(Post("/api/v1/auth/register",
-                 R"({"username":"cong.dan.moi","display_name":"Công Dân Mới","password":"mot-mat-khau-dai-2026"})")
-                .status,
-            201);
-  auto officer = Post("/api/v1/auth/login", R"({"username":"cong.dan.moi","password":"mot-mat-khau-dai-2026"})");
+  ASSERT_EQ(
+      Post(
+          "/api/v1/auth/register",
+          R"({"username":"cong.dan.moi","display_name":"Công Dân Mới","password":"mot-mat-khau-dai-2026"})")
+          .status,
+      201);
+  auto officer = Post("/api/v1/auth/login",
+                      R"({"username":"cong.dan.moi","password":"mot-mat-khau-dai-2026"})");
   ASSERT_EQ(officer.status, 200);
   std::string cookie(officer.Header("set-cookie").value_or(""));
-  http::Headers as_officer = {{"cookie", cookie.substr(0, cookie.find(';'))},
-                              {"x-csrf-token", std::string(json::parse(officer.body).at("csrf_token").as_string())},
-                              {"content-type", "application/json"}};
+  http::Headers as_officer = {
+      {"cookie", cookie.substr(0, cookie.find(';'))},
+      {"x-csrf-token", std::string(json::parse(officer.body).at("csrf_token").as_string())},
+      {"content-type", "application/json"}};
   auto denied = client_->Send("POST", "/api/v1/workflows/check", good, as_officer);
   EXPECT_EQ(denied.status, 403) << denied.body;
-  EXPECT_EQ(client_->Send("GET", "/api/v1/workflows/commune-simple/definition", "", as_officer).status, 403);
+  EXPECT_EQ(
+      client_->Send("GET", "/api/v1/workflows/commune-simple/definition", "", as_officer).status,
+      403);
 }
 
 TEST_P(ApiTest, TheHolidaysOfAYearAreForEveryone) {
@@ -254,31 +267,38 @@ TEST_P(ApiTest, AnAdministratorChecksAYearsHolidayTableAndSeesTheDaysOffItGives)
   std::string loaded((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(loaded.empty());
   // The table as loaded, to be edited; a year without one says so.
-  auto table = json::parse(client_->Send("GET", "/api/v1/holidays/2027/table", "", auth).body).as_object();
+  auto table =
+      json::parse(client_->Send("GET", "/api/v1/holidays/2027/table", "", auth).body).as_object();
   EXPECT_EQ(table.at("file").as_string(), "2027.toml");
   EXPECT_EQ(table.at("text").as_string(), loaded);
-  auto none = json::parse(client_->Send("GET", "/api/v1/holidays/2031/table", "", auth).body).as_object();
+  auto none =
+      json::parse(client_->Send("GET", "/api/v1/holidays/2031/table", "", auth).body).as_object();
   EXPECT_TRUE(none.at("file").is_null());
   EXPECT_TRUE(none.at("text").is_null());
 
   // An extra day off appears in the answer, as the deadlines would count it.
-  std::string edited = loaded + "\n[[off]]\ndate = 2027-11-24\nname_vi = \"Ngày Văn hóa Việt Nam\"\n"
-                                "name_en = \"Vietnamese Culture Day\"\n";
+  std::string edited = loaded +
+                       "\n[[off]]\ndate = 2027-11-24\nname_vi = \"Ngày Văn hóa Việt Nam\"\n"
+                       "name_en = \"Vietnamese Culture Day\"\n";
   auto ok = client_->Send("POST", "/api/v1/holidays/check?year=2027", edited, auth);
   ASSERT_EQ(ok.status, 200) << ok.body;
   bool culture_day = false;
   auto checked = json::parse(ok.body);
   for (const auto& h : checked.at("holidays").as_array())
-    culture_day = culture_day || (h.at("date").as_string() == "2027-11-24" && h.at("name").as_string() == "Ngày Văn hóa Việt Nam");
+    culture_day = culture_day || (h.at("date").as_string() == "2027-11-24" &&
+                                  h.at("name").as_string() == "Ngày Văn hóa Việt Nam");
   EXPECT_TRUE(culture_day) << ok.body;
   // Checking loads nothing: the calendar in force is unchanged.
   auto in_force = client_->Send("GET", "/api/v1/holidays?year=2027");
   EXPECT_EQ(in_force.body.find("2027-11-24"), std::string::npos);
 
   // A mistake is named with its line; a table of another year is refused.
-  auto bad = client_->Send("POST", "/api/v1/holidays/check?year=2027", "year = 2027\n[tet]\nfrom = 2027-02-31\n", auth);
+  auto bad = client_->Send("POST", "/api/v1/holidays/check?year=2027",
+                           "year = 2027\n[tet]\nfrom = 2027-02-31\n", auth);
   ASSERT_EQ(bad.status, 400) << bad.body;
-  EXPECT_NE(std::string(ErrorOf(bad).at("fields").at("table").as_string()).find("2027.toml:3:"), std::string::npos) << bad.body;
+  EXPECT_NE(std::string(ErrorOf(bad).at("fields").at("table").as_string()).find("2027.toml:3:"),
+            std::string::npos)
+      << bad.body;
   EXPECT_EQ(client_->Send("POST", "/api/v1/holidays/check?year=2028", loaded, auth).status, 400);
   EXPECT_EQ(client_->Send("GET", "/api/v1/holidays/abc/table", "", auth).status, 400);
   // Not for anyone else.
@@ -301,8 +321,10 @@ TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
   };
   const std::string big(70 * 1024, 'a');
   std::vector<Case> cases = {
-      {"malformed JSON", "POST", "/api/v1/units", "{\"name\": ", with({{"content-type", "application/json"}}), 400, "body"},
-      {"not an object", "POST", "/api/v1/units", "[1,2]", with({{"content-type", "application/json"}}), 400, "body"},
+      {"malformed JSON", "POST", "/api/v1/units",
+       "{\"name\": ", with({{"content-type", "application/json"}}), 400, "body"},
+      {"not an object", "POST", "/api/v1/units", "[1,2]",
+       with({{"content-type", "application/json"}}), 400, "body"},
       {"wrong type", "POST", "/api/v1/units",
        R"({"kind":"commune","name":12,"agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01"})",
        with({{"content-type", "application/json"}}), 400, "name"},
@@ -313,18 +335,36 @@ TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
        R"({"kind":"commune","name":"Xã Mới","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-02-30"})",
        with({{"content-type", "application/json"}}), 400, "valid_from"},
       {"impossible date in query", "GET", "/api/v1/units?as_of=2027-02-30", "", {}, 400, "as_of"},
-      {"invalid UTF-8", "POST", "/api/v1/units",
-       "{\"kind\":\"commune\",\"name\":\"X\xC3\x28\"}", with({{"content-type", "application/json"}}), 400, "body"},
-      {"wrong content type", "POST", "/api/v1/units", "kind=commune", with({{"content-type", "application/x-www-form-urlencoded"}}), 400, "content-type"},
-      {"oversized body", "POST", "/api/v1/units", big, with({{"content-type", "application/json"}}), 413, "body"},
+      {"invalid UTF-8", "POST", "/api/v1/units", "{\"kind\":\"commune\",\"name\":\"X\xC3\x28\"}",
+       with({{"content-type", "application/json"}}), 400, "body"},
+      {"wrong content type", "POST", "/api/v1/units", "kind=commune",
+       with({{"content-type", "application/x-www-form-urlencoded"}}), 400, "content-type"},
+      {"oversized body", "POST", "/api/v1/units", big, with({{"content-type", "application/json"}}),
+       413, "body"},
       {"non-numeric id", "GET", "/api/v1/units/abc", "", {}, 400, "id"},
       {"path traversal", "GET", "/api/v1/units/..%2f..%2fetc%2fpasswd", "", {}, 400, ""},
       {"dot segments", "GET", "/api/v1/../../etc/passwd", "", {}, 400, ""},
-      {"missing CSRF token", "POST", "/api/v1/units", "{}",
-       {auth[0], {"content-type", "application/json"}}, 403, "X-CSRF-Token"},
-      {"forged CSRF token", "POST", "/api/v1/units", "{}",
-       {auth[0], {"x-csrf-token", "forged"}, {"content-type", "application/json"}}, 403, "X-CSRF-Token"},
-      {"forged session cookie", "GET", "/api/v1/auth/me", "", {{"cookie", "motcua_session=forged"}}, 401, ""},
+      {"missing CSRF token",
+       "POST",
+       "/api/v1/units",
+       "{}",
+       {auth[0], {"content-type", "application/json"}},
+       403,
+       "X-CSRF-Token"},
+      {"forged CSRF token",
+       "POST",
+       "/api/v1/units",
+       "{}",
+       {auth[0], {"x-csrf-token", "forged"}, {"content-type", "application/json"}},
+       403,
+       "X-CSRF-Token"},
+      {"forged session cookie",
+       "GET",
+       "/api/v1/auth/me",
+       "",
+       {{"cookie", "motcua_session=forged"}},
+       401,
+       ""},
       {"unknown route", "GET", "/api/v1/nothing-here", "", {}, 404, ""},
       {"wrong method", "DELETE", "/api/v1/units", "", with({}), 405, ""},
   };
@@ -350,15 +390,17 @@ TEST_P(ApiTest, BadInputGetsAFourHundredNamingTheProblem) {
 TEST_P(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
   int unauthorized = 0, limited = 0;
   for (int i = 0; i < 1000; ++i) {
-    auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"wrong-password-)" +
-                                            std::to_string(i) + R"("})");
+    auto r =
+        Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"wrong-password-)" +
+                                       std::to_string(i) + R"("})");
     ASSERT_TRUE(r.status == 401 || r.status == 429) << r.status << " " << r.body;
     (r.status == 401 ? unauthorized : limited)++;
   }
   EXPECT_LE(unauthorized, 5);
   EXPECT_GE(limited, 995);
   // Even the right password is refused while the limit holds.
-  auto r = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+  auto r =
+      Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
   EXPECT_EQ(r.status, 429);
   EXPECT_TRUE(r.Header("retry-after").has_value());
 }
@@ -367,7 +409,8 @@ TEST_P(ApiTest, AThousandWrongPasswordsNeverLetAnyoneIn) {
 // while alive.
 class StderrCapture {
  public:
-  StderrCapture() : path_(fs::temp_directory_path() / ("motcua-log-" + std::to_string(::getpid()))) {
+  StderrCapture()
+      : path_(fs::temp_directory_path() / ("motcua-log-" + std::to_string(::getpid()))) {
     std::fflush(stderr);
     saved_ = ::dup(2);
     int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -390,12 +433,15 @@ class StderrCapture {
 
 TEST_P(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
   StderrCapture capture;
-  auto login = Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
+  auto login =
+      Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"motcua-demo-2026"})");
   ASSERT_EQ(login.status, 200);
   std::string cookie(login.Header("set-cookie").value_or(""));
-  std::string session = cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
+  std::string session =
+      cookie.substr(cookie.find('=') + 1, cookie.find(';') - cookie.find('=') - 1);
   std::string csrf(json::parse(login.body).at("csrf_token").as_string());
-  http::Headers auth = {{"cookie", "motcua_session=" + session}, {"x-csrf-token", csrf},
+  http::Headers auth = {{"cookie", "motcua_session=" + session},
+                        {"x-csrf-token", csrf},
                         {"content-type", "application/json"}};
   auto token = client_->Send("POST", "/api/v1/auth/tokens", R"({"name":"báo cáo"})", auth);
   ASSERT_EQ(token.status, 201) << token.body;
@@ -405,9 +451,10 @@ TEST_P(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
   EXPECT_EQ(bearer.status, 200);
   Post("/api/v1/auth/login", R"({"username":"quantri.tinh","password":"a-wrong-guess-123"})");
   std::string log = capture.Finish();
-  EXPECT_NE(log.find("\"route\":\"/api/v1/auth/login\""), std::string::npos) << "no access log captured";
-  for (const std::string& secret_text : {std::string("motcua-demo-2026"), std::string("a-wrong-guess-123"),
-                                         session, csrf, secret}) {
+  EXPECT_NE(log.find("\"route\":\"/api/v1/auth/login\""), std::string::npos)
+      << "no access log captured";
+  for (const std::string& secret_text :
+       {std::string("motcua-demo-2026"), std::string("a-wrong-guess-123"), session, csrf, secret}) {
     ASSERT_GT(secret_text.size(), 8u);
     EXPECT_EQ(log.find(secret_text), std::string::npos) << "a secret reached the log";
   }
@@ -416,9 +463,10 @@ TEST_P(ApiTest, PasswordsSessionsAndTokensNeverReachTheLog) {
 TEST_P(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
   auto auth = SignIn();
   auth.emplace_back("content-type", "application/json");
-  auto r = client_->Send("POST", "/api/v1/units",
-                         R"({"kind":"commune","name":"Xã Thần Sa","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01"})",
-                         auth);
+  auto r = client_->Send(
+      "POST", "/api/v1/units",
+      R"({"kind":"commune","name":"Xã Thần Sa","agency_code":"000.60.00.H55","stats_code":"05999","parent_id":1,"valid_from":"2025-07-01"})",
+      auth);
   ASSERT_EQ(r.status, 201) << r.body;
   auto id = json::parse(r.body).at("id").as_int64();
   http::TestClient anonymous(province_.server().port());
@@ -428,7 +476,8 @@ TEST_P(ApiTest, AdministratorCreatesAUnitThatEveryoneCanThenSee) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ApiTest,
-                         ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
+                         ::testing::Values(storage::testing::Engine::kSqlite,
+                                           storage::testing::Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });
 
 }  // namespace

@@ -74,7 +74,8 @@ Result<ParsedArgs> Command::Parse(const std::vector<std::string>& args,
       continue;
     }
     if (!value) {
-      if (i + 1 >= args.size()) return InvalidField("--" + name, "needs a value (" + spec->value_name + ")");
+      if (i + 1 >= args.size())
+        return InvalidField("--" + name, "needs a value (" + spec->value_name + ")");
       value = args[++i];
     }
     out.values[name] = *value;
@@ -83,7 +84,8 @@ Result<ParsedArgs> Command::Parse(const std::vector<std::string>& args,
     if (out.values.contains(o.name)) continue;
     if (o.from_env) {
       if (auto v = env(EnvName(o.name).c_str())) {
-        out.values[o.name] = o.value_name.empty() ? ((*v == "" || *v == "0" || *v == "false") ? "" : "true") : *v;
+        out.values[o.name] =
+            o.value_name.empty() ? ((*v == "" || *v == "0" || *v == "false") ? "" : "true") : *v;
         if (out.values[o.name].empty() && o.value_name.empty()) out.values.erase(o.name);
         continue;
       }
@@ -104,8 +106,10 @@ std::string Command::Help() const {
   for (const auto& o : options_) {
     std::string left = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
     s << left;
-    if (left.size() < 28) s << std::string(28 - left.size(), ' ');
-    else s << "\n" << std::string(28, ' ');
+    if (left.size() < 28)
+      s << std::string(28 - left.size(), ' ');
+    else
+      s << "\n" << std::string(28, ' ');
     s << o.help;
     if (!o.default_value.empty()) s << " (default: " << o.default_value << ")";
     if (o.from_env) s << " [env " << EnvName(o.name) << "]";

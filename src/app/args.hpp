@@ -20,7 +20,7 @@ struct OptionSpec {
   std::string value_name;  // "HOST:PORT"; empty for a flag
   std::string help;
   std::string default_value;
-  bool from_env = true;    // also read MOTCUA_<NAME>
+  bool from_env = true;  // also read MOTCUA_<NAME>
 };
 
 struct ParsedArgs {

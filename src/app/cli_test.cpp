@@ -2,26 +2,24 @@
 // errors a person can act on, configuration precedence, demo, and a clean
 // stop on SIGTERM.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "http/test_client.hpp"
 #include "storage/migrations.hpp"
@@ -48,7 +46,8 @@ std::string ReadAll(int fd) {
 // Runs the real binary with `args`, feeding `input` on stdin, in `cwd`, with
 // `env` added to a minimal environment (no MOTCUA_* leaks in from outside).
 RunResult RunMotcua(const std::vector<std::string>& args, const std::string& input = "",
-              const fs::path& cwd = fs::current_path(), const std::vector<std::string>& env = {}) {
+                    const fs::path& cwd = fs::current_path(),
+                    const std::vector<std::string>& env = {}) {
   int in[2], out[2], err[2];
   EXPECT_EQ(::pipe(in), 0);
   EXPECT_EQ(::pipe(out), 0);
@@ -96,7 +95,8 @@ RunResult RunMotcua(const std::vector<std::string>& args, const std::string& inp
 // Stop or the destructor.
 class ServeProcess {
  public:
-  ServeProcess(const fs::path& cwd, const std::string& db, const std::vector<std::string>& extra = {}) {
+  ServeProcess(const fs::path& cwd, const std::string& db,
+               const std::vector<std::string>& extra = {}) {
     int out[2];
     EXPECT_EQ(::pipe(out), 0);
     pid_ = ::fork();
@@ -107,8 +107,9 @@ class ServeProcess {
       ::close(out[0]);
       ::close(out[1]);
       if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-      std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve", "--db", db, "--listen", "127.0.0.1:0",
-                                      "--threads", "2", "--log-level", "warn"};
+      std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve",       "--db",      db,
+                                      "--listen",         "127.0.0.1:0", "--threads", "2",
+                                      "--log-level",      "warn"};
       all.insert(all.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (auto& a : all) argv.push_back(a.data());
@@ -176,10 +177,12 @@ http::Headers SignIn(http::TestClient& client, const std::string& username) {
 
 // The PostgreSQL server of the test command, with a schema of its own for
 // this test (dropped first if a killed run left it).
-std::string PostgresSchemaUrl(const std::string& schema, const char* server = "MOTCUA_TEST_POSTGRES_URL") {
+std::string PostgresSchemaUrl(const std::string& schema,
+                              const char* server = "MOTCUA_TEST_POSTGRES_URL") {
   const char* base = std::getenv(server);
   if (base == nullptr || *base == '\0') {
-    ADD_FAILURE() << server << " is not set: run scripts/test.sh, which starts the PostgreSQL servers";
+    ADD_FAILURE() << server
+                  << " is not set: run scripts/test.sh, which starts the PostgreSQL servers";
     return "";
   }
   auto admin = storage::Store::Open(base);
@@ -206,10 +209,14 @@ class CliTest : public ::testing::Test {
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     source_ = src ? fs::path(src) : fs::current_path();
     fs::copy(source_ / "data" / "demo", dir_ / "data" / "demo", fs::copy_options::recursive);
-    fs::copy(source_ / "data" / "holidays", dir_ / "data" / "holidays", fs::copy_options::recursive);
-    fs::copy(source_ / "data" / "workflows", dir_ / "data" / "workflows", fs::copy_options::recursive);
-    fs::copy(source_ / "data" / "documents", dir_ / "data" / "documents", fs::copy_options::recursive);
-    fs::copy(source_ / "data" / "statistics", dir_ / "data" / "statistics", fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "holidays", dir_ / "data" / "holidays",
+             fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "workflows", dir_ / "data" / "workflows",
+             fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "documents", dir_ / "data" / "documents",
+             fs::copy_options::recursive);
+    fs::copy(source_ / "data" / "statistics", dir_ / "data" / "statistics",
+             fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(dir_); }
   void ServeAndStopWith(int signal);
@@ -231,19 +238,19 @@ TEST_F(CliTest, UnknownCommandIsAUsageError) {
 }
 
 TEST_F(CliTest, EverySubcommandHasHelp) {
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"serve", "--help"},
-           {"migrate", "--help"},
-           {"demo", "--help"},
-           {"user", "add", "--help"},
-           {"calendar", "--help"},
-           {"calendar", "to-lunar", "--help"},
-           {"calendar", "add-working-days", "--help"},
-           {"copy", "--help"},
-           {"verify", "--help"},
-           {"seed", "--help"},
-           {"seed-statistics", "--help"},
-           {"--help"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"serve", "--help"},
+                                             {"migrate", "--help"},
+                                             {"demo", "--help"},
+                                             {"user", "add", "--help"},
+                                             {"calendar", "--help"},
+                                             {"calendar", "to-lunar", "--help"},
+                                             {"calendar", "add-working-days", "--help"},
+                                             {"copy", "--help"},
+                                             {"verify", "--help"},
+                                             {"seed", "--help"},
+                                             {"seed-statistics", "--help"},
+                                             {"--help"}}) {
     RunResult r = RunMotcua(cmd);
     EXPECT_EQ(r.exit_code, 0) << cmd[0];
     EXPECT_NE(r.out.find("usage:"), std::string::npos) << cmd[0] << ": " << r.out;
@@ -279,13 +286,15 @@ TEST_F(CliTest, MigrateIsIdempotent) {
 }
 
 TEST_F(CliTest, FlagBeatsEnvironmentBeatsConfigFile) {
-  std::ofstream(dir_ / "motcua.toml") << "db = \"sqlite:data/from-file.db\"\nlog_level = \"warn\"\n";
+  std::ofstream(dir_ / "motcua.toml")
+      << "db = \"sqlite:data/from-file.db\"\nlog_level = \"warn\"\n";
   // File only.
   RunResult r = RunMotcua({"migrate", "--config", "motcua.toml"}, "", dir_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir_ / "data" / "from-file.db"));
   // Environment over file.
-  r = RunMotcua({"migrate"}, "", dir_, {"MOTCUA_CONFIG=motcua.toml", "MOTCUA_DB=sqlite:data/from-env.db"});
+  r = RunMotcua({"migrate"}, "", dir_,
+                {"MOTCUA_CONFIG=motcua.toml", "MOTCUA_DB=sqlite:data/from-env.db"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir_ / "data" / "from-env.db"));
   // Flag over both.
@@ -309,8 +318,8 @@ TEST_F(CliTest, ConfigFileErrorsNameTheKey) {
 TEST_F(CliTest, DemoLoadsOnceAndPrintsLogins) {
   RunResult r = RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* login : {"admin", "quantri.tinh", "motcua.tinh", "chuyenvien.tuphap",
-                            "lanhdao.tuphap", "congdan"})
+  for (const char* login :
+       {"admin", "quantri.tinh", "motcua.tinh", "chuyenvien.tuphap", "lanhdao.tuphap", "congdan"})
     EXPECT_NE(r.out.find(login), std::string::npos) << login;
   for (const char* role :
        {"system_admin", "province_admin", "officer", "specialist", "unit_leader", "citizen"})
@@ -327,33 +336,36 @@ TEST_F(CliTest, DemoLoadsOnceAndPrintsLogins) {
 
 TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndChecksIt) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
-  RunResult weak = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
-                        "officer", "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
-                       "123\n", dir_);
+  RunResult weak =
+      RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role", "officer",
+                 "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
+                "123\n", dir_);
   EXPECT_EQ(weak.exit_code, 2);
   EXPECT_NE(weak.err.find("password"), std::string::npos) << weak.err;
-  RunResult bad_unit = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
-                            "officer", "--unit", "999.99.99.H99", "--db", "sqlite:data/m.db"},
-                           "a-long-enough-passphrase\n", dir_);
+  RunResult bad_unit =
+      RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role", "officer",
+                 "--unit", "999.99.99.H99", "--db", "sqlite:data/m.db"},
+                "a-long-enough-passphrase\n", dir_);
   EXPECT_EQ(bad_unit.exit_code, 2);
   EXPECT_NE(bad_unit.err.find("--unit"), std::string::npos) << bad_unit.err;
   RunResult ok = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "Lê Văn Tú", "--role",
-                      "officer", "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
-                     "a-long-enough-passphrase\n", dir_);
+                            "officer", "--unit", "000.55.00.H55", "--db", "sqlite:data/m.db"},
+                           "a-long-enough-passphrase\n", dir_);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("created user motcua.daituu"), std::string::npos);
   // The password is never echoed or logged.
   EXPECT_EQ(ok.out.find("a-long-enough-passphrase"), std::string::npos);
   EXPECT_EQ(ok.err.find("a-long-enough-passphrase"), std::string::npos);
-  RunResult dup = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "X Y", "--role", "citizen",
-                       "--db", "sqlite:data/m.db"},
-                      "a-long-enough-passphrase\n", dir_);
+  RunResult dup = RunMotcua({"user", "add", "motcua.daituu", "--display-name", "X Y", "--role",
+                             "citizen", "--db", "sqlite:data/m.db"},
+                            "a-long-enough-passphrase\n", dir_);
   EXPECT_EQ(dup.exit_code, 2);
   EXPECT_NE(dup.err.find("username"), std::string::npos) << dup.err;
 }
 
 TEST_F(CliTest, ServeRefusesAnOutdatedSchema) {
-  RunResult r = RunMotcua({"serve", "--db", "sqlite:data/empty.db", "--listen", "127.0.0.1:0"}, "", dir_);
+  RunResult r =
+      RunMotcua({"serve", "--db", "sqlite:data/empty.db", "--listen", "127.0.0.1:0"}, "", dir_);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("motcua migrate"), std::string::npos) << r.err;
 }
@@ -399,9 +411,11 @@ TEST_F(CliTest, DemoProvinceIsTheMergedThaiNguyenWithItsCatalogue) {
     }
     procedures = MOTCUA_TRY(tx.Query("SELECT COUNT(DISTINCT code) FROM procedures"))[0].Int(0);
     retired_communes = MOTCUA_TRY(tx.Query(
-        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to = '2025-07-01'"))[0].Int(0);
+        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to = '2025-07-01'"))[0]
+                           .Int(0);
     current_communes = MOTCUA_TRY(tx.Query(
-        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to IS NULL"))[0].Int(0);
+        "SELECT COUNT(*) FROM units WHERE kind = 'commune' AND valid_to IS NULL"))[0]
+                           .Int(0);
     return {};
   }));
   (*store)->Close();
@@ -427,8 +441,9 @@ TEST_F(CliTest, VerifyAndWorkflowCommandsAreReachable) {
 
 TEST_F(CliTest, SeedFillsADemoDatabaseThatVerifies) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
-  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--parked", "10",
-                              "--out", "bench-out"}, "", dir_);
+  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--parked",
+                              "10", "--out", "bench-out"},
+                             "", dir_);
   ASSERT_EQ(seed.exit_code, 0) << seed.err;
   EXPECT_NE(seed.out.find("seeded 310 dossiers"), std::string::npos) << seed.out;
   std::ifstream parked(dir_ / "bench-out" / "parked.txt");
@@ -440,8 +455,9 @@ TEST_F(CliTest, SeedFillsADemoDatabaseThatVerifies) {
 }
 
 TEST_F(CliTest, SeedStatisticsWritesTheSameHistoryForTheSameSeedAndMoment) {
-  const std::vector<std::string> seed = {"--dossiers", "4000", "--years", "2", "--communes", "6",
-                                         "--now", "2026-11-30T17:00+07:00", "--random-seed", "9"};
+  const std::vector<std::string> seed = {
+      "--dossiers",    "4000", "--years", "2", "--communes", "6", "--now", "2026-11-30T17:00+07:00",
+      "--random-seed", "9"};
   std::vector<std::string> counts;
   for (const char* name : {"a.db", "b.db"}) {
     const std::string db = std::string("sqlite:data/") + name;
@@ -450,19 +466,23 @@ TEST_F(CliTest, SeedStatisticsWritesTheSameHistoryForTheSameSeedAndMoment) {
     cmd.insert(cmd.end(), seed.begin(), seed.end());
     RunResult r = RunMotcua(cmd, "", dir_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("4000 dossiers from 2024-11-30 to 2026-11-29"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("4000 dossiers from 2024-11-30 to 2026-11-29"), std::string::npos)
+        << r.out;
     auto store = storage::Store::Open("sqlite:" + (dir_ / "data" / name).string());
     ASSERT_TRUE(store) << store.error().message;
     std::string summary;
     ASSERT_TRUE((*store)->Read([&](storage::Tx& tx) -> Status {
       // By the units of the time: before the reform at former communes, after it at today's.
-      auto rows = MOTCUA_TRY(tx.Query(
-          "SELECT COUNT(*), SUM(CASE WHEN u.valid_to IS NOT NULL AND d.submitted_at >= '2025-07-01' THEN 1 ELSE 0 END), "
-          "SUM(d.channel = 2), SUM(d.finished_at IS NULL), SUM(d.timeliness = 'late'), "
-          "(SELECT COUNT(*) FROM dossier_ratings), (SELECT COUNT(*) FROM dossier_results WHERE signed_at IS NOT NULL), "
-          "(SELECT COUNT(*) FROM units WHERE name LIKE 'Xã Mẫu %'), MIN(d.submitted_at) >= '2024-11-30', "
-          "SUM(d.submitted_at > '2026-11-30T10:00') "
-          "FROM dossiers d JOIN units u ON u.id = d.receiving_unit_id"));
+      auto rows = MOTCUA_TRY(
+          tx.Query("SELECT COUNT(*), SUM(CASE WHEN u.valid_to IS NOT NULL AND d.submitted_at >= "
+                   "'2025-07-01' THEN 1 ELSE 0 END), "
+                   "SUM(d.channel = 2), SUM(d.finished_at IS NULL), SUM(d.timeliness = 'late'), "
+                   "(SELECT COUNT(*) FROM dossier_ratings), (SELECT COUNT(*) FROM dossier_results "
+                   "WHERE signed_at IS NOT NULL), "
+                   "(SELECT COUNT(*) FROM units WHERE name LIKE 'Xã Mẫu %'), MIN(d.submitted_at) "
+                   ">= '2024-11-30', "
+                   "SUM(d.submitted_at > '2026-11-30T10:00') "
+                   "FROM dossiers d JOIN units u ON u.id = d.receiving_unit_id"));
       const auto& r = rows.at(0);
       EXPECT_EQ(r.Int(0), 4000);
       EXPECT_EQ(r.Int(1), 0) << "a retired unit received a dossier after the reform";
@@ -479,15 +499,17 @@ TEST_F(CliTest, SeedStatisticsWritesTheSameHistoryForTheSameSeedAndMoment) {
     counts.push_back(summary);
   }
   EXPECT_EQ(counts[0], counts[1]);
-  RunResult bad = RunMotcua({"seed-statistics", "--db", "sqlite:data/a.db", "--now", "yesterday"}, "", dir_);
+  RunResult bad =
+      RunMotcua({"seed-statistics", "--db", "sqlite:data/a.db", "--now", "yesterday"}, "", dir_);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("now"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
-  const std::vector<std::string> seed = {"seed", "--db", "sqlite:data/m.db", "--dossiers", "120",
-                                         "--from", "2026-09-01", "--actors", "staff", "--if-empty"};
+  const std::vector<std::string> seed = {"seed",  "--db",      "sqlite:data/m.db", "--dossiers",
+                                         "120",   "--from",    "2026-09-01",       "--actors",
+                                         "staff", "--if-empty"};
   RunResult first = RunMotcua(seed, "", dir_);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("seeded 120 dossiers"), std::string::npos) << first.out;
@@ -500,13 +522,15 @@ TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
   std::int64_t dossiers = 0, by_staff = 0, by_admin = 0, intake_by_officers = 0;
   ASSERT_TRUE((*store)->Read([&](storage::Tx& tx) -> Status {
     dossiers = MOTCUA_TRY(tx.Query("SELECT count(*) FROM dossiers")).at(0).Int(0);
-    auto rows = MOTCUA_TRY(tx.Query(
-        "SELECT u.username = 'admin', count(*) FROM dossier_steps s JOIN users u ON u.id = s.handed_by "
-        "GROUP BY 1"));
+    auto rows =
+        MOTCUA_TRY(tx.Query("SELECT u.username = 'admin', count(*) FROM dossier_steps s JOIN users "
+                            "u ON u.id = s.handed_by "
+                            "GROUP BY 1"));
     for (const auto& r : rows) (r.Int(0) ? by_admin : by_staff) += r.Int(1);
-    intake_by_officers = MOTCUA_TRY(tx.Query(
-        "SELECT count(*) FROM dossiers d JOIN users u ON u.id = d.created_by WHERE u.username LIKE 'motcua.%'"))
-        .at(0).Int(0);
+    intake_by_officers = MOTCUA_TRY(tx.Query("SELECT count(*) FROM dossiers d JOIN users u ON u.id "
+                                             "= d.created_by WHERE u.username LIKE 'motcua.%'"))
+                             .at(0)
+                             .Int(0);
     return {};
   }));
   EXPECT_EQ(dossiers, 120);
@@ -517,7 +541,8 @@ TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
   // Every row the statistics count is what the dossier's history says.
   RunResult verified = RunMotcua({"verify", "--db", "sqlite:data/m.db", "--statistics"}, "", dir_);
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-  EXPECT_NE(verified.out.find("statistics verified: 120 dossiers, each row as its history says"), std::string::npos)
+  EXPECT_NE(verified.out.find("statistics verified: 120 dossiers, each row as its history says"),
+            std::string::npos)
       << verified.out;
   // A late dossier made on time in the table (the on-time rate is the 766 index's largest
   // indicator) is named, with what its history says.
@@ -532,7 +557,8 @@ TEST_F(CliTest, DemoDossiersAreHandledByTheDemoStaffAndLoadOnce) {
   (*store)->Close();
   RunResult caught = RunMotcua({"verify", "--db", "sqlite:data/m.db", "--statistics"}, "", dir_);
   EXPECT_EQ(caught.exit_code, 1) << caught.out << caught.err;
-  EXPECT_NE(caught.out.find("statistics: 1 of 120 dossiers disagree with their history in the event log:\n  dossier " +
+  EXPECT_NE(caught.out.find("statistics: 1 of 120 dossiers disagree with their history in the "
+                            "event log:\n  dossier " +
                             std::to_string(late) + ": timeliness: table on_time, history late"),
             std::string::npos)
       << caught.out;
@@ -556,8 +582,9 @@ TEST_F(CliTest, MigrateDemoSeedAndVerifyOnPostgresql) {
   RunResult demo = RunMotcua({"demo", "--db", db}, "", dir_);
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   EXPECT_NE(demo.out.find("motcua.phandinhphung"), std::string::npos) << demo.out;
-  RunResult seed = RunMotcua({"seed", "--db", db, "--dossiers", "150", "--from", "2026-09-01", "--actors", "staff"},
-                             "", dir_);
+  RunResult seed = RunMotcua(
+      {"seed", "--db", db, "--dossiers", "150", "--from", "2026-09-01", "--actors", "staff"}, "",
+      dir_);
   ASSERT_EQ(seed.exit_code, 0) << seed.err;
   EXPECT_NE(seed.out.find("seeded 150 dossiers"), std::string::npos) << seed.out;
   RunResult verify = RunMotcua({"verify", "--db", db}, "", dir_);
@@ -576,8 +603,8 @@ TEST_F(CliTest, CopyMovesAProvinceFromSqliteToPostgresqlWhereItServesOn) {
   const std::string pg = PostgresSchemaUrl("copy_" + std::to_string(::getpid()));
   ASSERT_FALSE(pg.empty());
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
-  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--from", "2026-09-01",
-                              "--actors", "staff", "--out", "."},
+  RunResult seed = RunMotcua({"seed", "--db", "sqlite:data/m.db", "--dossiers", "300", "--from",
+                              "2026-09-01", "--actors", "staff", "--out", "."},
                              "", dir_);
   ASSERT_EQ(seed.exit_code, 0) << seed.err;
 
@@ -616,18 +643,21 @@ TEST_F(CliTest, CopyMovesAProvinceFromSqliteToPostgresqlWhereItServesOn) {
     if (u.at("agency_code").as_string() == "000.54.00.H55") unit_id = u.at("id").as_int64();
   ASSERT_NE(unit_id, 0);
   http::Headers officer = SignIn(client, "motcua.babe");
-  auto submitted = client.Send("POST", "/api/v1/dossiers",
-                               R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit_id) +
-                                   R"(,"channel":1,"consent":true,"applicant":{"full_name":"Nguyễn Thị Ánh",)"
-                                   R"("id_number":"001203004567","phone":"0912345678"}})",
-                               officer);
+  auto submitted = client.Send(
+      "POST", "/api/v1/dossiers",
+      R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit_id) +
+          R"(,"channel":1,"consent":true,"applicant":{"full_name":"Nguyễn Thị Ánh",)"
+          R"("id_number":"001203004567","phone":"0912345678"}})",
+      officer);
   ASSERT_EQ(submitted.status, 201) << submitted.body;
   auto dossier = boost::json::parse(submitted.body).at("dossier");
   EXPECT_GT(dossier.at("id").as_int64(), 300);
   // And the citizen finds it, from the same server.
   const std::string new_number(dossier.at("number").as_string());
   const std::string new_secret(boost::json::parse(submitted.body).at("lookup_secret").as_string());
-  EXPECT_EQ(client.Send("GET", "/api/v1/lookup?number=" + new_number + "&secret=" + new_secret).status, 200);
+  EXPECT_EQ(
+      client.Send("GET", "/api/v1/lookup?number=" + new_number + "&secret=" + new_secret).status,
+      200);
   EXPECT_EQ(serve.Stop(), 0);
   RunResult after = RunMotcua({"verify", "--db", pg}, "", dir_);
   EXPECT_EQ(after.exit_code, 0) << after.out;
@@ -638,20 +668,24 @@ TEST_F(CliTest, CopyNamesWhatIsMissingOrWrong) {
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("from"), std::string::npos) << none.err;
   EXPECT_NE(none.err.find("to"), std::string::npos) << none.err;
-  RunResult same = RunMotcua({"copy", "--from", "sqlite:data/m.db", "--to", "sqlite:data/m.db"}, "", dir_);
+  RunResult same =
+      RunMotcua({"copy", "--from", "sqlite:data/m.db", "--to", "sqlite:data/m.db"}, "", dir_);
   EXPECT_EQ(same.exit_code, 2);
   EXPECT_NE(same.err.find("is the source"), std::string::npos) << same.err;
   // A source that was never migrated is not copied (nor migrated behind the
   // operator's back).
-  RunResult old = RunMotcua({"copy", "--from", "sqlite:data/empty.db", "--to", "sqlite:data/target.db"}, "", dir_);
+  RunResult old = RunMotcua(
+      {"copy", "--from", "sqlite:data/empty.db", "--to", "sqlite:data/target.db"}, "", dir_);
   EXPECT_EQ(old.exit_code, 1);
   EXPECT_NE(old.err.find("motcua migrate"), std::string::npos) << old.err;
 }
 
 // A counter submission at Ba Bể (the demo's commune 000.54.00.H55).
-http::Response SubmitAtBaBe(http::TestClient& client, const http::Headers& officer, std::int64_t unit_id) {
+http::Response SubmitAtBaBe(http::TestClient& client, const http::Headers& officer,
+                            std::int64_t unit_id) {
   return client.Send("POST", "/api/v1/dossiers",
-                     R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit_id) +
+                     R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" +
+                         std::to_string(unit_id) +
                          R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
                          R"("id_number":"001203004568","phone":"0912345679"}})",
                      officer);
@@ -681,8 +715,9 @@ TEST_F(CliTest, TwoServeProcessesOnOnePostgresqlAgreeOnActionsNumbersAndTheChain
   ASSERT_FALSE(pg.empty());
   ASSERT_EQ(RunMotcua({"migrate", "--db", pg}, "", dir_).exit_code, 0);
   ASSERT_EQ(RunMotcua({"demo", "--db", pg}, "", dir_).exit_code, 0);
-  RunResult seed = RunMotcua({"seed", "--db", pg, "--dossiers", "20", "--parked", "5", "--actors", "staff",
-                              "--out", "."}, "", dir_);
+  RunResult seed = RunMotcua(
+      {"seed", "--db", pg, "--dossiers", "20", "--parked", "5", "--actors", "staff", "--out", "."},
+      "", dir_);
   ASSERT_EQ(seed.exit_code, 0) << seed.err;
   std::ifstream parked(dir_ / "parked.txt");
   std::string dossier;
@@ -704,12 +739,16 @@ TEST_F(CliTest, TwoServeProcessesOnOnePostgresqlAgreeOnActionsNumbersAndTheChain
         http::Headers admin = SignIn(client, "admin");
         ++ready;
         while (ready < 8) std::this_thread::yield();
-        auto r = client.Send("POST", "/api/v1/dossiers/" + dossier + "/actions/request_supplement",
-                             R"({"reason":"Hồ sơ chưa đầy đủ","items":[{"description":"Bản sao giấy khai sinh"}]})",
-                             admin);
-        if (r.status == 200) ++won;
-        else if (r.status == 409) ++conflicts;
-        else ++other;
+        auto r = client.Send(
+            "POST", "/api/v1/dossiers/" + dossier + "/actions/request_supplement",
+            R"({"reason":"Hồ sơ chưa đầy đủ","items":[{"description":"Bản sao giấy khai sinh"}]})",
+            admin);
+        if (r.status == 200)
+          ++won;
+        else if (r.status == 409)
+          ++conflicts;
+        else
+          ++other;
       });
     }
     for (auto& t : officers) t.join();
@@ -742,8 +781,10 @@ TEST_F(CliTest, TwoServeProcessesOnOnePostgresqlAgreeOnActionsNumbersAndTheChain
   }
   ASSERT_EQ(numbers.size(), 60u);
   for (const auto& [day, serials] : SerialsByDay(numbers)) {
-    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end()) << day << ": a number twice";
-    EXPECT_EQ(serials.back() - serials.front() + 1, static_cast<int>(serials.size())) << day << ": a gap";
+    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end())
+        << day << ": a number twice";
+    EXPECT_EQ(serials.back() - serials.front() + 1, static_cast<int>(serials.size()))
+        << day << ": a gap";
   }
   EXPECT_EQ(a.Stop(), 0);
   EXPECT_EQ(b.Stop(), 0);
@@ -759,7 +800,8 @@ TEST_F(CliTest, PostgresqlRestartUnderLoadGives503ThenRecoversAndLosesNothing) {
   const char* stop_cmd = std::getenv("MOTCUA_TEST_POSTGRES_RESTART_STOP");
   const char* start_cmd = std::getenv("MOTCUA_TEST_POSTGRES_RESTART_START");
   ASSERT_TRUE(stop_cmd && start_cmd) << "run scripts/test.sh, which starts the PostgreSQL servers";
-  const std::string pg = PostgresSchemaUrl("restart_" + std::to_string(::getpid()), "MOTCUA_TEST_POSTGRES_RESTART_URL");
+  const std::string pg = PostgresSchemaUrl("restart_" + std::to_string(::getpid()),
+                                           "MOTCUA_TEST_POSTGRES_RESTART_URL");
   ASSERT_FALSE(pg.empty());
   ASSERT_EQ(RunMotcua({"migrate", "--db", pg}, "", dir_).exit_code, 0);
   ASSERT_EQ(RunMotcua({"demo", "--db", pg}, "", dir_).exit_code, 0);
@@ -783,7 +825,8 @@ TEST_F(CliTest, PostgresqlRestartUnderLoadGives503ThenRecoversAndLosesNothing) {
         std::lock_guard lock(mu);
         if (r.status == 201) {
           auto body = boost::json::parse(r.body);
-          acknowledged.emplace_back(body.at("dossier").at("number").as_string(), body.at("lookup_secret").as_string());
+          acknowledged.emplace_back(body.at("dossier").at("number").as_string(),
+                                    body.at("lookup_secret").as_string());
           if (restarted) ++after_restart;
         } else if (r.status == 503) {
           ++unavailable;
@@ -806,8 +849,8 @@ TEST_F(CliTest, PostgresqlRestartUnderLoadGives503ThenRecoversAndLosesNothing) {
   stop = true;
   for (auto& t : counters) t.join();
 
-  std::cout << acknowledged.size() << " submissions acknowledged (" << after_restart << " after the restart), "
-            << unavailable << " answered 503\n";
+  std::cout << acknowledged.size() << " submissions acknowledged (" << after_restart
+            << " after the restart), " << unavailable << " answered 503\n";
   EXPECT_TRUE(unexpected.empty()) << unexpected.size() << " answers neither 201 nor 503, first: "
                                   << (unexpected.empty() ? "" : unexpected.front());
   EXPECT_GT(unavailable, 0) << "no request was answered while PostgreSQL was down";
@@ -824,11 +867,13 @@ TEST_F(CliTest, PostgresqlRestartUnderLoadGives503ThenRecoversAndLosesNothing) {
   std::vector<std::string> numbers;
   for (const auto& [number, secret] : acknowledged) {
     numbers.push_back(number);
-    if (client.Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret).status != 200) ++missing;
+    if (client.Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret).status != 200)
+      ++missing;
   }
   EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged";
   for (const auto& [day, serials] : SerialsByDay(numbers))
-    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end()) << day << ": a number twice";
+    EXPECT_EQ(std::adjacent_find(serials.begin(), serials.end()), serials.end())
+        << day << ": a number twice";
   EXPECT_EQ(c.Stop(), 0);
   RunResult verify = RunMotcua({"verify", "--db", pg}, "", dir_);
   EXPECT_EQ(verify.exit_code, 0) << verify.out;

@@ -22,8 +22,8 @@ Result<std::map<std::string, std::string>> ReadConfigFile(const std::string& pat
     for (char& c : key)
       if (c == '_') c = '-';
     if (!known.contains(key))
-      return Fail(Error{Code::kInvalidArgument, "config file " + path + ": unknown key '" +
-                                                    std::string(k.str()) + "'",
+      return Fail(Error{Code::kInvalidArgument,
+                        "config file " + path + ": unknown key '" + std::string(k.str()) + "'",
                         {{std::string(k.str()), "unknown key"}}});
     if (auto s = v.value<std::string>(); s && v.is_string()) {
       out[key] = *s;

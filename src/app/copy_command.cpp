@@ -30,7 +30,9 @@ int RunCopy(const Args& args, std::ostream& out, std::ostream& err) {
   if (parsed->Get("to").empty()) usage.With("to", "name the database to copy into");
   if (!usage.fields.empty()) return ReportError(err, "copy", usage, 2);
   if (parsed->Get("from") == parsed->Get("to"))
-    return ReportError(err, "copy", Error{Code::kInvalidArgument, "invalid arguments", {}}.With("to", "is the source"), 2);
+    return ReportError(
+        err, "copy",
+        Error{Code::kInvalidArgument, "invalid arguments", {}}.With("to", "is the source"), 2);
 
   auto from = storage::Store::Open(parsed->Get("from"));
   if (!from) return ReportError(err, "copy", from.error().With("from", "cannot be opened"), 1);
@@ -42,8 +44,8 @@ int RunCopy(const Args& args, std::ostream& out, std::ostream& err) {
   });
   if (!report) return ReportError(err, "copy", report.error(), 1);
   for (const auto& t : report->tables) out << t.name << ": " << t.rows << " rows\n";
-  out << "copied " << report->rows() << " rows from " << (*from)->engine() << " to " << (*to)->engine()
-      << "\n";
+  out << "copied " << report->rows() << " rows from " << (*from)->engine() << " to "
+      << (*to)->engine() << "\n";
 
   auto source_log = storage::events::VerifyEventLog(**from);
   auto target_log = storage::events::VerifyEventLog(**to);
@@ -54,10 +56,11 @@ int RunCopy(const Args& args, std::ostream& out, std::ostream& err) {
     out << "the target's event log is broken: " << target_log->broken->Message() << "\n";
     return 1;
   }
-  if (source_log && (source_log->events != target_log->events || source_log->last_hash != target_log->last_hash)) {
-    out << "the target's event log (" << target_log->events << " events, last hash " << target_log->last_hash
-        << ") is not the source's (" << source_log->events << " events, last hash " << source_log->last_hash
-        << ")\n";
+  if (source_log && (source_log->events != target_log->events ||
+                     source_log->last_hash != target_log->last_hash)) {
+    out << "the target's event log (" << target_log->events << " events, last hash "
+        << target_log->last_hash << ") is not the source's (" << source_log->events
+        << " events, last hash " << source_log->last_hash << ")\n";
     return 1;
   }
   out << "event log verified on the target: " << target_log->events << " events, last hash "

@@ -26,7 +26,9 @@ Result<std::vector<fs::path>> FilesWithExtension(const std::string& dir, std::st
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.is_regular_file() && entry.path().extension() == ext) paths.push_back(entry.path());
   }
-  if (ec) return Fail(Code::kNotFound, "cannot read " + std::string(what) + " in " + dir + ": " + ec.message());
+  if (ec)
+    return Fail(Code::kNotFound,
+                "cannot read " + std::string(what) + " in " + dir + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
   return paths;
 }
@@ -58,7 +60,8 @@ Result<std::unique_ptr<calendar::WorkingCalendar>> LoadWorkingCalendar(
 
 Result<Forms> LoadForms(const std::string& data_dir) {
   const fs::path path = fs::path(data_dir) / "documents" / "forms.json";
-  if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the words of the printed forms");
+  if (!fs::exists(path))
+    return Fail(Code::kNotFound, "no " + path.string() + ": the words of the printed forms");
   auto layout = documents::ParseFormLayout(MOTCUA_TRY(ReadWhole(path)));
   if (!layout) {
     return Fail(InFile(path, layout.error()));
@@ -75,7 +78,8 @@ Result<documents::TrustList> LoadTrustList(const std::string& dir) {
   for (const auto& path : paths) {
     std::string text = MOTCUA_TRY(ReadWhole(path));
     if (auto one = documents::TrustList::FromPem(text); !one)
-      return Fail(Code::kInvalidArgument, path.string() + ": " + one.error().fields.begin()->second);
+      return Fail(Code::kInvalidArgument,
+                  path.string() + ": " + one.error().fields.begin()->second);
     pem += text + "\n";
   }
   if (pem.empty()) return documents::TrustList();
@@ -84,7 +88,9 @@ Result<documents::TrustList> LoadTrustList(const std::string& dir) {
 
 Result<stats::IndexDefinition> LoadIndexDefinition(const std::string& data_dir) {
   const fs::path path = fs::path(data_dir) / "statistics" / "index766.json";
-  if (!fs::exists(path)) return Fail(Code::kNotFound, "no " + path.string() + ": the 766 index's weights and thresholds");
+  if (!fs::exists(path))
+    return Fail(Code::kNotFound,
+                "no " + path.string() + ": the 766 index's weights and thresholds");
   auto d = stats::ParseIndexDefinition(MOTCUA_TRY(ReadWhole(path)));
   if (!d) {
     return Fail(InFile(path, d.error()));

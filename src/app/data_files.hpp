@@ -12,11 +12,11 @@
 #include "common/result.hpp"
 #include "core/calendar/holidays.hpp"
 #include "core/calendar/working_time.hpp"
+#include "core/stats/index766.hpp"
 #include "core/workflow/registry.hpp"
 #include "documents/pdf.hpp"
 #include "documents/receipt.hpp"
 #include "documents/signing.hpp"
-#include "core/stats/index766.hpp"
 
 namespace motcua::app {
 

@@ -37,12 +37,14 @@ Status ReadUsers(App& app, const std::string& path, std::vector<DemoUser>* users
     if (f.size() != 6) return Fail(Code::kInvalidArgument, where + ": expected 6 columns");
     auto role = accounts::ParseRole(f[3]);
     if (!role) return Fail(Code::kInvalidArgument, where + ": unknown role '" + f[3] + "'");
-    DemoUser user{.where = where, .user = {.username = f[0], .display_name = f[1], .password = f[2], .roles = {}}};
+    DemoUser user{.where = where,
+                  .user = {.username = f[0], .display_name = f[1], .password = f[2], .roles = {}}};
     if (*role != accounts::Role::kCitizen) {
       const units::Unit* unit = nullptr;
       for (const auto& u : tree->units())
         if (u.agency_code == f[4]) unit = &u;
-      if (unit == nullptr) return Fail(Code::kInvalidArgument, where + ": unknown unit '" + f[4] + "'");
+      if (unit == nullptr)
+        return Fail(Code::kInvalidArgument, where + ": unknown unit '" + f[4] + "'");
       user.user.roles.push_back({*role, unit->id, f[5] == "true"});
       user.unit_name = unit->name;
     } else {
@@ -56,7 +58,8 @@ Status ReadUsers(App& app, const std::string& path, std::vector<DemoUser>* users
 void PrintLogins(std::ostream& out, const std::vector<DemoUser>& users) {
   out << "demo logins:\n";
   out << "  " << std::left << std::setw(26) << "username" << std::setw(20) << "password"
-      << std::setw(16) << "role" << "unit\n";
+      << std::setw(16) << "role"
+      << "unit\n";
   for (const auto& u : users) {
     out << "  " << std::left << std::setw(26) << u.user.username << std::setw(20) << u.user.password
         << std::setw(16) << accounts::RoleName(u.user.roles.front().role) << u.unit_name << "\n";
@@ -67,7 +70,8 @@ void PrintLogins(std::ostream& out, const std::vector<DemoUser>& users) {
 // (DATA_DIR/keys/trusted-ca/demo-ca.pem) and a PKCS#12 signing file for
 // every unit leader (DATA_DIR/keys/signers/USERNAME.p12, opened with the
 // leader's demo password), made once: files already there are kept.
-Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& users, std::ostream& out) {
+Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& users,
+                   std::ostream& out) {
   namespace fs = std::filesystem;
   const fs::path keys = fs::path(data_dir) / "keys";
   const fs::path ca_pem = keys / "trusted-ca" / "demo-ca.pem", ca_key = keys / "demo-ca.key";
@@ -76,13 +80,15 @@ Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& use
   fs::create_directories(keys / "signers", ec);
   if (ec) return Fail(Code::kUnavailable, "cannot create " + keys.string() + ": " + ec.message());
   fs::permissions(keys, fs::perms::owner_all, ec);
-  const TimePoint from = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) - std::chrono::days(1);
+  const TimePoint from = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) -
+                         std::chrono::days(1);
   documents::DemoCa ca;
   if (fs::exists(ca_pem) && fs::exists(ca_key)) {
     ca.cert_pem = MOTCUA_TRY(ReadFile(ca_pem.string()));
     ca.key_pem = MOTCUA_TRY(ReadFile(ca_key.string()));
   } else {
-    ca = MOTCUA_TRY(documents::MakeDemoCa("motcua Demo CA (không dùng thật)", "motcua demo", from, 10));
+    ca = MOTCUA_TRY(
+        documents::MakeDemoCa("motcua Demo CA (không dùng thật)", "motcua demo", from, 10));
     std::ofstream(ca_key, std::ios::binary) << ca.key_pem;
     fs::permissions(ca_key, fs::perms::owner_read | fs::perms::owner_write, ec);
     std::ofstream(ca_pem, std::ios::binary) << ca.cert_pem;
@@ -92,11 +98,13 @@ Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& use
     if (u.user.roles.front().role != accounts::Role::kUnitLeader) continue;
     const fs::path p12 = keys / "signers" / (u.user.username + ".p12");
     if (!fs::exists(p12)) {
-      auto der = MOTCUA_TRY(documents::MakeDemoSigner(ca, u.user.display_name, u.unit_name, u.user.password, from, 3));
+      auto der = MOTCUA_TRY(documents::MakeDemoSigner(ca, u.user.display_name, u.unit_name,
+                                                      u.user.password, from, 3));
       std::ofstream(p12, std::ios::binary) << der;
       fs::permissions(p12, fs::perms::owner_read | fs::perms::owner_write, ec);
     }
-    if (!any) out << "\nsigning certificates of the unit leaders (PKCS#12, password: the login's):\n";
+    if (!any)
+      out << "\nsigning certificates of the unit leaders (PKCS#12, password: the login's):\n";
     any = true;
     out << "  " << p12.string() << "\n";
   }
@@ -107,13 +115,14 @@ Status MakeDemoPki(const std::string& data_dir, const std::vector<DemoUser>& use
 
 int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
   auto options = CommonOptions();
-  options.push_back({"if-empty", "", "do nothing (and succeed) if the database already has units", "",
-                     false});
-  Command cmd("motcua demo [options]",
-              "Loads the demo province (a merged Thái Nguyên with the former Bắc Kạn, its departments and\n"
-              "communes, and a user for every role) from DATA_DIR/demo into an empty database, applying\n"
-              "the schema migrations first. Prints the demo logins.",
-              options);
+  options.push_back(
+      {"if-empty", "", "do nothing (and succeed) if the database already has units", "", false});
+  Command cmd(
+      "motcua demo [options]",
+      "Loads the demo province (a merged Thái Nguyên with the former Bắc Kạn, its departments and\n"
+      "communes, and a user for every role) from DATA_DIR/demo into an empty database, applying\n"
+      "the schema migrations first. Prints the demo logins.",
+      options);
   auto parsed = ParseCommand(cmd, args);
   if (!parsed) return ReportError(err, "demo", parsed.error(), 2);
   if (parsed->help) {
@@ -137,11 +146,12 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
         return ReportError(err, "demo", st.error(), 1);
       return 0;
     }
-    return ReportError(err, "demo",
-                       Error{Code::kFailedPrecondition,
-                             "the database already holds units; the demo loads only into an empty one",
-                             {}},
-                       1);
+    return ReportError(
+        err, "demo",
+        Error{Code::kFailedPrecondition,
+              "the database already holds units; the demo loads only into an empty one",
+              {}},
+        1);
   }
   std::string dir = parsed->Get("data-dir") + "/demo/";
   auto csv = ReadFile(dir + "units.csv");
@@ -167,7 +177,8 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       << " predecessor/successor links, " << users.size() << " users, " << procedures
       << " procedures\n\n";
   PrintLogins(out, users);
-  if (auto st = MakeDemoPki(parsed->Get("data-dir"), users, out); !st) return ReportError(err, "demo", st.error(), 1);
+  if (auto st = MakeDemoPki(parsed->Get("data-dir"), users, out); !st)
+    return ReportError(err, "demo", st.error(), 1);
   return 0;
 }
 

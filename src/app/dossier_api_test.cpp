@@ -2,14 +2,12 @@
 // province, catalogue and workflows, a real server on port 0, a real SQLite
 // database and a clock the test moves. What a citizen, an officer, a
 // specialist and a leader would see at each step of a dossier's life.
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
 #include <atomic>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -38,7 +36,6 @@ using accounts::Role;
 constexpr std::string_view kProcedure = "1.004873.000.00.00.H56";
 constexpr std::string_view kPassword = "motcua-demo-2026";
 
-
 TimePoint At(std::string_view text) { return *calendar::ParseMoment(text); }
 
 struct Session {
@@ -50,14 +47,15 @@ struct Session {
 class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine> {
  protected:
   void SetUp() override {
-    auto started = province_.Start(std::string("dossier-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                                   clock_, {.catalogue = true, .engine = GetParam(), .trusted_ca_pem = Pki().ca.cert_pem});
+    auto started = province_.Start(
+        std::string("dossier-") + ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+        clock_, {.catalogue = true, .engine = GetParam(), .trusted_ca_pem = Pki().ca.cert_pem});
     ASSERT_TRUE(started) << started.error().message;
     app_ = &province_.app();
     store_ = &province_.store();
     server_ = &province_.server();
     client_ = &province_.client();
-    commune_ = UnitId("000.51.00.H55");  // Phường Phan Đình Phùng
+    commune_ = UnitId("000.51.00.H55");        // Phường Phan Đình Phùng
     other_commune_ = UnitId("000.54.00.H55");  // Xã Ba Bể
     AddUser("congdan", Role::kCitizen, 0, false);
     AddUser("congdan2", Role::kCitizen, 0, false);
@@ -96,7 +94,8 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
       DemoPki p;
       const TimePoint from = At("2026-01-01T00:00+07:00");
       p.ca = *documents::MakeDemoCa("Demo CA", "motcua tests", from, 10);
-      p.leader_p12 = *documents::MakeDemoSigner(p.ca, "Ngô Quang Huy", "UBND phường Phan Đình Phùng", "p12-pass", from, 3);
+      p.leader_p12 = *documents::MakeDemoSigner(p.ca, "Ngô Quang Huy",
+                                                "UBND phường Phan Đình Phùng", "p12-pass", from, 3);
       return p;
     }();
     return pki;
@@ -110,7 +109,8 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
   }
 
   void AddUser(const std::string& name, Role role, std::int64_t unit, bool subtree) {
-    accounts::NewUser u{name, "Người dùng " + name, std::string(kPassword), {{role, unit, subtree}}};
+    accounts::NewUser u{
+        name, "Người dùng " + name, std::string(kPassword), {{role, unit, subtree}}};
     auto r = app_->accounts().CreateUser(u);
     ASSERT_TRUE(r) << r.error().message;
   }
@@ -122,9 +122,10 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
   }
 
   Session SignIn(const std::string& username) {
-    auto r = client_->Send("POST", "/api/v1/auth/login",
-                           R"({"username":")" + username + R"(","password":")" + std::string(kPassword) + R"("})",
-                           {{"content-type", "application/json"}});
+    auto r = client_->Send(
+        "POST", "/api/v1/auth/login",
+        R"({"username":")" + username + R"(","password":")" + std::string(kPassword) + R"("})",
+        {{"content-type", "application/json"}});
     EXPECT_EQ(r.status, 200) << r.body;
     std::string cookie(r.Header("set-cookie").value_or(""));
     cookie = cookie.substr(0, cookie.find(';'));
@@ -160,10 +161,12 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
 
   std::string SubmitBody(Session& citizen, std::int64_t unit) {
     std::string tp1 = Upload(citizen), tp2 = Upload(citizen);
-    return R"({"procedure_code":")" + std::string(kProcedure) + R"(","unit_id":)" + std::to_string(unit) +
+    return R"({"procedure_code":")" + std::string(kProcedure) + R"(","unit_id":)" +
+           std::to_string(unit) +
            R"(,"consent":true,"applicant":{"full_name":"Nguyễn Thị Ánh","id_number":"001203004567",)"
-           R"("phone":"0912345678"},"files":[{"attachment_id":")" + tp1 +
-           R"(","component_code":"TP1"},{"attachment_id":")" + tp2 + R"(","component_code":"TP2"}]})";
+           R"("phone":"0912345678"},"files":[{"attachment_id":")" +
+           tp1 + R"(","component_code":"TP1"},{"attachment_id":")" + tp2 +
+           R"(","component_code":"TP2"}]})";
   }
 
   // Submits as `citizen` to the commune; returns the created dossier JSON
@@ -186,7 +189,8 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
       ::pclose(p);
     }
     std::remove(file.c_str());
-    for (char& c : text) if (c == '\n') c = ' ';
+    for (char& c : text)
+      if (c == '\n') c = ' ';
     return text;
   }
 
@@ -207,7 +211,8 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
 
   json::object Act(Session& s, std::int64_t id, std::string_view action, std::string body = "{}",
                    int expect = 200) {
-    auto r = Call(s, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/actions/" + std::string(action),
+    auto r = Call(s, "POST",
+                  "/api/v1/dossiers/" + std::to_string(id) + "/actions/" + std::string(action),
                   std::move(body));
     EXPECT_EQ(r.status, expect) << action << ": " << r.body;
     return Json(r);
@@ -304,8 +309,9 @@ TEST_P(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
   Act(specialist, id, "start_processing");
   // Supplements: everything missing at once; the clock stops at 10:00.
   clock_.Set(At("2026-12-02T10:00+07:00"));
-  auto asked = Act(specialist, id, "request_supplement",
-                   R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Bản sao bị mờ, nộp lại bản rõ"}]})");
+  auto asked = Act(
+      specialist, id, "request_supplement",
+      R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Bản sao bị mờ, nộp lại bản rõ"}]})");
   EXPECT_EQ(Str(asked.at("state").at("id")), "supplement_requested");
   EXPECT_EQ(asked.at("state").at("national_status").as_int64(), 5);
   EXPECT_EQ(asked.at("supplement_count").as_int64(), 1);
@@ -357,13 +363,14 @@ TEST_P(DossierApiTest, ADossierFromSubmissionToResultAsEveryoneSeesIt) {
   EXPECT_EQ(Str(full.at("applicant").at("id_number")), "001203004567");
   std::vector<std::string> actions;
   for (const auto& h : full.at("history").as_array()) actions.push_back(Str(h.at("action")));
-  EXPECT_EQ(actions, (std::vector<std::string>{"submit", "accept", "start_processing", "request_supplement",
-                                               "supplement", "submit_for_approval", "approve", "return_result"}));
+  EXPECT_EQ(actions, (std::vector<std::string>{"submit", "accept", "start_processing",
+                                               "request_supplement", "supplement",
+                                               "submit_for_approval", "approve", "return_result"}));
   const auto& steps = full.at("steps").as_array();
   ASSERT_EQ(steps.size(), 7u);  // one per state entered before the end
   EXPECT_EQ(Str(steps.at(1).at("state")), "accepted");
   EXPECT_EQ(Str(steps.at(1).at("timeliness")), "on_time");  // handed over within 4 working hours
-  EXPECT_TRUE(steps.at(3).at("due_at").is_null());  // the citizen's step has no budget
+  EXPECT_TRUE(steps.at(3).at("due_at").is_null());          // the citizen's step has no budget
   EXPECT_EQ(full.at("files").as_array().size(), 3u);
   auto log = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/access-log"));
   ASSERT_GE(log.at("items").as_array().size(), 1u);
@@ -446,14 +453,16 @@ TEST_P(DossierApiTest, NumbersAreUniqueAndGaplessUnderConcurrentSubmissions) {
 // whole.
 TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) {
   internal::TestProvince second;
-  auto started = second.Start(std::string("dossier-second-") + storage::testing::EngineName(GetParam()), clock_,
-                              {.engine = GetParam(), .url = province_.url()});
+  auto started =
+      second.Start(std::string("dossier-second-") + storage::testing::EngineName(GetParam()),
+                   clock_, {.engine = GetParam(), .url = province_.url()});
   ASSERT_TRUE(started) << started.error().message;
   Session officer = SignIn("motcua.pdp");  // the session is in the database: both servers know it
   const std::uint16_t ports[2] = {server_->port(), second.server().port()};
-  const std::string body = R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(commune_) +
-                           R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
-                           R"("id_number":"001203004568","phone":"0912345679"}})";
+  const std::string body =
+      R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(commune_) +
+      R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+      R"("id_number":"001203004568","phone":"0912345679"}})";
   constexpr int kThreads = 4, kEach = 5;
   std::mutex mu;
   std::set<std::string> numbers;
@@ -498,8 +507,9 @@ TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) 
         http::TestClient client(ports[i % 2]);
         http::Headers h = (i / 2 == 0 ? officer : other).headers;
         h.emplace_back("content-type", "application/json");
-        auto r = client.Send("POST", "/api/v1/dossiers/" + std::to_string(ids[k]) + "/actions/accept",
-                             R"({"version":1})", h);
+        auto r =
+            client.Send("POST", "/api/v1/dossiers/" + std::to_string(ids[k]) + "/actions/accept",
+                        R"({"version":1})", h);
         (r.status == 200 ? ok : r.status == 409 ? conflict : failed)++;
       });
     }
@@ -512,7 +522,8 @@ TEST_P(DossierApiTest, TwoServersOnOneDatabaseAgreeOnNumbersActionsAndTheChain) 
   auto report = storage::events::VerifyEventLog(*store_, storage::events::kVerifyBatch);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_FALSE(report->broken) << report->broken->Message();
-  EXPECT_EQ(report->events, kThreads * kEach + 3) << "one event per submission and per accepted dossier";
+  EXPECT_EQ(report->events, kThreads * kEach + 3)
+      << "one event per submission and per accepted dossier";
   // ...which the change made through the first server cannot drop, but which
   // lives two seconds at most: then the second server reads the change.
   clock_.Advance(std::chrono::seconds(3));
@@ -556,18 +567,37 @@ TEST_P(DossierApiTest, ActionsCheckWhatTheyNeed) {
   Session officer = SignIn("motcua.pdp");
   Session specialist = SignIn("chuyenvien.pdp");
   const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
-  // A refusal without a reason; unknown fields; a transfer target on an action that does not transfer.
-  EXPECT_TRUE(Act(officer, id, "refuse", "{}", 400).at("error").at("fields").as_object().contains("reason"));
-  EXPECT_TRUE(Act(officer, id, "accept", R"({"verison":1})", 400).at("error").at("fields").as_object().contains("verison"));
-  EXPECT_TRUE(Act(officer, id, "accept", R"({"to_unit_id":3})", 400).at("error").at("fields").as_object().contains("to_unit_id"));
+  // A refusal without a reason; unknown fields; a transfer target on an action that does not
+  // transfer.
+  EXPECT_TRUE(Act(officer, id, "refuse", "{}", 400)
+                  .at("error")
+                  .at("fields")
+                  .as_object()
+                  .contains("reason"));
+  EXPECT_TRUE(Act(officer, id, "accept", R"({"verison":1})", 400)
+                  .at("error")
+                  .at("fields")
+                  .as_object()
+                  .contains("verison"));
+  EXPECT_TRUE(Act(officer, id, "accept", R"({"to_unit_id":3})", 400)
+                  .at("error")
+                  .at("fields")
+                  .as_object()
+                  .contains("to_unit_id"));
   Act(officer, id, "accept");
   Act(specialist, id, "start_processing");
   // Supplements must say what is missing; the component must be the procedure's.
   EXPECT_TRUE(Act(specialist, id, "request_supplement", R"({"reason":"x"})", 400)
-                  .at("error").at("fields").as_object().contains("items"));
+                  .at("error")
+                  .at("fields")
+                  .as_object()
+                  .contains("items"));
   EXPECT_TRUE(Act(specialist, id, "request_supplement",
                   R"({"reason":"x","items":[{"component_code":"TP9","description":"?"}]})", 400)
-                  .at("error").at("fields").as_object().contains("items[0].component_code"));
+                  .at("error")
+                  .at("fields")
+                  .as_object()
+                  .contains("items[0].component_code"));
   // A payment request takes the procedure's fee unless told otherwise.
   auto pay = Act(specialist, id, "request_payment", R"({"reason":"Lệ phí"})");
   EXPECT_EQ(pay.at("fee_vnd").as_int64(), 15000);
@@ -577,16 +607,19 @@ TEST_P(DossierApiTest, ActionsCheckWhatTheyNeed) {
   EXPECT_EQ(paid.at("supplement_count").as_int64(), 0);
   // An action that fails half-way (the file is not the citizen's) changes
   // nothing, and the next one starts from the dossier as it really is.
-  auto asked = Act(specialist, id, "request_supplement", R"({"reason":"x","items":[{"description":"Ảnh rõ hơn"}]})");
+  auto asked = Act(specialist, id, "request_supplement",
+                   R"({"reason":"x","items":[{"description":"Ảnh rõ hơn"}]})");
   Session other = SignIn("congdan2");
   std::string theirs = Upload(other);
-  auto refused = Act(citizen, id, "supplement",
-                     R"({"files":[{"attachment_id":")" + theirs + R"(","component_code":"TP1"}]})", 400);
+  auto refused =
+      Act(citizen, id, "supplement",
+          R"({"files":[{"attachment_id":")" + theirs + R"(","component_code":"TP1"}]})", 400);
   EXPECT_TRUE(refused.at("error").at("fields").as_object().contains("files[0].attachment_id"));
   auto still = Get(citizen, id);
   EXPECT_EQ(Str(still.at("state").at("id")), "supplement_requested");
   EXPECT_EQ(still.at("version").as_int64(), asked.at("version").as_int64());
-  auto fine = Act(citizen, id, "supplement", R"({"version":)" + std::to_string(asked.at("version").as_int64()) + "}");
+  auto fine = Act(citizen, id, "supplement",
+                  R"({"version":)" + std::to_string(asked.at("version").as_int64()) + "}");
   EXPECT_EQ(Str(fine.at("state").at("id")), "processing");
 }
 
@@ -612,10 +645,12 @@ TEST_P(DossierApiTest, SubmissionRefusesWhatAUserMustFix) {
   bad(with(std::string(kProcedure), "9.999999.000.00.00.H56"), "procedure_code");
   // A commune procedure at another commune is fine (anywhere in the
   // province since 2025); at a department it is not received.
-  bad(with("\"unit_id\":" + std::to_string(commune_), "\"unit_id\":" + std::to_string(UnitId("000.00.02.H55"))),
+  bad(with("\"unit_id\":" + std::to_string(commune_),
+           "\"unit_id\":" + std::to_string(UnitId("000.00.02.H55"))),
       "unit_id", 409);
   // A retired commune (merged on 2025-07-01) no longer receives anything.
-  bad(with("\"unit_id\":" + std::to_string(commune_), "\"unit_id\":" + std::to_string(UnitId("000.01.41.H55"))),
+  bad(with("\"unit_id\":" + std::to_string(commune_),
+           "\"unit_id\":" + std::to_string(UnitId("000.01.41.H55"))),
       "unit_id");
   // Someone else's upload cannot be used.
   Session other = SignIn("congdan2");
@@ -630,16 +665,19 @@ TEST_P(DossierApiTest, AProcedureMustNameAWorkflowTheServerHasLoaded) {
   AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
   Session admin = SignIn("quantri");
   auto body = [](const std::string& code, const std::string& workflow) {
-    return R"({"code":")" + code + R"(","name":"Đăng ký thử","field":"Hộ tịch","levels":["commune"],)"
+    return R"({"code":")" + code +
+           R"(","name":"Đăng ký thử","field":"Hộ tịch","levels":["commune"],)"
            R"("online_mode":"full","time_limit":{"value":3,"unit":"working_days"},"fees":[],)"
            R"("components":[{"code":"TP1","name":"Tờ khai","originals":1,"copies":0}],)"
-           R"("result_kind":"certificate","workflow_code":")" + workflow + R"(","effective_from":"2025-07-01"})";
+           R"("result_kind":"certificate","workflow_code":")" +
+           workflow + R"(","effective_from":"2025-07-01"})";
   };
   auto refused = Call(admin, "POST", "/api/v1/procedures", body("1.999001", "no-such-flow"));
   EXPECT_EQ(refused.status, 400) << refused.body;
   auto fields = Json(refused).at("error").at("fields").as_object();
   ASSERT_TRUE(fields.contains("workflow_code")) << refused.body;
-  EXPECT_NE(std::string(fields.at("workflow_code").as_string()).find("commune-simple"), std::string::npos)
+  EXPECT_NE(std::string(fields.at("workflow_code").as_string()).find("commune-simple"),
+            std::string::npos)
       << "the problem lists the workflows there are: " << refused.body;
   EXPECT_EQ(Call(admin, "GET", "/api/v1/procedures/1.999001").status, 404) << "nothing was stored";
   auto created = Call(admin, "POST", "/api/v1/procedures", body("1.999001", "commune-simple"));
@@ -669,7 +707,8 @@ TEST_P(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   EXPECT_EQ(page1.at("items").at(0).at("id").as_int64(), ids[0]);
   EXPECT_EQ(page1.at("items").at(1).at("id").as_int64(), ids[1]);
   ASSERT_TRUE(page1.at("next_cursor").is_string());
-  auto page2 = Json(Call(officer, "GET", "/api/v1/inbox?limit=2&cursor=" + Str(page1.at("next_cursor"))));
+  auto page2 =
+      Json(Call(officer, "GET", "/api/v1/inbox?limit=2&cursor=" + Str(page1.at("next_cursor"))));
   ASSERT_EQ(page2.at("items").as_array().size(), 1u);
   EXPECT_EQ(page2.at("items").at(0).at("id").as_int64(), ids[2]);
   EXPECT_TRUE(page2.at("next_cursor").is_null());
@@ -685,9 +724,14 @@ TEST_P(DossierApiTest, InboxFiltersSearchesAndPagesByDueDate) {
   EXPECT_EQ(late.at("counts").at("overdue").as_int64(), 2);
   EXPECT_EQ(Str(late.at("items").at(0).at("urgency")), "overdue");
   // Search by the applicant's name without diacritics, and by number.
-  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=nguyen%20thi")).at("items").as_array().size(), 3u);
+  EXPECT_EQ(
+      Json(Call(officer, "GET", "/api/v1/inbox?q=nguyen%20thi")).at("items").as_array().size(), 3u);
   EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=tran")).at("items").as_array().size(), 0u);
-  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=000.51.00.H55-261202-0002")).at("items").as_array().size(), 1u);
+  EXPECT_EQ(Json(Call(officer, "GET", "/api/v1/inbox?q=000.51.00.H55-261202-0002"))
+                .at("items")
+                .as_array()
+                .size(),
+            1u);
   // Bad parameters are named.
   auto r = Call(officer, "GET", "/api/v1/inbox?cursor=xyz&due=soon&limit=0");
   EXPECT_EQ(r.status, 400);
@@ -706,11 +750,13 @@ TEST_P(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
   Session specialist = SignIn("chuyenvien.tuphap");
   Session leader = SignIn("lanhdao.tuphap");
   std::string tp1 = Upload(citizen), tp2 = Upload(citizen);
-  auto r = Call(citizen, "POST", "/api/v1/dossiers",
-                R"({"procedure_code":"2.000488.000.00.00.H56","unit_id":)" + std::to_string(center_) +
-                    R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình","id_number":"019088001234",)"
-                    R"("phone":"0987654321"},"files":[{"attachment_id":")" + tp1 +
-                    R"(","component_code":"TP1"},{"attachment_id":")" + tp2 + R"(","component_code":"TP2"}]})");
+  auto r = Call(
+      citizen, "POST", "/api/v1/dossiers",
+      R"({"procedure_code":"2.000488.000.00.00.H56","unit_id":)" + std::to_string(center_) +
+          R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình","id_number":"019088001234",)"
+          R"("phone":"0987654321"},"files":[{"attachment_id":")" +
+          tp1 + R"(","component_code":"TP1"},{"attachment_id":")" + tp2 +
+          R"(","component_code":"TP2"}]})");
   ASSERT_EQ(r.status, 201) << r.body;
   auto d = Json(r).at("dossier").as_object();
   const std::int64_t id = d.at("id").as_int64();
@@ -718,9 +764,11 @@ TEST_P(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
   Act(centre, id, "accept");
   // The officer must choose a department, and a department it must be.
   Act(centre, id, "transfer_to_department", "{}", 400);
-  auto wrong = Act(centre, id, "transfer_to_department", R"({"to_unit_id":)" + std::to_string(commune_) + "}", 400);
+  auto wrong = Act(centre, id, "transfer_to_department",
+                   R"({"to_unit_id":)" + std::to_string(commune_) + "}", 400);
   EXPECT_TRUE(wrong.at("error").at("fields").as_object().contains("to_unit_id"));
-  auto sent = Act(centre, id, "transfer_to_department", R"({"to_unit_id":)" + std::to_string(justice_) + "}");
+  auto sent = Act(centre, id, "transfer_to_department",
+                  R"({"to_unit_id":)" + std::to_string(justice_) + "}");
   EXPECT_EQ(sent.at("current_unit").at("id").as_int64(), justice_);
   EXPECT_EQ(Json(Call(centre, "GET", "/api/v1/inbox")).at("items").as_array().size(), 0u);
   auto work = Json(Call(specialist, "GET", "/api/v1/inbox"));
@@ -737,7 +785,8 @@ TEST_P(DossierApiTest, TransferToADepartmentAndTheResultBackToTheCentre) {
   for (const auto& s : full.at("steps").as_array())
     if (s.at("from_unit_id").as_int64() != s.at("unit_id").as_int64())
       moves.emplace_back(s.at("from_unit_id").as_int64(), s.at("unit_id").as_int64());
-  EXPECT_EQ(moves, (std::vector<std::pair<std::int64_t, std::int64_t>>{{center_, justice_}, {justice_, center_}}));
+  EXPECT_EQ(moves, (std::vector<std::pair<std::int64_t, std::int64_t>>{{center_, justice_},
+                                                                       {justice_, center_}}));
 }
 
 TEST_P(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
@@ -747,23 +796,32 @@ TEST_P(DossierApiTest, ApologyOnlyBeforeTheAppointment) {
   const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
   const std::string apology = "/api/v1/dossiers/" + std::to_string(id) + "/apology";
   // No appointment yet.
-  EXPECT_EQ(Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})").status, 409);
+  EXPECT_EQ(Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})")
+                .status,
+            409);
   Act(officer, id, "accept");  // due 2026-12-07T08:00
   Session specialist = SignIn("chuyenvien.pdp");
   Act(specialist, id, "start_processing");
-  auto early = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-05T17:00+07:00","reason":"Cần xác minh"})");
+  auto early = Call(leader, "POST", apology,
+                    R"({"new_due_at":"2026-12-05T17:00+07:00","reason":"Cần xác minh"})");
   EXPECT_EQ(early.status, 400);  // not after the appointment
-  auto ok = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-10T17:00+07:00","reason":"Cần xác minh thêm"})");
+  auto ok = Call(leader, "POST", apology,
+                 R"({"new_due_at":"2026-12-10T17:00+07:00","reason":"Cần xác minh thêm"})");
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Str(Json(ok).at("apology_due_at")), "2026-12-10T17:00:00+07:00");
-  EXPECT_EQ(Str(Json(ok).at("due_at")), "2026-12-07T08:00:00+07:00");  // the legal appointment stays
+  EXPECT_EQ(Str(Json(ok).at("due_at")),
+            "2026-12-07T08:00:00+07:00");  // the legal appointment stays
   // The citizen's lookup shows the new appointment.
   // After the new appointment has passed, no more apologies.
   clock_.Set(At("2026-12-11T08:00+07:00"));
-  auto too_late = Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})");
+  auto too_late =
+      Call(leader, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})");
   EXPECT_EQ(too_late.status, 409) << too_late.body;
   // The citizen cannot send one.
-  EXPECT_EQ(Call(citizen, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})").status, 404);
+  EXPECT_EQ(
+      Call(citizen, "POST", apology, R"({"new_due_at":"2026-12-20T17:00+07:00","reason":"x"})")
+          .status,
+      404);
 }
 
 TEST_P(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
@@ -774,7 +832,8 @@ TEST_P(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
   // Typed from paper: lower case with a hyphen in the middle still works.
   std::string typed = secret.substr(0, 4) + "-" + secret.substr(4);
   for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  EXPECT_EQ(client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + typed).status, 200);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + typed).status,
+            200);
   // Unknown number and wrong secret look the same.
   std::string wrong = secret == "AAAAAAAA" ? "BBBBBBBB" : "AAAAAAAA";
   auto a = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + wrong);
@@ -784,7 +843,8 @@ TEST_P(DossierApiTest, LookupNeedsTheSecretAndLimitsGuessing) {
   EXPECT_EQ(a.body, b.body);
   EXPECT_EQ(client_->Send("GET", "/api/v1/lookup?number=abc&secret=" + secret).status, 400);
   // Thirty failures from one address, then 429 even with the right secret.
-  for (int i = 0; i < 28; ++i) client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + wrong);
+  for (int i = 0; i < 28; ++i)
+    client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + wrong);
   auto limited = client_->Send("GET", "/api/v1/lookup?number=" + number + "&secret=" + secret);
   EXPECT_EQ(limited.status, 429);
   EXPECT_TRUE(limited.Header("retry-after").has_value());
@@ -816,7 +876,8 @@ TEST_P(DossierApiTest, ACitizenRatesTheHandlingOnceItEndedAndOnlyOnce) {
   // The level names its field; so does a comment too long.
   auto bad = Json(Call(citizen, "POST", rating, R"({"level":4})"));
   EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("level"));
-  auto wordy = Call(citizen, "POST", rating, R"({"level":1,"comment":")" + std::string(1001, 'a') + R"("})");
+  auto wordy =
+      Call(citizen, "POST", rating, R"({"level":1,"comment":")" + std::string(1001, 'a') + R"("})");
   EXPECT_EQ(wordy.status, 400);
   EXPECT_TRUE(Json(wordy).at("error").at("fields").as_object().contains("comment"));
   // Only the owner rates: staff who see it are refused, other citizens see nothing.
@@ -824,7 +885,8 @@ TEST_P(DossierApiTest, ACitizenRatesTheHandlingOnceItEndedAndOnlyOnce) {
   EXPECT_EQ(Call(other, "POST", rating, R"({"level":3})").status, 404);
 
   clock_.Set(At("2026-12-02T10:00+07:00"));
-  auto rated = Call(citizen, "POST", rating, R"({"level":1,"comment":"  Chờ lâu mà không được hướng dẫn trước  "})");
+  auto rated = Call(citizen, "POST", rating,
+                    R"({"level":1,"comment":"  Chờ lâu mà không được hướng dẫn trước  "})");
   ASSERT_EQ(rated.status, 201) << rated.body;
   EXPECT_EQ(Json(rated).at("level").as_int64(), 1);
   EXPECT_EQ(Str(Json(rated).at("comment")), "Chờ lâu mà không được hướng dẫn trước");
@@ -873,7 +935,9 @@ TEST_P(DossierApiTest, WhoeverHoldsTheReceiptRatesACounterDossier) {
   Act(specialist, id, "submit_for_approval");
   Act(leader, id, "approve");
   auto lookup = "/api/v1/lookup?number=" + number + "&secret=" + secret;
-  EXPECT_FALSE(Json(client_->Send("GET", lookup)).at("can_rate").as_bool());  // the result is not handed over yet
+  EXPECT_FALSE(Json(client_->Send("GET", lookup))
+                   .at("can_rate")
+                   .as_bool());  // the result is not handed over yet
   Act(officer, id, "return_result");
   EXPECT_TRUE(Json(client_->Send("GET", lookup)).at("can_rate").as_bool());
 
@@ -911,8 +975,10 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   // Read back by poppler, as a person would read the printed page.
   const std::string text = PdfText(pdf.body);
   for (const std::string& expected :
-       {number, std::string("Nguyễn Thị Ánh"), std::string("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"), std::string("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"),
-        std::string("Người dùng motcua.pdp"), std::string("08 giờ 00 phút, ngày 07/12/2026"), std::string("theo quy định: 3 ngày làm việc"), secret}) {
+       {number, std::string("Nguyễn Thị Ánh"), std::string("ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"),
+        std::string("ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"), std::string("Người dùng motcua.pdp"),
+        std::string("08 giờ 00 phút, ngày 07/12/2026"),
+        std::string("theo quy định: 3 ngày làm việc"), secret}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing " << expected << " in\n" << text;
   }
   // The code must be the dossier's; others cannot have its receipt at all.
@@ -928,14 +994,18 @@ TEST_P(DossierApiTest, TheReceiptIsAPdfWithTheDossierAndItsAppointmentForThoseWh
   ASSERT_EQ(sheet.status, 200) << sheet.body;
   EXPECT_EQ(sheet.Header("content-type").value_or(""), "application/pdf");
   const std::string rows = PdfText(sheet.body);
-  for (const std::string& expected : {std::string("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), number,
-                                      std::string("1. Mới tiếp nhận"), std::string("3. Đang thẩm định")})
+  for (const std::string& expected :
+       {std::string("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), number,
+        std::string("1. Mới tiếp nhận"), std::string("3. Đang thẩm định")})
     EXPECT_NE(rows.find(expected), std::string::npos) << "missing " << expected << " in\n" << rows;
-  EXPECT_EQ(Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/control-sheet").status, 404);
+  EXPECT_EQ(
+      Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/control-sheet").status,
+      404);
   // Printing them is a read of the applicant's data: it is on file.
   auto log = Json(Call(officer, "GET", "/api/v1/dossiers/" + std::to_string(id) + "/access-log"));
   bool printed = false;
-  for (const auto& e : log.at("items").as_array()) printed = printed || Str(e.at("route")).find("/receipt") != std::string::npos;
+  for (const auto& e : log.at("items").as_array())
+    printed = printed || Str(e.at("route")).find("/receipt") != std::string::npos;
   EXPECT_TRUE(printed);
 }
 
@@ -958,14 +1028,16 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   auto asked = Call(citizen, "GET", forms + "02");
   ASSERT_EQ(asked.status, 200) << asked.body;
   const std::string text = PdfText(asked.body);
-  for (const std::string& expected : {std::string("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
-                                      std::string("1. Bản sao bị mờ, nộp lại bản rõ"), std::string("Lý do: Thiếu giấy tờ"),
-                                      std::string("Kính gửi: Nguyễn Thị Ánh"), std::string("Người dùng chuyenvien.pdp")})
+  for (const std::string& expected :
+       {std::string("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+        std::string("1. Bản sao bị mờ, nộp lại bản rõ"), std::string("Lý do: Thiếu giấy tờ"),
+        std::string("Kính gửi: Nguyễn Thị Ánh"), std::string("Người dùng chuyenvien.pdp")})
     EXPECT_NE(text.find(expected), std::string::npos) << "missing " << expected << " in\n" << text;
   EXPECT_EQ(Call(officer, "GET", forms + "03").status, 404);  // not refused
   EXPECT_EQ(Call(officer, "GET", forms + "07").status, 400);
   // The apology, with its new appointment.
-  Act(citizen, id, "supplement", R"({"files":[{"attachment_id":")" + Upload(citizen) + R"(","component_code":"TP2"}]})");
+  Act(citizen, id, "supplement",
+      R"({"files":[{"attachment_id":")" + Upload(citizen) + R"(","component_code":"TP2"}]})");
   auto sorry = Call(leader, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/apology",
                     R"({"new_due_at":"2026-12-21T16:00+07:00","reason":"Cần xác minh thêm"})");
   ASSERT_EQ(sorry.status, 200) << sorry.body;
@@ -980,7 +1052,8 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   Act(officer, other, "refuse", R"({"reason":"Không thuộc thẩm quyền của phường"})");
   auto refused = Call(citizen, "GET", "/api/v1/dossiers/" + std::to_string(other) + "/forms/03");
   ASSERT_EQ(refused.status, 200);
-  EXPECT_NE(PdfText(refused.body).find("Lý do: Không thuộc thẩm quyền của phường"), std::string::npos);
+  EXPECT_NE(PdfText(refused.body).find("Lý do: Không thuộc thẩm quyền của phường"),
+            std::string::npos);
   // Processing stopped by the leader, on a third.
   const std::int64_t third = Submit(citizen).at("dossier").at("id").as_int64();
   Act(officer, third, "accept");
@@ -990,7 +1063,9 @@ TEST_P(DossierApiTest, TheLettersToTheCitizenComeFromTheEventsThatDecidedThem) {
   ASSERT_EQ(stopped.status, 200) << stopped.body;
   const std::string stop_text = PdfText(stopped.body);
   EXPECT_NE(stop_text.find("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"), std::string::npos) << stop_text;
-  EXPECT_NE(stop_text.find("Lý do: Người nộp đề nghị dừng để bổ sung giấy tờ khác"), std::string::npos) << stop_text;
+  EXPECT_NE(stop_text.find("Lý do: Người nộp đề nghị dừng để bổ sung giấy tờ khác"),
+            std::string::npos)
+      << stop_text;
   EXPECT_NE(stop_text.find("Người dùng lanhdao.pdp"), std::string::npos) << stop_text;
   // Nobody else reads them.
   Session stranger = SignIn("congdan2");
@@ -1002,7 +1077,8 @@ TEST_P(DossierApiTest, AWithdrawnDossierIsNotRated) {
   const std::int64_t id = Submit(citizen).at("dossier").at("id").as_int64();
   Act(citizen, id, "withdraw", R"({"reason":"Nộp nhầm thủ tục"})");
   EXPECT_FALSE(Get(citizen, id).at("can_rate").as_bool());
-  auto r = Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/rating", R"({"level":2})");
+  auto r =
+      Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(id) + "/rating", R"({"level":2})");
   EXPECT_EQ(r.status, 409) << r.body;
 }
 
@@ -1025,11 +1101,14 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_EQ(Call(officer, "PUT", path, R"({"generate":true,"content":"x"})").status, 403);
   auto missing = Call(specialist, "PUT", path, R"({"generate":true})");
   EXPECT_EQ(missing.status, 400);
-  EXPECT_TRUE(Json(missing).at("error").at("fields").as_object().contains("content")) << missing.body;
-  auto not_pdf = Call(specialist, "PUT", path, R"({"attachment":"0123456789abcdef0123456789abcdef"})");
+  EXPECT_TRUE(Json(missing).at("error").at("fields").as_object().contains("content"))
+      << missing.body;
+  auto not_pdf =
+      Call(specialist, "PUT", path, R"({"attachment":"0123456789abcdef0123456789abcdef"})");
   EXPECT_EQ(not_pdf.status, 400) << not_pdf.body;
-  auto draft = Call(specialist, "PUT", path,
-                    R"({"generate":true,"content":"Cấp bản sao trích lục khai sinh cho bà Nguyễn Thị Ánh.\nSố: 123/TLKS-BS."})");
+  auto draft = Call(
+      specialist, "PUT", path,
+      R"({"generate":true,"content":"Cấp bản sao trích lục khai sinh cho bà Nguyễn Thị Ánh.\nSố: 123/TLKS-BS."})");
   ASSERT_EQ(draft.status, 200) << draft.body;
   const std::string code = Str(Json(draft).at("code"));
   EXPECT_EQ(code.size(), 16u);
@@ -1047,15 +1126,17 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   // Signing: the leader only, with a file and password that open, from a trusted CA.
   auto b64 = [](const std::string& der) {
     std::string out(4 * ((der.size() + 2) / 3) + 1, '\0');
-    out.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                                        reinterpret_cast<const unsigned char*>(der.data()),
-                                                        static_cast<int>(der.size()))));
+    out.resize(static_cast<std::size_t>(EVP_EncodeBlock(
+        reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<const unsigned char*>(der.data()), static_cast<int>(der.size()))));
     return out;
   };
   auto sign_body = [&](const std::string& der, const std::string& password) {
     return json::serialize(json::object{{"pkcs12", b64(der)}, {"password", password}});
   };
-  EXPECT_EQ(Call(specialist, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status, 403);
+  EXPECT_EQ(
+      Call(specialist, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status,
+      403);
   auto wrong = Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "guess"));
   EXPECT_EQ(wrong.status, 400);
   EXPECT_TRUE(Json(wrong).at("error").at("fields").as_object().contains("password")) << wrong.body;
@@ -1064,11 +1145,15 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_TRUE(Json(junk).at("error").at("fields").as_object().contains("pkcs12")) << junk.body;
   const auto other_ca = *documents::MakeDemoCa("Somebody", "", At("2026-01-01T00:00+07:00"), 10);
   auto foreign = Call(leader, "POST", path + "/sign",
-                      sign_body(*documents::MakeDemoSigner(other_ca, "Kẻ Mạo Danh", "", "x", At("2026-01-01T00:00+07:00"), 1), "x"));
+                      sign_body(*documents::MakeDemoSigner(other_ca, "Kẻ Mạo Danh", "", "x",
+                                                           At("2026-01-01T00:00+07:00"), 1),
+                                "x"));
   EXPECT_EQ(foreign.status, 400) << foreign.body;
-  EXPECT_TRUE(Json(foreign).at("error").at("fields").as_object().contains("pkcs12")) << foreign.body;
+  EXPECT_TRUE(Json(foreign).at("error").at("fields").as_object().contains("pkcs12"))
+      << foreign.body;
   clock_.Set(At("2026-12-03T09:15+07:00"));
-  auto signed_result = Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass"));
+  auto signed_result =
+      Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass"));
   ASSERT_EQ(signed_result.status, 200) << signed_result.body;
   auto s = Json(signed_result);
   EXPECT_EQ(Str(s.at("state")), "signed");
@@ -1076,7 +1161,8 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_EQ(Str(s.at("certificate").at("subject")), "Ngô Quang Huy");
   EXPECT_EQ(Str(s.at("signed_at")), "2026-12-03T09:15:00+07:00");
   // Once signed it is the result: not signed twice, not replaced.
-  EXPECT_EQ(Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status, 409);
+  EXPECT_EQ(Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass")).status,
+            409);
   EXPECT_EQ(Call(specialist, "PUT", path, R"({"generate":true,"content":"khác"})").status, 409);
 
   // The citizen downloads it; it is the file the leader signed.
@@ -1085,7 +1171,8 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   ASSERT_EQ(file.status, 200);
   EXPECT_EQ(file.Header("content-type").value_or(""), "application/pdf");
   EXPECT_NE(PdfText(file.body).find("Số: 123/TLKS-BS."), std::string::npos);
-  EXPECT_EQ(Str(s.at("file").at("sha256")), Str(Json(Call(citizen, "GET", path)).at("file").at("sha256")));
+  EXPECT_EQ(Str(s.at("file").at("sha256")),
+            Str(Json(Call(citizen, "GET", path)).at("file").at("sha256")));
 
   // Whoever holds it checks it, signed in or not.
   auto verify = [&](const std::string& target, const std::string& bytes) {
@@ -1119,7 +1206,8 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_EQ(facts.body.find("Nguyễn Thị Ánh"), std::string::npos);
   EXPECT_EQ(client_->Send("GET", "/api/v1/verify/aaaaaaaaaaaaaaaa").status, 404);
   EXPECT_EQ(client_->Send("GET", "/api/v1/verify/NOT-A-CODE").status, 400);
-  EXPECT_EQ(client_->Send("POST", "/api/v1/verify", "x", {{"content-type", "text/plain"}}).status, 400);
+  EXPECT_EQ(client_->Send("POST", "/api/v1/verify", "x", {{"content-type", "text/plain"}}).status,
+            400);
 
   // The history says who prepared and who signed.
   std::vector<std::string> actions;
@@ -1150,12 +1238,15 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   Act(officer, done, "return_result");
   auto accepted = Act(officer, open, "accept");
   Act(officer, refused, "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
-  auto rated = Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(done) + "/rating", R"({"level":3})");
+  auto rated = Call(citizen, "POST", "/api/v1/dossiers/" + std::to_string(done) + "/rating",
+                    R"({"level":3})");
   ASSERT_LT(rated.status, 300) << rated.body;
-  const std::string due = Str(accepted.at("due_at")).substr(0, 10);  // the open dossier's appointment day
+  const std::string due =
+      Str(accepted.at("due_at")).substr(0, 10);  // the open dossier's appointment day
   auto figures = [&](Session& s, const std::string& period, int expect = 200) {
     app_->statistics().Flush();
-    auto r = Call(s, "GET", "/api/v1/statistics?unit=" + std::to_string(commune_) + "&period=" + period);
+    auto r =
+        Call(s, "GET", "/api/v1/statistics?unit=" + std::to_string(commune_) + "&period=" + period);
     EXPECT_EQ(r.status, expect) << r.body;
     return r;
   };
@@ -1163,14 +1254,15 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   auto t = Json(month).at("totals").as_object();
   EXPECT_EQ(t.at("received").as_int64(), 3);
   EXPECT_EQ(t.at("received_online").as_int64(), 3);
-  EXPECT_EQ(t.at("decided").as_int64(), 2);       // the one approved and the one refused
+  EXPECT_EQ(t.at("decided").as_int64(), 2);        // the one approved and the one refused
   EXPECT_EQ(t.at("decided_early").as_int64(), 1);  // approved the day it came
   EXPECT_EQ(t.at("returned").as_int64(), 1);
   EXPECT_EQ(t.at("in_progress").as_int64(), 1);
   EXPECT_EQ(t.at("overdue").as_int64(), 0);
   EXPECT_EQ(t.at("carried_over").as_int64(), 0);
   EXPECT_EQ(Str(Json(month).at("period").at("name")), "Tháng 12/2026");
-  // The 766 index of the month: the progress indicator counted, what motcua does not hold not available.
+  // The 766 index of the month: the progress indicator counted, what motcua does not hold not
+  // available.
   auto groups = Json(month).at("index").at("groups").as_array();
   auto progress = groups.at(1).at("indicators").at(0).as_object();
   EXPECT_EQ(Str(progress.at("id")), "dossiers_on_time");
@@ -1190,7 +1282,8 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   auto after = figures(leader, due);
   EXPECT_EQ(Json(after).at("totals").at("overdue").as_int64(), 1) << after.body;
   EXPECT_EQ(Json(after).at("totals").at("received").as_int64(), 0);
-  // Decree 09's report month of January 2027 starts on 15 December: what was open then is carried over.
+  // Decree 09's report month of January 2027 starts on 15 December: what was open then is carried
+  // over.
   clock_.Set(At("2027-01-05T09:00+07:00"));
   auto january = figures(leader, "bc-2027-01");
   EXPECT_EQ(Json(january).at("totals").at("carried_over").as_int64(), 1) << january.body;
@@ -1227,7 +1320,8 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   // (its row edited: the history still says Phan Đình Phùng, put back at the end).
   const std::int64_t quang_trung = UnitId("000.01.41.H55");
   ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
-    MOTCUA_TRY(tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {quang_trung, ids[2]}));
+    MOTCUA_TRY(
+        tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {quang_trung, ids[2]}));
     return {};
   }));
   app_->statistics().Changed(ids[2]);
@@ -1283,9 +1377,12 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   EXPECT_EQ(Str(months.at("rows").at(11).at("name")), "Tháng 12/2026");
   EXPECT_EQ(months.at("rows").at(11).at("totals").at("received").as_int64(), 2);
   EXPECT_EQ(months.at("rows").at(0).at("totals").at("received").as_int64(), 0);
-  EXPECT_EQ(get("unit=" + commune + "&period=bc-2027&by=month").at("rows").as_array().size(), 0u);  // begins 15/12
-  EXPECT_EQ(get("unit=" + commune + "&period=bc-2026-Q4&by=month").at("rows").as_array().size(), 3u);
-  // A day has no rows by procedure (the counters keep those by half month); unknown breakdowns are named.
+  EXPECT_EQ(get("unit=" + commune + "&period=bc-2027&by=month").at("rows").as_array().size(),
+            0u);  // begins 15/12
+  EXPECT_EQ(get("unit=" + commune + "&period=bc-2026-Q4&by=month").at("rows").as_array().size(),
+            3u);
+  // A day has no rows by procedure (the counters keep those by half month); unknown breakdowns are
+  // named.
   auto day = get("unit=" + commune + "&period=2026-12-02&by=procedure", 400);
   EXPECT_TRUE(day.at("error").at("fields").as_object().contains("by"));
   auto wrong = get("unit=" + commune + "&period=2026-12&by=officer&units=yesterday", 400);
@@ -1297,10 +1394,12 @@ TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeI
   EXPECT_EQ(check->dossiers, 3);
   EXPECT_EQ(check->disagreeing, 1);
   ASSERT_EQ(check->problems.size(), 1u);
-  EXPECT_EQ(check->problems[0], "dossier " + std::to_string(ids[2]) + ": receiving_unit_id: table " +
-                                    std::to_string(quang_trung) + ", history " + std::to_string(commune_));
+  EXPECT_EQ(check->problems[0], "dossier " + std::to_string(ids[2]) +
+                                    ": receiving_unit_id: table " + std::to_string(quang_trung) +
+                                    ", history " + std::to_string(commune_));
   ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
-    MOTCUA_TRY(tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {commune_, ids[2]}));
+    MOTCUA_TRY(
+        tx.Exec("UPDATE dossiers SET receiving_unit_id = $1 WHERE id = $2", {commune_, ids[2]}));
     return {};
   }));
 }
@@ -1314,7 +1413,8 @@ TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {
   Act(officer, ids[0], "accept");
   Act(officer, ids[1], "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
   app_->statistics().Flush();
-  const std::string base = "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12";
+  const std::string base =
+      "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12";
   auto report = Call(leader, "GET", base);
   ASSERT_EQ(report.status, 200) << report.body;
   auto j = Json(report);
@@ -1329,39 +1429,55 @@ TEST_P(DossierApiTest, TheDecree09ReportBalancesByFieldAsJsonCsvAndXlsx) {
   EXPECT_EQ(v.at("received_online").as_int64(), 3);
   EXPECT_EQ(v.at("carried_over").as_int64(), 0);
   EXPECT_EQ(v.at("handled_total").as_int64(), 0);
-  EXPECT_EQ(v.at("in_progress_total").as_int64(), 2);  // the accepted one and the one not yet looked at
+  EXPECT_EQ(v.at("in_progress_total").as_int64(),
+            2);  // the accepted one and the one not yet looked at
   EXPECT_EQ(v.at("in_progress_overdue").as_int64(), 0);
   EXPECT_EQ(v.at("returned_withdrawn").as_int64(), 1);  // refused at intake
   // CSV: one header row, a row per field, the total.
   auto csv = Call(leader, "GET", base + "&format=csv");
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.Header("content-type").value_or(""), "text/csv; charset=utf-8");
-  EXPECT_NE(std::string(csv.Header("content-disposition").value_or("")).find("bao-cao-tthc-000.51.00.H55-2026-12.csv"),
+  EXPECT_NE(std::string(csv.Header("content-disposition").value_or(""))
+                .find("bao-cao-tthc-000.51.00.H55-2026-12.csv"),
             std::string::npos);
   EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF");
-  EXPECT_NE(csv.body.find("STT,Lĩnh vực,Số hồ sơ nhận giải quyết: Tổng số,"), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find("\r\n1,Hộ tịch,3,0,3,0,0,0,0,0,2,2,0,1\r\n,Tổng cộng,3,0,3,0,0,0,0,0,2,2,0,1\r\n"),
-            std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("STT,Lĩnh vực,Số hồ sơ nhận giải quyết: Tổng số,"), std::string::npos)
+      << csv.body;
+  EXPECT_NE(csv.body.find(
+                "\r\n1,Hộ tịch,3,0,3,0,0,0,0,0,2,2,0,1\r\n,Tổng cộng,3,0,3,0,0,0,0,0,2,2,0,1\r\n"),
+            std::string::npos)
+      << csv.body;
   // XLSX: unzipped, the title, the unit, the field and the numbers.
   auto xlsx = Call(leader, "GET", base + "&format=xlsx");
   ASSERT_EQ(xlsx.status, 200) << xlsx.body;
-  EXPECT_EQ(xlsx.Header("content-type").value_or(""), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  const auto path = std::filesystem::temp_directory_path() / ("motcua-report-" + std::to_string(::getpid()) + ".xlsx");
+  EXPECT_EQ(xlsx.Header("content-type").value_or(""),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("motcua-report-" + std::to_string(::getpid()) + ".xlsx");
   std::ofstream(path, std::ios::binary) << xlsx.body;
-  const std::string strings = documents::testing::Shell("unzip -p " + path.string() + " xl/sharedStrings.xml");
-  const std::string sheet = documents::testing::Shell("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
+  const std::string strings =
+      documents::testing::Shell("unzip -p " + path.string() + " xl/sharedStrings.xml");
+  const std::string sheet =
+      documents::testing::Shell("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
   std::filesystem::remove(path);
-  for (const char* text : {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Phường Phan Đình Phùng",
-                           "Tháng 12/2026", "Hộ tịch", "Tổng cộng", "Số hồ sơ đang giải quyết", "Trong hạn"})
+  for (const char* text :
+       {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Phường Phan Đình Phùng",
+        "Tháng 12/2026", "Hộ tịch", "Tổng cộng", "Số hồ sơ đang giải quyết", "Trong hạn"})
     EXPECT_NE(strings.find(text), std::string::npos) << text;
   EXPECT_NE(sheet.find("<v>3</v>"), std::string::npos) << sheet;
-  // The six-month report that counts December's first days: 15 June to 14 December, the same dossiers.
-  auto half = Json(Call(leader, "GET", "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=bc-2026-H2"));
-  EXPECT_EQ(Str(half.at("period").at("name")), "Kỳ báo cáo 6 tháng cuối năm 2026 (15/06/2026 – 14/12/2026)");
+  // The six-month report that counts December's first days: 15 June to 14 December, the same
+  // dossiers.
+  auto half = Json(
+      Call(leader, "GET",
+           "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=bc-2026-H2"));
+  EXPECT_EQ(Str(half.at("period").at("name")),
+            "Kỳ báo cáo 6 tháng cuối năm 2026 (15/06/2026 – 14/12/2026)");
   EXPECT_EQ(half.at("total"), j.at("total"));
   EXPECT_EQ(Str(half.at("xlsx")), "bao-cao-tthc-000.51.00.H55-bc-2026-H2.xlsx");
   // What is refused, and to whom.
-  auto day = Call(leader, "GET", "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12-02");
+  auto day =
+      Call(leader, "GET",
+           "/api/v1/reports/decree09?unit=" + std::to_string(commune_) + "&period=2026-12-02");
   EXPECT_EQ(day.status, 400);
   EXPECT_TRUE(Json(day).at("error").at("fields").as_object().contains("period")) << day.body;
   auto pdf = Call(leader, "GET", base + "&format=pdf");
@@ -1406,13 +1522,20 @@ TEST_P(DossierApiTest, ALeaderWatchesTheOverdueDossiersOfTheUnitsBelowWithTheirS
   // A page of one, then the next.
   auto page1 = Json(watch(admin, "unit=" + province + "&due=overdue&limit=1"));
   ASSERT_TRUE(page1.at("next_cursor").is_string());
-  auto page2 = Json(watch(admin, "unit=" + province + "&due=overdue&limit=1&cursor=" + Str(page1.at("next_cursor"))));
+  auto page2 = Json(watch(
+      admin, "unit=" + province + "&due=overdue&limit=1&cursor=" + Str(page1.at("next_cursor"))));
   ASSERT_EQ(page2.at("items").as_array().size(), 1u);
   EXPECT_EQ(page2.at("items").at(0).at("id").as_int64(), ids[1]);
   EXPECT_TRUE(page2.at("next_cursor").is_null());
   // By procedure; the commune's own staff see their commune; others and citizens do not.
-  EXPECT_EQ(Json(watch(admin, "unit=" + province + "&procedure_code=1.000000.000.00.00.H00")).at("counts").at("total").as_int64(), 0);
-  EXPECT_EQ(Json(watch(officer, "unit=" + std::to_string(commune_))).at("counts").at("total").as_int64(), 2);
+  EXPECT_EQ(Json(watch(admin, "unit=" + province + "&procedure_code=1.000000.000.00.00.H00"))
+                .at("counts")
+                .at("total")
+                .as_int64(),
+            0);
+  EXPECT_EQ(
+      Json(watch(officer, "unit=" + std::to_string(commune_))).at("counts").at("total").as_int64(),
+      2);
   Session elsewhere = SignIn("motcua.babe");
   watch(elsewhere, "unit=" + std::to_string(commune_), 403);
   watch(citizen, "unit=" + province, 403);
@@ -1422,7 +1545,8 @@ TEST_P(DossierApiTest, ALeaderWatchesTheOverdueDossiersOfTheUnitsBelowWithTheirS
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,
-                         ::testing::Values(storage::testing::Engine::kSqlite, storage::testing::Engine::kPostgres),
+                         ::testing::Values(storage::testing::Engine::kSqlite,
+                                           storage::testing::Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });
 
 }  // namespace

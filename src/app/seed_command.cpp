@@ -34,13 +34,13 @@ struct Plan {
   std::int64_t id = 0;
   const workflow::Workflow* wf = nullptr;
   const std::vector<const workflow::Action*>* path = nullptr;
-  std::size_t next = 0;          // index into path
-  int supplements = 0;           // requests for supplements still to make
-  bool refuse = false;           // refused at intake
-  std::size_t withdraw_at = 0;   // withdrawn before this path index (0: never)
-  bool parked = false;           // stays in processing for the transition benchmark
-  std::string state;             // where the dossier is now
-  std::int64_t unit = 0;         // the unit it is at now
+  std::size_t next = 0;         // index into path
+  int supplements = 0;          // requests for supplements still to make
+  bool refuse = false;          // refused at intake
+  std::size_t withdraw_at = 0;  // withdrawn before this path index (0: never)
+  bool parked = false;          // stays in processing for the transition benchmark
+  std::string state;            // where the dossier is now
+  std::int64_t unit = 0;        // the unit it is at now
 };
 
 struct Due {
@@ -96,36 +96,49 @@ const workflow::Action* SupplementAction(const workflow::Workflow& wf, std::stri
   if (!index) return nullptr;
   for (const auto& a : wf.actions()) {
     const auto& to = wf.states()[a.to];
-    if (request && (a.from_mask & (std::uint64_t{1} << *index)) && to.clock == workflow::Clock::kPaused &&
-        to.national_status == 5)
+    if (request && (a.from_mask & (std::uint64_t{1} << *index)) &&
+        to.clock == workflow::Clock::kPaused && to.national_status == 5)
       return &a;
-    if (!request && (a.from_mask & (std::uint64_t{1} << *index)) && to.clock == workflow::Clock::kRunning)
+    if (!request && (a.from_mask & (std::uint64_t{1} << *index)) &&
+        to.clock == workflow::Clock::kRunning)
       return &a;
   }
   return nullptr;
 }
 
-const char* kFamily[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma", "Hà", "Nông"};
-const char* kMiddle[] = {"Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", "Thanh", "Kim"};
-const char* kGiven[] = {"An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hòa", "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vân", "Yến"};
+const char* kFamily[] = {"Nguyễn", "Trần", "Lê",  "Phạm",  "Hoàng", "Vũ", "Đặng", "Bùi",
+                         "Đỗ",     "Hồ",   "Ngô", "Dương", "Lý",    "Ma", "Hà",   "Nông"};
+const char* kMiddle[] = {"Văn",   "Thị",  "Đức", "Minh",  "Thu",
+                         "Quang", "Ngọc", "Hữu", "Thanh", "Kim"};
+const char* kGiven[] = {"An",    "Bình", "Chi",  "Dũng",  "Giang", "Hà",  "Hải", "Hòa",  "Hương",
+                        "Khánh", "Lan",  "Linh", "Long",  "Mai",   "Nam", "Nga", "Phúc", "Quân",
+                        "Sơn",   "Tâm",  "Thảo", "Trang", "Tuấn",  "Vân", "Yến"};
 
 }  // namespace
 
 int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   auto options = CommonOptions();
   options.push_back({"dossiers", "N", "dossiers to generate", "10000"});
-  options.push_back({"parked", "K", "extra dossiers left in processing today, for the transition benchmark", "0"});
-  options.push_back({"from", "YYYY-MM-DD", "first day of receipt (default: the two-level reform)", "2025-07-01"});
-  options.push_back({"random-seed", "S", "seed of the generator: the same seed gives the same data", "20260701"});
-  options.push_back({"out", "DIR", "write lookups.tsv (number, secret) and parked.txt (ids) here", ""});
-  options.push_back({"actors", "WHO", "who takes the steps: admin (fastest) or staff (the demo's own officers,\n"
-                     "specialists and leaders, at the units they staff)", "admin", false});
-  options.push_back({"if-empty", "", "do nothing (and succeed) if the database holds dossiers already", "", false});
-  Command cmd("motcua seed [options]",
-              "Fills a database that holds the demo province with generated dossiers for benchmarks:\n"
-              "counter and postal intake across the communes and the provincial centre, each walked\n"
-              "through its workflow by the dossier service's rules, in time order, up to now.",
-              options);
+  options.push_back({"parked", "K",
+                     "extra dossiers left in processing today, for the transition benchmark", "0"});
+  options.push_back(
+      {"from", "YYYY-MM-DD", "first day of receipt (default: the two-level reform)", "2025-07-01"});
+  options.push_back(
+      {"random-seed", "S", "seed of the generator: the same seed gives the same data", "20260701"});
+  options.push_back(
+      {"out", "DIR", "write lookups.tsv (number, secret) and parked.txt (ids) here", ""});
+  options.push_back({"actors", "WHO",
+                     "who takes the steps: admin (fastest) or staff (the demo's own officers,\n"
+                     "specialists and leaders, at the units they staff)",
+                     "admin", false});
+  options.push_back({"if-empty", "",
+                     "do nothing (and succeed) if the database holds dossiers already", "", false});
+  Command cmd(
+      "motcua seed [options]",
+      "Fills a database that holds the demo province with generated dossiers for benchmarks:\n"
+      "counter and postal intake across the communes and the provincial centre, each walked\n"
+      "through its workflow by the dossier service's rules, in time order, up to now.",
+      options);
   auto parsed = ParseCommand(cmd, args);
   if (!parsed) return ReportError(err, "seed", parsed.error(), 2);
   if (parsed->help) {
@@ -144,7 +157,12 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   auto seed = number("random-seed", INT64_MAX);
   auto from = calendar::ParseDate(parsed->Get("from"));
   if (!total || !parked_count || !seed || !from)
-    return ReportError(err, "seed", InvalidField("options", "--dossiers, --parked and --random-seed are whole numbers, --from a date").error(), 2);
+    return ReportError(
+        err, "seed",
+        InvalidField("options",
+                     "--dossiers, --parked and --random-seed are whole numbers, --from a date")
+            .error(),
+        2);
 
   const std::string actors = parsed->Get("actors");
   if (actors != "admin" && actors != "staff")
@@ -154,7 +172,9 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   if (parsed->Has("if-empty")) {
     std::int64_t held = 0;
     Status counted = (*store)->Read([&](storage::Tx& tx) -> Status {
-      held = MOTCUA_TRY(tx.Query("SELECT count(*) FROM (SELECT 1 FROM dossiers LIMIT 1)")).at(0).Int(0);
+      held = MOTCUA_TRY(tx.Query("SELECT count(*) FROM (SELECT 1 FROM dossiers LIMIT 1)"))
+                 .at(0)
+                 .Int(0);
       return {};
     });
     if (!counted) return ReportError(err, "seed", counted.error(), 1);
@@ -168,8 +188,11 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   if (!created) return ReportError(err, "seed", created.error(), 1);
   App& app = **created;
   const TimePoint now = clock.Now();
-  const TimePoint start = std::chrono::time_point_cast<Micros>(std::chrono::sys_days(*from) - calendar::kVietnamOffset) + std::chrono::hours(8);
-  if (start >= now) return ReportError(err, "seed", InvalidField("from", "must be in the past").error(), 2);
+  const TimePoint start = std::chrono::time_point_cast<Micros>(std::chrono::sys_days(*from) -
+                                                               calendar::kVietnamOffset) +
+                          std::chrono::hours(8);
+  if (start >= now)
+    return ReportError(err, "seed", InvalidField("from", "must be in the past").error(), 2);
 
   // Who acts: the demo's system administrator holds every staff role
   // everywhere, so one principal can take every step.
@@ -179,8 +202,17 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
     return {};
   });
   if (!read) return ReportError(err, "seed", read.error(), 1);
-  if (!admin) return ReportError(err, "seed", Error{Code::kFailedPrecondition, "run 'motcua demo' first: no user 'admin'", {}}, 1);
-  Principal actor{admin->id, admin->username, admin->display_name, admin->roles, accounts::AuthMethod::kSession, 0, ""};
+  if (!admin)
+    return ReportError(
+        err, "seed",
+        Error{Code::kFailedPrecondition, "run 'motcua demo' first: no user 'admin'", {}}, 1);
+  Principal actor{admin->id,
+                  admin->username,
+                  admin->display_name,
+                  admin->roles,
+                  accounts::AuthMethod::kSession,
+                  0,
+                  ""};
   // --actors staff: every enabled officer, specialist and leader, so that
   // the process control sheets name the people a province would see.
   std::vector<Principal> staff;
@@ -190,9 +222,11 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
         if (u.disabled) continue;
         bool works = false;
         for (const auto& b : u.roles)
-          works = works || b.role == Role::kOfficer || b.role == Role::kSpecialist || b.role == Role::kUnitLeader;
+          works = works || b.role == Role::kOfficer || b.role == Role::kSpecialist ||
+                  b.role == Role::kUnitLeader;
         if (works)
-          staff.push_back(Principal{u.id, u.username, u.display_name, u.roles, accounts::AuthMethod::kSession, 0, ""});
+          staff.push_back(Principal{u.id, u.username, u.display_name, u.roles,
+                                    accounts::AuthMethod::kSession, 0, ""});
       }
       return {};
     });
@@ -201,8 +235,9 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   const auto& hierarchy = app.hierarchy();
   auto staffed = [&](std::int64_t unit, std::initializer_list<Role> roles) {
     for (Role r : roles) {
-      bool someone = std::any_of(staff.begin(), staff.end(),
-                                 [&](const Principal& p) { return p.HasRoleAt(r, unit, hierarchy); });
+      bool someone = std::any_of(staff.begin(), staff.end(), [&](const Principal& p) {
+        return p.HasRoleAt(r, unit, hierarchy);
+      });
       if (!someone) return false;
     }
     return true;
@@ -223,26 +258,34 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
     if (u.kind == units::Kind::kCommune &&
         (!by_staff || staffed(u.id, {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader})))
       communes.push_back(u.id);
-    if (u.kind == units::Kind::kDepartment && (!by_staff || staffed(u.id, {Role::kSpecialist, Role::kUnitLeader})))
+    if (u.kind == units::Kind::kDepartment &&
+        (!by_staff || staffed(u.id, {Role::kSpecialist, Role::kUnitLeader})))
       departments.push_back(u.id);
-    if (u.kind == units::Kind::kCenter && (!by_staff || staffed(u.id, {Role::kOfficer}))) centre = u.id;
+    if (u.kind == units::Kind::kCenter && (!by_staff || staffed(u.id, {Role::kOfficer})))
+      centre = u.id;
   }
   auto catalog = app.catalog().Snapshot();
   std::vector<catalog::Procedure> procedures;
   for (const auto& p : catalog->AllInForce(today))
-    if (catalog->InForce(p.code, catalog::Date{calendar::LocalDate(start)}) != nullptr) procedures.push_back(p);
+    if (catalog->InForce(p.code, catalog::Date{calendar::LocalDate(start)}) != nullptr)
+      procedures.push_back(p);
   if (communes.empty() || procedures.empty() || centre == 0)
-    return ReportError(err, "seed", Error{Code::kFailedPrecondition, "run 'motcua demo' first: no units or procedures", {}}, 1);
+    return ReportError(
+        err, "seed",
+        Error{Code::kFailedPrecondition, "run 'motcua demo' first: no units or procedures", {}}, 1);
   std::map<std::string, std::vector<const workflow::Action*>> paths;
   for (const auto* wf : app.workflows().Latest()) paths[wf->code()] = MainPath(*wf);
 
   std::mt19937_64 rng(static_cast<std::uint64_t>(*seed));
-  auto uniform = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+  auto uniform = [&](double a, double b) {
+    return std::uniform_real_distribution<double>(a, b)(rng);
+  };
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   const calendar::WorkingCalendar& cal = app.calendar();
   const Micros day = cal.office_hours().DayLength();
   auto later = [&](TimePoint from_t, double working_days) {
-    auto t = cal.AddWorkingHours(from_t, Micros(static_cast<std::int64_t>(working_days * day.count())));
+    auto t =
+        cal.AddWorkingHours(from_t, Micros(static_cast<std::int64_t>(working_days * day.count())));
     return t ? *t : from_t;
   };
 
@@ -252,7 +295,10 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   auto span = cal.WorkingTimeBetween(start, now);
   if (!span) return ReportError(err, "seed", span.error(), 1);
   for (long long i = 0; i < *total; ++i)
-    arrivals.emplace_back(*cal.AddWorkingHours(start, Micros(static_cast<std::int64_t>(uniform(0, 1) * span->count()))), false);
+    arrivals.emplace_back(
+        *cal.AddWorkingHours(start,
+                             Micros(static_cast<std::int64_t>(uniform(0, 1) * span->count()))),
+        false);
   const TimePoint recent = std::max(start, now - std::chrono::hours(24));
   for (long long i = 0; i < *parked_count; ++i) arrivals.emplace_back(recent, true);
   std::sort(arrivals.begin(), arrivals.end());
@@ -275,7 +321,8 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   while (next_arrival < arrivals.size() || !due.empty()) {
     Status st = (*store)->WriteSync([&](storage::Tx& tx) -> Status {
       for (std::size_t n = 0; n < kBatch; ++n) {
-        bool take_arrival = next_arrival < arrivals.size() && (due.empty() || arrivals[next_arrival].first <= due.top().at);
+        bool take_arrival = next_arrival < arrivals.size() &&
+                            (due.empty() || arrivals[next_arrival].first <= due.top().at);
         if (!take_arrival && due.empty()) break;
         if (take_arrival) {
           const auto [at, parked] = arrivals[next_arrival];
@@ -288,45 +335,56 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
             if (parked && p.workflow_code != "commune-simple") continue;
             proc = &p;
           }
-          if (proc == nullptr) return Fail(Code::kFailedPrecondition, "no commune-simple procedure to park dossiers in");
-          bool commune_level = std::find(proc->levels.begin(), proc->levels.end(), catalog::Level::kCommune) != proc->levels.end();
+          if (proc == nullptr)
+            return Fail(Code::kFailedPrecondition,
+                        "no commune-simple procedure to park dossiers in");
+          bool commune_level = std::find(proc->levels.begin(), proc->levels.end(),
+                                         catalog::Level::kCommune) != proc->levels.end();
           dossiers::SubmitRequest req;
           req.procedure_code = proc->code;
           req.unit_id = commune_level ? communes[pick(communes.size())] : centre;
-          req.channel = uniform(0, 1) < 0.85 ? dossiers::Channel::kCounter : dossiers::Channel::kPost;
+          req.channel =
+              uniform(0, 1) < 0.85 ? dossiers::Channel::kCounter : dossiers::Channel::kPost;
           req.consent = true;
           req.applicant.full_name = std::string(kFamily[pick(std::size(kFamily))]) + " " +
-                                    kMiddle[pick(std::size(kMiddle))] + " " + kGiven[pick(std::size(kGiven))];
+                                    kMiddle[pick(std::size(kMiddle))] + " " +
+                                    kGiven[pick(std::size(kGiven))];
           char id_number[16];
           std::snprintf(id_number, sizeof id_number, "0%02d%09llu", static_cast<int>(1 + pick(96)),
                         static_cast<unsigned long long>(rng() % 1'000'000'000ULL));
           req.applicant.id_number = id_number;
           char phone[16];
-          std::snprintf(phone, sizeof phone, "09%08llu", static_cast<unsigned long long>(rng() % 100'000'000ULL));
+          std::snprintf(phone, sizeof phone, "09%08llu",
+                        static_cast<unsigned long long>(rng() % 100'000'000ULL));
           req.applicant.phone = phone;
           std::string secret;
-          for (int i = 0; i < 8; ++i) secret += dossier::kLookupAlphabet[pick(dossier::kLookupAlphabet.size())];
+          for (int i = 0; i < 8; ++i)
+            secret += dossier::kLookupAlphabet[pick(dossier::kLookupAlphabet.size())];
           const Principal* intake = &actor;
           for (const Principal& p : staff)
             if (p.HasRoleAt(Role::kOfficer, req.unit_id, hierarchy)) intake = &p;
           auto made = app.dossiers().SubmitIn(tx, *intake, req, at, secret);
           if (!made) return std::unexpected(made.error());
           plan.id = made->view.row.id;
-          plan.wf = app.workflows().Find(made->view.row.workflow_code, made->view.row.workflow_version);
+          plan.wf =
+              app.workflows().Find(made->view.row.workflow_code, made->view.row.workflow_version);
           plan.path = &paths[plan.wf->code()];
           plan.state = made->view.row.state;
           plan.unit = made->view.row.current_unit_id;
           double fate = uniform(0, 1);
           if (!parked) {
             plan.refuse = fate < 0.03;
-            if (fate >= 0.03 && fate < 0.05 && plan.path->size() > 2) plan.withdraw_at = 1 + pick(plan.path->size() - 2);
+            if (fate >= 0.03 && fate < 0.05 && plan.path->size() > 2)
+              plan.withdraw_at = 1 + pick(plan.path->size() - 2);
             if (fate >= 0.05 && fate < 0.14) plan.supplements = 1;
             if (fate >= 0.14 && fate < 0.15) plan.supplements = 2;
           }
-          if (lookups && (plans.size() % 10 == 0 || parked)) lookups << made->view.row.number << '\t' << secret << '\n';
+          if (lookups && (plans.size() % 10 == 0 || parked))
+            lookups << made->view.row.number << '\t' << secret << '\n';
           plans.push_back(plan);
           // Parked dossiers move on at once, so that they reach processing before now.
-          due.push({parked ? at + std::chrono::seconds(1) : later(at, uniform(0.02, 0.5)), plans.size() - 1});
+          due.push({parked ? at + std::chrono::seconds(1) : later(at, uniform(0.02, 0.5)),
+                    plans.size() - 1});
           continue;
         }
         Due next = due.top();
@@ -347,7 +405,8 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
           act.action = "withdraw";
           plan.next = plan.path->size();
         } else if (const auto* resume = SupplementAction(*plan.wf, row_state, false);
-                   resume != nullptr && plan.wf->FindState(row_state)->clock == workflow::Clock::kPaused) {
+                   resume != nullptr &&
+                   plan.wf->FindState(row_state)->clock == workflow::Clock::kPaused) {
           act.action = resume->id;
           action = resume;
         } else if (const auto* ask = SupplementAction(*plan.wf, row_state, true);
@@ -361,8 +420,10 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
         } else if (plan.next < plan.path->size()) {
           action = (*plan.path)[plan.next++];
           act.action = action->id;
-          if (action->transfer == workflow::UnitKind::kDepartment) act.to_unit_id = departments[pick(departments.size())];
-          if (action->transfer == workflow::UnitKind::kCommune) act.to_unit_id = communes[pick(communes.size())];
+          if (action->transfer == workflow::UnitKind::kDepartment)
+            act.to_unit_id = departments[pick(departments.size())];
+          if (action->transfer == workflow::UnitKind::kCommune)
+            act.to_unit_id = communes[pick(communes.size())];
         } else {
           continue;  // finished
         }
@@ -400,7 +461,8 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
           // (provinces report a few percent of dossiers late).
           wait_days = days * (uniform(0, 1) < 0.95 ? uniform(0.05, 0.6) : uniform(0.8, 1.8));
         }
-        due.push({plan.parked ? next.at + std::chrono::seconds(1) : later(next.at, wait_days), next.plan});
+        due.push({plan.parked ? next.at + std::chrono::seconds(1) : later(next.at, wait_days),
+                  next.plan});
       }
       return {};
     });
@@ -411,10 +473,12 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
     if (p.parked && parked_ids) parked_ids << p.id << '\n';
   }
   open = due.size();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   (*store)->Close();
   out << "seeded " << plans.size() << " dossiers (" << open << " still open, " << *parked_count
-      << " parked in processing) with " << actions << " actions in " << static_cast<int>(seconds) << " s\n";
+      << " parked in processing) with " << actions << " actions in " << static_cast<int>(seconds)
+      << " s\n";
   return 0;
 }
 

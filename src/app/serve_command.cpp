@@ -18,18 +18,20 @@ namespace motcua::app {
 
 int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   auto options = CommonOptions();
-  options.push_back({"listen", "HOST:PORT", "address to listen on (port 0: any free port)",
-                     "127.0.0.1:8080"});
+  options.push_back(
+      {"listen", "HOST:PORT", "address to listen on (port 0: any free port)", "127.0.0.1:8080"});
   options.push_back({"threads", "N", "I/O threads (0: one per core)", "0"});
-  options.push_back({"db-readers", "N",
-                     "database connections for reads (1 to 64); with the writer's, 1 + N per process", "4"});
+  options.push_back(
+      {"db-readers", "N",
+       "database connections for reads (1 to 64); with the writer's, 1 + N per process", "4"});
   options.push_back({"web-dir", "DIR", "built web front end to serve at /", "web/dist"});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
-  Command cmd("motcua serve [options]",
-              "Serves the HTTP API. Stops cleanly on SIGINT or SIGTERM: requests in flight finish,\n"
-              "queued writes are committed, and the database is closed.",
-              options);
+  Command cmd(
+      "motcua serve [options]",
+      "Serves the HTTP API. Stops cleanly on SIGINT or SIGTERM: requests in flight finish,\n"
+      "queued writes are committed, and the database is closed.",
+      options);
   auto parsed = ParseCommand(cmd, args);
   if (!parsed) return ReportError(err, "serve", parsed.error(), 2);
   if (parsed->help) {
@@ -40,12 +42,14 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   std::string threads_text = parsed->Get("threads");
   long threads = std::strtol(threads_text.c_str(), &end, 10);
   if (threads_text.empty() || *end != '\0' || threads < 0 || threads > 256)
-    return ReportError(err, "serve", InvalidField("--threads", "must be a number from 0 to 256").error(), 2);
+    return ReportError(err, "serve",
+                       InvalidField("--threads", "must be a number from 0 to 256").error(), 2);
 
   std::string readers_text = parsed->Get("db-readers");
   long readers = std::strtol(readers_text.c_str(), &end, 10);
   if (readers_text.empty() || *end != '\0' || readers < 1 || readers > 64)
-    return ReportError(err, "serve", InvalidField("--db-readers", "must be a number from 1 to 64").error(), 2);
+    return ReportError(err, "serve",
+                       InvalidField("--db-readers", "must be a number from 1 to 64").error(), 2);
 
   // Block the stop signals before any thread starts, so that every thread
   // inherits the mask and only sigwait() below ever sees them.
@@ -55,22 +59,28 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto store = storage::Store::Open(parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
+  auto store = storage::Store::Open(
+      parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
   if (!store) return ReportError(err, "serve", store.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock, AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
+  auto app = App::Create(
+      **store, clock,
+      AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // The statistics, counted from every dossier before the first request.
   {
     const auto started = std::chrono::steady_clock::now();
-    if (auto st = (*app)->statistics().Rebuild(); !st) return ReportError(err, "serve", st.error(), 1);
+    if (auto st = (*app)->statistics().Rebuild(); !st)
+      return ReportError(err, "serve", st.error(), 1);
     const auto memory = (*app)->statistics().MemoryUse();
-    log::Info("statistics counted",
-              {{"dossiers", static_cast<std::int64_t>(memory.dossiers)},
-               {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - started).count())},
-               {"counter_bytes", static_cast<std::int64_t>(memory.counters)},
-               {"facts_bytes", static_cast<std::int64_t>(memory.facts)}});
+    log::Info(
+        "statistics counted",
+        {{"dossiers", static_cast<std::int64_t>(memory.dossiers)},
+         {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - started)
+                                              .count())},
+         {"counter_bytes", static_cast<std::int64_t>(memory.counters)},
+         {"facts_bytes", static_cast<std::int64_t>(memory.facts)}});
   }
 
   http::ServerOptions server_options;

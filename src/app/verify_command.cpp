@@ -15,17 +15,19 @@ constexpr int kEventsSchemaVersion = 4;
 
 int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
   auto options = CommonOptions();
-  options.push_back({"statistics", "",
-                     "also compare every dossier's row, which the statistics count, with its replayed history",
-                     "", false});
-  Command cmd("motcua verify [options]",
-              "Walks the whole event log, recomputes every event's hash and link, and names the\n"
-              "first broken one. Exit status 0 if the log is intact (and, with --statistics, every\n"
-              "dossier's row is what its history says), 1 if not. --statistics replays the histories\n"
-              "with the workflows, procedures and holidays of --data-dir.\n"
-              "Keep the printed last hash elsewhere: removing the newest events leaves a shorter\n"
-              "chain that is still consistent, and only a hash kept outside shows it.",
-              options);
+  options.push_back(
+      {"statistics", "",
+       "also compare every dossier's row, which the statistics count, with its replayed history",
+       "", false});
+  Command cmd(
+      "motcua verify [options]",
+      "Walks the whole event log, recomputes every event's hash and link, and names the\n"
+      "first broken one. Exit status 0 if the log is intact (and, with --statistics, every\n"
+      "dossier's row is what its history says), 1 if not. --statistics replays the histories\n"
+      "with the workflows, procedures and holidays of --data-dir.\n"
+      "Keep the printed last hash elsewhere: removing the newest events leaves a shorter\n"
+      "chain that is still consistent, and only a hash kept outside shows it.",
+      options);
   auto parsed = ParseCommand(cmd, args);
   if (!parsed) return ReportError(err, "verify", parsed.error(), 2);
   if (parsed->help) {
@@ -64,7 +66,8 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
   auto check = (*app)->statistics().CheckAgainstEventLog();
   if (!check) return ReportError(err, "verify", check.error(), 1);
   if (check->disagreeing == 0) {
-    out << "statistics verified: " << check->dossiers << " dossiers, each row as its history says\n";
+    out << "statistics verified: " << check->dossiers
+        << " dossiers, each row as its history says\n";
     return 0;
   }
   out << "statistics: " << check->disagreeing << " of " << check->dossiers

@@ -10,6 +10,7 @@
 #include "http/auth.hpp"
 #include "http/handlers/accounts.hpp"
 #include "http/handlers/attachments.hpp"
+#include "http/handlers/calendar.hpp"
 #include "http/handlers/documents.hpp"
 #include "http/handlers/dossiers.hpp"
 #include "http/handlers/procedures.hpp"
@@ -17,7 +18,6 @@
 #include "http/handlers/stats.hpp"
 #include "http/handlers/units.hpp"
 #include "http/pipeline.hpp"
-#include "http/handlers/calendar.hpp"
 #include "http/static_files.hpp"
 #include "http/system_routes.hpp"
 
@@ -51,16 +51,18 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
                                          AppOptions options) {
   int have = MOTCUA_TRY(store.SchemaVersion());
   if (have != store.LatestSchemaVersion())
-    return Fail(Code::kFailedPrecondition,
-                "the database schema is at version " + std::to_string(have) + ", this motcua needs " +
-                    std::to_string(store.LatestSchemaVersion()) + ": run 'motcua migrate' first");
+    return Fail(Code::kFailedPrecondition, "the database schema is at version " +
+                                               std::to_string(have) + ", this motcua needs " +
+                                               std::to_string(store.LatestSchemaVersion()) +
+                                               ": run 'motcua migrate' first");
   std::unique_ptr<App> app(new App(store, clock, std::move(options)));
   MOTCUA_TRY_VOID(app->units_.Reload());
   MOTCUA_TRY_VOID(app->catalog_.Reload());
   const std::string& data_dir = app->options_.data_dir;
   if (data_dir.empty()) return InvalidField("data-dir", "is required");
   app->holiday_tables_ = MOTCUA_TRY(ReadHolidayTables(data_dir + "/holidays"));
-  app->calendar_ = MOTCUA_TRY(LoadWorkingCalendar(app->holiday_tables_, app->options_.office_hours));
+  app->calendar_ =
+      MOTCUA_TRY(LoadWorkingCalendar(app->holiday_tables_, app->options_.office_hours));
   MOTCUA_TRY_VOID(LoadWorkflows(data_dir, app->workflows_));
   {
     Forms forms = MOTCUA_TRY(LoadForms(data_dir));
@@ -75,11 +77,13 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
     }
     const workflow::Registry* registry = &app->workflows_;
     app->catalog_.RequireKnownWorkflows(
-        [registry](std::string_view code) { return registry->Latest(code) != nullptr; }, std::move(known));
+        [registry](std::string_view code) { return registry->Latest(code) != nullptr; },
+        std::move(known));
   }
   // A procedure whose workflow is missing cannot take dossiers (Submit says
   // so), but must not keep the whole province from starting.
-  if (auto st = app->CheckCatalogWorkflows(); !st) log::Warn("catalogue", {{"problem", st.error().message}});
+  if (auto st = app->CheckCatalogWorkflows(); !st)
+    log::Warn("catalogue", {{"problem", st.error().message}});
 
   app->dossiers_ = std::make_unique<dossiers::DossierService>(
       store, clock, *app->calendar_, app->catalog_, app->workflows_, app->units_, app->hierarchy_,
@@ -87,8 +91,8 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   std::string attachments_dir = app->options_.attachments_dir.empty()
                                     ? data_dir + "/attachments"
                                     : app->options_.attachments_dir;
-  auto key = MOTCUA_TRY(attachments::LoadAttachmentKey(attachments_dir,
-                                                       std::getenv(attachments::kKeyEnvironmentVariable.data())));
+  auto key = MOTCUA_TRY(attachments::LoadAttachmentKey(
+      attachments_dir, std::getenv(attachments::kKeyEnvironmentVariable.data())));
   dossiers::DossierService* dossier_service = app->dossiers_.get();
   app->attachments_ = std::make_unique<attachments::AttachmentStore>(
       store, clock, attachments_dir, std::move(key), attachments::Limits{},
@@ -96,17 +100,19 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
         return dossier_service->CanSee(who, dossier_id);
       });
 
-  auto trust = MOTCUA_TRY(LoadTrustList(app->options_.trust_dir.empty() ? data_dir + "/keys/trusted-ca"
-                                                                         : app->options_.trust_dir));
+  auto trust = MOTCUA_TRY(LoadTrustList(
+      app->options_.trust_dir.empty() ? data_dir + "/keys/trusted-ca" : app->options_.trust_dir));
   app->results_ = std::make_unique<results::ResultService>(
-      store, clock, *app->dossiers_, *app->attachments_, app->catalog_, app->access_log_, app->fonts_, app->forms_,
-      std::move(trust), SystemRandom);
+      store, clock, *app->dossiers_, *app->attachments_, app->catalog_, app->access_log_,
+      app->fonts_, app->forms_, std::move(trust), SystemRandom);
   // Live statistics: counted from every dossier when serving starts (or at
   // the first question), then from each change.
-  app->stats_ = std::make_unique<stats::StatsService>(store, clock, app->catalog_, *app->calendar_, app->units_,
-                                                      app->workflows_, MOTCUA_TRY(LoadIndexDefinition(data_dir)));
+  app->stats_ = std::make_unique<stats::StatsService>(store, clock, app->catalog_, *app->calendar_,
+                                                      app->units_, app->workflows_,
+                                                      MOTCUA_TRY(LoadIndexDefinition(data_dir)));
   stats::StatsService* statistics = app->stats_.get();
-  app->dossiers_->AddChangeListener([statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
+  app->dossiers_->AddChangeListener(
+      [statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
   app->results_->OnSigned([statistics](std::int64_t id) { statistics->Changed(id); });
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
@@ -114,12 +120,13 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);
   http::RegisterProcedureRoutes(app->router_, app->catalog_);
   http::RegisterAttachmentRoutes(app->router_, *app->attachments_);
-  http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_, clock);
-  http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_, app->workflows_,
-                               app->fonts_, app->forms_, clock);
+  http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_,
+                              clock);
+  http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_,
+                               app->workflows_, app->fonts_, app->forms_, clock);
   http::RegisterStatsRoutes(app->router_, *app->stats_, app->hierarchy_);
-  http::RegisterResultRoutes(app->router_, *app->results_, *app->dossiers_, app->units_, app->fonts_, app->forms_,
-                             clock);
+  http::RegisterResultRoutes(app->router_, *app->results_, *app->dossiers_, app->units_,
+                             app->fonts_, app->forms_, clock);
 
   // Database time and volume, sampled when /metrics is scraped.
   storage::Store* s = &store;

@@ -3,9 +3,6 @@
 // routes and middleware the binary serves.
 #pragma once
 
-#include "documents/pdf.hpp"
-#include "documents/receipt.hpp"
-
 #include <memory>
 #include <string>
 
@@ -14,15 +11,17 @@
 #include "core/accounts/principal.hpp"
 #include "core/calendar/working_time.hpp"
 #include "core/workflow/registry.hpp"
+#include "documents/pdf.hpp"
+#include "documents/receipt.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
-#include "services/results/result_service.hpp"
-#include "services/stats/stats_service.hpp"
 #include "services/audit/access_log.hpp"
 #include "services/catalog/catalog_service.hpp"
 #include "services/dossiers/dossier_service.hpp"
+#include "services/results/result_service.hpp"
+#include "services/stats/stats_service.hpp"
 #include "services/units/unit_service.hpp"
 #include "storage/store.hpp"
 
@@ -95,7 +94,7 @@ class App {
   catalog::CatalogService catalog_;
   workflow::Registry workflows_;
   std::vector<calendar::TableFile> holiday_tables_;  // as loaded, for the administrators' editor
-  documents::FormLayout forms_;  // the printed forms' words (data/documents)
+  documents::FormLayout forms_;                      // the printed forms' words (data/documents)
   std::shared_ptr<const documents::Fonts> fonts_;
   std::unique_ptr<calendar::WorkingCalendar> calendar_;
   audit::AccessLog access_log_;

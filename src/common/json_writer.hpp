@@ -45,7 +45,9 @@ class JsonWriter {
   // Stored JSON text (a pending request, an event's details) as a value, or
   // null when it is absent or not valid JSON.
   JsonWriter& JsonText(std::string_view text);
-  JsonWriter& JsonOrNull(const std::optional<std::string>& text) { return text ? JsonText(*text) : Null(); }
+  JsonWriter& JsonOrNull(const std::optional<std::string>& text) {
+    return text ? JsonText(*text) : Null();
+  }
 
   // Whether every object and array opened was closed.
   [[nodiscard]] bool Complete() const { return open_.empty(); }

@@ -1,7 +1,8 @@
 #include "common/json_writer.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 namespace motcua {
 namespace {
@@ -12,14 +13,35 @@ TEST(JsonWriterTest, WritesNestedObjectsAndArraysThatParseBack) {
   std::string out;
   JsonWriter w(out);
   w.Object()
-      .Key("id").Int(-42)
-      .Key("name").String("Nguyễn Thị Hà")
-      .Key("big").Int(INT64_MAX)
-      .Key("ok").Bool(true)
-      .Key("none").Null()
-      .Key("unit").Object().Key("id").Int(3).Key("name").String("Phường Phan Đình Phùng").End()
-      .Key("steps").Array().Int(1).Object().End().Array().End().String("x").End()
-      .Key("empty").Object().End()
+      .Key("id")
+      .Int(-42)
+      .Key("name")
+      .String("Nguyễn Thị Hà")
+      .Key("big")
+      .Int(INT64_MAX)
+      .Key("ok")
+      .Bool(true)
+      .Key("none")
+      .Null()
+      .Key("unit")
+      .Object()
+      .Key("id")
+      .Int(3)
+      .Key("name")
+      .String("Phường Phan Đình Phùng")
+      .End()
+      .Key("steps")
+      .Array()
+      .Int(1)
+      .Object()
+      .End()
+      .Array()
+      .End()
+      .String("x")
+      .End()
+      .Key("empty")
+      .Object()
+      .End()
       .End();
   EXPECT_TRUE(w.Complete());
   json::value expected = json::parse(
@@ -68,16 +90,24 @@ TEST(JsonWriterTest, OptionalsAndStoredJson) {
   std::string out;
   JsonWriter w(out);
   w.Object()
-      .Key("a").String(std::optional<std::string>())
-      .Key("b").String(std::optional<std::string>("x"))
-      .Key("c").Int(std::optional<std::int64_t>())
-      .Key("d").Int(std::optional<std::int64_t>(5))
-      .Key("e").JsonOrNull(std::optional<std::string>(R"({"kind":"supplement","items":[1,2]})"))
-      .Key("f").JsonOrNull(std::optional<std::string>("{not json"))
-      .Key("g").JsonOrNull(std::nullopt)
+      .Key("a")
+      .String(std::optional<std::string>())
+      .Key("b")
+      .String(std::optional<std::string>("x"))
+      .Key("c")
+      .Int(std::optional<std::int64_t>())
+      .Key("d")
+      .Int(std::optional<std::int64_t>(5))
+      .Key("e")
+      .JsonOrNull(std::optional<std::string>(R"({"kind":"supplement","items":[1,2]})"))
+      .Key("f")
+      .JsonOrNull(std::optional<std::string>("{not json"))
+      .Key("g")
+      .JsonOrNull(std::nullopt)
       .End();
-  EXPECT_EQ(json::parse(out), json::parse(R"({"a":null,"b":"x","c":null,"d":5,)"
-                                          R"("e":{"kind":"supplement","items":[1,2]},"f":null,"g":null})"));
+  EXPECT_EQ(json::parse(out),
+            json::parse(R"({"a":null,"b":"x","c":null,"d":5,)"
+                        R"("e":{"kind":"supplement","items":[1,2]},"f":null,"g":null})"));
 }
 
 TEST(JsonWriterTest, CompleteOnlyWhenEverythingOpenedIsClosed) {

@@ -3,12 +3,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
-
-#include <boost/json/serialize.hpp>
 
 #include "common/json_writer.hpp"
 
@@ -18,10 +17,14 @@ std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 
 std::string_view LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -50,11 +53,21 @@ std::string_view FormatNow(char (&buf)[25]) {
 
 void WriteValue(JsonWriter& w, const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::string: w.String(std::string_view(v.get_string())); break;
-    case boost::json::kind::int64: w.Int(v.get_int64()); break;
-    case boost::json::kind::bool_: w.Bool(v.get_bool()); break;
-    case boost::json::kind::null: w.Null(); break;
-    default: w.Raw(boost::json::serialize(v)); break;  // numbers of other kinds, objects, arrays
+    case boost::json::kind::string:
+      w.String(std::string_view(v.get_string()));
+      break;
+    case boost::json::kind::int64:
+      w.Int(v.get_int64());
+      break;
+    case boost::json::kind::bool_:
+      w.Bool(v.get_bool());
+      break;
+    case boost::json::kind::null:
+      w.Null();
+      break;
+    default:
+      w.Raw(boost::json::serialize(v));
+      break;  // numbers of other kinds, objects, arrays
   }
 }
 }  // namespace

@@ -1,12 +1,11 @@
 #include "common/log.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <regex>

@@ -66,15 +66,15 @@ inline std::unexpected<Error> InvalidField(std::string field, std::string proble
 
 // Propagate the error of a Result-returning expression, else yield its value.
 // GCC statement expressions keep call sites flat without exceptions.
-#define MOTCUA_TRY(expr)                                          \
-  ({                                                              \
-    auto motcua_try_r_ = (expr);                                  \
+#define MOTCUA_TRY(expr)                                                          \
+  ({                                                                              \
+    auto motcua_try_r_ = (expr);                                                  \
     if (!motcua_try_r_) return std::unexpected(std::move(motcua_try_r_.error())); \
-    std::move(*motcua_try_r_);                                    \
+    std::move(*motcua_try_r_);                                                    \
   })
 
-#define MOTCUA_TRY_VOID(expr)                                     \
-  do {                                                            \
-    auto motcua_try_r_ = (expr);                                  \
+#define MOTCUA_TRY_VOID(expr)                                                     \
+  do {                                                                            \
+    auto motcua_try_r_ = (expr);                                                  \
     if (!motcua_try_r_) return std::unexpected(std::move(motcua_try_r_.error())); \
   } while (0)

@@ -17,13 +17,13 @@
 namespace motcua::documents {
 
 struct ControlSheetRow {
-  std::string state_name;   // what the step is: "Đang thẩm định"
-  std::string unit_name;    // who holds the dossier in it
-  std::string handed_by;    // who handed it over (empty: the system or the citizen)
+  std::string state_name;  // what the step is: "Đang thẩm định"
+  std::string unit_name;   // who holds the dossier in it
+  std::string handed_by;   // who handed it over (empty: the system or the citizen)
   TimePoint started_at{};
   std::optional<TimePoint> due_at;       // the step's budget, if it has one
   std::optional<TimePoint> finished_at;  // empty while it is open
-  std::string timeliness;   // "early", "on_time", "late" or empty
+  std::string timeliness;                // "early", "on_time", "late" or empty
 };
 
 struct ControlSheetData {
@@ -37,7 +37,8 @@ struct ControlSheetData {
 };
 
 // The PDF, on as many pages as the rows need. Errors: those of PdfDocument.
-[[nodiscard]] Result<std::string> RenderControlSheet(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
+[[nodiscard]] Result<std::string> RenderControlSheet(std::shared_ptr<const Fonts> fonts,
+                                                     const FormLayout& layout,
                                                      const ControlSheetData& data);
 
 }  // namespace motcua::documents

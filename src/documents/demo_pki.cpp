@@ -30,7 +30,8 @@ std::unexpected<Error> OpensslFailure(const char* what) {
 
 bool AddEntry(X509_NAME* name, const char* field, const std::string& value) {
   if (value.empty()) return true;
-  return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
+  return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                    reinterpret_cast<const unsigned char*>(value.data()),
                                     static_cast<int>(value.size()), -1, 0) == 1;
 }
 
@@ -57,8 +58,8 @@ Result<Cert> Issue(EVP_PKEY* key, const std::string& cn, const std::string& org,
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
   X509_set_version(cert.get(), 2);
-  const time_t start =
-      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(from));
+  const time_t start = std::chrono::system_clock::to_time_t(
+      std::chrono::time_point_cast<std::chrono::seconds>(from));
   ASN1_TIME_set(X509_getm_notBefore(cert.get()), start);
   ASN1_TIME_set(X509_getm_notAfter(cert.get()), start + static_cast<time_t>(years) * 365 * 86400);
   X509_NAME* name = X509_get_subject_name(cert.get());
@@ -70,11 +71,14 @@ Result<Cert> Issue(EVP_PKEY* key, const std::string& cn, const std::string& org,
   bool ok = AddExtension(cert.get(), self_or_issuer, NID_subject_key_identifier, "hash") &&
             AddExtension(cert.get(), self_or_issuer, NID_authority_key_identifier, "keyid:always");
   if (ca) {
-    ok = ok && AddExtension(cert.get(), self_or_issuer, NID_basic_constraints, "critical,CA:TRUE") &&
+    ok = ok &&
+         AddExtension(cert.get(), self_or_issuer, NID_basic_constraints, "critical,CA:TRUE") &&
          AddExtension(cert.get(), self_or_issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
   } else {
-    ok = ok && AddExtension(cert.get(), self_or_issuer, NID_basic_constraints, "critical,CA:FALSE") &&
-         AddExtension(cert.get(), self_or_issuer, NID_key_usage, "critical,digitalSignature,nonRepudiation");
+    ok = ok &&
+         AddExtension(cert.get(), self_or_issuer, NID_basic_constraints, "critical,CA:FALSE") &&
+         AddExtension(cert.get(), self_or_issuer, NID_key_usage,
+                      "critical,digitalSignature,nonRepudiation");
   }
   if (!ok) return OpensslFailure("extensions");
   if (X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256()) == 0)
@@ -92,23 +96,27 @@ std::string ToPem(int (*write)(BIO*, void*), void* object) {
 
 }  // namespace
 
-Result<DemoCa> MakeDemoCa(const std::string& common_name, const std::string& organization, TimePoint from,
-                          int years) {
+Result<DemoCa> MakeDemoCa(const std::string& common_name, const std::string& organization,
+                          TimePoint from, int years) {
   Key key(EVP_RSA_gen(2048));
   if (!key) return OpensslFailure("RSA key");
-  Cert cert = MOTCUA_TRY(Issue(key.get(), common_name, organization, nullptr, nullptr, true, from, years));
+  Cert cert =
+      MOTCUA_TRY(Issue(key.get(), common_name, organization, nullptr, nullptr, true, from, years));
   DemoCa ca;
-  ca.cert_pem = ToPem([](BIO* b, void* x) { return PEM_write_bio_X509(b, static_cast<X509*>(x)); }, cert.get());
+  ca.cert_pem = ToPem([](BIO* b, void* x) { return PEM_write_bio_X509(b, static_cast<X509*>(x)); },
+                      cert.get());
   ca.key_pem = ToPem(
       [](BIO* b, void* k) {
-        return PEM_write_bio_PrivateKey(b, static_cast<EVP_PKEY*>(k), nullptr, nullptr, 0, nullptr, nullptr);
+        return PEM_write_bio_PrivateKey(b, static_cast<EVP_PKEY*>(k), nullptr, nullptr, 0, nullptr,
+                                        nullptr);
       },
       key.get());
   return ca;
 }
 
-Result<std::string> MakeDemoSigner(const DemoCa& ca, const std::string& common_name, const std::string& organization,
-                                   const std::string& password, TimePoint from, int years) {
+Result<std::string> MakeDemoSigner(const DemoCa& ca, const std::string& common_name,
+                                   const std::string& organization, const std::string& password,
+                                   TimePoint from, int years) {
   Bio cert_in(BIO_new_mem_buf(ca.cert_pem.data(), static_cast<int>(ca.cert_pem.size())));
   Cert ca_cert(PEM_read_bio_X509(cert_in.get(), nullptr, nullptr, nullptr));
   Bio key_in(BIO_new_mem_buf(ca.key_pem.data(), static_cast<int>(ca.key_pem.size())));
@@ -120,7 +128,8 @@ Result<std::string> MakeDemoSigner(const DemoCa& ca, const std::string& common_n
       Issue(key.get(), common_name, organization, ca_cert.get(), ca_key.get(), false, from, years));
   STACK_OF(X509)* chain = sk_X509_new_null();
   sk_X509_push(chain, ca_cert.get());
-  Pkcs12 p12(PKCS12_create(password.c_str(), common_name.c_str(), key.get(), cert.get(), chain, 0, 0, 0, 0, 0));
+  Pkcs12 p12(PKCS12_create(password.c_str(), common_name.c_str(), key.get(), cert.get(), chain, 0,
+                           0, 0, 0, 0));
   sk_X509_free(chain);
   if (!p12) return OpensslFailure("PKCS12_create");
   unsigned char* der = nullptr;

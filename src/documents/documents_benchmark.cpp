@@ -2,7 +2,8 @@
 // for every dossier it receives, and must never wait for it (issue 6: at
 // least 200 per second). The sample of documents/testing.hpp.
 //
-//   scripts/build.sh -DMOTCUA_BUILD_BENCHMARKS=ON && MOTCUA_SOURCE_DIR=$PWD ./build/src/documents/documents_benchmark
+//   scripts/build.sh -DMOTCUA_BUILD_BENCHMARKS=ON && MOTCUA_SOURCE_DIR=$PWD
+//   ./build/src/documents/documents_benchmark
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -47,7 +48,8 @@ void BM_Receipt(benchmark::State& state) {
     bytes = pdf->size();
     benchmark::DoNotOptimize(pdf);
   }
-  state.counters["receipts_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["receipts_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["pdf_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_Receipt)->Unit(benchmark::kMillisecond);
@@ -59,17 +61,21 @@ void BM_SignResult(benchmark::State& state) {
   Setup& s = Shared();
   const TimePoint now = *calendar::ParseMoment("2026-12-02T14:00+07:00");
   const auto ca = MakeDemoCa("Bench CA", "motcua", now - std::chrono::days(1), 10).value();
-  const auto p12 = MakeDemoSigner(ca, "Ngô Quang Huy", "UBND phường Phan Đình Phùng", "x", now - std::chrono::days(1), 3).value();
+  const auto p12 = MakeDemoSigner(ca, "Ngô Quang Huy", "UBND phường Phan Đình Phùng", "x",
+                                  now - std::chrono::days(1), 3)
+                       .value();
   const auto signer = SigningIdentity::FromPkcs12(p12, "x").value();
   const std::string pdf = RenderReceipt(s.fonts, s.layout, s.data).value();
-  const SignOptions options{.time = now,
-                            .reason = "Phê duyệt kết quả",
-                            .location = "Thái Nguyên",
-                            .stamp = {.lines = {"Ký bởi: Ngô Quang Huy", "UBND phường Phan Đình Phùng",
-                                                "Thời gian ký: 02/12/2026 14:00", "Kiểm tra: https://x/verify/abc"},
-                                      .verify_url = "https://x/verify/abcdefghijklmnop"}};
+  const SignOptions options{
+      .time = now,
+      .reason = "Phê duyệt kết quả",
+      .location = "Thái Nguyên",
+      .stamp = {.lines = {"Ký bởi: Ngô Quang Huy", "UBND phường Phan Đình Phùng",
+                          "Thời gian ký: 02/12/2026 14:00", "Kiểm tra: https://x/verify/abc"},
+                .verify_url = "https://x/verify/abcdefghijklmnop"}};
   for (auto _ : state) benchmark::DoNotOptimize(SignPdf(pdf, signer, options, s.fonts).value());
-  state.counters["signatures_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["signatures_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SignResult)->Unit(benchmark::kMillisecond);
 
@@ -78,13 +84,16 @@ void BM_CheckSignature(benchmark::State& state) {
   Setup& s = Shared();
   const TimePoint now = *calendar::ParseMoment("2026-12-02T14:00+07:00");
   const auto ca = MakeDemoCa("Bench CA", "motcua", now - std::chrono::days(1), 10).value();
-  const auto p12 = MakeDemoSigner(ca, "Ngô Quang Huy", "", "x", now - std::chrono::days(1), 3).value();
+  const auto p12 =
+      MakeDemoSigner(ca, "Ngô Quang Huy", "", "x", now - std::chrono::days(1), 3).value();
   const auto signer = SigningIdentity::FromPkcs12(p12, "x").value();
   const auto trust = TrustList::FromPem(ca.cert_pem).value();
-  const std::string pdf =
-      SignPdf(RenderReceipt(s.fonts, s.layout, s.data).value(), signer, SignOptions{.time = now}, s.fonts).value();
+  const std::string pdf = SignPdf(RenderReceipt(s.fonts, s.layout, s.data).value(), signer,
+                                  SignOptions{.time = now}, s.fonts)
+                              .value();
   for (auto _ : state) benchmark::DoNotOptimize(CheckPdfSignature(pdf, trust).value());
-  state.counters["checks_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["checks_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_CheckSignature)->Unit(benchmark::kMillisecond);
 

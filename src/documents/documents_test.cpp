@@ -67,15 +67,18 @@ TEST_F(ReceiptTest, TheTextReadsBackInVietnameseAsWritten) {
   const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
   for (const char* expected :
        {"ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN", "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG",
-        "Bộ phận tiếp nhận và trả kết quả: Phường Phan Đình Phùng", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Bộ phận tiếp nhận và trả kết quả: Phường Phan Đình Phùng",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "Thái Nguyên, ngày 02 tháng 12 năm 2026", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         "Mã hồ sơ: 000.51.00.H55-261202-0007", "Tiếp nhận hồ sơ của: Nguyễn Thị Ánh Tuyết",
-        "Nội dung yêu cầu giải quyết: Đăng ký kết hôn có yếu tố nước ngoài", "Tờ khai đăng ký kết hôn",
-        "Hộ chiếu của người nước ngoài", "2. Thời gian giải quyết hồ sơ theo quy định: 10 ngày làm việc",
+        "Nội dung yêu cầu giải quyết: Đăng ký kết hôn có yếu tố nước ngoài",
+        "Tờ khai đăng ký kết hôn", "Hộ chiếu của người nước ngoài",
+        "2. Thời gian giải quyết hồ sơ theo quy định: 10 ngày làm việc",
         "3. Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 02/12/2026",
-        "4. Thời gian trả kết quả giải quyết hồ sơ: 08 giờ 30 phút, ngày 16/12/2026", "Mã tra cứu: K7QX2M9P",
-        "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Văn Bình"}) {
-    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+        "4. Thời gian trả kết quả giải quyết hồ sơ: 08 giờ 30 phút, ngày 16/12/2026",
+        "Mã tra cứu: K7QX2M9P", "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Văn Bình"}) {
+    EXPECT_NE(text.find(expected), std::string::npos)
+        << "missing: " << expected << "\nin: " << text;
   }
   // Every glyph came from the font: no replacement box anywhere.
   EXPECT_EQ(text.find("\xEF\xBF\xBD"), std::string::npos);
@@ -94,14 +97,18 @@ TEST_F(ReceiptTest, AScannerReadsTheNumberFromTheBarcodeAndTheLookupFromTheQrCod
   const fs::path file = Write(*pdf);
   // At 200 dpi, as an office scanner or a phone's camera would see it; kept
   // as a test artifact.
-  const fs::path artifacts = fs::path(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") /
-                             "tests" / "artifacts" / "documents";
+  const fs::path artifacts =
+      fs::path(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") /
+      "tests" / "artifacts" / "documents";
   fs::create_directories(artifacts);
-  Shell("pdftoppm -r 200 -png -singlefile " + file.string() + " " + (artifacts / "receipt").string());
+  Shell("pdftoppm -r 200 -png -singlefile " + file.string() + " " +
+        (artifacts / "receipt").string());
   ASSERT_TRUE(fs::exists(artifacts / "receipt.png"));
-  const std::string scanned = Shell("zbarimg --quiet " + (artifacts / "receipt.png").string() + " 2>/dev/null");
+  const std::string scanned =
+      Shell("zbarimg --quiet " + (artifacts / "receipt.png").string() + " 2>/dev/null");
   EXPECT_NE(scanned.find("CODE-128:000.51.00.H55-261202-0007\n"), std::string::npos) << scanned;
-  EXPECT_NE(scanned.find("QR-Code:https://dichvucong.thainguyen.gov.vn/tra-cuu?so=000.51.00.H55-261202-0007&ma=K7QX2M9P\n"),
+  EXPECT_NE(scanned.find("QR-Code:https://dichvucong.thainguyen.gov.vn/"
+                         "tra-cuu?so=000.51.00.H55-261202-0007&ma=K7QX2M9P\n"),
             std::string::npos)
       << scanned;
 }
@@ -113,8 +120,10 @@ TEST_F(ReceiptTest, BeforeAcceptanceTheAppointmentIsPromisedNotInvented) {
   auto pdf = RenderReceipt(fonts_, layout_, d);
   ASSERT_TRUE(pdf) << pdf.error().message;
   const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
-  EXPECT_NE(text.find("4. Thời gian trả kết quả giải quyết hồ sơ: sẽ báo khi hồ sơ được tiếp nhận đủ, đúng"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "4. Thời gian trả kết quả giải quyết hồ sơ: sẽ báo khi hồ sơ được tiếp nhận đủ, đúng"),
+      std::string::npos)
       << text;
 }
 
@@ -127,19 +136,23 @@ TEST_F(ReceiptTest, TheControlSheetListsEveryHandOverAndGoesOnToANewPageWhenLong
   d.procedure_name = "Đăng ký kết hôn có yếu tố nước ngoài";
   d.printed_at = *calendar::ParseMoment("2026-12-04T10:00+07:00");
   const TimePoint t0 = *calendar::ParseMoment("2026-12-02T08:30+07:00");
-  d.rows.push_back({"Mới tiếp nhận", "Phường Phan Đình Phùng", "", t0, std::nullopt, t0 + std::chrono::minutes(30), ""});
-  d.rows.push_back({"Đang thẩm định", "Phường Phan Đình Phùng", "Trần Văn Bình", t0 + std::chrono::minutes(30),
-                    t0 + std::chrono::hours(24), t0 + std::chrono::hours(5), "early"});
-  d.rows.push_back({"Chờ lãnh đạo phê duyệt", "Phường Phan Đình Phùng", "Lê Thị Cúc", t0 + std::chrono::hours(5),
-                    t0 + std::chrono::hours(8), std::nullopt, ""});
+  d.rows.push_back({"Mới tiếp nhận", "Phường Phan Đình Phùng", "", t0, std::nullopt,
+                    t0 + std::chrono::minutes(30), ""});
+  d.rows.push_back({"Đang thẩm định", "Phường Phan Đình Phùng", "Trần Văn Bình",
+                    t0 + std::chrono::minutes(30), t0 + std::chrono::hours(24),
+                    t0 + std::chrono::hours(5), "early"});
+  d.rows.push_back({"Chờ lãnh đạo phê duyệt", "Phường Phan Đình Phùng", "Lê Thị Cúc",
+                    t0 + std::chrono::hours(5), t0 + std::chrono::hours(8), std::nullopt, ""});
   auto pdf = RenderControlSheet(fonts_, layout_, d);
   ASSERT_TRUE(pdf) << pdf.error().message;
   const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
   for (const char* expected :
        {"PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Mã hồ sơ: 000.51.00.H55-261202-0007",
-        "Kèm theo hồ sơ của: Nguyễn Thị Ánh Tuyết", "1. Mới tiếp nhận", "2. Đang thẩm định", "Trước hạn",
-        "Trần Văn Bình", "3. Chờ lãnh đạo phê duyệt", "đang xử lý", "Nhận: 02/12/2026 08:30", "Hoàn thành: 02/12/2026 13:30"}) {
-    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+        "Kèm theo hồ sơ của: Nguyễn Thị Ánh Tuyết", "1. Mới tiếp nhận", "2. Đang thẩm định",
+        "Trước hạn", "Trần Văn Bình", "3. Chờ lãnh đạo phê duyệt", "đang xử lý",
+        "Nhận: 02/12/2026 08:30", "Hoàn thành: 02/12/2026 13:30"}) {
+    EXPECT_NE(text.find(expected), std::string::npos)
+        << "missing: " << expected << "\nin: " << text;
   }
   EXPECT_EQ(Pages(Write(*pdf)), 1);
   // Forty hand-overs do not fit on a page: they go on, with the header again.
@@ -169,10 +182,13 @@ TEST_F(ReceiptTest, ARequestForSupplementsNamesEverythingMissingAndWhoAsked) {
   ASSERT_TRUE(pdf) << pdf.error().message;
   const std::string text = Words(Shell("pdftotext " + Write(*pdf).string() + " -"));
   for (const char* expected :
-       {"Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Thái Nguyên, ngày 03 tháng 12 năm 2026",
-        "Kính gửi: Nguyễn Thị Ánh Tuyết", "lúc 08 giờ 30 phút, ngày 02/12/2026", "1. Bản sao hộ chiếu có chứng thực",
-        "2. Giấy xác nhận tình trạng hôn nhân còn hạn", "Lý do: Thiếu giấy tờ theo quy định", "Lê Thị Cúc"}) {
-    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin: " << text;
+       {"Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        "Thái Nguyên, ngày 03 tháng 12 năm 2026", "Kính gửi: Nguyễn Thị Ánh Tuyết",
+        "lúc 08 giờ 30 phút, ngày 02/12/2026", "1. Bản sao hộ chiếu có chứng thực",
+        "2. Giấy xác nhận tình trạng hôn nhân còn hạn", "Lý do: Thiếu giấy tờ theo quy định",
+        "Lê Thị Cúc"}) {
+    EXPECT_NE(text.find(expected), std::string::npos)
+        << "missing: " << expected << "\nin: " << text;
   }
   // An apology carries its new appointment.
   d.kind = NoticeKind::kApology;
@@ -182,7 +198,9 @@ TEST_F(ReceiptTest, ARequestForSupplementsNamesEverythingMissingAndWhoAsked) {
   ASSERT_TRUE(apology);
   const std::string sorry = Words(Shell("pdftotext " + Write(*apology).string() + " -"));
   EXPECT_NE(sorry.find("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"), std::string::npos) << sorry;
-  EXPECT_NE(sorry.find("Ngày hẹn trả kết quả mới: 16 giờ 00 phút, ngày 20/12/2026"), std::string::npos) << sorry;
+  EXPECT_NE(sorry.find("Ngày hẹn trả kết quả mới: 16 giờ 00 phút, ngày 20/12/2026"),
+            std::string::npos)
+      << sorry;
   EXPECT_EQ(ParseNoticeKind("03"), NoticeKind::kRefusal);
   EXPECT_FALSE(ParseNoticeKind("06"));
 }
@@ -204,8 +222,11 @@ TEST(Code128Test, SymbolsAreElevenModulesAndTheCheckSymbolIsTheWeightedSum) {
 }
 
 TEST(FormLayoutTest, AgenciesAreNamedInCapitalsWithTheirVietnameseLetters) {
-  EXPECT_EQ(VietnameseUpper("Phường Phan Đình Phùng, xã Ba Bể, Sở Tư pháp; ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ ă â đ ê ô ơ ư ĩ ũ"),
-            "PHƯỜNG PHAN ĐÌNH PHÙNG, XÃ BA BỂ, SỞ TƯ PHÁP; Ạ Ả Ấ Ầ Ẩ Ẫ Ậ Ắ Ằ Ẳ Ẵ Ặ Ẹ Ẻ Ẽ Ế Ề Ể Ễ Ệ Ỉ Ị Ọ Ỏ Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ụ Ủ Ứ Ừ Ử Ữ Ự Ỳ Ỵ Ỷ Ỹ Ă Â Đ Ê Ô Ơ Ư Ĩ Ũ");
+  EXPECT_EQ(VietnameseUpper(
+                "Phường Phan Đình Phùng, xã Ba Bể, Sở Tư pháp; ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể "
+                "ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ ă â đ ê ô ơ ư ĩ ũ"),
+            "PHƯỜNG PHAN ĐÌNH PHÙNG, XÃ BA BỂ, SỞ TƯ PHÁP; Ạ Ả Ấ Ầ Ẩ Ẫ Ậ Ắ Ằ Ẳ Ẵ Ặ Ẹ Ẻ Ẽ Ế Ề Ể Ễ Ệ "
+            "Ỉ Ị Ọ Ỏ Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ụ Ủ Ứ Ừ Ử Ữ Ự Ỳ Ỵ Ỷ Ỹ Ă Â Đ Ê Ô Ơ Ư Ĩ Ũ");
   FormLayout l;
   l.agencies = {{"commune", "ỦY BAN NHÂN DÂN {NAME}"}};
   EXPECT_EQ(l.AgencyOf("commune", "Phường Gia Sàng"), "ỦY BAN NHÂN DÂN PHƯỜNG GIA SÀNG");

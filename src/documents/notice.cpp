@@ -13,7 +13,8 @@ std::string Key(NoticeKind kind, std::string_view what) {
 // `text` with {name} replaced by `value`, every time.
 std::string Fill(std::string text, std::string_view name, std::string_view value) {
   const std::string token = "{" + std::string(name) + "}";
-  for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at + value.size()))
+  for (auto at = text.find(token); at != std::string::npos;
+       at = text.find(token, at + value.size()))
     text.replace(at, token.size(), value);
   return text;
 }
@@ -28,14 +29,16 @@ std::optional<NoticeKind> ParseNoticeKind(std::string_view form) {
   return std::nullopt;
 }
 
-Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts, const FormLayout& layout, const NoticeData& d) {
+Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
+                                 const NoticeData& d) {
   auto word = [&](std::string_view what) { return layout.Word(Key(d.kind, what)); };
   PdfDocument pdf(std::move(fonts), word("title") + " " + d.number);
   const TextStyle body{.size = 12};
-  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("form"), word("title"), d.number,
-                            d.decided_at);
+  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("form"), word("title"),
+                            d.number, d.decided_at);
   y += 9;
-  pdf.Text(105, y, layout.Word("dear") + ": " + d.applicant_name, {.size = 12, .align = Align::kCenter});
+  pdf.Text(105, y, layout.Word("dear") + ": " + d.applicant_name,
+           {.size = 12, .align = Align::kCenter});
   y += 9;
   // What happened, in the province's words with the dossier's facts.
   auto filled = [&](std::string text) {
@@ -49,23 +52,28 @@ Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts, const FormL
   if (!d.items.empty()) {
     y += 1;
     int n = 1;
-    for (const auto& item : d.items) y = pdf.Paragraph(kLeft + 6, y, kWidth - 6, std::to_string(n++) + ". " + item, body);
+    for (const auto& item : d.items)
+      y = pdf.Paragraph(kLeft + 6, y, kWidth - 6, std::to_string(n++) + ". " + item, body);
   }
-  if (!d.reason.empty()) y = pdf.Paragraph(kLeft, y + 1, kWidth, layout.Word("reason") + ": " + d.reason, body);
+  if (!d.reason.empty())
+    y = pdf.Paragraph(kLeft, y + 1, kWidth, layout.Word("reason") + ": " + d.reason, body);
   if (d.new_due_at)
-    y = pdf.Paragraph(kLeft, y + 1, kWidth, word("new_due") + ": " + VietnameseMoment(*d.new_due_at),
+    y = pdf.Paragraph(kLeft, y + 1, kWidth,
+                      word("new_due") + ": " + VietnameseMoment(*d.new_due_at),
                       {.size = 12, .bold = true});
   y = pdf.Paragraph(kLeft, y + 2, kWidth, filled(word("closing")), body);
   // The signature: who decided, for the agency.
   y += 8;
   pdf.Text(150, y, layout.Word("for_agency"), {.size = 12, .bold = true, .align = Align::kCenter});
-  pdf.Text(150, y + 5, layout.Word("sign_note"), {.size = 11, .italic = true, .align = Align::kCenter});
-  if (!d.signer.empty()) pdf.Text(150, y + 28, d.signer, {.size = 12, .bold = true, .align = Align::kCenter});
+  pdf.Text(150, y + 5, layout.Word("sign_note"),
+           {.size = 11, .italic = true, .align = Align::kCenter});
+  if (!d.signer.empty())
+    pdf.Text(150, y + 28, d.signer, {.size = 12, .bold = true, .align = Align::kCenter});
   return pdf.Finish();
 }
 
-Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
-                                         const ResultDocumentData& d) {
+Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts,
+                                         const FormLayout& layout, const ResultDocumentData& d) {
   // The stamp takes the bottom right from 263 mm down (signing.cpp); the
   // text stops above the signature block's room.
   constexpr double kLastLine = 228;
@@ -74,7 +82,8 @@ Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, con
   double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, layout.Word("result_form"),
                             layout.Word("result_title"), d.number, d.dated);
   y += 9;
-  pdf.Text(105, y, layout.Word("dear") + ": " + d.applicant_name, {.size = 12, .align = Align::kCenter});
+  pdf.Text(105, y, layout.Word("dear") + ": " + d.applicant_name,
+           {.size = 12, .align = Align::kCenter});
   y += 9;
   std::string intro = layout.Word("result_body");
   intro = Fill(std::move(intro), "unit", d.unit_name);
@@ -102,7 +111,8 @@ Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, con
   }
   y += 8;
   pdf.Text(150, y, layout.Word("for_agency"), {.size = 12, .bold = true, .align = Align::kCenter});
-  pdf.Text(150, y + 5, layout.Word("result_sign_note"), {.size = 11, .italic = true, .align = Align::kCenter});
+  pdf.Text(150, y + 5, layout.Word("result_sign_note"),
+           {.size = 11, .italic = true, .align = Align::kCenter});
   return pdf.Finish();
 }
 

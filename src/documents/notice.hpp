@@ -25,16 +25,16 @@ struct NoticeData {
   NoticeKind kind = NoticeKind::kSupplement;
   std::string parent_agency;  // as on the receipt
   std::string agency;
-  std::string unit_name;      // the receiving unit, as the text names it
+  std::string unit_name;  // the receiving unit, as the text names it
   std::string number;
   std::string applicant_name;
   std::string procedure_name;
-  TimePoint received_at{};    // when the dossier was received
-  TimePoint decided_at{};     // the event's moment: the letter's date
+  TimePoint received_at{};         // when the dossier was received
+  TimePoint decided_at{};          // the event's moment: the letter's date
   std::vector<std::string> items;  // 02: what to supply, all at once
   std::string reason;
   std::optional<TimePoint> new_due_at;  // 04
-  std::string signer;         // who decided (the event's actor)
+  std::string signer;                   // who decided (the event's actor)
 };
 
 // The result motcua draws when the specialist has no file of their own: the
@@ -48,19 +48,20 @@ struct ResultDocumentData {
   std::string number;
   std::string applicant_name;
   std::string procedure_name;
-  std::string content;    // paragraphs separated by line breaks
+  std::string content;  // paragraphs separated by line breaks
   TimePoint dated{};
 };
 
 // Errors: those of PdfDocument.
-[[nodiscard]] Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
+[[nodiscard]] Result<std::string> RenderResultDocument(std::shared_ptr<const Fonts> fonts,
+                                                       const FormLayout& layout,
                                                        const ResultDocumentData& data);
 
 // "02" -> kSupplement, ...; nullopt for another text.
 std::optional<NoticeKind> ParseNoticeKind(std::string_view form);
 
 // Errors: those of PdfDocument.
-[[nodiscard]] Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
-                                               const NoticeData& data);
+[[nodiscard]] Result<std::string> RenderNotice(std::shared_ptr<const Fonts> fonts,
+                                               const FormLayout& layout, const NoticeData& data);
 
 }  // namespace motcua::documents

@@ -59,7 +59,8 @@ void ReleaseFace(void* p) {
 }
 
 // Errors: kNotFound when `path` is not a font.
-Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& freetype, const std::string& path) {
+Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& freetype,
+                                    const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in && !in.eof()) return Fail(Code::kNotFound, "no font at " + path);
@@ -68,14 +69,16 @@ Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& free
   auto* holder = new FaceHolder{freetype, nullptr, std::move(bytes)};
   {
     std::lock_guard lock(freetype->mutex);
-    if (FT_New_Memory_Face(freetype->library, reinterpret_cast<const FT_Byte*>(holder->bytes.data()),
+    if (FT_New_Memory_Face(freetype->library,
+                           reinterpret_cast<const FT_Byte*>(holder->bytes.data()),
                            static_cast<FT_Long>(holder->bytes.size()), 0, &holder->face) != 0) {
       delete holder;
       return Fail(Code::kNotFound, "no font at " + path);
     }
   }
   cairo_font_face_t* cairo_face = cairo_ft_font_face_create_for_ft_face(holder->face, 0);
-  if (cairo_font_face_set_user_data(cairo_face, &kFaceKey, holder, ReleaseFace) != CAIRO_STATUS_SUCCESS) {
+  if (cairo_font_face_set_user_data(cairo_face, &kFaceKey, holder, ReleaseFace) !=
+      CAIRO_STATUS_SUCCESS) {
     ReleaseFace(holder);
     cairo_font_face_destroy(cairo_face);
     return Fail(Code::kInternal, "cairo could not keep the font " + path);
@@ -85,10 +88,12 @@ Result<cairo_font_face_t*> OpenFace(const std::shared_ptr<Fonts::FreeType>& free
 
 }  // namespace
 
-Result<std::shared_ptr<const Fonts>> Fonts::Load(const std::string& regular_path, const std::string& bold_path) {
+Result<std::shared_ptr<const Fonts>> Fonts::Load(const std::string& regular_path,
+                                                 const std::string& bold_path) {
   std::shared_ptr<Fonts> fonts(new Fonts());
   auto freetype = std::make_shared<FreeType>();
-  if (FT_Init_FreeType(&freetype->library) != 0) return Fail(Code::kInternal, "FreeType did not start");
+  if (FT_Init_FreeType(&freetype->library) != 0)
+    return Fail(Code::kInternal, "FreeType did not start");
   fonts->regular_ = MOTCUA_TRY(OpenFace(freetype, regular_path));
   fonts->bold_ = MOTCUA_TRY(OpenFace(freetype, bold_path));
   return std::shared_ptr<const Fonts>(std::move(fonts));
@@ -103,7 +108,8 @@ PdfDocument::PdfDocument(std::shared_ptr<const Fonts> fonts, const std::string& 
                          double height)
     : fonts_(std::move(fonts)) {
   out_.reserve(64 * 1024);
-  surface_ = cairo_pdf_surface_create_for_stream(Collect, &out_, width * kPointsPerMm, height * kPointsPerMm);
+  surface_ = cairo_pdf_surface_create_for_stream(Collect, &out_, width * kPointsPerMm,
+                                                 height * kPointsPerMm);
   cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_CREATOR, "motcua");
   cr_ = cairo_create(surface_);
@@ -137,15 +143,20 @@ double PdfDocument::TextWidth(std::string_view utf8, const TextStyle& style) {
 void PdfDocument::Text(double x, double y, std::string_view utf8, const TextStyle& style) {
   const double w = style.align == Align::kLeft ? 0 : TextWidth(utf8, style);
   Use(style);
-  const double left = style.align == Align::kCenter ? x - w / 2 : style.align == Align::kRight ? x - w : x;
+  const double left = style.align == Align::kCenter  ? x - w / 2
+                      : style.align == Align::kRight ? x - w
+                                                     : x;
   const std::string text(utf8);
   cairo_move_to(cr_, left, y);
   cairo_show_text(cr_, text.c_str());
 }
 
-double PdfDocument::Paragraph(double x, double y, double width, std::string_view utf8, const TextStyle& style) {
+double PdfDocument::Paragraph(double x, double y, double width, std::string_view utf8,
+                              const TextStyle& style) {
   const double leading = style.size / kPointsPerMm * 1.35;
-  const double anchor = style.align == Align::kCenter ? x + width / 2 : style.align == Align::kRight ? x + width : x;
+  const double anchor = style.align == Align::kCenter  ? x + width / 2
+                        : style.align == Align::kRight ? x + width
+                                                       : x;
   std::string line;
   std::size_t i = 0;
   auto flush = [&] {
@@ -181,8 +192,8 @@ void PdfDocument::Line(double x1, double y1, double x2, double y2, double width)
 // pixel without smoothing: one small image in the PDF instead of a
 // rectangle per module (each costs a printf of four numbers), and edges as
 // sharp as the printer's.
-void PdfDocument::Modules(int columns, int rows, const std::function<bool(int, int)>& dark, double x, double y,
-                          double module_width, double module_height) {
+void PdfDocument::Modules(int columns, int rows, const std::function<bool(int, int)>& dark,
+                          double x, double y, double module_width, double module_height) {
   cairo_surface_t* mask = cairo_image_surface_create(CAIRO_FORMAT_A1, columns, rows);
   cairo_surface_flush(mask);
   unsigned char* data = cairo_image_surface_get_data(mask);
@@ -208,18 +219,23 @@ void PdfDocument::Modules(int columns, int rows, const std::function<bool(int, i
 
 void PdfDocument::Qr(const QrMatrix& m, double x, double y, double size) {
   const double module = size / (m.size + 8);
-  Modules(m.size, m.size, [&](int c, int r) { return m.Dark(c, r); }, x + 4 * module, y + 4 * module, module, module);
+  Modules(
+      m.size, m.size, [&](int c, int r) { return m.Dark(c, r); }, x + 4 * module, y + 4 * module,
+      module, module);
 }
 
-void PdfDocument::Bars(const std::vector<int>& widths, double x, double y, double module, double height) {
+void PdfDocument::Bars(const std::vector<int>& widths, double x, double y, double module,
+                       double height) {
   std::vector<bool> dark;
   bool bar = true;
   for (int w : widths) {
     dark.insert(dark.end(), static_cast<std::size_t>(w), bar);
     bar = !bar;
   }
-  Modules(static_cast<int>(dark.size()), 1, [&](int c, int) { return dark[static_cast<std::size_t>(c)]; },
-          x + 10 * module, y, module, height);
+  Modules(
+      static_cast<int>(dark.size()), 1,
+      [&](int c, int) { return dark[static_cast<std::size_t>(c)]; }, x + 10 * module, y, module,
+      height);
 }
 
 void PdfDocument::NewPage() { cairo_show_page(cr_); }
@@ -232,7 +248,8 @@ Result<std::string> PdfDocument::Finish() {
   const cairo_status_t st = cairo_surface_status(surface_);
   cairo_surface_destroy(surface_);
   surface_ = nullptr;
-  if (st != CAIRO_STATUS_SUCCESS) return Fail(Code::kInternal, std::string("PDF: ") + cairo_status_to_string(st));
+  if (st != CAIRO_STATUS_SUCCESS)
+    return Fail(Code::kInternal, std::string("PDF: ") + cairo_status_to_string(st));
   return std::move(out_);
 }
 

@@ -55,7 +55,7 @@ struct TextStyle {
 
 class PdfDocument {
  public:
-  static constexpr double kPageWidth = 210;   // A4, mm
+  static constexpr double kPageWidth = 210;  // A4, mm
   static constexpr double kPageHeight = 297;
 
   // `title` goes into the document's properties; pages are A4 unless a

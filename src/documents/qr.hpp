@@ -10,8 +10,8 @@
 namespace motcua::documents {
 
 struct QrMatrix {
-  int size = 0;                   // modules per side, without the quiet zone
-  std::vector<bool> dark;         // row by row, size * size
+  int size = 0;            // modules per side, without the quiet zone
+  std::vector<bool> dark;  // row by row, size * size
   bool Dark(int x, int y) const { return dark[static_cast<std::size_t>(y * size + x)]; }
 };
 

@@ -1,7 +1,6 @@
 #include "documents/receipt.hpp"
 
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <cstdio>
 
@@ -14,7 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr double kLeft = 20;    // margins of an administrative document, mm
+constexpr double kLeft = 20;  // margins of an administrative document, mm
 constexpr double kRight = 190;
 constexpr double kWidth = kRight - kLeft;
 
@@ -32,14 +31,16 @@ struct Local {
 Local InVietnam(TimePoint t) {
   const auto local = std::chrono::floor<std::chrono::minutes>(t) + calendar::kVietnamOffset;
   const auto day = std::chrono::floor<std::chrono::days>(local);
-  return {std::chrono::year_month_day(day), std::chrono::hh_mm_ss<std::chrono::minutes>(local - day)};
+  return {std::chrono::year_month_day(day),
+          std::chrono::hh_mm_ss<std::chrono::minutes>(local - day)};
 }
 
 // "ngày 02 tháng 12 năm 2026", the date line of an administrative document.
 std::string DateLine(TimePoint t) {
   const Local l = InVietnam(t);
   return "ngày " + TwoDigits(static_cast<unsigned>(l.day.day())) + " tháng " +
-         TwoDigits(static_cast<unsigned>(l.day.month())) + " năm " + std::to_string(static_cast<int>(l.day.year()));
+         TwoDigits(static_cast<unsigned>(l.day.month())) + " năm " +
+         std::to_string(static_cast<int>(l.day.year()));
 }
 
 }  // namespace
@@ -67,7 +68,9 @@ std::string VietnameseUpper(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto b = static_cast<unsigned char>(s[i]);
-    auto cont = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+    auto cont = [&](std::size_t k) {
+      return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F);
+    };
     char32_t c;
     if (b < 0x80) {
       c = b;
@@ -82,11 +85,16 @@ std::string VietnameseUpper(std::string_view s) {
       out += s[i++];
       continue;
     }
-    if (c >= 'a' && c <= 'z') c -= 32;
-    else if (c >= 0xE0 && c <= 0xFE && c != 0xF7) c -= 32;                 // à á â ã è é ê ì í ò ó ô õ ù ú ý
-    else if (c == 0x103 || c == 0x111 || c == 0x129 || c == 0x169) c -= 1;  // ă đ ĩ ũ
-    else if (c == 0x1A1 || c == 0x1B0) c -= 1;                              // ơ ư
-    else if (c >= 0x1EA0 && c <= 0x1EF9 && (c & 1)) c -= 1;                 // ạ ả ấ ... ỹ
+    if (c >= 'a' && c <= 'z')
+      c -= 32;
+    else if (c >= 0xE0 && c <= 0xFE && c != 0xF7)
+      c -= 32;  // à á â ã è é ê ì í ò ó ô õ ù ú ý
+    else if (c == 0x103 || c == 0x111 || c == 0x129 || c == 0x169)
+      c -= 1;  // ă đ ĩ ũ
+    else if (c == 0x1A1 || c == 0x1B0)
+      c -= 1;  // ơ ư
+    else if (c >= 0x1EA0 && c <= 0x1EF9 && (c & 1))
+      c -= 1;  // ạ ả ấ ... ỹ
     put(c);
   }
   return out;
@@ -110,26 +118,33 @@ Result<FormLayout> ParseFormLayout(std::string_view text) {
   FormLayout out;
   auto str = [&](const char* key, std::string& into) {
     const auto* s = o.if_contains(key);
-    if (s == nullptr || !s->is_string() || s->as_string().empty()) bad.With(key, "must be a text");
-    else into = std::string(s->as_string());
+    if (s == nullptr || !s->is_string() || s->as_string().empty())
+      bad.With(key, "must be a text");
+    else
+      into = std::string(s->as_string());
   };
   const auto* f = o.if_contains("fonts");
   if (f == nullptr || !f->is_object()) {
     bad.With("fonts", "must name the regular and bold font files");
   } else {
     const auto& fo = f->as_object();
-    for (auto [key, into] : {std::pair{"regular", &out.font_regular}, std::pair{"bold", &out.font_bold}}) {
+    for (auto [key, into] :
+         {std::pair{"regular", &out.font_regular}, std::pair{"bold", &out.font_bold}}) {
       const auto* s = fo.if_contains(key);
-      if (s == nullptr || !s->is_string() || s->as_string().empty()) bad.With(std::string("fonts.") + key, "must be a file");
-      else *into = std::string(s->as_string());
+      if (s == nullptr || !s->is_string() || s->as_string().empty())
+        bad.With(std::string("fonts.") + key, "must be a file");
+      else
+        *into = std::string(s->as_string());
     }
   }
   if (const auto* portal = o.if_contains("portal"); portal != nullptr && portal->is_string())
     out.portal = std::string(portal->as_string());
   if (const auto* a = o.if_contains("agencies"); a != nullptr && a->is_object()) {
     for (const auto& [k, w] : a->as_object()) {
-      if (!w.is_string()) bad.With("agencies." + std::string(k), "must be a text");
-      else out.agencies.emplace(std::string(k), std::string(w.as_string()));
+      if (!w.is_string())
+        bad.With("agencies." + std::string(k), "must be a text");
+      else
+        out.agencies.emplace(std::string(k), std::string(w.as_string()));
     }
   }
   str("place", out.place);
@@ -140,8 +155,10 @@ Result<FormLayout> ParseFormLayout(std::string_view text) {
     bad.With("words", "must be an object of texts");
   } else {
     for (const auto& [k, w] : r->as_object()) {
-      if (!w.is_string()) bad.With("words." + std::string(k), "must be a text");
-      else out.words.emplace(std::string(k), std::string(w.as_string()));
+      if (!w.is_string())
+        bad.With("words." + std::string(k), "must be a text");
+      else
+        out.words.emplace(std::string(k), std::string(w.as_string()));
     }
   }
   if (!bad.fields.empty()) return Fail(std::move(bad));
@@ -150,7 +167,8 @@ Result<FormLayout> ParseFormLayout(std::string_view text) {
 
 std::string VietnameseShortMoment(TimePoint t) {
   const Local l = InVietnam(t);
-  return TwoDigits(static_cast<unsigned>(l.day.day())) + "/" + TwoDigits(static_cast<unsigned>(l.day.month())) + "/" +
+  return TwoDigits(static_cast<unsigned>(l.day.day())) + "/" +
+         TwoDigits(static_cast<unsigned>(l.day.month())) + "/" +
          std::to_string(static_cast<int>(l.day.year())) + " " +
          TwoDigits(static_cast<unsigned>(l.time.hours().count())) + ":" +
          TwoDigits(static_cast<unsigned>(l.time.minutes().count()));
@@ -160,7 +178,8 @@ std::string VietnameseMoment(TimePoint t) {
   const Local l = InVietnam(t);
   return TwoDigits(static_cast<unsigned>(l.time.hours().count())) + " giờ " +
          TwoDigits(static_cast<unsigned>(l.time.minutes().count())) + " phút, ngày " +
-         TwoDigits(static_cast<unsigned>(l.day.day())) + "/" + TwoDigits(static_cast<unsigned>(l.day.month())) + "/" +
+         TwoDigits(static_cast<unsigned>(l.day.day())) + "/" +
+         TwoDigits(static_cast<unsigned>(l.day.month())) + "/" +
          std::to_string(static_cast<int>(l.day.year()));
 }
 
@@ -176,16 +195,19 @@ double DrawFormHeader(PdfDocument& pdf, const FormLayout& layout, const std::str
                          {.size = 10, .bold = true, .align = Align::kCenter});
   pdf.Line(agency_mid - 12, left_y - 3.2, agency_mid + 12, left_y - 3.2);
   pdf.Text(nation_mid, y, layout.nation, {.size = 10.5, .bold = true, .align = Align::kCenter});
-  pdf.Text(nation_mid, y + 5.5, layout.motto, {.size = 11.5, .bold = true, .align = Align::kCenter});
+  pdf.Text(nation_mid, y + 5.5, layout.motto,
+           {.size = 11.5, .bold = true, .align = Align::kCenter});
   const double motto_w = pdf.TextWidth(layout.motto, {.size = 11.5, .bold = true});
   pdf.Line(nation_mid - motto_w / 2, y + 7, nation_mid + motto_w / 2, y + 7);
   if (dated)
-    pdf.Text(nation_mid, y + 14, layout.place + ", " + DateLine(*dated), {.size = 11.5, .italic = true, .align = Align::kCenter});
+    pdf.Text(nation_mid, y + 14, layout.place + ", " + DateLine(*dated),
+             {.size = 11.5, .italic = true, .align = Align::kCenter});
   pdf.Text(kRight, 12, form, {.size = 10, .italic = true, .align = Align::kRight});
   double below = std::max(left_y, y + (dated ? 16 : 10)) + 6;
   pdf.Text(105, below, title, {.size = 14, .bold = true, .align = Align::kCenter});
   below += 6.5;
-  pdf.Text(105, below, layout.Word("number") + ": " + number, {.size = 12, .bold = true, .align = Align::kCenter});
+  pdf.Text(105, below, layout.Word("number") + ": " + number,
+           {.size = 12, .bold = true, .align = Align::kCenter});
   return below;
 }
 
@@ -199,8 +221,8 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
   const TextStyle body{.size = 12};
   const TextStyle strong{.size = 12, .bold = true};
 
-  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("form"), word("title"), d.number,
-                            d.received_at);
+  double y = DrawFormHeader(pdf, layout, d.parent_agency, d.agency, word("form"), word("title"),
+                            d.number, d.received_at);
   // The number as a barcode, and the lookup as a QR code with its code.
   y += 2.5;
   const double module = 0.3;
@@ -211,7 +233,8 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
 
   y = pdf.Paragraph(kLeft, y, kWidth, word("received_by") + ": " + d.unit_name, body);
   y = pdf.Paragraph(kLeft, y, kWidth, word("received_from") + ": " + d.applicant_name, body);
-  if (!d.applicant_address.empty()) y = pdf.Paragraph(kLeft, y, kWidth, word("address") + ": " + d.applicant_address, body);
+  if (!d.applicant_address.empty())
+    y = pdf.Paragraph(kLeft, y, kWidth, word("address") + ": " + d.applicant_address, body);
   std::string contact = word("phone") + ": " + d.applicant_phone;
   if (!d.applicant_email.empty()) contact += "    " + word("email") + ": " + d.applicant_email;
   y = pdf.Paragraph(kLeft, y, kWidth, contact, body);
@@ -229,7 +252,8 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
   y += 4.5;
   int n = 1;
   for (const auto& c : d.components) {
-    const double next = pdf.Paragraph(kLeft + 1, y, c_originals - kLeft - 12, std::to_string(n++) + ". " + c.name, small);
+    const double next = pdf.Paragraph(kLeft + 1, y, c_originals - kLeft - 12,
+                                      std::to_string(n++) + ". " + c.name, small);
     pdf.Text(c_originals, y, std::to_string(c.originals), {.size = 10, .align = Align::kCenter});
     pdf.Text(c_copies, y, std::to_string(c.copies), {.size = 10, .align = Align::kCenter});
     y = next;
@@ -238,19 +262,26 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
   y += 2;
 
   y = pdf.Paragraph(kLeft, y, kWidth, word("time_limit") + ": " + d.time_limit, body);
-  y = pdf.Paragraph(kLeft, y, kWidth, word("received_at") + ": " + VietnameseMoment(d.received_at), body);
-  y = pdf.Paragraph(kLeft, y, kWidth,
-                    word("due_at") + ": " + (d.due_at ? VietnameseMoment(*d.due_at) : word("not_yet")), strong);
-  if (!d.return_place.empty()) y = pdf.Paragraph(kLeft, y, kWidth, word("return_at") + ": " + d.return_place, body);
+  y = pdf.Paragraph(kLeft, y, kWidth, word("received_at") + ": " + VietnameseMoment(d.received_at),
+                    body);
+  y = pdf.Paragraph(
+      kLeft, y, kWidth,
+      word("due_at") + ": " + (d.due_at ? VietnameseMoment(*d.due_at) : word("not_yet")), strong);
+  if (!d.return_place.empty())
+    y = pdf.Paragraph(kLeft, y, kWidth, word("return_at") + ": " + d.return_place, body);
 
   // The lookup: the QR code on the left, how to use it beside it.
   y += 3;
   const double qr_size = 34;
   pdf.Qr(qr, kLeft - 3, y - 3, qr_size);
-  double text_y = pdf.Paragraph(kLeft + qr_size + 2, y + 4, kWidth - qr_size - 2, word("lookup") + ":", small);
-  text_y = pdf.Paragraph(kLeft + qr_size + 2, text_y, kWidth - qr_size - 2, d.lookup_url.substr(0, d.lookup_url.find('?')), small);
-  pdf.Text(kLeft + qr_size + 2, text_y + 2, word("secret") + ": " + d.secret, {.size = 14, .bold = true});
-  pdf.Paragraph(kLeft + qr_size + 2, text_y + 8, kWidth - qr_size - 2, word("keep"), {.size = 10, .italic = true});
+  double text_y =
+      pdf.Paragraph(kLeft + qr_size + 2, y + 4, kWidth - qr_size - 2, word("lookup") + ":", small);
+  text_y = pdf.Paragraph(kLeft + qr_size + 2, text_y, kWidth - qr_size - 2,
+                         d.lookup_url.substr(0, d.lookup_url.find('?')), small);
+  pdf.Text(kLeft + qr_size + 2, text_y + 2, word("secret") + ": " + d.secret,
+           {.size = 14, .bold = true});
+  pdf.Paragraph(kLeft + qr_size + 2, text_y + 8, kWidth - qr_size - 2, word("keep"),
+                {.size = 10, .italic = true});
   y += qr_size + 4;
 
   // The signatures.
@@ -259,7 +290,8 @@ Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const Form
   pdf.Text(60, y + 5, word("sign_note"), {.size = 11, .italic = true, .align = Align::kCenter});
   pdf.Text(150, y + 5, word("sign_note"), {.size = 11, .italic = true, .align = Align::kCenter});
   pdf.Text(60, y + 28, d.applicant_name, {.size = 12, .bold = true, .align = Align::kCenter});
-  if (!d.officer_name.empty()) pdf.Text(150, y + 28, d.officer_name, {.size = 12, .bold = true, .align = Align::kCenter});
+  if (!d.officer_name.empty())
+    pdf.Text(150, y + 28, d.officer_name, {.size = 12, .bold = true, .align = Align::kCenter});
   return pdf.Finish();
 }
 

@@ -50,23 +50,24 @@ struct ReceiptComponent {
 };
 
 struct ReceiptData {
-  std::string parent_agency;  // the header: the receiving unit's superior, "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN"
-  std::string agency;         // and the receiving unit's agency, "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"
-  std::string unit_name;      // the receiving unit as the text names it, "Phường Phan Đình Phùng"
-  std::string number;         // 000.00.21.H12-250314-0007
-  std::string lookup_url;     // the QR code's address, with the code
-  std::string secret;         // the lookup code, printed under the QR code
+  std::string parent_agency;  // the header: the receiving unit's superior, "ỦY BAN NHÂN DÂN TỈNH
+                              // THÁI NGUYÊN"
+  std::string agency;  // and the receiving unit's agency, "ỦY BAN NHÂN DÂN PHƯỜNG PHAN ĐÌNH PHÙNG"
+  std::string unit_name;  // the receiving unit as the text names it, "Phường Phan Đình Phùng"
+  std::string number;     // 000.00.21.H12-250314-0007
+  std::string lookup_url;  // the QR code's address, with the code
+  std::string secret;      // the lookup code, printed under the QR code
   std::string applicant_name;
   std::string applicant_address;
   std::string applicant_phone;
   std::string applicant_email;
   std::string procedure_name;
   std::vector<ReceiptComponent> components;
-  std::string time_limit;     // "10 ngày làm việc"
+  std::string time_limit;  // "10 ngày làm việc"
   TimePoint received_at{};
   std::optional<TimePoint> due_at;  // the appointment, once accepted
-  std::string return_place;   // where the result is collected
-  std::string officer_name;   // empty for a dossier submitted online
+  std::string return_place;         // where the result is collected
+  std::string officer_name;         // empty for a dossier submitted online
 };
 
 // Vietnamese in capitals ("Phường Phan Đình Phùng" -> "PHƯỜNG PHAN ĐÌNH
@@ -89,7 +90,7 @@ std::string VietnameseShortMoment(TimePoint t);
 
 // The PDF. Errors: those of PdfDocument, and kInvalidArgument for a number
 // or address no barcode or QR code can carry.
-[[nodiscard]] Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts, const FormLayout& layout,
-                                                const ReceiptData& data);
+[[nodiscard]] Result<std::string> RenderReceipt(std::shared_ptr<const Fonts> fonts,
+                                                const FormLayout& layout, const ReceiptData& data);
 
 }  // namespace motcua::documents

@@ -12,17 +12,16 @@
 
 // qpdf 11's API without its old PointerHolder (std::shared_ptr throughout).
 #define POINTERHOLDER_TRANSITION 4
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
-
-#include <algorithm>
-#include <charconv>
-#include <cstdio>
-#include <ctime>
 
 #include "core/calendar/date.hpp"
 #include "core/events/sha256.hpp"
@@ -109,7 +108,8 @@ CertificateInfo Describe(X509* x) {
 }
 
 time_t ToTimeT(TimePoint t) {
-  return std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
+  return std::chrono::system_clock::to_time_t(
+      std::chrono::time_point_cast<std::chrono::seconds>(t));
 }
 
 // "D:20261202083000+07'00'": the PDF date of `t` in Vietnam's time.
@@ -136,11 +136,12 @@ TimePoint ParsePdfDate(std::string_view s) {
     return v;
   };
   if (s.size() < 4) return {};
-  const std::chrono::year_month_day ymd{std::chrono::year(num(0, 4)),
-                                        std::chrono::month(static_cast<unsigned>(std::max(1, num(4, 2)))),
-                                        std::chrono::day(static_cast<unsigned>(std::max(1, num(6, 2))))};
-  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(num(8, 2)) + std::chrono::minutes(num(10, 2)) +
-           std::chrono::seconds(num(12, 2));
+  const std::chrono::year_month_day ymd{
+      std::chrono::year(num(0, 4)),
+      std::chrono::month(static_cast<unsigned>(std::max(1, num(4, 2)))),
+      std::chrono::day(static_cast<unsigned>(std::max(1, num(6, 2))))};
+  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(num(8, 2)) +
+           std::chrono::minutes(num(10, 2)) + std::chrono::seconds(num(12, 2));
   if (s.size() > 14 && (s[14] == '+' || s[14] == '-')) {
     const auto offset = std::chrono::hours(num(15, 2)) + std::chrono::minutes(num(18, 2));
     t = s[14] == '+' ? t - offset : t + offset;
@@ -197,7 +198,8 @@ Result<std::string> SignCms(std::string_view data, const SigningIdentity& signer
   unsigned int digest_len = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1)
     return Fail(Code::kInternal, "digest: " + OpensslError());
-  if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT, OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
+  if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
+                                  OBJ_nid2obj(NID_pkcs7_data), -1) != 1 ||
       CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
                                   static_cast<int>(digest_len)) != 1)
     return Fail(Code::kInternal, "signed attributes: " + OpensslError());
@@ -210,7 +212,8 @@ Result<std::string> SignCms(std::string_view data, const SigningIdentity& signer
       EVP_DigestSign(md.get(), nullptr, &sig_len, tbs_bytes, tbs.size()) != 1)
     return Fail(Code::kInternal, "sign: " + OpensslError());
   std::string sig(sig_len, '\0');
-  if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len, tbs_bytes, tbs.size()) != 1)
+  if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &sig_len, tbs_bytes,
+                     tbs.size()) != 1)
     return Fail(Code::kInternal, "sign: " + OpensslError());
   ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig.data(), static_cast<int>(sig_len));
   unsigned char* der = nullptr;
@@ -238,11 +241,14 @@ Result<std::string> Stamp(const SignatureStamp& stamp, std::shared_ptr<const Fon
   double y = 5.5;
   const double width = w - x - 2;
   for (std::size_t i = 0; i < stamp.lines.size() && y < h; ++i)
-    y = doc.Paragraph(x, y, width, stamp.lines[i], {.size = i == 0 ? 8.0 : 7.0, .bold = i == 0}) + 0.6;
+    y = doc.Paragraph(x, y, width, stamp.lines[i], {.size = i == 0 ? 8.0 : 7.0, .bold = i == 0}) +
+        0.6;
   return doc.Finish();
 }
 
-QPDFObjectHandle Unicode(const std::string& utf8) { return QPDFObjectHandle::newUnicodeString(utf8); }
+QPDFObjectHandle Unicode(const std::string& utf8) {
+  return QPDFObjectHandle::newUnicodeString(utf8);
+}
 
 bool HasSignature(QPDF& pdf) {
   QPDFObjectHandle acro = pdf.getRoot().getKey("/AcroForm");
@@ -260,12 +266,13 @@ bool HasSignature(QPDF& pdf) {
 
 // The file with an empty signature field: /Contents a hole of zeros, the
 // /ByteRange placeholders.
-Result<std::string> Prepare(std::string_view bytes, const SignOptions& options, const SigningIdentity& signer,
-                            const std::string& stamp_pdf) {
+Result<std::string> Prepare(std::string_view bytes, const SignOptions& options,
+                            const SigningIdentity& signer, const std::string& stamp_pdf) {
   QPDF pdf;
   pdf.setSuppressWarnings(true);
   pdf.processMemoryFile("result.pdf", bytes.data(), bytes.size());
-  if (pdf.isEncrypted()) return InvalidField("file", "the PDF is encrypted; upload it without a password");
+  if (pdf.isEncrypted())
+    return InvalidField("file", "the PDF is encrypted; upload it without a password");
   std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(pdf).getAllPages();
   if (pages.empty()) return InvalidField("file", "the PDF has no pages");
   if (HasSignature(pdf)) return InvalidField("file", "the PDF is signed already");
@@ -273,12 +280,13 @@ Result<std::string> Prepare(std::string_view bytes, const SignOptions& options, 
   QPDF stamp;
   stamp.setSuppressWarnings(true);
   stamp.processMemoryFile("stamp.pdf", stamp_pdf.data(), stamp_pdf.size());
-  QPDFObjectHandle appearance =
-      pdf.copyForeignObject(QPDFPageDocumentHelper(stamp).getAllPages().front().getFormXObjectForPage());
+  QPDFObjectHandle appearance = pdf.copyForeignObject(
+      QPDFPageDocumentHelper(stamp).getAllPages().front().getFormXObjectForPage());
 
   QPDFPageObjectHelper& page = pages.back();
   QPDFObjectHandle::Rectangle box = page.getCropBox(false, true).getArrayAsRectangle();
-  const double w = kStampWidth * kPointsPerMm, h = kStampHeight * kPointsPerMm, m = kStampMargin * kPointsPerMm;
+  const double w = kStampWidth * kPointsPerMm, h = kStampHeight * kPointsPerMm,
+               m = kStampMargin * kPointsPerMm;
   const double x1 = std::max(box.llx, box.urx - m - w), y1 = box.lly + m;
 
   QPDFObjectHandle range = QPDFObjectHandle::newArray();
@@ -303,7 +311,8 @@ Result<std::string> Prepare(std::string_view bytes, const SignOptions& options, 
   widget.replaceKey("/T", QPDFObjectHandle::newString("motcua-signature"));
   widget.replaceKey("/V", sig);
   widget.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // print, locked
-  widget.replaceKey("/Rect", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(x1, y1, x1 + w, y1 + h)));
+  widget.replaceKey(
+      "/Rect", QPDFObjectHandle::newArray(QPDFObjectHandle::Rectangle(x1, y1, x1 + w, y1 + h)));
   widget.replaceKey("/P", page.getObjectHandle());
   QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
   ap.replaceKey("/N", appearance);
@@ -344,7 +353,8 @@ Result<std::string> Prepare(std::string_view bytes, const SignOptions& options, 
 
 }  // namespace
 
-Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der, const std::string& password) {
+Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der,
+                                                    const std::string& password) {
   Bio in(BIO_new_mem_buf(der.data(), static_cast<int>(der.size())));
   Pkcs12 p12(d2i_PKCS12_bio(in.get(), nullptr));
   if (!p12) {
@@ -365,7 +375,8 @@ Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der, const 
     while (sk_X509_num(ca) > 0) id.chain_.push_back(Share(sk_X509_shift(ca)));
     sk_X509_free(ca);
   }
-  if (!id.key_ || !id.cert_) return InvalidField("pkcs12", "the file holds no private key with its certificate");
+  if (!id.key_ || !id.cert_)
+    return InvalidField("pkcs12", "the file holds no private key with its certificate");
   if (X509_check_private_key(id.cert_.get(), id.key_.get()) != 1) {
     ERR_clear_error();
     return InvalidField("pkcs12", "the private key is not the certificate's");
@@ -377,7 +388,8 @@ Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der, const 
 Result<TrustList> TrustList::FromPem(std::string_view pem) {
   TrustList list;
   Bio in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  while (X509* x = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)) list.cas_.push_back(Share(x));
+  while (X509* x = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr))
+    list.cas_.push_back(Share(x));
   ERR_clear_error();
   const auto blocks = [&] {
     std::size_t n = 0;
@@ -391,7 +403,8 @@ Result<TrustList> TrustList::FromPem(std::string_view pem) {
   return list;
 }
 
-Status TrustList::Verify(X509* cert, const std::vector<std::shared_ptr<X509>>& intermediates, TimePoint at) const {
+Status TrustList::Verify(X509* cert, const std::vector<std::shared_ptr<X509>>& intermediates,
+                         TimePoint at) const {
   Store store(X509_STORE_new());
   for (const auto& ca : cas_) X509_STORE_add_cert(store.get(), ca.get());
   Certs untrusted(sk_X509_new_null());
@@ -410,8 +423,8 @@ Status TrustList::Verify(X509* cert, const std::vector<std::shared_ptr<X509>>& i
               std::string("the certificate is not valid: ") + X509_verify_cert_error_string(e));
 }
 
-Result<std::string> SignPdf(std::string_view bytes, const SigningIdentity& signer, const SignOptions& options,
-                            std::shared_ptr<const Fonts> fonts) {
+Result<std::string> SignPdf(std::string_view bytes, const SigningIdentity& signer,
+                            const SignOptions& options, std::shared_ptr<const Fonts> fonts) {
   const std::string stamp = MOTCUA_TRY(Stamp(options.stamp, std::move(fonts)));
   std::string pdf;
   try {
@@ -432,9 +445,11 @@ Result<std::string> SignPdf(std::string_view bytes, const SigningIdentity& signe
   if (open == std::string::npos || close == std::string::npos || close < open)
     return Fail(Code::kInternal, "the prepared PDF's /ByteRange is malformed");
   const std::size_t b = a + hole.size();
-  std::string numbers = " 0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(pdf.size() - b);
+  std::string numbers =
+      " 0 " + std::to_string(a) + " " + std::to_string(b) + " " + std::to_string(pdf.size() - b);
   const std::size_t width = close - open - 1;
-  if (numbers.size() > width) return Fail(Code::kInternal, "the /ByteRange placeholder is too short");
+  if (numbers.size() > width)
+    return Fail(Code::kInternal, "the /ByteRange placeholder is too short");
   numbers.resize(width, ' ');
   pdf.replace(open + 1, width, numbers);
 
@@ -442,7 +457,8 @@ Result<std::string> SignPdf(std::string_view bytes, const SigningIdentity& signe
   covered.reserve(pdf.size() - hole.size());
   covered.append(pdf, 0, a).append(pdf, b, std::string::npos);
   const std::string cms = MOTCUA_TRY(SignCms(covered, signer));
-  if (cms.size() > kContentsBytes) return Fail(Code::kInternal, "the signature does not fit its placeholder");
+  if (cms.size() > kContentsBytes)
+    return Fail(Code::kInternal, "the signature does not fit its placeholder");
   static constexpr char kHex[] = "0123456789abcdef";
   for (std::size_t i = 0; i < cms.size(); ++i) {
     const auto c = static_cast<unsigned char>(cms[i]);
@@ -456,12 +472,16 @@ Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& 
   // The last signature dictionary's /ByteRange and /Contents, read from the
   // bytes as written (the covered bytes are what counts, not a parse).
   const std::size_t range_at = pdf.rfind("/ByteRange");
-  if (range_at == std::string_view::npos) return InvalidField("file", "the file carries no PDF signature");
+  if (range_at == std::string_view::npos)
+    return InvalidField("file", "the file carries no PDF signature");
   std::int64_t r[4] = {-1, -1, -1, -1};
   std::size_t at = pdf.find('[', range_at);
   for (auto& v : r) {
-    while (at < pdf.size() && (pdf[at] == '[' || pdf[at] == ' ' || pdf[at] == '\n' || pdf[at] == '\r')) ++at;
-    auto [p, ec] = std::from_chars(pdf.data() + std::min(at, pdf.size()), pdf.data() + pdf.size(), v);
+    while (at < pdf.size() &&
+           (pdf[at] == '[' || pdf[at] == ' ' || pdf[at] == '\n' || pdf[at] == '\r'))
+      ++at;
+    auto [p, ec] =
+        std::from_chars(pdf.data() + std::min(at, pdf.size()), pdf.data() + pdf.size(), v);
     if (ec != std::errc()) return InvalidField("file", "the signature's /ByteRange is malformed");
     at = static_cast<std::size_t>(p - pdf.data());
   }
@@ -472,7 +492,8 @@ Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& 
   SignatureCheck check;
   check.whole_file = r[2] + r[3] == size;
   std::string der;
-  for (auto i = static_cast<std::size_t>(r[1] + 1); i + 1 < static_cast<std::size_t>(r[2] - 1); i += 2) {
+  for (auto i = static_cast<std::size_t>(r[1] + 1); i + 1 < static_cast<std::size_t>(r[2] - 1);
+       i += 2) {
     auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
     der += static_cast<char>(nibble(pdf[i]) << 4 | nibble(pdf[i + 1]));
   }
@@ -487,12 +508,14 @@ Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& 
   // date string.
   const std::size_t from = range_at > 1000 ? range_at - 1000 : 0;
   const std::size_t to = std::min(pdf.size(), static_cast<std::size_t>(r[2]) + 1000);
-  for (std::size_t m = pdf.find("/M", from); m != std::string_view::npos && m < to; m = pdf.find("/M", m + 2)) {
+  for (std::size_t m = pdf.find("/M", from); m != std::string_view::npos && m < to;
+       m = pdf.find("/M", m + 2)) {
     std::size_t q = m + 2;
     while (q < pdf.size() && pdf[q] == ' ') ++q;
     if (pdf.substr(q, 3) != "(D:") continue;
     const std::size_t end = pdf.find(')', q);
-    if (end != std::string_view::npos) check.signed_at = ParsePdfDate(pdf.substr(q + 1, end - q - 1));
+    if (end != std::string_view::npos)
+      check.signed_at = ParsePdfDate(pdf.substr(q + 1, end - q - 1));
     break;
   }
   std::string covered;
@@ -512,7 +535,8 @@ Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& 
     check.signer = Describe(cert);
     std::vector<std::shared_ptr<X509>> chain;
     STACK_OF(X509)* all = CMS_get1_certs(cms.get());
-    for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i) chain.push_back(Share(sk_X509_value(all, i)));
+    for (int i = 0; all != nullptr && i < sk_X509_num(all); ++i)
+      chain.push_back(Share(sk_X509_value(all, i)));
     if (all != nullptr) sk_X509_free(all);  // the shared pointers own the references now
     auto st = trust.Verify(cert, chain, check.signed_at);
     check.trusted = st.has_value();
@@ -522,7 +546,8 @@ Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& 
   } else if (check.problem.empty()) {
     check.problem = "the signature names no signer certificate";
   }
-  if (check.problem.empty() && !check.whole_file) check.problem = "something was added to the file after it was signed";
+  if (check.problem.empty() && !check.whole_file)
+    check.problem = "something was added to the file after it was signed";
   return check;
 }
 

@@ -35,11 +35,11 @@ namespace motcua::documents {
 
 // What a certificate says about its holder, for people and for the record.
 struct CertificateInfo {
-  std::string subject;      // the common name: "Nguyễn Văn Hùng"
+  std::string subject;       // the common name: "Nguyễn Văn Hùng"
   std::string organization;  // O, may be empty
-  std::string issuer;       // the issuer's common name
-  std::string serial;       // upper-case hex
-  std::string sha256;       // lower-case hex of the DER: the certificate's fingerprint
+  std::string issuer;        // the issuer's common name
+  std::string serial;        // upper-case hex
+  std::string sha256;        // lower-case hex of the DER: the certificate's fingerprint
   TimePoint not_before{};
   TimePoint not_after{};
 };
@@ -92,8 +92,8 @@ struct SignatureStamp {
 };
 
 struct SignOptions {
-  TimePoint time{};      // the signing time (/M)
-  std::string reason;    // /Reason, "Phê duyệt kết quả giải quyết thủ tục hành chính"
+  TimePoint time{};    // the signing time (/M)
+  std::string reason;  // /Reason, "Phê duyệt kết quả giải quyết thủ tục hành chính"
   std::string location;  // /Location, the province
   SignatureStamp stamp;
 };
@@ -108,17 +108,18 @@ struct SignOptions {
 // What a PDF's (last) signature says, checked independently of motcua's
 // records: by the bytes it covers, its CMS signature and the trust list.
 struct SignatureCheck {
-  bool intact = false;        // the covered bytes hash to the signed digest and the signature verifies
-  bool whole_file = false;    // it covers the whole file: nothing was appended after signing
-  bool trusted = false;       // the signer's certificate chains to the trust list at the signing time
-  std::string problem;        // why not, when one of the three is false (English, for logs and tests)
+  bool intact = false;  // the covered bytes hash to the signed digest and the signature verifies
+  bool whole_file = false;  // it covers the whole file: nothing was appended after signing
+  bool trusted = false;     // the signer's certificate chains to the trust list at the signing time
+  std::string problem;      // why not, when one of the three is false (English, for logs and tests)
   CertificateInfo signer;
-  TimePoint signed_at{};      // the signature's /M
+  TimePoint signed_at{};  // the signature's /M
 };
 
 // Errors: kInvalidArgument naming "file" when the file has no PDF signature
 // that can be read.
-[[nodiscard]] Result<SignatureCheck> CheckPdfSignature(std::string_view pdf, const TrustList& trust);
+[[nodiscard]] Result<SignatureCheck> CheckPdfSignature(std::string_view pdf,
+                                                       const TrustList& trust);
 
 // A demo public-key infrastructure, for `motcua demo` and the tests: a root
 // CA and signer certificates issued by it. Keys are RSA 2048, signatures
@@ -128,11 +129,12 @@ struct DemoCa {
   std::string key_pem;
 };
 // Valid from `from` for `years`. Errors: kInternal if OpenSSL fails.
-[[nodiscard]] Result<DemoCa> MakeDemoCa(const std::string& common_name, const std::string& organization,
-                                        TimePoint from, int years);
+[[nodiscard]] Result<DemoCa> MakeDemoCa(const std::string& common_name,
+                                        const std::string& organization, TimePoint from, int years);
 // A PKCS#12 file (DER) with a new key and a signer certificate from `ca`.
 [[nodiscard]] Result<std::string> MakeDemoSigner(const DemoCa& ca, const std::string& common_name,
                                                  const std::string& organization,
-                                                 const std::string& password, TimePoint from, int years);
+                                                 const std::string& password, TimePoint from,
+                                                 int years);
 
 }  // namespace motcua::documents

@@ -3,6 +3,8 @@
 // (made with NSS's certutil), pdftoppm renders the stamp and zbarimg scans
 // its QR code; none of them ours. motcua's own check (CheckPdfSignature) must
 // agree with pdfsig on the intact, the tampered and the foreign file.
+#include "documents/signing.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 
 #include "core/calendar/date.hpp"
 #include "documents/receipt.hpp"
-#include "documents/signing.hpp"
 #include "documents/test_tools.hpp"
 #include "documents/testing.hpp"
 
@@ -32,7 +33,8 @@ class SigningTest : public ::testing::Test {
     auto ca = MakeDemoCa("motcua Demo Root CA", "Tỉnh Thái Nguyên (demo)", kIssued, 10);
     ASSERT_TRUE(ca) << ca.error().message;
     ca_ = new DemoCa(*ca);
-    auto p12 = MakeDemoSigner(*ca_, "Nguyễn Văn Hùng", "Sở Tư pháp tỉnh Thái Nguyên", "demo-pass", kIssued, 3);
+    auto p12 = MakeDemoSigner(*ca_, "Nguyễn Văn Hùng", "Sở Tư pháp tỉnh Thái Nguyên", "demo-pass",
+                              kIssued, 3);
     ASSERT_TRUE(p12) << p12.error().message;
     p12_ = new std::string(*p12);
   }
@@ -60,7 +62,8 @@ class SigningTest : public ::testing::Test {
     const std::string db = "sql:" + (dir_ / "nss").string();
     fs::create_directories(dir_ / "nss");
     Shell("certutil -N -d " + db + " --empty-password 2>&1");
-    Shell("certutil -A -d " + db + " -n demo-ca -t CT,C,C -i " + (dir_ / "ca.pem").string() + " 2>&1");
+    Shell("certutil -A -d " + db + " -n demo-ca -t CT,C,C -i " + (dir_ / "ca.pem").string() +
+          " 2>&1");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -69,7 +72,8 @@ class SigningTest : public ::testing::Test {
             .reason = "Phê duyệt kết quả giải quyết thủ tục hành chính",
             .location = "Thái Nguyên",
             .stamp = {.lines = {"Ký bởi: Nguyễn Văn Hùng", "Sở Tư pháp tỉnh Thái Nguyên",
-                                "Thời gian ký: 14:35, 02/12/2026", "Kiểm tra: dichvucong.thainguyen.gov.vn/verify/ab12"},
+                                "Thời gian ký: 14:35, 02/12/2026",
+                                "Kiểm tra: dichvucong.thainguyen.gov.vn/verify/ab12"},
                       .verify_url = "https://dichvucong.thainguyen.gov.vn/verify/ab12"}};
   }
 
@@ -88,7 +92,8 @@ class SigningTest : public ::testing::Test {
   }
 
   std::string Pdfsig(const fs::path& file) {
-    return Shell("TZ=UTC pdfsig -nssdir sql:" + (dir_ / "nss").string() + " " + file.string() + " 2>&1");
+    return Shell("TZ=UTC pdfsig -nssdir sql:" + (dir_ / "nss").string() + " " + file.string() +
+                 " 2>&1");
   }
 
   static DemoCa* ca_;
@@ -105,13 +110,16 @@ std::string* SigningTest::p12_ = nullptr;
 TEST_F(SigningTest, PdfsigFindsTheSignatureValidAndTheSignerTrusted) {
   const std::string pdf = Sign(unsigned_);
   const std::string report = Pdfsig(Write("signed.pdf", pdf));
-  EXPECT_NE(report.find("Signer Certificate Common Name: Nguyễn Văn Hùng"), std::string::npos) << report;
-  EXPECT_NE(report.find("Signing Time: Dec 02 2026 07:35:20"), std::string::npos) << report;  // TZ=UTC
+  EXPECT_NE(report.find("Signer Certificate Common Name: Nguyễn Văn Hùng"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("Signing Time: Dec 02 2026 07:35:20"), std::string::npos)
+      << report;  // TZ=UTC
   EXPECT_NE(report.find("Signature Type: ETSI.CAdES.detached"), std::string::npos) << report;
   EXPECT_NE(report.find("Signed Ranges: [0 -"), std::string::npos) << report;
   EXPECT_NE(report.find("Total document signed"), std::string::npos) << report;
   EXPECT_NE(report.find("Signature Validation: Signature is Valid."), std::string::npos) << report;
-  EXPECT_NE(report.find("Certificate Validation: Certificate is Trusted."), std::string::npos) << report;
+  EXPECT_NE(report.find("Certificate Validation: Certificate is Trusted."), std::string::npos)
+      << report;
 
   auto check = CheckPdfSignature(pdf, trust_);
   ASSERT_TRUE(check) << check.error().message;
@@ -132,13 +140,18 @@ TEST_F(SigningTest, TheSignedFileStillReadsAsItWasAndShowsTheStampWithItsQrCode)
   EXPECT_NE(text.find("Tiếp nhận hồ sơ của: Nguyễn Thị Ánh Tuyết"), std::string::npos) << text;
   // The stamp is the signature field's appearance: a reader draws it on the
   // page; kept as a test artifact.
-  const fs::path artifacts = fs::path(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") /
-                             "tests" / "artifacts" / "documents";
+  const fs::path artifacts =
+      fs::path(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") /
+      "tests" / "artifacts" / "documents";
   fs::create_directories(artifacts);
-  Shell("pdftoppm -r 200 -png -singlefile " + file.string() + " " + (artifacts / "signed").string());
+  Shell("pdftoppm -r 200 -png -singlefile " + file.string() + " " +
+        (artifacts / "signed").string());
   ASSERT_TRUE(fs::exists(artifacts / "signed.png"));
-  const std::string scanned = Shell("zbarimg --quiet " + (artifacts / "signed.png").string() + " 2>/dev/null");
-  EXPECT_NE(scanned.find("QR-Code:https://dichvucong.thainguyen.gov.vn/verify/ab12\n"), std::string::npos) << scanned;
+  const std::string scanned =
+      Shell("zbarimg --quiet " + (artifacts / "signed.png").string() + " 2>/dev/null");
+  EXPECT_NE(scanned.find("QR-Code:https://dichvucong.thainguyen.gov.vn/verify/ab12\n"),
+            std::string::npos)
+      << scanned;
   // The stamp's words are in the font embedded with it.
   const std::string fonts = Shell("pdffonts " + file.string());
   EXPECT_EQ(fonts.find(" no  "), std::string::npos) << "a font is not embedded:\n" << fonts;
@@ -187,12 +200,14 @@ TEST_F(SigningTest, ASignerFromAnotherCaIsNotTrusted) {
   ASSERT_TRUE(pdf);
   const std::string report = Pdfsig(Write("foreign.pdf", *pdf));
   EXPECT_NE(report.find("Signature Validation: Signature is Valid."), std::string::npos) << report;
-  EXPECT_EQ(report.find("Certificate Validation: Certificate is Trusted."), std::string::npos) << report;
+  EXPECT_EQ(report.find("Certificate Validation: Certificate is Trusted."), std::string::npos)
+      << report;
   auto check = CheckPdfSignature(*pdf, trust_);
   ASSERT_TRUE(check);
   EXPECT_TRUE(check->intact);
   EXPECT_FALSE(check->trusted);
-  EXPECT_NE(check->problem.find("the certificate is not valid"), std::string::npos) << check->problem;
+  EXPECT_NE(check->problem.find("the certificate is not valid"), std::string::npos)
+      << check->problem;
 }
 
 TEST_F(SigningTest, ACertificateIsJudgedAtTheTimeOfSigning) {
@@ -217,7 +232,8 @@ TEST_F(SigningTest, APdfWrittenByAnotherProgramIsSignedToo) {
   ASSERT_GT(two.size(), 1000u);
   const std::string pdf = Sign(two);
   const fs::path out = Write("two-signed.pdf", pdf);
-  EXPECT_NE(Pdfsig(out).find("Signature Validation: Signature is Valid."), std::string::npos) << Pdfsig(out);
+  EXPECT_NE(Pdfsig(out).find("Signature Validation: Signature is Valid."), std::string::npos)
+      << Pdfsig(out);
   const std::string info = Shell("pdfinfo " + out.string());
   ASSERT_NE(info.find("Pages:"), std::string::npos) << info;
   EXPECT_EQ(std::atoi(info.c_str() + info.find("Pages:") + 6), 2) << info;

@@ -51,8 +51,10 @@ std::string WriteCsv(const Table& table) {
   for (const auto& row : table.rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (c) out += ',';
-      if (const auto* s = std::get_if<std::string>(&row[c])) CsvField(out, *s);
-      else out += std::to_string(std::get<std::int64_t>(row[c]));
+      if (const auto* s = std::get_if<std::string>(&row[c]))
+        CsvField(out, *s);
+      else
+        out += std::to_string(std::get<std::int64_t>(row[c]));
     }
     out += "\r\n";
   }
@@ -104,7 +106,8 @@ Result<std::string> WriteXlsx(const Table& table) {
   format_set_num_format(total_number, "#,##0");
 
   lxw_row_t r = 0;
-  const auto last_col = static_cast<lxw_col_t>(table.columns.empty() ? 0 : table.columns.size() - 1);
+  const auto last_col =
+      static_cast<lxw_col_t>(table.columns.empty() ? 0 : table.columns.size() - 1);
   for (std::size_t i = 0; i < table.title.size(); ++i, ++r) {
     worksheet_merge_range(ws, r, 0, r, last_col, table.title[i].c_str(), i == 0 ? title : subtitle);
   }
@@ -119,9 +122,12 @@ Result<std::string> WriteXlsx(const Table& table) {
     if (span == 1 && (first.empty() || first == g.name)) {
       worksheet_merge_range(ws, head_row, c, head_row + 1, c, g.name.c_str(), head);
     } else {
-      if (span > 1) worksheet_merge_range(ws, head_row, c, head_row, c + span - 1, g.name.c_str(), head);
-      else worksheet_write_string(ws, head_row, c, g.name.c_str(), head);
-      for (lxw_col_t k = 0; k < span; ++k) worksheet_write_string(ws, head_row + 1, c + k, table.columns.at(c + k).c_str(), head);
+      if (span > 1)
+        worksheet_merge_range(ws, head_row, c, head_row, c + span - 1, g.name.c_str(), head);
+      else
+        worksheet_write_string(ws, head_row, c, g.name.c_str(), head);
+      for (lxw_col_t k = 0; k < span; ++k)
+        worksheet_write_string(ws, head_row + 1, c + k, table.columns.at(c + k).c_str(), head);
     }
     c += span;
   }
@@ -133,16 +139,19 @@ Result<std::string> WriteXlsx(const Table& table) {
     for (std::size_t k = 0; k < table.rows[i].size(); ++k) {
       const Cell& cell = table.rows[i][k];
       if (const auto* s = std::get_if<std::string>(&cell))
-        worksheet_write_string(ws, r, static_cast<lxw_col_t>(k), s->c_str(), total ? total_text : text);
+        worksheet_write_string(ws, r, static_cast<lxw_col_t>(k), s->c_str(),
+                               total ? total_text : text);
       else
-        worksheet_write_number(ws, r, static_cast<lxw_col_t>(k), static_cast<double>(std::get<std::int64_t>(cell)),
+        worksheet_write_number(ws, r, static_cast<lxw_col_t>(k),
+                               static_cast<double>(std::get<std::int64_t>(cell)),
                                total ? total_number : number);
     }
   }
   ++r;
   for (const auto& note : table.notes) worksheet_write_string(ws, r++, 0, note.c_str(), subtitle);
   for (std::size_t k = 0; k < table.widths.size(); ++k)
-    worksheet_set_column(ws, static_cast<lxw_col_t>(k), static_cast<lxw_col_t>(k), table.widths[k], nullptr);
+    worksheet_set_column(ws, static_cast<lxw_col_t>(k), static_cast<lxw_col_t>(k), table.widths[k],
+                         nullptr);
   if (lxw_error e = workbook_close(wb); e != LXW_NO_ERROR)
     return Fail(Code::kInternal, std::string("libxlsxwriter: ") + lxw_strerror(e));
   std::ifstream in(path, std::ios::binary);

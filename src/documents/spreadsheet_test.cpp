@@ -21,9 +21,12 @@ Table Sample() {
   t.title = {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Đơn vị: Xã Ba Bể"};
   t.groups = {{"STT", 1}, {"Lĩnh vực", 1}, {"Số hồ sơ đã giải quyết", 3}};
   t.columns = {"STT", "Lĩnh vực", "Tổng số", "Trước hạn", "Quá hạn"};
-  t.rows = {{std::int64_t{1}, std::string("Hộ tịch"), std::int64_t{1234567}, std::int64_t{1200000}, std::int64_t{34567}},
-            {std::int64_t{2}, std::string("Đất đai, \"sổ đỏ\""), std::int64_t{5}, std::int64_t{3}, std::int64_t{2}},
-            {std::string(), std::string("Tổng cộng"), std::int64_t{1234572}, std::int64_t{1200003}, std::int64_t{34569}}};
+  t.rows = {{std::int64_t{1}, std::string("Hộ tịch"), std::int64_t{1234567}, std::int64_t{1200000},
+             std::int64_t{34567}},
+            {std::int64_t{2}, std::string("Đất đai, \"sổ đỏ\""), std::int64_t{5}, std::int64_t{3},
+             std::int64_t{2}},
+            {std::string(), std::string("Tổng cộng"), std::int64_t{1234572}, std::int64_t{1200003},
+             std::int64_t{34569}}};
   t.last_row_is_total = true;
   t.notes = {"Lập bởi motcua."};
   return t;
@@ -43,15 +46,18 @@ TEST(SpreadsheetTest, CsvHasOneHeaderRowAndQuotesWhatNeedsIt) {
 TEST(SpreadsheetTest, XlsxOpensWithItsTextNumbersAndMergedGroups) {
   auto bytes = WriteXlsx(Sample());
   ASSERT_TRUE(bytes) << bytes.error().message;
-  const auto path = std::filesystem::temp_directory_path() / ("motcua-sheet-" + std::to_string(::getpid()) + ".xlsx");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("motcua-sheet-" + std::to_string(::getpid()) + ".xlsx");
   std::ofstream(path, std::ios::binary) << *bytes;
   EXPECT_NE(Shell("unzip -t " + path.string()).find("No errors detected"), std::string::npos);
   const std::string strings = Shell("unzip -p " + path.string() + " xl/sharedStrings.xml");
-  for (const char* s : {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Đơn vị: Xã Ba Bể", "Hộ tịch",
-                        "Đất đai, \"sổ đỏ\"", "Số hồ sơ đã giải quyết", "Trước hạn", "Tổng cộng", "Lập bởi motcua."})
+  for (const char* s : {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+                        "Đơn vị: Xã Ba Bể", "Hộ tịch", "Đất đai, \"sổ đỏ\"",
+                        "Số hồ sơ đã giải quyết", "Trước hạn", "Tổng cộng", "Lập bởi motcua."})
     EXPECT_NE(strings.find(s), std::string::npos) << s << " in " << strings;
   const std::string sheet = Shell("unzip -p " + path.string() + " xl/worksheets/sheet1.xml");
-  // Numbers are numbers: the first row's total, under the header (rows 4 and 5 after two title lines and a blank).
+  // Numbers are numbers: the first row's total, under the header (rows 4 and 5 after two title
+  // lines and a blank).
   EXPECT_NE(sheet.find("<c r=\"C6\" s=\""), std::string::npos) << sheet;
   EXPECT_NE(sheet.find("<v>1234567</v>"), std::string::npos);
   // The group spans its three columns; STT and Lĩnh vực span both header rows.

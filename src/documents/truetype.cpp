@@ -12,12 +12,13 @@ namespace {
 // hinted font as it was (hdmx, LTSH and VDMX: hinted device metrics; DSIG:
 // a signature of the original bytes).
 bool HintingOnly(std::string_view tag) {
-  return tag == "fpgm" || tag == "prep" || tag == "cvt " || tag == "hdmx" || tag == "LTSH" || tag == "VDMX" ||
-         tag == "DSIG";
+  return tag == "fpgm" || tag == "prep" || tag == "cvt " || tag == "hdmx" || tag == "LTSH" ||
+         tag == "VDMX" || tag == "DSIG";
 }
 
 std::uint16_t U16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) << 8 | static_cast<unsigned char>(b[at + 1]));
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) << 8 |
+                                    static_cast<unsigned char>(b[at + 1]));
 }
 std::uint32_t U32(std::string_view b, std::size_t at) {
   return static_cast<std::uint32_t>(U16(b, at)) << 16 | U16(b, at + 2);
@@ -64,12 +65,15 @@ std::optional<std::string> Glyph(std::string_view g) {
   for (;;) {
     if (out.size() < at + 4) return std::nullopt;
     const std::uint16_t flags = U16(out, at);
-    Put16(out, at, flags & ~0x0100u);  // WE_HAVE_INSTRUCTIONS
+    Put16(out, at, flags & ~0x0100u);      // WE_HAVE_INSTRUCTIONS
     at += 4 + ((flags & 0x0001) ? 4 : 2);  // flags, glyph index; the arguments as words or bytes
-    if (flags & 0x0008) at += 2;            // one scale
-    else if (flags & 0x0040) at += 4;       // x and y scales
-    else if (flags & 0x0080) at += 8;       // a 2 by 2 matrix
-    if (!(flags & 0x0020)) break;           // MORE_COMPONENTS
+    if (flags & 0x0008)
+      at += 2;  // one scale
+    else if (flags & 0x0040)
+      at += 4;  // x and y scales
+    else if (flags & 0x0080)
+      at += 8;                     // a 2 by 2 matrix
+    if (!(flags & 0x0020)) break;  // MORE_COMPONENTS
   }
   if (out.size() < at) return std::nullopt;
   out.resize(at);
@@ -89,15 +93,18 @@ std::optional<std::string> WithoutHinting(std::string_view ttf) {
     if (offset > ttf.size() || length > ttf.size() - offset) return std::nullopt;
     tables.emplace(std::string(ttf.substr(rec, 4)), std::string(ttf.substr(offset, length)));
   }
-  auto head = tables.find("head"), maxp = tables.find("maxp"), loca = tables.find("loca"), glyf = tables.find("glyf");
-  if (head == tables.end() || maxp == tables.end() || loca == tables.end() || glyf == tables.end() ||
-      head->second.size() < 54 || maxp->second.size() < 6)
+  auto head = tables.find("head"), maxp = tables.find("maxp"), loca = tables.find("loca"),
+       glyf = tables.find("glyf");
+  if (head == tables.end() || maxp == tables.end() || loca == tables.end() ||
+      glyf == tables.end() || head->second.size() < 54 || maxp->second.size() < 6)
     return std::nullopt;
   const std::size_t glyphs = U16(maxp->second, 4);
   const bool long_loca = U16(head->second, 50) == 1;
   const std::string_view old_loca = loca->second, old_glyf = glyf->second;
   if (old_loca.size() < (glyphs + 1) * (long_loca ? 4 : 2)) return std::nullopt;
-  auto offset = [&](std::size_t g) -> std::size_t { return long_loca ? U32(old_loca, 4 * g) : 2u * U16(old_loca, 2 * g); };
+  auto offset = [&](std::size_t g) -> std::size_t {
+    return long_loca ? U32(old_loca, 4 * g) : 2u * U16(old_loca, 2 * g);
+  };
   std::string new_glyf, new_loca;
   for (std::size_t g = 0; g < glyphs; ++g) {
     const std::size_t from = offset(g), to = offset(g + 1);
@@ -111,8 +118,8 @@ std::optional<std::string> WithoutHinting(std::string_view ttf) {
   Append32(new_loca, static_cast<std::uint32_t>(new_glyf.size()));
   glyf->second = std::move(new_glyf);
   loca->second = std::move(new_loca);
-  Put16(head->second, 50, 1);  // long offsets in loca
-  Put32(head->second, 8, 0);   // checkSumAdjustment, set below
+  Put16(head->second, 50, 1);                                 // long offsets in loca
+  Put32(head->second, 8, 0);                                  // checkSumAdjustment, set below
   if (maxp->second.size() >= 28) Put16(maxp->second, 26, 0);  // maxSizeOfInstructions
   std::erase_if(tables, [](const auto& t) { return HintingOnly(t.first); });
 

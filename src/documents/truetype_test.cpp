@@ -1,8 +1,7 @@
 // The font without its hinting is the same font to FreeType: the same glyphs
 // with the same outlines and advances, only smaller.
-#include <gtest/gtest.h>
-
 #include <ft2build.h>
+#include <gtest/gtest.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
@@ -38,8 +37,12 @@ TEST(TrueTypeTest, WithoutHintingTheGlyphsAreTheSameAndTheFontIsSmaller) {
   FT_Library lib;
   ASSERT_EQ(FT_Init_FreeType(&lib), 0);
   FT_Face a, b;
-  ASSERT_EQ(FT_New_Memory_Face(lib, reinterpret_cast<const FT_Byte*>(original.data()), static_cast<FT_Long>(original.size()), 0, &a), 0);
-  ASSERT_EQ(FT_New_Memory_Face(lib, reinterpret_cast<const FT_Byte*>(plain->data()), static_cast<FT_Long>(plain->size()), 0, &b), 0);
+  ASSERT_EQ(FT_New_Memory_Face(lib, reinterpret_cast<const FT_Byte*>(original.data()),
+                               static_cast<FT_Long>(original.size()), 0, &a),
+            0);
+  ASSERT_EQ(FT_New_Memory_Face(lib, reinterpret_cast<const FT_Byte*>(plain->data()),
+                               static_cast<FT_Long>(plain->size()), 0, &b),
+            0);
   EXPECT_EQ(a->num_glyphs, b->num_glyphs);
   EXPECT_TRUE(HasTable(a, TTAG_fpgm));
   EXPECT_FALSE(HasTable(b, TTAG_fpgm));
@@ -58,7 +61,8 @@ TEST(TrueTypeTest, WithoutHintingTheGlyphsAreTheSameAndTheFontIsSmaller) {
     ASSERT_EQ(a->glyph->advance.x, b->glyph->advance.x) << "glyph " << g;
   }
   // The letters of Vietnamese are still mapped (ặ, ữ, Đ).
-  for (FT_ULong c : {0x1EB7ul, 0x1EEFul, 0x0110ul}) EXPECT_EQ(FT_Get_Char_Index(a, c), FT_Get_Char_Index(b, c));
+  for (FT_ULong c : {0x1EB7ul, 0x1EEFul, 0x0110ul})
+    EXPECT_EQ(FT_Get_Char_Index(a, c), FT_Get_Char_Index(b, c));
   FT_Done_Face(a);
   FT_Done_Face(b);
   FT_Done_FreeType(lib);

@@ -37,8 +37,8 @@ std::optional<std::string_view> BearerToken(std::string_view header) {
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   if (token.empty() || token.size() > kMaxBearerToken) return std::nullopt;
-  const bool visible = std::all_of(token.begin(), token.end(),
-                                   [](char c) { return c > 0x20 && c < 0x7F; });
+  const bool visible =
+      std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7F; });
   if (!visible) return std::nullopt;
   return token;
 }
@@ -73,9 +73,8 @@ Status CheckCsrf(const Request& req, const Principal& p) {
 }
 
 Response Unauthenticated(std::string message, std::string problem) {
-  Response res = ErrorResponse(
-      Error{Code::kUnauthenticated, std::move(message), {}}.With("Authorization",
-                                                                 std::move(problem)));
+  Response res = ErrorResponse(Error{Code::kUnauthenticated, std::move(message), {}}.With(
+      "Authorization", std::move(problem)));
   res.SetHeader("WWW-Authenticate", "Bearer");
   return res;
 }
@@ -127,9 +126,9 @@ Status RequireRoleAt(const Request& req, accounts::Role role, std::int64_t unit_
                      const accounts::UnitHierarchy& units) {
   MOTCUA_TRY_VOID(RequireAuthenticated(req));
   if (!req.principal->HasRoleAt(role, unit_id, units)) {
-    return Fail(Code::kPermissionDenied, "you do not have the " +
-                                             std::string(accounts::RoleName(role)) +
-                                             " role for this unit");
+    return Fail(
+        Code::kPermissionDenied,
+        "you do not have the " + std::string(accounts::RoleName(role)) + " role for this unit");
   }
   return {};
 }

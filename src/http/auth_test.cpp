@@ -36,8 +36,7 @@ TEST(AccessHelpers, AnonymousIs401AndMissingRoleIs403) {
   EXPECT_TRUE(RequireRoleAt(leader, Role::kUnitLeader, 10, units));
   EXPECT_EQ(RequireRoleAt(leader, Role::kUnitLeader, 2, units).error().code,
             Code::kPermissionDenied);
-  EXPECT_EQ(RequireRoleAt(leader, Role::kOfficer, 10, units).error().code,
-            Code::kPermissionDenied);
+  EXPECT_EQ(RequireRoleAt(leader, Role::kOfficer, 10, units).error().code, Code::kPermissionDenied);
   EXPECT_TRUE(RequireAnyRole(leader, {Role::kOfficer, Role::kUnitLeader}));
   EXPECT_EQ(RequireAnyRole(leader, {Role::kProvinceAdmin}).error().code, Code::kPermissionDenied);
 }

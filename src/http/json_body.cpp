@@ -2,7 +2,6 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
-
 #include <limits>
 #include <vector>
 
@@ -40,7 +39,9 @@ struct DuplicateKeyCheck {
     objects.pop_back();
     return true;
   }
-  bool on_string_part(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
+  bool on_string_part(boost::json::string_view, std::size_t, boost::json::error_code&) {
+    return true;
+  }
   bool on_string(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
   bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code&) {
     key.append(s.data(), s.size());
@@ -90,7 +91,8 @@ std::string Position(std::string_view text, std::size_t offset) {
 
 bool IsJsonMediaType(std::string_view content_type) {
   std::size_t semi = content_type.find(';');
-  if (!internal::EqualsIgnoreCase(internal::TrimAscii(content_type.substr(0, semi)), "application/json")) {
+  if (!internal::EqualsIgnoreCase(internal::TrimAscii(content_type.substr(0, semi)),
+                                  "application/json")) {
     return false;
   }
   while (semi != std::string_view::npos) {
@@ -99,7 +101,8 @@ bool IsJsonMediaType(std::string_view content_type) {
     std::string_view param = internal::TrimAscii(content_type.substr(0, semi));
     std::size_t eq = param.find('=');
     if (eq == std::string_view::npos) return false;
-    if (!internal::EqualsIgnoreCase(internal::TrimAscii(param.substr(0, eq)), "charset")) return false;
+    if (!internal::EqualsIgnoreCase(internal::TrimAscii(param.substr(0, eq)), "charset"))
+      return false;
     std::string_view value = internal::TrimAscii(param.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
@@ -122,7 +125,9 @@ bool IsValidUtf8(std::string_view text) {
 Result<boost::json::object> ParseJsonObject(const Request& req) {
   auto content_type = req.Header("content-type");
   if (!content_type || !IsJsonMediaType(*content_type)) {
-    Error e{Code::kInvalidArgument, "the request body must be JSON (Content-Type: application/json)", {}};
+    Error e{Code::kInvalidArgument,
+            "the request body must be JSON (Content-Type: application/json)",
+            {}};
     e.fields.emplace("content-type", "must be application/json");
     return Fail(std::move(e));
   }
@@ -140,7 +145,8 @@ Result<boost::json::object> ParseJsonObject(const Request& req) {
   if (ec) {
     const DuplicateKeyCheck& h = check.handler();
     if (!h.duplicate.empty()) {
-      return Fail(BodyError("has the key \"" + h.duplicate + "\" twice at " + Position(body, used)));
+      return Fail(
+          BodyError("has the key \"" + h.duplicate + "\" twice at " + Position(body, used)));
     }
     return Fail(BodyError("is not valid JSON at " + Position(body, used) + ": " + ec.message()));
   }

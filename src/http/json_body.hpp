@@ -12,7 +12,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -48,7 +47,8 @@ class ObjectReader {
   std::string RequiredString(std::string_view name, StringRules rules = {});
   std::optional<std::string> OptionalString(std::string_view name, StringRules rules = {});
   std::int64_t RequiredInt(std::string_view name, std::int64_t min, std::int64_t max);
-  std::optional<std::int64_t> OptionalInt(std::string_view name, std::int64_t min, std::int64_t max);
+  std::optional<std::int64_t> OptionalInt(std::string_view name, std::int64_t min,
+                                          std::int64_t max);
   std::optional<bool> OptionalBool(std::string_view name);
   // Raw access for nested values; marks the field as read.
   const boost::json::value* Raw(std::string_view name);

@@ -24,8 +24,8 @@ std::string ProblemWith(const Error& error, const std::string& field) {
 
 TEST(IsValidUtf8Test, AcceptsVietnameseAndRejectsMalformedSequences) {
   EXPECT_TRUE(IsValidUtf8("Nguyễn Văn Ánh, Ủy ban nhân dân tỉnh"));
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));  // U+1F600
-  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));   // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));   // U+10FFFF, the last code point
   EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
   EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));      // overlong '/', three bytes
   EXPECT_FALSE(IsValidUtf8("\xF0\x80\x80\xAF"));  // overlong '/', four bytes
@@ -59,7 +59,8 @@ TEST(ParseJsonObjectTest, RejectsInvalidUtf8BeforeParsing) {
 TEST(ParseJsonObjectTest, SyntaxErrorNamesThePosition) {
   auto r = ParseJsonObject(Json("{\n  \"a\": 1,\n  \"b\": tru\n}"));
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(ProblemWith(r.error(), "body").find("line 3"), std::string::npos) << r.error().fields.at("body");
+  EXPECT_NE(ProblemWith(r.error(), "body").find("line 3"), std::string::npos)
+      << r.error().fields.at("body");
 }
 
 TEST(ParseJsonObjectTest, DuplicateKeysAreRejectedAtAnyDepth) {
@@ -70,7 +71,9 @@ TEST(ParseJsonObjectTest, DuplicateKeysAreRejectedAtAnyDepth) {
   ASSERT_FALSE(nested.has_value());
   EXPECT_NE(ProblemWith(nested.error(), "body").find("\"id\" twice"), std::string::npos);
   // The same key in sibling objects is fine.
-  EXPECT_TRUE(ParseJsonObject(Json(R"({"a": {"id": 1}, "b": {"id": 2}, "c": [{"id": 3}, {"id": 4}]})")).has_value());
+  EXPECT_TRUE(
+      ParseJsonObject(Json(R"({"a": {"id": 1}, "b": {"id": 2}, "c": [{"id": 3}, {"id": 4}]})"))
+          .has_value());
 }
 
 TEST(ParseJsonObjectTest, BodyMustBeAnObject) {
@@ -87,7 +90,8 @@ TEST(ParseJsonObjectTest, LoneSurrogateEscapeIsRejected) {
 }
 
 TEST(ObjectReaderTest, ReadsAWellFormedBody) {
-  auto obj = ParseJsonObject(Json(R"({"name": "  Trần Thị Bình ", "age": 42, "online": true, "note": null})"));
+  auto obj = ParseJsonObject(
+      Json(R"({"name": "  Trần Thị Bình ", "age": 42, "online": true, "note": null})"));
   ASSERT_TRUE(obj.has_value());
   ObjectReader reader(*obj);
   EXPECT_EQ(reader.RequiredString("name"), "Trần Thị Bình");

@@ -1,9 +1,8 @@
 #include "http/message.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
 
 #include "http/internal/text.hpp"
 
@@ -133,17 +132,26 @@ Response ErrorResponse(const Error& error) { return ErrorResponse(HttpStatus(err
 
 int HttpStatus(Code code) {
   switch (code) {
-    case Code::kInvalidArgument: return 400;
-    case Code::kUnauthenticated: return 401;
-    case Code::kPermissionDenied: return 403;
-    case Code::kNotFound: return 404;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kPermissionDenied:
+      return 403;
+    case Code::kNotFound:
+      return 404;
     case Code::kAlreadyExists:
     case Code::kFailedPrecondition:
-    case Code::kAborted: return 409;
-    case Code::kPayloadTooLarge: return 413;
-    case Code::kResourceExhausted: return 429;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kAborted:
+      return 409;
+    case Code::kPayloadTooLarge:
+      return 413;
+    case Code::kResourceExhausted:
+      return 429;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -157,7 +165,8 @@ Status ParseTarget(std::string_view target, Request* req) {
   // An encoded slash would let "a%2Fb" pass as one segment to a handler and
   // as two to anything that re-splits the decoded path (static files).
   for (std::size_t i = 0; i + 2 < raw_path.size(); ++i) {
-    if (raw_path[i] == '%' && raw_path[i + 1] == '2' && (raw_path[i + 2] == 'F' || raw_path[i + 2] == 'f')) {
+    if (raw_path[i] == '%' && raw_path[i + 1] == '2' &&
+        (raw_path[i + 2] == 'F' || raw_path[i + 2] == 'f')) {
       return InvalidField("path", "must not contain an encoded '/'");
     }
   }
@@ -184,7 +193,8 @@ Status ParseTarget(std::string_view target, Request* req) {
     std::size_t eq = piece.find('=');
     std::string key = MOTCUA_TRY(Decode(piece.substr(0, eq), true, "query"));
     std::string value;
-    if (eq != std::string_view::npos) value = MOTCUA_TRY(Decode(piece.substr(eq + 1), true, "query"));
+    if (eq != std::string_view::npos)
+      value = MOTCUA_TRY(Decode(piece.substr(eq + 1), true, "query"));
     req->query.emplace(std::move(key), std::move(value));
   }
   return {};

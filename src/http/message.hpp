@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <functional>
 #include <map>
 #include <optional>
@@ -23,11 +22,11 @@ struct Route;  // router.hpp
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // as received: path and query
-  std::string path;     // percent-decoded path, without the query
-  std::map<std::string, std::string> query;       // decoded query parameters
-  std::map<std::string, std::string> path_params; // from "{name}" segments of the route
+  std::string method;                              // "GET", "POST", ...
+  std::string target;                              // as received: path and query
+  std::string path;                                // percent-decoded path, without the query
+  std::map<std::string, std::string> query;        // decoded query parameters
+  std::map<std::string, std::string> path_params;  // from "{name}" segments of the route
   Headers headers;
   std::string body;
   std::string remote_ip;

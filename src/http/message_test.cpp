@@ -9,7 +9,8 @@ namespace {
 
 TEST(ParseTargetTest, DecodesPathAndQuery) {
   Request req;
-  ASSERT_TRUE(ParseTarget("/tra-cuu/h%E1%BB%93%20s%C6%A1?ma=H12%2B1&q=a+b&empty&q=second", &req).has_value());
+  ASSERT_TRUE(ParseTarget("/tra-cuu/h%E1%BB%93%20s%C6%A1?ma=H12%2B1&q=a+b&empty&q=second", &req)
+                  .has_value());
   EXPECT_EQ(req.path, "/tra-cuu/hồ sơ");
   EXPECT_EQ(req.query.at("ma"), "H12+1");
   EXPECT_EQ(req.query.at("q"), "a b");  // the first of repeated keys wins
@@ -21,9 +22,10 @@ TEST(ParseTargetTest, RejectsWhatCouldEscapeOrConfuse) {
     const char* target;
     const char* field;
   };
-  for (Case c : {Case{"/a/../b", "path"}, Case{"/a/%2E%2E/b", "path"}, Case{"/./a", "path"}, Case{"/a/..", "path"},
-                 Case{"/a%00b", "path"}, Case{"/a%0d%0aSet-Cookie:x", "path"}, Case{"/a%2fb", "path"},
-                 Case{"/a%", "path"}, Case{"/a%4", "path"}, Case{"/a%g1", "path"}, Case{"/%c0%ae%c0%ae/", "path"},
+  for (Case c : {Case{"/a/../b", "path"}, Case{"/a/%2E%2E/b", "path"}, Case{"/./a", "path"},
+                 Case{"/a/..", "path"}, Case{"/a%00b", "path"},
+                 Case{"/a%0d%0aSet-Cookie:x", "path"}, Case{"/a%2fb", "path"}, Case{"/a%", "path"},
+                 Case{"/a%4", "path"}, Case{"/a%g1", "path"}, Case{"/%c0%ae%c0%ae/", "path"},
                  Case{"/%ed%a0%80", "path"}, Case{"http://evil/", "path"}, Case{"*", "path"},
                  Case{"/a?x=%00", "query"}, Case{"/a?x=%zz", "query"}, Case{"/a?%ff=1", "query"}}) {
     Request req;
@@ -75,7 +77,8 @@ TEST(ErrorResponseTest, BodyNamesCodeMessageAndFields) {
 }
 
 TEST(ErrorResponseTest, InternalDetailsStayOutOfTheResponse) {
-  Response res = ErrorResponse(Error{Code::kInternal, "sqlite: disk I/O error at /var/lib/motcua/db", {}});
+  Response res =
+      ErrorResponse(Error{Code::kInternal, "sqlite: disk I/O error at /var/lib/motcua/db", {}});
   EXPECT_EQ(res.status, 500);
   EXPECT_EQ(res.body.find("sqlite"), std::string::npos);
 }

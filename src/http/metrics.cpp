@@ -15,8 +15,8 @@ bool ValidName(std::string_view name, bool colon_ok) {
   if (name.empty()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon_ok && c == ':') ||
-              (i > 0 && c >= '0' && c <= '9');
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (colon_ok && c == ':') || (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
   return true;
@@ -56,8 +56,9 @@ void AppendEscaped(std::string& out, std::string_view text, bool quote) {
   }
 }
 
-void AppendLabels(std::string& out, const std::vector<std::string>& names, const LabelValues& values,
-                  std::string_view extra_name = {}, std::string_view extra_value = {}) {
+void AppendLabels(std::string& out, const std::vector<std::string>& names,
+                  const LabelValues& values, std::string_view extra_name = {},
+                  std::string_view extra_value = {}) {
   if (names.empty() && extra_name.empty()) return;
   out += '{';
   bool first = true;
@@ -79,7 +80,8 @@ void AppendLabels(std::string& out, const std::vector<std::string>& names, const
   out += '}';
 }
 
-void AppendHeader(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
+void AppendHeader(std::string& out, std::string_view name, std::string_view help,
+                  std::string_view type) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -101,7 +103,8 @@ Histogram::Histogram(const std::vector<double>& bounds)
 }
 
 void Histogram::Observe(double value) {
-  std::size_t i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin());
+  std::size_t i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
+                                           bounds_.begin());
   counts_[i].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);
 }
@@ -112,7 +115,8 @@ std::uint64_t Histogram::Count() const {
   return total;
 }
 
-CounterFamily::CounterFamily(std::string name, std::string help, std::vector<std::string> label_names)
+CounterFamily::CounterFamily(std::string name, std::string help,
+                             std::vector<std::string> label_names)
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
 Counter& CounterFamily::WithLabels(const LabelValues& values) {
@@ -123,8 +127,8 @@ Counter& CounterFamily::WithLabels(const LabelValues& values) {
   return *slot;
 }
 
-HistogramFamily::HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
-                                 std::vector<double> bounds)
+HistogramFamily::HistogramFamily(std::string name, std::string help,
+                                 std::vector<std::string> label_names, std::vector<double> bounds)
     : name_(std::move(name)),
       help_(std::move(help)),
       label_names_(std::move(label_names)),
@@ -152,7 +156,8 @@ struct Metrics::Family {
 Metrics::Metrics() = default;
 Metrics::~Metrics() = default;
 
-Metrics::Family& Metrics::Register(std::string_view name, int kind, const std::vector<std::string>& label_names) {
+Metrics::Family& Metrics::Register(std::string_view name, int kind,
+                                   const std::vector<std::string>& label_names) {
   CheckNames(name, label_names);
   for (auto& f : families_) {
     if (f->name == name) {
@@ -168,7 +173,8 @@ Metrics::Family& Metrics::Register(std::string_view name, int kind, const std::v
   return *families_.back();
 }
 
-CounterFamily& Metrics::AddCounter(std::string name, std::string help, std::vector<std::string> label_names) {
+CounterFamily& Metrics::AddCounter(std::string name, std::string help,
+                                   std::vector<std::string> label_names) {
   std::lock_guard lock(mu_);
   Family& f = Register(name, kCounterKind, label_names);
   if (!f.counter) {
@@ -177,21 +183,24 @@ CounterFamily& Metrics::AddCounter(std::string name, std::string help, std::vect
   return *f.counter;
 }
 
-HistogramFamily& Metrics::AddHistogram(std::string name, std::string help, std::vector<std::string> label_names,
+HistogramFamily& Metrics::AddHistogram(std::string name, std::string help,
+                                       std::vector<std::string> label_names,
                                        std::vector<double> bounds) {
   MOTCUA_CHECK(!bounds.empty() && std::is_sorted(bounds.begin(), bounds.end()) &&
                std::adjacent_find(bounds.begin(), bounds.end()) == bounds.end());
   std::lock_guard lock(mu_);
   Family& f = Register(name, kHistogramKind, label_names);
   if (!f.histogram) {
-    f.histogram.reset(new HistogramFamily(std::move(name), std::move(help), std::move(label_names), std::move(bounds)));
+    f.histogram.reset(new HistogramFamily(std::move(name), std::move(help), std::move(label_names),
+                                          std::move(bounds)));
   } else {
     MOTCUA_CHECK(f.histogram->bounds_ == bounds);
   }
   return *f.histogram;
 }
 
-void Metrics::AddCallback(std::string name, std::string help, MetricType type, std::vector<std::string> label_names,
+void Metrics::AddCallback(std::string name, std::string help, MetricType type,
+                          std::vector<std::string> label_names,
                           std::function<std::vector<Sample>()> sample) {
   MOTCUA_CHECK(sample != nullptr);
   std::lock_guard lock(mu_);
@@ -204,13 +213,18 @@ void Metrics::AddCallback(std::string name, std::string help, MetricType type, s
 void Metrics::AddCallbackGauge(std::string name, std::string help, std::function<double()> sample) {
   MOTCUA_CHECK(sample != nullptr);
   AddCallback(std::move(name), std::move(help), MetricType::kGauge, {},
-              [sample = std::move(sample)] { return std::vector<Sample>{Sample{{}, sample()}}; });
+              [sample = std::move(sample)] {
+                return std::vector<Sample>{Sample{{}, sample()}};
+              });
 }
 
-void Metrics::AddCallbackCounter(std::string name, std::string help, std::function<double()> sample) {
+void Metrics::AddCallbackCounter(std::string name, std::string help,
+                                 std::function<double()> sample) {
   MOTCUA_CHECK(sample != nullptr);
   AddCallback(std::move(name), std::move(help), MetricType::kCounter, {},
-              [sample = std::move(sample)] { return std::vector<Sample>{Sample{{}, sample()}}; });
+              [sample = std::move(sample)] {
+                return std::vector<Sample>{Sample{{}, sample()}};
+              });
 }
 
 std::string Metrics::Render() const {

@@ -44,7 +44,9 @@ class Histogram {
 
   const std::vector<double>& bounds() const { return bounds_; }
   // Non-cumulative count of bucket i (i == bounds().size() is +Inf).
-  std::uint64_t BucketCount(std::size_t i) const { return counts_[i].load(std::memory_order_relaxed); }
+  std::uint64_t BucketCount(std::size_t i) const {
+    return counts_[i].load(std::memory_order_relaxed);
+  }
   std::uint64_t Count() const;
   double Sum() const { return sum_.load(std::memory_order_relaxed); }
 
@@ -102,15 +104,17 @@ class Metrics {
 
   // Registering a name again with the same type and labels returns the
   // existing family (two pipelines built on one Metrics share it).
-  CounterFamily& AddCounter(std::string name, std::string help, std::vector<std::string> label_names);
-  HistogramFamily& AddHistogram(std::string name, std::string help, std::vector<std::string> label_names,
-                                std::vector<double> bounds);
+  CounterFamily& AddCounter(std::string name, std::string help,
+                            std::vector<std::string> label_names);
+  HistogramFamily& AddHistogram(std::string name, std::string help,
+                                std::vector<std::string> label_names, std::vector<double> bounds);
 
   // Sampled at scrape time. An exception from a callback is logged and the
   // metric left out of that scrape.
   void AddCallbackGauge(std::string name, std::string help, std::function<double()> sample);
   void AddCallbackCounter(std::string name, std::string help, std::function<double()> sample);
-  void AddCallback(std::string name, std::string help, MetricType type, std::vector<std::string> label_names,
+  void AddCallback(std::string name, std::string help, MetricType type,
+                   std::vector<std::string> label_names,
                    std::function<std::vector<Sample>()> sample);
 
   // Every metric in the text exposition format, families in registration
@@ -125,6 +129,7 @@ class Metrics {
 };
 
 // The content type of Render()'s output.
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 }  // namespace motcua::http

@@ -11,7 +11,8 @@ namespace {
 
 TEST(MetricsTest, RendersCountersWithEscapedLabels) {
   Metrics metrics;
-  CounterFamily& family = metrics.AddCounter("motcua_things_total", "Things done.\nSecond line.", {"kind"});
+  CounterFamily& family =
+      metrics.AddCounter("motcua_things_total", "Things done.\nSecond line.", {"kind"});
   family.WithLabels({"plain"}).Inc();
   family.WithLabels({"quote\"back\\slash\nnewline"}).Inc(3);
   std::string text = metrics.Render();
@@ -47,16 +48,19 @@ TEST(MetricsTest, RegisteringTheSameFamilyTwiceSharesIt) {
 TEST(MetricsTest, CallbacksAreSampledAtScrapeTime) {
   Metrics metrics;
   double db_seconds = 1;
-  metrics.AddCallbackCounter("motcua_db_seconds_total", "Database time.", [&] { return db_seconds; });
+  metrics.AddCallbackCounter("motcua_db_seconds_total", "Database time.",
+                             [&] { return db_seconds; });
   metrics.AddCallback("motcua_pool_connections", "Pool.", MetricType::kGauge, {"state"}, [] {
     return std::vector<Sample>{{{"idle"}, 3}, {{"busy"}, 1}};
   });
-  metrics.AddCallbackGauge("motcua_broken", "Throws.", []() -> double { throw std::runtime_error("down"); });
+  metrics.AddCallbackGauge("motcua_broken", "Throws.",
+                           []() -> double { throw std::runtime_error("down"); });
   db_seconds = 2.25;
   testing::internal::CaptureStderr();
   std::string text = metrics.Render();
   testing::internal::GetCapturedStderr();
-  EXPECT_NE(text.find("# TYPE motcua_db_seconds_total counter\nmotcua_db_seconds_total 2.25\n"), std::string::npos)
+  EXPECT_NE(text.find("# TYPE motcua_db_seconds_total counter\nmotcua_db_seconds_total 2.25\n"),
+            std::string::npos)
       << text;
   EXPECT_NE(text.find("motcua_pool_connections{state=\"idle\"} 3\n"), std::string::npos) << text;
   EXPECT_NE(text.find("motcua_pool_connections{state=\"busy\"} 1\n"), std::string::npos) << text;

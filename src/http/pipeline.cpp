@@ -18,7 +18,7 @@ namespace {
 // few milliseconds, and anything beyond a second is worth seeing separately.
 // Fourteen buckets keep the series count per route modest.
 const std::vector<double> kDurationBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                              0.1,    0.25,  0.5,    1,     2.5,  5,    10};
+                                              0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
 // Statuses 100..599 are counted through a per-route table of pointers, so the
 // hot path takes no lock once a (route, status) pair has been seen.
@@ -31,9 +31,10 @@ class HttpMetrics {
       : routes_(router.routes().data()),
         requests_(metrics.AddCounter("motcua_http_requests_total", "HTTP requests answered.",
                                      {"route", "method", "status"})),
-        duration_(metrics.AddHistogram("motcua_http_request_duration_seconds",
-                                       "Time from the request read to the response handed to the server.",
-                                       {"route", "method", "status"}, kDurationBuckets)),
+        duration_(
+            metrics.AddHistogram("motcua_http_request_duration_seconds",
+                                 "Time from the request read to the response handed to the server.",
+                                 {"route", "method", "status"}, kDurationBuckets)),
         series_(std::make_unique<RouteSeries[]>(router.routes().size())),
         route_count_(router.routes().size()) {}
 
@@ -48,14 +49,17 @@ class HttpMetrics {
     std::atomic<Counter*>& slot = s->by_status[static_cast<std::size_t>(status - kMinStatus)];
     Counter* counter = slot.load(std::memory_order_acquire);
     if (counter == nullptr) {
-      counter = &requests_.WithLabels({req.route->pattern, req.route->method, std::to_string(status)});
+      counter =
+          &requests_.WithLabels({req.route->pattern, req.route->method, std::to_string(status)});
       slot.store(counter, std::memory_order_release);
     }
     counter->Inc();
-    std::atomic<Histogram*>& hslot = s->duration_by_class[static_cast<std::size_t>(status / 100 - 1)];
+    std::atomic<Histogram*>& hslot =
+        s->duration_by_class[static_cast<std::size_t>(status / 100 - 1)];
     Histogram* histogram = hslot.load(std::memory_order_acquire);
     if (histogram == nullptr) {
-      histogram = &duration_.WithLabels({req.route->pattern, req.route->method, StatusClass(status)});
+      histogram =
+          &duration_.WithLabels({req.route->pattern, req.route->method, StatusClass(status)});
       hslot.store(histogram, std::memory_order_release);
     }
     histogram->Observe(seconds);
@@ -129,14 +133,15 @@ struct Pipeline {
     double seconds = std::chrono::duration<double>(elapsed).count();
     metrics.Record(req, res.status, seconds);
     if (log::Enabled(log::Level::kInfo)) {
-      log::Info("http request",
-                {{"method", req.method},
-                 {"route", req.route ? std::string_view(req.route->pattern) : kUnmatchedRoute},
-                 {"status", res.status},
-                 {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()},
-                 {"bytes", res.body.size()},
-                 {"remote_ip", req.remote_ip},
-                 {"request_id", req.request_id}});
+      log::Info(
+          "http request",
+          {{"method", req.method},
+           {"route", req.route ? std::string_view(req.route->pattern) : kUnmatchedRoute},
+           {"status", res.status},
+           {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()},
+           {"bytes", res.body.size()},
+           {"remote_ip", req.remote_ip},
+           {"request_id", req.request_id}});
     }
     ex.respond(std::move(res));
   }
@@ -145,7 +150,8 @@ struct Pipeline {
 }  // namespace
 
 Handler BuildPipeline(const Router& router, std::vector<Middleware> middlewares, Metrics& metrics) {
-  auto pipeline = std::make_shared<Pipeline>(Pipeline{router, std::move(middlewares), HttpMetrics(router, metrics)});
+  auto pipeline = std::make_shared<Pipeline>(
+      Pipeline{router, std::move(middlewares), HttpMetrics(router, metrics)});
   return [pipeline](Request& req, Responder respond) {
     auto ex = std::make_shared<Exchange>();
     ex->req = &req;

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -49,7 +48,8 @@ TEST(PipelineTest, MiddlewaresRunInOrderAndSeeTheRoute) {
   Request req = Get("/api/v1/units/9");
   Response res = Call(root, req);
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(seen, (std::vector<std::string>{"first:/api/v1/units/{id}", "second:/api/v1/units/{id}"}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"first:/api/v1/units/{id}", "second:/api/v1/units/{id}"}));
   EXPECT_EQ(res.Header("x-request-id")->size(), 16u);
 }
 
@@ -76,7 +76,8 @@ TEST(PipelineTest, MiddlewareMayAnswerItselfAndIsStillCountedAndLogged) {
   EXPECT_EQ(res.status, 401);
   EXPECT_FALSE(reached);
   EXPECT_EQ(res.Header("x-request-id"), "abc-1");
-  EXPECT_NE(metrics.Render().find("route=\"/private\",method=\"GET\",status=\"401\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.Render().find("route=\"/private\",method=\"GET\",status=\"401\"} 1"),
+            std::string::npos);
 
   // One access-log line with the route pattern, never the query or headers.
   auto line = boost::json::parse(log).as_object();
@@ -92,7 +93,8 @@ TEST(PipelineTest, MiddlewareMayAnswerItselfAndIsStillCountedAndLogged) {
 
 TEST(PipelineTest, ThrowingHandlerAnswers500Once) {
   Router router;
-  router.Add("GET", "/boom", [](Request&, Responder) -> void { throw std::logic_error("db password is hunter2"); });
+  router.Add("GET", "/boom",
+             [](Request&, Responder) -> void { throw std::logic_error("db password is hunter2"); });
   router.Add("GET", "/answer-then-throw", [](Request&, Responder respond) {
     respond(Response{});
     throw std::logic_error("after answering");

@@ -37,7 +37,8 @@ std::optional<std::uint64_t> MatchPattern(std::string_view pattern, std::string_
     std::string_view got = NextSegment(path);
     if (IsParam(want)) {
       if (got.empty()) return std::nullopt;
-      if (params) params->insert_or_assign(std::string(want.substr(1, want.size() - 2)), std::string(got));
+      if (params)
+        params->insert_or_assign(std::string(want.substr(1, want.size() - 2)), std::string(got));
     } else {
       if (want != got) return std::nullopt;
       rank |= std::uint64_t{1} << (63 - index);
@@ -108,8 +109,9 @@ Match Router::Find(Request& req) const {
     return match;
   }
   std::sort(match.allowed_methods.begin(), match.allowed_methods.end());
-  match.allowed_methods.erase(std::unique(match.allowed_methods.begin(), match.allowed_methods.end()),
-                              match.allowed_methods.end());
+  match.allowed_methods.erase(
+      std::unique(match.allowed_methods.begin(), match.allowed_methods.end()),
+      match.allowed_methods.end());
   return match;
 }
 
@@ -124,9 +126,10 @@ Response NoRouteResponse(const Request& req, const Match& match) {
   }
   // 405 has no code of its own in the canonical set: the request itself is
   // wrong, so invalid_argument, with the Allow header saying what would work.
-  Response res = ErrorResponse(
-      405, Error{Code::kInvalidArgument, "method " + req.method + " is not allowed here; allowed: " + allow,
-                 {{"method", "must be one of " + allow}}});
+  Response res =
+      ErrorResponse(405, Error{Code::kInvalidArgument,
+                               "method " + req.method + " is not allowed here; allowed: " + allow,
+                               {{"method", "must be one of " + allow}}});
   res.SetHeader("allow", allow);
   return res;
 }

@@ -26,7 +26,7 @@ struct Route {
 inline constexpr std::string_view kFallbackRoute = "(web)";
 
 struct Match {
-  const Route* route = nullptr;  // null: no route; see allowed
+  const Route* route = nullptr;              // null: no route; see allowed
   std::vector<std::string> allowed_methods;  // non-empty on a path match with a wrong method (405)
 };
 

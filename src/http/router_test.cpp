@@ -40,7 +40,8 @@ TEST(RouterTest, LiteralSegmentBeatsParameterWhateverTheOrderOfAdding) {
 TEST(RouterTest, ParametersNeverMatchEmptySegments) {
   Router router;
   router.Add("GET", "/dossiers/{code}/events", Named("events"));
-  for (const char* path : {"/dossiers//events", "/dossiers/events", "/dossiers/x/events/", "/dossiers/x"}) {
+  for (const char* path :
+       {"/dossiers//events", "/dossiers/events", "/dossiers/x/events/", "/dossiers/x"}) {
     Request req = Make("GET", path);
     EXPECT_EQ(router.Find(req).route, nullptr) << path;
   }

@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,9 +18,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <ctime>
@@ -154,7 +153,8 @@ void ApplyForwardedHeaders(Request* req) {
   if (auto proto = req->Header("x-forwarded-proto")) req->secure = beast::iequals(*proto, "https");
   if (auto chain = req->Header("x-forwarded-for")) {
     std::string_view last = *chain;
-    if (auto comma = last.rfind(','); comma != std::string_view::npos) last.remove_prefix(comma + 1);
+    if (auto comma = last.rfind(','); comma != std::string_view::npos)
+      last.remove_prefix(comma + 1);
     while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
     while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
     beast::error_code ec;
@@ -266,8 +266,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -277,15 +278,18 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (ec == bhttp::error::header_limit) {
-      Reject(431, Error{Code::kInvalidArgument,
-                        "the request headers are larger than " + std::to_string(server_.options_.max_header_bytes) +
-                            " bytes",
-                        {{"headers", "too large"}}},
+      Reject(431,
+             Error{Code::kInvalidArgument,
+                   "the request headers are larger than " +
+                       std::to_string(server_.options_.max_header_bytes) + " bytes",
+                   {{"headers", "too large"}}},
              "header too large");
     } else if (ec == bhttp::error::body_limit) {
       std::string limit = std::to_string(server_.options_.max_body_bytes);
-      Reject(413, Error{Code::kPayloadTooLarge, "the request body is larger than " + limit + " bytes",
-                        {{"body", "must be at most " + limit + " bytes"}}},
+      Reject(413,
+             Error{Code::kPayloadTooLarge,
+                   "the request body is larger than " + limit + " bytes",
+                   {{"body", "must be at most " + limit + " bytes"}}},
              "body too large");
     } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
                ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
@@ -316,13 +320,15 @@ class Session : public std::enable_shared_from_this<Session> {
     req.target = std::string(msg.target());
     req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
     for (const auto& field : msg) {
-      req.headers.emplace_back(internal::AsciiLower(field.name_string()), std::string(field.value()));
+      req.headers.emplace_back(internal::AsciiLower(field.name_string()),
+                               std::string(field.value()));
     }
     req.body = std::move(msg.body());
     req.remote_ip = remote_ip_;
     if (server_.TrustsProxy(remote_ip_)) ApplyForwardedHeaders(&req);
     auto id = req.Header("x-request-id");
-    req.request_id = id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
+    req.request_id =
+        id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
 
     if (auto parsed = ParseTarget(req.target, &req); !parsed) {
       ex->done.store(true);
@@ -332,7 +338,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                           {"request_id", req.request_id}});
       Response res = ErrorResponse(parsed.error());
       res.SetHeader("x-request-id", req.request_id);
-      Write(std::move(res), keep_alive_ && !server_.stopping_.load() ? After::kKeepAlive : After::kClose);
+      Write(std::move(res),
+            keep_alive_ && !server_.stopping_.load() ? After::kKeepAlive : After::kClose);
       return;
     }
 
@@ -358,16 +365,19 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec || self->state_ != State::kHandling || self->seq_ != seq) return;
       log::Error("handler did not answer in time", {{"remote_ip", self->remote_ip_}});
       self->keep_alive_ = false;
-      self->Write(ErrorResponse(Error{Code::kUnavailable, "the server did not answer in time; try again later", {}}),
-                  After::kClose);
+      self->Write(
+          ErrorResponse(
+              Error{Code::kUnavailable, "the server did not answer in time; try again later", {}}),
+          After::kClose);
     });
   }
 
   // Answers without involving the application, and closes.
   void Reject(int status, Error error, std::string_view reason) {
     std::string id = internal::NewRequestId();
-    log::Warn("http request rejected",
-              {{"status", status}, {"reason", reason}, {"remote_ip", remote_ip_}, {"request_id", id}});
+    log::Warn(
+        "http request rejected",
+        {{"status", status}, {"reason", reason}, {"remote_ip", remote_ip_}, {"request_id", id}});
     head_ = false;
     keep_alive_ = false;
     version_ = 11;
@@ -389,7 +399,8 @@ class Session : public std::enable_shared_from_this<Session> {
       // Header injection: a value with CR/LF would let its author write
       // headers of their own choosing, or a second response.
       if (name.empty() || !SafeHeaderText(name) || !SafeHeaderText(value)) {
-        log::Error("dropped an unsafe response header", {{"header", SafeHeaderText(name) ? name : "?"}});
+        log::Error("dropped an unsafe response header",
+                   {{"header", SafeHeaderText(name) ? name : "?"}});
         continue;
       }
       res_.insert(name, value);
@@ -397,25 +408,32 @@ class Session : public std::enable_shared_from_this<Session> {
     if (res_.find(bhttp::field::content_type) == res_.end() && !res.body.empty()) {
       res_.set(bhttp::field::content_type, "text/plain; charset=utf-8");
     }
-    if (res_.find("x-content-type-options") == res_.end()) res_.set("x-content-type-options", "nosniff");
-    if (res_.find(bhttp::field::x_frame_options) == res_.end()) res_.set(bhttp::field::x_frame_options, "DENY");
-    if (res_.find("referrer-policy") == res_.end()) res_.set("referrer-policy", "strict-origin-when-cross-origin");
+    if (res_.find("x-content-type-options") == res_.end())
+      res_.set("x-content-type-options", "nosniff");
+    if (res_.find(bhttp::field::x_frame_options) == res_.end())
+      res_.set(bhttp::field::x_frame_options, "DENY");
+    if (res_.find("referrer-policy") == res_.end())
+      res_.set("referrer-policy", "strict-origin-when-cross-origin");
     if (res_.find("content-security-policy") == res_.end()) {
       res_.set("content-security-policy", "default-src 'self'");
     }
     res_.set(bhttp::field::date, HttpDate());
     res_.keep_alive(after == After::kKeepAlive);
-    bool no_body = (res.status >= 100 && res.status < 200) || res.status == 204 || res.status == 304;
+    bool no_body =
+        (res.status >= 100 && res.status < 200) || res.status == 204 || res.status == 304;
     if (no_body) {
       res_.erase(bhttp::field::content_length);
     } else {
       res_.content_length(res.body.size());
       if (!head_) res_.body() = std::move(res.body);
     }
-    stream_.expires_after(server_.options_.read_timeout);  // a client too slow to read is as bad as one too slow to send
-    bhttp::async_write(stream_, res_, [self = shared_from_this(), after](beast::error_code ec, std::size_t) {
-      self->OnWrite(ec, after);
-    });
+    stream_.expires_after(
+        server_.options_
+            .read_timeout);  // a client too slow to read is as bad as one too slow to send
+    bhttp::async_write(stream_, res_,
+                       [self = shared_from_this(), after](beast::error_code ec, std::size_t) {
+                         self->OnWrite(ec, after);
+                       });
   }
 
   void OnWrite(beast::error_code ec, After after) {
@@ -472,7 +490,8 @@ Exchange::~Exchange() {
   if (done.exchange(true)) return;
   auto s = session.lock();
   if (!s) return;
-  log::Error("handler dropped its Responder without answering", {{"request_id", request.request_id}});
+  log::Error("handler dropped its Responder without answering",
+             {{"request_id", request.request_id}});
   net::post(s->executor(), [s, seq = seq] {
     s->Answer(seq, ErrorResponse(Error{Code::kInternal, "handler did not answer", {}}));
   });
@@ -480,7 +499,8 @@ Exchange::~Exchange() {
 
 void Exchange::Deliver(const std::shared_ptr<Exchange>& ex, Response res, bool quiet) {
   if (ex->done.exchange(true)) {
-    if (!quiet) log::Error("Responder called more than once", {{"request_id", ex->request.request_id}});
+    if (!quiet)
+      log::Error("Responder called more than once", {{"request_id", ex->request.request_id}});
     return;
   }
   auto s = ex->session.lock();
@@ -494,7 +514,8 @@ void Exchange::Deliver(const std::shared_ptr<Exchange>& ex, Response res, bool q
 Status Server::Impl::Start() {
   {
     std::lock_guard lock(stop_mu_);
-    if (started_ || stop_begun_) return Fail(Code::kFailedPrecondition, "the server was already started");
+    if (started_ || stop_begun_)
+      return Fail(Code::kFailedPrecondition, "the server was already started");
     started_ = true;
   }
   const std::string& listen = options_.listen;
@@ -505,7 +526,8 @@ Status Server::Impl::Start() {
   if (colon == std::string::npos || colon + 1 == listen.size()) return fail("expected host:port");
   std::string host = listen.substr(0, colon);
   std::string port = listen.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   unsigned port_number = 0;
   auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), port_number);
   if (perr != std::errc() || end != port.data() + port.size() || port_number > 65535) {
@@ -544,7 +566,8 @@ Status Server::Impl::Start() {
       }
     });
   }
-  log::Info("http server listening", {{"address", host}, {"port", port_.load()}, {"threads", threads}});
+  log::Info("http server listening",
+            {{"address", host}, {"port", port_.load()}, {"threads", threads}});
   return {};
 }
 
@@ -608,7 +631,8 @@ void Server::Impl::Stop() {
   each_session([](Session& s) { s.OnServerStop(); });
   {
     std::unique_lock lock(mu_);
-    if (!sessions_cv_.wait_for(lock, options_.shutdown_timeout, [this] { return sessions_.empty(); })) {
+    if (!sessions_cv_.wait_for(lock, options_.shutdown_timeout,
+                               [this] { return sessions_.empty(); })) {
       log::Warn("closing connections still busy at shutdown", {{"connections", sessions_.size()}});
       lock.unlock();
       each_session([](Session& s) { s.Close(); });

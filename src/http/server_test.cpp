@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -39,15 +38,17 @@ class ServerTest : public ::testing::Test {
   void StartServer(ServerOptions options = {}) {
     router_.Add("GET", "/hello", [](Request&, Responder respond) { respond(Text("hello")); });
     router_.Add("POST", "/echo", [](Request& req, Responder respond) { respond(Text(req.body)); });
-    router_.Add("GET", "/api/v1/units/{unit}/members/{member}", [](Request& req, Responder respond) {
-      respond(JsonResponse(200, {{"unit", req.path_params.at("unit")},
-                                 {"member", req.path_params.at("member")},
-                                 {"q", req.query.contains("q") ? req.query.at("q") : ""}}));
-    });
+    router_.Add(
+        "GET", "/api/v1/units/{unit}/members/{member}", [](Request& req, Responder respond) {
+          respond(JsonResponse(200, {{"unit", req.path_params.at("unit")},
+                                     {"member", req.path_params.at("member")},
+                                     {"q", req.query.contains("q") ? req.query.at("q") : ""}}));
+        });
     router_.Add("GET", "/whoami", [](Request& req, Responder respond) {
       respond(JsonResponse(200, {{"ip", req.remote_ip}, {"secure", req.secure}}));
     });
-    router_.Add("GET", "/throw", [](Request&, Responder) -> void { throw std::runtime_error("boom"); });
+    router_.Add("GET", "/throw",
+                [](Request&, Responder) -> void { throw std::runtime_error("boom"); });
     router_.Add("GET", "/drop", [](Request&, Responder) {});
     router_.Add("GET", "/hang", [this](Request&, Responder respond) {
       std::lock_guard lock(mu_);
@@ -138,7 +139,8 @@ TEST_F(ServerTest, HugeHeaderGets431AndClose) {
   StartServer();
   TestClient client(server_->port());
   Headers filler;
-  for (int i = 0; i < 4; ++i) filler.emplace_back("x-filler-" + std::to_string(i), std::string(16 * 1024, 'a'));
+  for (int i = 0; i < 4; ++i)
+    filler.emplace_back("x-filler-" + std::to_string(i), std::string(16 * 1024, 'a'));
   Response res = client.Send("GET", "/hello", "", filler);  // 64 KiB of headers
   EXPECT_EQ(res.status, 431);
   EXPECT_EQ(ErrorOf(res).at("fields").as_object().count("headers"), 1u);
@@ -173,8 +175,8 @@ TEST_F(ServerTest, MalformedRequestGets400AndClose) {
 TEST_F(ServerTest, TraversalAndBadEncodingInTargetGet400) {
   StartServer();
   TestClient client(server_->port());
-  for (const char* target : {"/hello/../hello", "/%2e%2e/hello", "/hello%00", "/hel%zzlo", "/a%2Fb",
-                             "/hello?x=%ff"}) {
+  for (const char* target :
+       {"/hello/../hello", "/%2e%2e/hello", "/hello%00", "/hel%zzlo", "/a%2Fb", "/hello?x=%ff"}) {
     Response res = client.Send("GET", target);
     EXPECT_EQ(res.status, 400) << target;
     EXPECT_EQ(ErrorOf(res).at("code").as_string(), "invalid_argument") << target;
@@ -341,7 +343,8 @@ TEST_F(ServerTest, ForwardedHeadersAreBelievedOnlyFromTrustedProxies) {
   StartServer();
   TestClient client(server_->port());
   Headers forwarded = {{"x-forwarded-for", "1.2.3.4, 203.0.113.7"}, {"x-forwarded-proto", "https"}};
-  auto untrusted = boost::json::parse(client.Send("GET", "/whoami", "", forwarded).body).as_object();
+  auto untrusted =
+      boost::json::parse(client.Send("GET", "/whoami", "", forwarded).body).as_object();
   EXPECT_EQ(untrusted.at("ip").as_string(), "127.0.0.1");
   EXPECT_FALSE(untrusted.at("secure").as_bool());
   server_->Stop();

@@ -107,7 +107,8 @@ class FileServer {
 
   void Serve(Request& req, Responder respond) const {
     if (req.method != "GET" && req.method != "HEAD") {
-      Response res = ErrorResponse(405, Error{Code::kInvalidArgument, "only GET and HEAD are allowed here",
+      Response res = ErrorResponse(405, Error{Code::kInvalidArgument,
+                                              "only GET and HEAD are allowed here",
                                               {{"method", "must be GET or HEAD"}}});
       res.SetHeader("allow", "GET, HEAD");
       respond(std::move(res));
@@ -158,7 +159,8 @@ class FileServer {
       rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
       if (segment.empty()) continue;
       if (segment.front() == '.') return std::nullopt;  // ".", "..", dotfiles
-      if (segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos) return std::nullopt;
+      if (segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos)
+        return std::nullopt;
       if (!out.empty()) out += '/';
       out += segment;
     }
@@ -247,7 +249,8 @@ class FileServer {
     fs::path resolved = fs::canonical(root_ / relative, ec);
     if (ec) return std::nullopt;
     // Symlinks may point anywhere; only targets under root are served.
-    auto [root_end, ignored] = std::mismatch(root_.begin(), root_.end(), resolved.begin(), resolved.end());
+    auto [root_end, ignored] =
+        std::mismatch(root_.begin(), root_.end(), resolved.begin(), resolved.end());
     if (root_end != root_.end()) return std::nullopt;
     if (!fs::is_regular_file(resolved, ec)) return std::nullopt;
     return resolved;
@@ -268,8 +271,9 @@ class FileServer {
     int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return std::nullopt;
     std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxFileBytes) return std::nullopt;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxFileBytes)
+      return std::nullopt;
     std::string data(static_cast<std::size_t>(st.st_size), '\0');
     std::size_t done = 0;
     while (done < data.size()) {
@@ -280,7 +284,8 @@ class FileServer {
     const auto mtime_ns = static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1'000'000'000ULL +
                           static_cast<unsigned long long>(st.st_mtim.tv_nsec);
     char version[48];
-    std::snprintf(version, sizeof version, "%llx-%llx", static_cast<unsigned long long>(st.st_size), mtime_ns);
+    std::snprintf(version, sizeof version, "%llx-%llx", static_cast<unsigned long long>(st.st_size),
+                  mtime_ns);
     return FileData{std::move(data), version};
   }
 

@@ -1,7 +1,6 @@
 #include "http/static_files.hpp"
 
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 
 #include <chrono>
@@ -90,7 +89,8 @@ TEST_F(StaticFilesTest, PrecompressedVariantOnlyForClientsAcceptingGzip) {
   EXPECT_EQ(gz.Header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(gz.Header("vary"), "Accept-Encoding");
 
-  for (Headers headers : {Headers{}, Headers{{"accept-encoding", "gzip;q=0"}}, Headers{{"accept-encoding", "br"}}}) {
+  for (Headers headers :
+       {Headers{}, Headers{{"accept-encoding", "gzip;q=0"}}, Headers{{"accept-encoding", "br"}}}) {
     Response plain = Get("/assets/app-3f2a9c.js", headers);
     EXPECT_EQ(plain.body, "console.log('plain')");
     EXPECT_EQ(plain.Header("content-encoding"), std::nullopt);
@@ -139,10 +139,13 @@ TEST_F(StaticFilesTest, UnchangedFilesAreRevalidatedWithoutTheirBody) {
   Response gz = Get("/assets/app-3f2a9c.js", {{"accept-encoding", "gzip"}});
   Response plain = Get("/assets/app-3f2a9c.js");
   EXPECT_NE(gz.Header("etag"), plain.Header("etag"));
-  EXPECT_EQ(Get("/assets/app-3f2a9c.js", {{"if-none-match", std::string(*plain.Header("etag"))}}).status, 304);
+  EXPECT_EQ(
+      Get("/assets/app-3f2a9c.js", {{"if-none-match", std::string(*plain.Header("etag"))}}).status,
+      304);
   // A changed file is a new version.
   WriteFile(root_ / "index.html", "<!doctype html><title>motcua 2</title>");
-  fs::last_write_time(root_ / "index.html", fs::last_write_time(root_ / "index.html") + std::chrono::seconds(5));
+  fs::last_write_time(root_ / "index.html",
+                      fs::last_write_time(root_ / "index.html") + std::chrono::seconds(5));
   Response changed = Get("/", {{"if-none-match", std::string(*etag)}});
   EXPECT_EQ(changed.status, 200);
   EXPECT_EQ(changed.body, "<!doctype html><title>motcua 2</title>");
@@ -151,8 +154,10 @@ TEST_F(StaticFilesTest, UnchangedFilesAreRevalidatedWithoutTheirBody) {
 TEST_F(StaticFilesTest, APageCarriesThePolicyWrittenBesideIt) {
   WriteFile(root_ / "index.html.csp", "default-src 'self'; script-src 'self' 'sha256-abc='\n");
   Response page = Get("/");
-  EXPECT_EQ(page.Header("content-security-policy"), "default-src 'self'; script-src 'self' 'sha256-abc='");
-  EXPECT_EQ(Get("/tra-cuu").Header("content-security-policy"), "default-src 'self'; script-src 'self' 'sha256-abc='");
+  EXPECT_EQ(page.Header("content-security-policy"),
+            "default-src 'self'; script-src 'self' 'sha256-abc='");
+  EXPECT_EQ(Get("/tra-cuu").Header("content-security-policy"),
+            "default-src 'self'; script-src 'self' 'sha256-abc='");
   // Other pages keep the server's default.
   EXPECT_EQ(Get("/docs/").Header("content-security-policy"), "default-src 'self'");
   // A policy file that could split the header is ignored.
@@ -162,9 +167,10 @@ TEST_F(StaticFilesTest, APageCarriesThePolicyWrittenBesideIt) {
 
 TEST_F(StaticFilesTest, TraversalNeverEscapesTheRoot) {
   for (const char* target :
-       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/assets/..%2f..%2fsecret.txt",
-        "/assets/%2e%2e/%2e%2e/secret.txt", "/..%5csecret.txt", "/secret.txt%00.html", "/index.html%00",
-        "/%c0%ae%c0%ae/secret.txt", "/escape.txt", "/.env", "/%2eenv", "//../secret.txt"}) {
+       {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
+        "/assets/..%2f..%2fsecret.txt", "/assets/%2e%2e/%2e%2e/secret.txt", "/..%5csecret.txt",
+        "/secret.txt%00.html", "/index.html%00", "/%c0%ae%c0%ae/secret.txt", "/escape.txt", "/.env",
+        "/%2eenv", "//../secret.txt"}) {
     Response res = Get(target);
     EXPECT_NE(res.status, 200) << target;
     EXPECT_EQ(res.body.find("TOP SECRET"), std::string::npos) << target;

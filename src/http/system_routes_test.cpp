@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -22,7 +21,8 @@ class SystemRoutesTest : public ::testing::Test {
     router_.Add("GET", "/api/v1/units/{id}", [](Request&, Responder respond) {
       respond(JsonResponse(200, {{"ok", true}}));
     });
-    metrics_.AddCallbackGauge("motcua_test_database_seconds", "Time spent in the database.", [] { return 1.5; });
+    metrics_.AddCallbackGauge("motcua_test_database_seconds", "Time spent in the database.",
+                              [] { return 1.5; });
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.threads = 1;
@@ -45,7 +45,8 @@ TEST_F(SystemRoutesTest, HealthzIsPlainOk) {
 
 TEST_F(SystemRoutesTest, MetricsCountRequestsByRoutePattern) {
   TestClient client(server_->port());
-  for (int id : {1, 2, 3}) ASSERT_EQ(client.Send("GET", "/api/v1/units/" + std::to_string(id)).status, 200);
+  for (int id : {1, 2, 3})
+    ASSERT_EQ(client.Send("GET", "/api/v1/units/" + std::to_string(id)).status, 200);
   ASSERT_EQ(client.Send("GET", "/no/such/thing").status, 404);
   ASSERT_EQ(client.Send("POST", "/healthz").status, 405);
 
@@ -54,21 +55,29 @@ TEST_F(SystemRoutesTest, MetricsCountRequestsByRoutePattern) {
   EXPECT_EQ(res.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   const std::string& text = res.body;
   EXPECT_NE(text.find("# TYPE motcua_http_requests_total counter"), std::string::npos) << text;
-  EXPECT_NE(text.find("motcua_http_requests_total{route=\"/api/v1/units/{id}\",method=\"GET\",status=\"200\"} 3\n"),
+  EXPECT_NE(text.find("motcua_http_requests_total{route=\"/api/v1/units/"
+                      "{id}\",method=\"GET\",status=\"200\"} 3\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("motcua_http_requests_total{route=\"(unmatched)\",method=\"GET\",status=\"404\"} 1\n"),
+  EXPECT_NE(
+      text.find(
+          "motcua_http_requests_total{route=\"(unmatched)\",method=\"GET\",status=\"404\"} 1\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(
+          "motcua_http_requests_total{route=\"(unmatched)\",method=\"POST\",status=\"405\"} 1\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("motcua_http_request_duration_seconds_count{route=\"/api/v1/units/"
+                      "{id}\",method=\"GET\",status=\"2xx\"} 3\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("motcua_http_requests_total{route=\"(unmatched)\",method=\"POST\",status=\"405\"} 1\n"),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("motcua_http_request_duration_seconds_count{route=\"/api/v1/units/{id}\",method=\"GET\",status=\"2xx\"} 3\n"),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("motcua_http_request_duration_seconds_bucket{route=\"/api/v1/units/{id}\",method=\"GET\","
-                      "status=\"2xx\",le=\"+Inf\"} 3\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "motcua_http_request_duration_seconds_bucket{route=\"/api/v1/units/{id}\",method=\"GET\","
+          "status=\"2xx\",le=\"+Inf\"} 3\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("motcua_test_database_seconds 1.5\n"), std::string::npos) << text;
   // Raw paths never become labels.
@@ -104,7 +113,8 @@ TEST_F(SystemRoutesTest, EverySystemRouteIsDocumented) {
     std::string method = route.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     ASSERT_TRUE(paths.contains(route.pattern)) << route.pattern;
-    EXPECT_TRUE(paths.at(route.pattern).as_object().contains(method)) << route.method << " " << route.pattern;
+    EXPECT_TRUE(paths.at(route.pattern).as_object().contains(method))
+        << route.method << " " << route.pattern;
   }
 }
 

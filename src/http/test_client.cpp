@@ -9,7 +9,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -56,7 +55,8 @@ struct TestClient::Impl {
     Run();
     if (result) {
       stream.reset();
-      throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " + result.message());
+      throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " +
+                               result.message());
     }
     ++connections;
     reused = false;
@@ -86,18 +86,21 @@ struct TestClient::Impl {
     // 413 and stopped reading), so read regardless.
     stream->expires_after(timeout);
     beast::error_code read_result;
-    bhttp::async_read(*stream, buffer, parser, [&](beast::error_code ec, std::size_t) { read_result = ec; });
+    bhttp::async_read(*stream, buffer, parser,
+                      [&](beast::error_code ec, std::size_t) { read_result = ec; });
     Run();
     if (read_result) {
       Disconnect();
-      if (read_result == beast::error::timeout) throw std::runtime_error("timed out reading the response");
+      if (read_result == beast::error::timeout)
+        throw std::runtime_error("timed out reading the response");
       return std::nullopt;
     }
     bhttp::response<bhttp::string_body> msg = parser.release();
     Response res;
     res.status = static_cast<int>(msg.result_int());
     for (const auto& field : msg) {
-      res.headers.emplace_back(internal::AsciiLower(field.name_string()), std::string(field.value()));
+      res.headers.emplace_back(internal::AsciiLower(field.name_string()),
+                               std::string(field.value()));
     }
     res.body = std::move(msg.body());
     if (!msg.keep_alive()) {
@@ -128,7 +131,8 @@ TestClient::TestClient(std::uint16_t port, std::string host, std::chrono::millis
 
 TestClient::~TestClient() { impl_->Disconnect(); }
 
-Response TestClient::Send(std::string_view method, std::string_view target, std::string body, Headers headers) {
+Response TestClient::Send(std::string_view method, std::string_view target, std::string body,
+                          Headers headers) {
   bhttp::request<bhttp::string_body> req;
   req.version(11);
   req.method_string(method);
@@ -154,7 +158,8 @@ bool TestClient::WaitForClose(std::chrono::milliseconds timeout) {
   char byte = 0;
   beast::error_code result;
   impl_->stream->expires_after(timeout);
-  impl_->stream->async_read_some(net::buffer(&byte, 1), [&](beast::error_code ec, std::size_t) { result = ec; });
+  impl_->stream->async_read_some(net::buffer(&byte, 1),
+                                 [&](beast::error_code ec, std::size_t) { result = ec; });
   impl_->Run();
   if (!result) return false;  // data arrived: not closed
   if (result == beast::error::timeout) {

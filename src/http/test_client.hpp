@@ -30,7 +30,8 @@ class TestClient {
   // response; header names in the Response are lower-case. A request on a
   // reused connection that the server had closed is retried once on a new
   // connection, as browsers do.
-  Response Send(std::string_view method, std::string_view target, std::string body = {}, Headers headers = {});
+  Response Send(std::string_view method, std::string_view target, std::string body = {},
+                Headers headers = {});
   // Writes `bytes` as they are (for malformed requests) and reads one response.
   Response SendRaw(std::string_view bytes);
 

@@ -1,7 +1,6 @@
 #include "storage/accounts_repo.hpp"
 
 #include <algorithm>
-
 #include <charconv>
 #include <cstdio>
 
@@ -53,8 +52,8 @@ Result<RoleBinding> ReadBinding(const Row& r, std::size_t first) {
 }
 
 Result<std::optional<UserRow>> FindUserWhere(Tx& tx, std::string_view column, Value key) {
-  const std::string sql = "SELECT " + std::string(kUserColumns) + " FROM users WHERE " +
-                          std::string(column) + " = $1";
+  const std::string sql =
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE " + std::string(column) + " = $1";
   Rows rows = MOTCUA_TRY(tx.Query(sql, {std::move(key)}));
   if (rows.empty()) return std::optional<UserRow>{};
   UserRow user = MOTCUA_TRY(ReadUser(rows.front()));
@@ -139,8 +138,8 @@ std::optional<TimePoint> ParseTime(std::string_view text) {
     return ec == std::errc() && ptr == first + len;
   };
   long long y, mo, d, h, mi, s, us;
-  if (!num(0, 4, &y) || !num(5, 2, &mo) || !num(8, 2, &d) || !num(11, 2, &h) ||
-      !num(14, 2, &mi) || !num(17, 2, &s) || !num(20, 6, &us)) {
+  if (!num(0, 4, &y) || !num(5, 2, &mo) || !num(8, 2, &d) || !num(11, 2, &h) || !num(14, 2, &mi) ||
+      !num(17, 2, &s) || !num(20, 6, &us)) {
     return std::nullopt;
   }
   using namespace std::chrono;
@@ -151,12 +150,12 @@ std::optional<TimePoint> ParseTime(std::string_view text) {
 }
 
 Result<std::int64_t> InsertUser(Tx& tx, const UserRow& row) {
-  Rows rows = MOTCUA_TRY(tx.Query(
-      "INSERT INTO users (username, display_name, password_hash, disabled, created_at, "
-      "updated_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-      {row.username, row.display_name, row.password_hash, std::int64_t{row.disabled},
-       FormatTime(row.created_at), FormatTime(row.updated_at),
-       FormatTime(row.password_changed_at)}));
+  Rows rows = MOTCUA_TRY(
+      tx.Query("INSERT INTO users (username, display_name, password_hash, disabled, created_at, "
+               "updated_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+               {row.username, row.display_name, row.password_hash, std::int64_t{row.disabled},
+                FormatTime(row.created_at), FormatTime(row.updated_at),
+                FormatTime(row.password_changed_at)}));
   if (rows.empty()) return Fail(Code::kInternal, "INSERT INTO users returned no id");
   return rows.front().Int(0);
 }
@@ -170,19 +169,19 @@ Result<std::optional<UserRow>> FindUserByUsername(Tx& tx, std::string_view usern
 }
 
 Result<std::vector<UserRow>> ListUsers(Tx& tx, std::int64_t after_id, int limit) {
-  Rows rows = MOTCUA_TRY(tx.Query("SELECT " + std::string(kUserColumns) +
-                                      " FROM users WHERE id > $1 ORDER BY id LIMIT $2",
-                                  {after_id, std::int64_t{limit}}));
+  Rows rows = MOTCUA_TRY(tx.Query(
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+      {after_id, std::int64_t{limit}}));
   std::vector<UserRow> users;
   users.reserve(rows.size());
   for (const Row& r : rows) users.push_back(MOTCUA_TRY(ReadUser(r)));
   if (users.empty()) return users;
   // One query for the roles of the whole page rather than one per user: the
   // page is a contiguous id range.
-  Rows bindings = MOTCUA_TRY(
-      tx.Query("SELECT user_id, role, unit_id, subtree FROM user_roles "
-               "WHERE user_id >= $1 AND user_id <= $2 ORDER BY user_id, id",
-               {users.front().id, users.back().id}));
+  Rows bindings =
+      MOTCUA_TRY(tx.Query("SELECT user_id, role, unit_id, subtree FROM user_roles "
+                          "WHERE user_id >= $1 AND user_id <= $2 ORDER BY user_id, id",
+                          {users.front().id, users.back().id}));
   std::size_t u = 0;
   for (const Row& r : bindings) {
     while (u < users.size() && users[u].id < r.Int(0)) ++u;
@@ -196,11 +195,11 @@ Result<bool> UpdateUser(Tx& tx, std::int64_t id, const std::optional<std::string
                         std::optional<bool> disabled, TimePoint now) {
   // COALESCE keeps the column when the parameter is NULL: one statement for
   // every combination of fields.
-  const std::int64_t changed = MOTCUA_TRY(tx.Exec(
-      "UPDATE users SET display_name = COALESCE($1, display_name), "
-      "disabled = COALESCE($2, disabled), updated_at = $3 WHERE id = $4",
-      {display_name ? Value(*display_name) : Value(Null{}),
-       disabled ? Value(std::int64_t{*disabled}) : Value(Null{}), FormatTime(now), id}));
+  const std::int64_t changed = MOTCUA_TRY(
+      tx.Exec("UPDATE users SET display_name = COALESCE($1, display_name), "
+              "disabled = COALESCE($2, disabled), updated_at = $3 WHERE id = $4",
+              {display_name ? Value(*display_name) : Value(Null{}),
+               disabled ? Value(std::int64_t{*disabled}) : Value(Null{}), FormatTime(now), id}));
   return changed > 0;
 }
 
@@ -238,19 +237,19 @@ Result<bool> UnitExists(Tx& tx, std::int64_t unit_id) {
 }
 
 Result<std::int64_t> InsertSession(Tx& tx, const SessionRow& row) {
-  Rows rows = MOTCUA_TRY(tx.Query(
-      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-      "expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-      {row.token_hash, row.user_id, row.csrf_token, FormatTime(row.created_at),
-       FormatTime(row.last_seen_at), FormatTime(row.expires_at), row.ip, row.user_agent}));
+  Rows rows = MOTCUA_TRY(
+      tx.Query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
+               "expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+               {row.token_hash, row.user_id, row.csrf_token, FormatTime(row.created_at),
+                FormatTime(row.last_seen_at), FormatTime(row.expires_at), row.ip, row.user_agent}));
   if (rows.empty()) return Fail(Code::kInternal, "INSERT INTO sessions returned no id");
   return rows.front().Int(0);
 }
 
 Result<std::optional<SessionRow>> FindSession(Tx& tx, std::string_view token_hash) {
-  Rows rows = MOTCUA_TRY(tx.Query(
-      "SELECT " + std::string(kSessionColumns) + " FROM sessions WHERE token_hash = $1",
-      {std::string(token_hash)}));
+  Rows rows = MOTCUA_TRY(
+      tx.Query("SELECT " + std::string(kSessionColumns) + " FROM sessions WHERE token_hash = $1",
+               {std::string(token_hash)}));
   if (rows.empty()) return std::optional<SessionRow>{};
   return std::optional<SessionRow>(MOTCUA_TRY(ReadSession(rows.front())));
 }
@@ -275,19 +274,19 @@ Result<std::int64_t> DeleteExpiredSessions(Tx& tx, TimePoint now, TimePoint idle
 }
 
 Result<std::int64_t> InsertApiToken(Tx& tx, const ApiTokenRow& row) {
-  Rows rows = MOTCUA_TRY(tx.Query(
-      "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-      {row.user_id, row.name, row.token_hash, row.prefix, FormatTime(row.created_at),
-       OptTime(row.expires_at)}));
+  Rows rows = MOTCUA_TRY(
+      tx.Query("INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) "
+               "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+               {row.user_id, row.name, row.token_hash, row.prefix, FormatTime(row.created_at),
+                OptTime(row.expires_at)}));
   if (rows.empty()) return Fail(Code::kInternal, "INSERT INTO api_tokens returned no id");
   return rows.front().Int(0);
 }
 
 Result<std::optional<ApiTokenRow>> FindApiToken(Tx& tx, std::string_view token_hash) {
-  Rows rows = MOTCUA_TRY(tx.Query(
-      "SELECT " + std::string(kTokenColumns) + " FROM api_tokens WHERE token_hash = $1",
-      {std::string(token_hash)}));
+  Rows rows = MOTCUA_TRY(
+      tx.Query("SELECT " + std::string(kTokenColumns) + " FROM api_tokens WHERE token_hash = $1",
+               {std::string(token_hash)}));
   if (rows.empty()) return std::optional<ApiTokenRow>{};
   return std::optional<ApiTokenRow>(MOTCUA_TRY(ReadToken(rows.front())));
 }
@@ -311,10 +310,10 @@ Result<std::int64_t> CountLiveApiTokens(Tx& tx, std::int64_t user_id, TimePoint 
 }
 
 Result<bool> RevokeApiToken(Tx& tx, std::int64_t user_id, std::int64_t id, TimePoint now) {
-  const std::int64_t changed = MOTCUA_TRY(
-      tx.Exec("UPDATE api_tokens SET revoked_at = $1 "
-              "WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-              {FormatTime(now), id, user_id}));
+  const std::int64_t changed =
+      MOTCUA_TRY(tx.Exec("UPDATE api_tokens SET revoked_at = $1 "
+                         "WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+                         {FormatTime(now), id, user_id}));
   return changed > 0;
 }
 

@@ -79,7 +79,7 @@ struct ApiTokenRow {
 
 // Role bindings: replaced as a whole. Citizens' unit_id 0 is stored as NULL.
 [[nodiscard]] Result<std::vector<motcua::accounts::RoleBinding>> LoadRoles(Tx& tx,
-                                                                         std::int64_t user_id);
+                                                                           std::int64_t user_id);
 [[nodiscard]] Status ReplaceRoles(Tx& tx, std::int64_t user_id,
                                   const std::vector<motcua::accounts::RoleBinding>& roles);
 [[nodiscard]] Result<bool> UnitExists(Tx& tx, std::int64_t unit_id);

@@ -74,10 +74,11 @@ Result<bool> LinkToDossier(Tx& tx, std::string_view id, std::int64_t owner_user_
 }
 
 Result<std::vector<AttachmentRow>> ListForDossier(Tx& tx, std::int64_t dossier_id) {
-  auto rows = MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) +
-                                      " FROM attachments WHERE dossier_id = $1 AND component_code IS NOT NULL "
-                                      "ORDER BY component_code, created_at, id",
-                                  {dossier_id}));
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT " + std::string(kColumns) +
+                   " FROM attachments WHERE dossier_id = $1 AND component_code IS NOT NULL "
+                   "ORDER BY component_code, created_at, id",
+               {dossier_id}));
   std::vector<AttachmentRow> out;
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));

@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <string>
 
 #include "core/catalog/procedure_json.hpp"
@@ -114,7 +113,8 @@ Result<std::vector<Procedure>> LoadAll(Tx& tx) {
 Result<std::int64_t> Insert(Tx& tx, const Procedure& p) {
   auto rows = MOTCUA_TRY(tx.Query(
       "INSERT INTO procedures (code, version, status, name, name_en, field, levels, online_mode, "
-      "time_limit_value, time_limit_unit, cutoff_1500, fees, components, result_kind, workflow_code, "
+      "time_limit_value, time_limit_unit, cutoff_1500, fees, components, result_kind, "
+      "workflow_code, "
       "effective_from, retired_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
       "$14, $15, $16, $17) RETURNING id",
       ColumnParams(p)));

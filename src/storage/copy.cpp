@@ -46,23 +46,27 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-Error Precondition(std::string message) { return Error{Code::kFailedPrecondition, std::move(message), {}}; }
+Error Precondition(std::string message) {
+  return Error{Code::kFailedPrecondition, std::move(message), {}};
+}
 
 Result<std::set<std::string>> TableNames(Store& store, Tx& tx) {
   const char* sql = store.engine() == "postgresql"
                         ? "SELECT table_name FROM information_schema.tables "
                           "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-                        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+                        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                          "'sqlite\\_%' ESCAPE '\\'";
   std::set<std::string> names;
   for (const Row& r : MOTCUA_TRY(tx.Query(sql))) names.insert(r.Text(0));
   return names;
 }
 
 Result<std::vector<std::string>> Columns(Store& store, Tx& tx, std::string_view table) {
-  const char* sql = store.engine() == "postgresql"
-                        ? "SELECT column_name FROM information_schema.columns "
-                          "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
-                        : "SELECT name FROM pragma_table_info($1) ORDER BY cid";
+  const char* sql =
+      store.engine() == "postgresql"
+          ? "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position"
+          : "SELECT name FROM pragma_table_info($1) ORDER BY cid";
   std::vector<std::string> columns;
   for (const Row& r : MOTCUA_TRY(tx.Query(sql, {std::string(table)}))) columns.push_back(r.Text(0));
   return columns;
@@ -74,11 +78,12 @@ Status CheckTables(Store& store, Tx& tx, std::string_view side) {
   names.erase("schema_migrations");
   for (const TableSpec& spec : Specs()) {
     if (!names.erase(std::string(spec.name)))
-      return Fail(Precondition("the " + std::string(side) + " has no table " + std::string(spec.name)));
+      return Fail(
+          Precondition("the " + std::string(side) + " has no table " + std::string(spec.name)));
   }
   if (!names.empty())
-    return Fail(Precondition("the " + std::string(side) + " has a table this motcua does not copy: " +
-                             *names.begin()));
+    return Fail(Precondition("the " + std::string(side) +
+                             " has a table this motcua does not copy: " + *names.begin()));
   return {};
 }
 
@@ -90,8 +95,10 @@ std::vector<Row> ParentsFirst(Rows rows, std::size_t id_col, std::size_t parent_
   for (const Row& r : rows) ids.insert(r.Int(id_col));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto parent = rows[i].OptInt(parent_col);
-    if (parent && ids.contains(*parent)) children[*parent].push_back(i);
-    else roots.push_back(i);
+    if (parent && ids.contains(*parent))
+      children[*parent].push_back(i);
+    else
+      roots.push_back(i);
   }
   std::vector<Row> out;
   out.reserve(rows.size());
@@ -116,8 +123,8 @@ std::vector<Row> ParentsFirst(Rows rows, std::size_t id_col, std::size_t parent_
   return out;
 }
 
-Status WriteRows(Store& to, const std::string& insert, const std::vector<Row>& rows, std::size_t begin,
-                 std::size_t end) {
+Status WriteRows(Store& to, const std::string& insert, const std::vector<Row>& rows,
+                 std::size_t begin, std::size_t end) {
   return to.WriteSync([&](Tx& tx) -> Status {
     for (std::size_t i = begin; i < end; ++i) {
       Params params;
@@ -180,24 +187,29 @@ Result<CopyReport> CopyDatabase(Store& from, Store& to, const CopyProgress& prog
       if (std::set<std::string>(cols.begin(), cols.end()) !=
           std::set<std::string>(source_cols.begin(), source_cols.end()))
         return Fail(Precondition("the columns of table " + std::string(spec.name) +
-                                 " differ between the source (" + Join(source_cols, ", ") + ") and the target (" +
-                                 Join(cols, ", ") + ")"));
+                                 " differ between the source (" + Join(source_cols, ", ") +
+                                 ") and the target (" + Join(cols, ", ") + ")"));
       std::vector<std::size_t> key_at;  // where the key columns are among cols
       std::vector<std::string> key;
       for (std::string_view k : spec.key) {
         key.emplace_back(k);
-        key_at.push_back(static_cast<std::size_t>(std::find(cols.begin(), cols.end(), k) - cols.begin()));
+        key_at.push_back(
+            static_cast<std::size_t>(std::find(cols.begin(), cols.end(), k) - cols.begin()));
         if (key_at.back() == cols.size())
-          return Fail(Code::kInternal, "table " + std::string(spec.name) + " has no column " + std::string(k));
+          return Fail(Code::kInternal,
+                      "table " + std::string(spec.name) + " has no column " + std::string(k));
       }
       const std::string table(spec.name);
       const std::string select = "SELECT " + Join(cols, ", ") + " FROM " + table;
-      const std::string order = " ORDER BY " + Join(key, ", ") + " LIMIT " + std::to_string(kCopyBatch);
+      const std::string order =
+          " ORDER BY " + Join(key, ", ") + " LIMIT " + std::to_string(kCopyBatch);
       std::string after = " WHERE (" + Join(key, ", ") + ") > (";
-      for (std::size_t i = 0; i < key.size(); ++i) after += (i ? ", $" : "$") + std::to_string(i + 1);
+      for (std::size_t i = 0; i < key.size(); ++i)
+        after += (i ? ", $" : "$") + std::to_string(i + 1);
       after += ")";
       std::string insert = "INSERT INTO " + table + " (" + Join(cols, ", ") + ") VALUES (";
-      for (std::size_t i = 0; i < cols.size(); ++i) insert += (i ? ", $" : "$") + std::to_string(i + 1);
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        insert += (i ? ", $" : "$") + std::to_string(i + 1);
       insert += ")";
 
       CopiedTable copied{table, 0};
@@ -237,7 +249,8 @@ Result<CopyReport> CopyDatabase(Store& from, Store& to, const CopyProgress& prog
       for (const TableSpec& spec : Specs()) {
         if (!spec.identity) continue;
         const std::string table(spec.name);
-        MOTCUA_TRY(tx.Query("SELECT setval(pg_get_serial_sequence($1, 'id'), max(id)) FROM " + table, {table}));
+        MOTCUA_TRY(tx.Query(
+            "SELECT setval(pg_get_serial_sequence($1, 'id'), max(id)) FROM " + table, {table}));
       }
       return {};
     }));

@@ -26,9 +26,7 @@ const TimePoint kMorning = sys_days{year{2025} / 3 / 14} + hours(3);
 
 class DossierNumbersTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(store_.Open("numbers"));
-  }
+  void SetUp() override { ASSERT_TRUE(store_.Open("numbers")); }
   Result<std::string> Next(std::string_view agency, TimePoint at) {
     std::string number;
     MOTCUA_TRY_VOID(store_->WriteSync([&](Tx& tx) -> Status {

@@ -94,7 +94,8 @@ Result<DossierRow> FromRow(const Row& r) {
   d.queue_at = in.Time(40);
   d.version = r.Int(41);
   d.updated_at = in.Time(42);
-  if (!in.ok) return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
+  if (!in.ok)
+    return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   return d;
 }
 
@@ -107,31 +108,13 @@ Result<std::vector<DossierRow>> FromRows(const Rows& rows) {
 
 // The mutable columns, $2.. in this order; $1 is the id (Update) or unused.
 Params MutableParams(const DossierRow& d) {
-  return Bind(d.state,
-          std::int64_t{d.national_status},
-          d.clock,
-          std::int64_t{d.terminal ? 1 : 0},
-          d.acting_roles,
-          d.current_unit_id,
-          Opt(d.accepted_at),
-          Opt(d.clock_start),
-          Opt(d.due_at),
-          Opt(d.apology_due_at),
-          std::int64_t{d.apologies},
-          Opt(d.paused_at),
-          d.paused_micros,
-          std::int64_t{d.supplement_count},
-          std::int64_t{d.step},
-          Opt(d.step_due_at),
-          Opt(d.finished_at),
-          Opt(d.returned_at),
-          Opt(d.timeliness),
-          d.fee_vnd,
-          Opt(d.paid_at),
-          Opt(d.pending_request),
-          FormatTime(d.queue_at),
-          d.version,
-          FormatTime(d.updated_at));
+  return Bind(d.state, std::int64_t{d.national_status}, d.clock, std::int64_t{d.terminal ? 1 : 0},
+              d.acting_roles, d.current_unit_id, Opt(d.accepted_at), Opt(d.clock_start),
+              Opt(d.due_at), Opt(d.apology_due_at), std::int64_t{d.apologies}, Opt(d.paused_at),
+              d.paused_micros, std::int64_t{d.supplement_count}, std::int64_t{d.step},
+              Opt(d.step_due_at), Opt(d.finished_at), Opt(d.returned_at), Opt(d.timeliness),
+              d.fee_vnd, Opt(d.paid_at), Opt(d.pending_request), FormatTime(d.queue_at), d.version,
+              FormatTime(d.updated_at));
 }
 
 // Binds one more parameter and returns its placeholder. Not inlined: GCC 12
@@ -161,7 +144,8 @@ void AppendScopes(std::string& sql, Params& params, const std::vector<UnitScope>
       if ((s.roles & mask) == 0) continue;
       if (!first_term) sql += " OR ";
       first_term = false;
-      sql += "(current_unit_id IN (" + units + ") AND (acting_roles & " + std::to_string(mask) + ") <> 0)";
+      sql += "(current_unit_id IN (" + units + ") AND (acting_roles & " + std::to_string(mask) +
+             ") <> 0)";
     }
   }
   if (first_term) sql += "0 = 1";  // no unit at all: nothing
@@ -171,23 +155,11 @@ void AppendScopes(std::string& sql, Params& params, const std::vector<UnitScope>
 }  // namespace
 
 Result<std::int64_t> Insert(Tx& tx, const DossierRow& d) {
-  Params p = Bind(d.number,
-              d.lookup_hash,
-              d.procedure_id,
-              d.procedure_code,
-              d.workflow_code,
-              std::int64_t{d.workflow_version},
-              std::int64_t{d.channel},
-              d.applicant_name,
-              d.applicant_name_key,
-              d.applicant_id_number,
-              d.applicant_phone,
-              d.applicant_email,
-              d.applicant_address,
-              Opt(d.citizen_user_id),
-              d.created_by,
-              d.receiving_unit_id,
-              FormatTime(d.submitted_at));
+  Params p = Bind(d.number, d.lookup_hash, d.procedure_id, d.procedure_code, d.workflow_code,
+                  std::int64_t{d.workflow_version}, std::int64_t{d.channel}, d.applicant_name,
+                  d.applicant_name_key, d.applicant_id_number, d.applicant_phone, d.applicant_email,
+                  d.applicant_address, Opt(d.citizen_user_id), d.created_by, d.receiving_unit_id,
+                  FormatTime(d.submitted_at));
   Params m = MutableParams(d);
   p.insert(p.end(), m.begin(), m.end());
   auto rows = MOTCUA_TRY(tx.Query(
@@ -237,9 +209,10 @@ Status Update(Tx& tx, const DossierRow& d, std::int64_t expected_version) {
       "returned_at = $18, timeliness = $19, fee_vnd = $20, paid_at = $21, pending_request = $22, "
       "queue_at = $23, version = $24, updated_at = $25 WHERE id = $26 AND version = $27",
       p,
-      Tx::Expect{1, Error{Code::kAborted,
-                          "the dossier was changed by someone else meanwhile; reload it and try again",
-                          {}}});
+      Tx::Expect{1,
+                 Error{Code::kAborted,
+                       "the dossier was changed by someone else meanwhile; reload it and try again",
+                       {}}});
 }
 
 Status InsertStep(Tx& tx, const StepRow& s) {
@@ -314,8 +287,11 @@ std::string CountsSelect(Params& params, TimePoint now, TimePoint nearing_before
   std::string now_p = Next(params, FormatTime(now));
   std::string near_p = Next(params, FormatTime(nearing_before));
   return "SELECT COUNT(*), "
-         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " + now_p + " THEN 1 ELSE 0 END), 0), "
-         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " + now_p + " AND due_at < " + near_p +
+         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at < " +
+         now_p +
+         " THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN clock = 'running' AND due_at >= " +
+         now_p + " AND due_at < " + near_p +
          " THEN 1 ELSE 0 END), 0), "
          "COALESCE(SUM(CASE WHEN clock = 'paused' THEN 1 ELSE 0 END), 0)";
 }
@@ -355,7 +331,8 @@ Result<std::vector<DossierRow>> Inbox(Tx& tx, const InboxFilter& f) {
 Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes, TimePoint now,
                                TimePoint nearing_before) {
   Params params;
-  std::string sql = CountsSelect(params, now, nearing_before) + " FROM dossiers WHERE terminal = 0 AND ";
+  std::string sql =
+      CountsSelect(params, now, nearing_before) + " FROM dossiers WHERE terminal = 0 AND ";
   AppendScopes(sql, params, scopes);
   return ReadCounts(MOTCUA_TRY(tx.Query(sql, params)));
 }
@@ -363,8 +340,10 @@ Result<InboxCounts> CountInbox(Tx& tx, const std::vector<UnitScope>& scopes, Tim
 namespace {
 
 std::string WatchWhere(Params& params, const WatchFilter& f) {
-  std::string sql = " FROM dossiers WHERE terminal = 0 AND due_at IS NOT NULL AND current_unit_id IN (";
-  for (std::size_t i = 0; i < f.units.size(); ++i) sql += (i ? ", " : "") + Next(params, f.units[i]);
+  std::string sql =
+      " FROM dossiers WHERE terminal = 0 AND due_at IS NOT NULL AND current_unit_id IN (";
+  for (std::size_t i = 0; i < f.units.size(); ++i)
+    sql += (i ? ", " : "") + Next(params, f.units[i]);
   if (f.units.empty()) sql += "NULL";
   sql += ")";
   if (f.procedure_code) sql += " AND procedure_code = " + Next(params, *f.procedure_code);
@@ -386,7 +365,8 @@ Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& f) {
   return FromRows(MOTCUA_TRY(tx.Query(sql, params)));
 }
 
-Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& f, TimePoint now, TimePoint nearing_before) {
+Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& f, TimePoint now,
+                               TimePoint nearing_before) {
   Params params;
   std::string sql = CountsSelect(params, now, nearing_before);
   sql += WatchWhere(params, f);
@@ -394,10 +374,11 @@ Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& f, TimePoint now, Time
 }
 
 Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::int64_t step) {
-  auto rows = MOTCUA_TRY(tx.Query(
-      "SELECT s.state, s.unit_id, s.started_at, s.due_at, s.handed_by, u.display_name "
-      "FROM dossier_steps s LEFT JOIN users u ON u.id = s.handed_by WHERE s.dossier_id = $1 AND s.step = $2",
-      {dossier_id, step}));
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT s.state, s.unit_id, s.started_at, s.due_at, s.handed_by, u.display_name "
+               "FROM dossier_steps s LEFT JOIN users u ON u.id = s.handed_by WHERE s.dossier_id = "
+               "$1 AND s.step = $2",
+               {dossier_id, step}));
   if (rows.empty()) return std::optional<StepInfo>();
   const Row& r = rows.front();
   Reader in{r};
@@ -408,7 +389,9 @@ Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::i
   s.due_at = in.OptTime(3);
   if (!r.IsNull(4)) s.handed_by = r.Int(4);
   if (!r.IsNull(5)) s.handed_by_name = r.Text(5);
-  if (!in.ok) return Fail(Code::kInternal, "dossier " + std::to_string(dossier_id) + " has a step with an unreadable time");
+  if (!in.ok)
+    return Fail(Code::kInternal,
+                "dossier " + std::to_string(dossier_id) + " has a step with an unreadable time");
   return std::optional<StepInfo>(std::move(s));
 }
 
@@ -449,15 +432,18 @@ Result<std::optional<PublicRow>> FindPublic(Tx& tx, std::string_view number) {
 }
 
 Status InsertRating(Tx& tx, const RatingRow& g) {
-  MOTCUA_TRY(tx.Exec(
-      "INSERT INTO dossier_ratings (dossier_id, level, comment, rated_by, rated_at) VALUES ($1, $2, $3, $4, $5)",
-      Bind(g.dossier_id, std::int64_t{g.level}, g.comment, Opt(g.rated_by), FormatTime(g.rated_at))));
+  MOTCUA_TRY(
+      tx.Exec("INSERT INTO dossier_ratings (dossier_id, level, comment, rated_by, rated_at) VALUES "
+              "($1, $2, $3, $4, $5)",
+              Bind(g.dossier_id, std::int64_t{g.level}, g.comment, Opt(g.rated_by),
+                   FormatTime(g.rated_at))));
   return {};
 }
 
 Result<std::optional<RatingRow>> FindRating(Tx& tx, std::int64_t dossier_id) {
   auto rows = MOTCUA_TRY(tx.Query(
-      "SELECT level, comment, rated_by, rated_at FROM dossier_ratings WHERE dossier_id = $1", {dossier_id}));
+      "SELECT level, comment, rated_by, rated_at FROM dossier_ratings WHERE dossier_id = $1",
+      {dossier_id}));
   if (rows.empty()) return std::optional<RatingRow>();
   const Row& r = rows.front();
   Reader in{r};
@@ -467,20 +453,25 @@ Result<std::optional<RatingRow>> FindRating(Tx& tx, std::int64_t dossier_id) {
   g.comment = r.Text(1);
   if (!r.IsNull(2)) g.rated_by = r.Int(2);
   g.rated_at = in.Time(3);
-  if (!in.ok) return Fail(Code::kInternal, "the rating of dossier " + std::to_string(dossier_id) + " has an unreadable time");
+  if (!in.ok)
+    return Fail(Code::kInternal,
+                "the rating of dossier " + std::to_string(dossier_id) + " has an unreadable time");
   return std::optional<RatingRow>(std::move(g));
 }
 
 Result<std::vector<StepTimes>> ListStepTimes(Tx& tx, std::int64_t dossier_id) {
-  auto rows = MOTCUA_TRY(tx.Query(
-      "SELECT state, started_at, finished_at FROM dossier_steps WHERE dossier_id = $1 ORDER BY step",
-      {dossier_id}));
+  auto rows =
+      MOTCUA_TRY(tx.Query("SELECT state, started_at, finished_at FROM dossier_steps WHERE "
+                          "dossier_id = $1 ORDER BY step",
+                          {dossier_id}));
   std::vector<StepTimes> out;
   out.reserve(rows.size());
   for (const Row& r : rows) {
     Reader in{r};
     StepTimes s{r.Text(0), in.Time(1), in.OptTime(2)};
-    if (!in.ok) return Fail(Code::kInternal, "a step of dossier " + std::to_string(dossier_id) + " has an unreadable time");
+    if (!in.ok)
+      return Fail(Code::kInternal,
+                  "a step of dossier " + std::to_string(dossier_id) + " has an unreadable time");
     out.push_back(std::move(s));
   }
   return out;
@@ -491,8 +482,8 @@ Result<std::vector<DossierRow>> ListForCitizen(Tx& tx, std::int64_t citizen_user
   static const std::string sql = "SELECT " + kColumns +
                                  " FROM dossiers WHERE citizen_user_id = $1 AND id < $2 "
                                  "ORDER BY id DESC LIMIT $3";
-  auto rows = MOTCUA_TRY(tx.Query(
-      sql, {citizen_user_id, before_id > 0 ? before_id : INT64_MAX, std::int64_t{limit}}));
+  auto rows = MOTCUA_TRY(
+      tx.Query(sql, {citizen_user_id, before_id > 0 ? before_id : INT64_MAX, std::int64_t{limit}}));
   return FromRows(rows);
 }
 

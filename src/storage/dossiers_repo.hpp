@@ -154,7 +154,8 @@ struct WatchFilter {
 [[nodiscard]] Result<std::vector<DossierRow>> Watch(Tx& tx, const WatchFilter& filter);
 // Over the units and procedure of `filter` (not its due or cursor): how
 // many, how many past `now`, how many due before `nearing_before`.
-[[nodiscard]] Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& filter, TimePoint now, TimePoint nearing_before);
+[[nodiscard]] Result<InboxCounts> CountWatch(Tx& tx, const WatchFilter& filter, TimePoint now,
+                                             TimePoint nearing_before);
 
 // A dossier's current step: its state, unit, since when, its budget's end,
 // and who handed the dossier to it.
@@ -166,7 +167,8 @@ struct StepInfo {
   std::optional<std::int64_t> handed_by;
   std::string handed_by_name;
 };
-[[nodiscard]] Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id, std::int64_t step);
+[[nodiscard]] Result<std::optional<StepInfo>> FindStep(Tx& tx, std::int64_t dossier_id,
+                                                       std::int64_t step);
 
 // What the public lookup reads: the few columns it shows, in one indexed
 // read (the lookup is the most frequent request of all).

@@ -91,7 +91,8 @@ Result<Event> AppendEvent(Tx& tx, const NewEvent& in) {
     // This transaction wrote the head itself, under the write lock.
     e.seq = *memo->last_event_seq + 1;
     e.prev_hash = memo->last_event_hash;
-  } else if (auto last = MOTCUA_TRY(tx.Query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+  } else if (auto last =
+                 MOTCUA_TRY(tx.Query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
              last.empty()) {
     e.seq = 1;
     e.prev_hash = std::string(motcua::events::kGenesisHash);
@@ -143,12 +144,13 @@ Result<std::vector<Event>> ListEvents(Tx& tx, std::string_view aggregate_type,
   return out;
 }
 
-Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_type, std::int64_t after_id,
-                                           std::int64_t up_to_id) {
-  auto rows = MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) +
-                                      " FROM events WHERE aggregate_type = $1 AND aggregate_id > $2 AND "
-                                      "aggregate_id <= $3 ORDER BY aggregate_id, seq",
-                                  {std::string(aggregate_type), after_id, up_to_id}));
+Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_type,
+                                           std::int64_t after_id, std::int64_t up_to_id) {
+  auto rows =
+      MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) +
+                              " FROM events WHERE aggregate_type = $1 AND aggregate_id > $2 AND "
+                              "aggregate_id <= $3 ORDER BY aggregate_id, seq",
+                          {std::string(aggregate_type), after_id, up_to_id}));
   std::vector<Event> out;
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back(MOTCUA_TRY(EventOf(r)));
@@ -156,8 +158,9 @@ Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_ty
 }
 
 Result<std::int64_t> MaxAggregateId(Tx& tx, std::string_view aggregate_type) {
-  auto rows = MOTCUA_TRY(tx.Query("SELECT COALESCE(MAX(aggregate_id), 0) FROM events WHERE aggregate_type = $1",
-                                  {std::string(aggregate_type)}));
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT COALESCE(MAX(aggregate_id), 0) FROM events WHERE aggregate_type = $1",
+               {std::string(aggregate_type)}));
   return rows.at(0).Int(0);
 }
 

@@ -47,7 +47,8 @@ using motcua::events::NewEvent;
 // (after_id, up_to_id], by aggregate id then seq: a batch of histories for
 // replaying them (statistics counted from the log alone).
 [[nodiscard]] Result<std::vector<Event>> ListEventsOfIds(Tx& tx, std::string_view aggregate_type,
-                                                         std::int64_t after_id, std::int64_t up_to_id);
+                                                         std::int64_t after_id,
+                                                         std::int64_t up_to_id);
 
 // The highest aggregate id of `aggregate_type` in the log (0 with none).
 [[nodiscard]] Result<std::int64_t> MaxAggregateId(Tx& tx, std::string_view aggregate_type);

@@ -1,5 +1,4 @@
 #include "storage/events_repo.hpp"
-#include "storage/testing.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/testing.hpp"
+
 namespace motcua::storage::events {
 namespace {
 
@@ -20,9 +21,7 @@ using ::testing::HasSubstr;
 
 class EventsRepoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(store_.Open("events"));
-  }
+  void SetUp() override { ASSERT_TRUE(store_.Open("events")); }
   static NewEvent Step(std::int64_t dossier, int i) {
     NewEvent e;
     e.aggregate_type = "dossier";

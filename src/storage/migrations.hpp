@@ -10,9 +10,9 @@
 namespace motcua::storage {
 
 struct Migration {
-  int version;             // NNNN of the file name; 1, 2, 3, ... without gaps
-  std::string_view name;   // the file name's "name" part
-  std::string_view sql;    // the file's bytes, one or more statements
+  int version;            // NNNN of the file name; 1, 2, 3, ... without gaps
+  std::string_view name;  // the file name's "name" part
+  std::string_view sql;   // the file's bytes, one or more statements
 };
 
 // The SQLite and the PostgreSQL migrations, ordered by version; the same

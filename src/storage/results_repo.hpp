@@ -34,7 +34,9 @@ struct ResultRow {
 
   bool is_signed() const { return signed_attachment_id.has_value(); }
   // The file that is the result now: the signed one, else the draft.
-  const std::string& file_id() const { return signed_attachment_id ? *signed_attachment_id : draft_attachment_id; }
+  const std::string& file_id() const {
+    return signed_attachment_id ? *signed_attachment_id : draft_attachment_id;
+  }
 };
 
 [[nodiscard]] Result<std::optional<ResultRow>> Find(Tx& tx, std::int64_t dossier_id);
@@ -48,7 +50,7 @@ struct ResultRow {
 // Links a file of `owner_user_id` that is staged to the dossier as one of
 // its result files (component_code NULL); false if it is not a staged file
 // of that owner.
-[[nodiscard]] Result<bool> LinkFile(Tx& tx, std::string_view attachment_id, std::int64_t owner_user_id,
-                                    std::int64_t dossier_id);
+[[nodiscard]] Result<bool> LinkFile(Tx& tx, std::string_view attachment_id,
+                                    std::int64_t owner_user_id, std::int64_t dossier_id);
 
 }  // namespace motcua::storage::results

@@ -8,12 +8,16 @@ namespace {
 using storage::accounts::ParseTime;
 
 const std::string kSelect =
-    "SELECT d.id, d.receiving_unit_id, d.channel, d.procedure_code, d.procedure_id, d.national_status, "
-    "d.submitted_at, d.clock_start, COALESCE(d.apology_due_at, d.due_at), d.finished_at, d.returned_at, "
+    "SELECT d.id, d.receiving_unit_id, d.channel, d.procedure_code, d.procedure_id, "
+    "d.national_status, "
+    "d.submitted_at, d.clock_start, COALESCE(d.apology_due_at, d.due_at), d.finished_at, "
+    "d.returned_at, "
     "d.timeliness, d.paused_micros, "
-    "CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.dossier_id = d.id AND a.component_code IS NOT NULL) "
+    "CASE WHEN EXISTS (SELECT 1 FROM attachments a WHERE a.dossier_id = d.id AND a.component_code "
+    "IS NOT NULL) "
     "THEN 1 ELSE 0 END, "
-    "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at IS NOT NULL) "
+    "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at "
+    "IS NOT NULL) "
     "THEN 1 ELSE 0 END, "
     "g.rated_at, g.level "
     "FROM dossiers d LEFT JOIN dossier_ratings g ON g.dossier_id = d.id ";
@@ -44,7 +48,8 @@ Result<DossierStatRow> FromRow(const Row& r) {
   d.electronic_result = r.Int(14) != 0;
   d.rated_at = time(15);
   d.rating_level = static_cast<int>(r.Int(16));
-  if (!ok || !submitted) return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
+  if (!ok || !submitted)
+    return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   d.submitted_at = *submitted;
   return d;
 }
@@ -57,8 +62,10 @@ Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id) {
   return std::optional<DossierStatRow>(MOTCUA_TRY(FromRow(rows.front())));
 }
 
-Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id, std::int64_t up_to_id) {
-  auto rows = MOTCUA_TRY(tx.Query(kSelect + "WHERE d.id > $1 AND d.id <= $2 ORDER BY d.id", {after_id, up_to_id}));
+Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id,
+                                                      std::int64_t up_to_id) {
+  auto rows = MOTCUA_TRY(
+      tx.Query(kSelect + "WHERE d.id > $1 AND d.id <= $2 ORDER BY d.id", {after_id, up_to_id}));
   std::vector<DossierStatRow> out;
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));

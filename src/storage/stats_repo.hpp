@@ -36,7 +36,8 @@ struct DossierStatRow {
 
 [[nodiscard]] Result<std::optional<DossierStatRow>> FindDossier(Tx& tx, std::int64_t id);
 // The dossiers with ids in (after_id, up_to_id], by id.
-[[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id, std::int64_t up_to_id);
+[[nodiscard]] Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after_id,
+                                                                    std::int64_t up_to_id);
 // The highest dossier id (0 with none).
 [[nodiscard]] Result<std::int64_t> MaxDossierId(Tx& tx);
 

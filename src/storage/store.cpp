@@ -81,7 +81,8 @@ Status Tx::Send(std::string_view sql, const Params& params, Expect expect) {
   if (!expect.rows || changed == *expect.rows) return {};
   if (expect.otherwise) return Fail(std::move(*expect.otherwise));
   return Fail(Code::kInternal, "the statement changed " + std::to_string(changed) + " rows, not " +
-                                   std::to_string(*expect.rows) + ": " + std::string(sql.substr(0, 60)));
+                                   std::to_string(*expect.rows) + ": " +
+                                   std::string(sql.substr(0, 60)));
 }
 
 Status Store::WriteSync(TxFn fn) {

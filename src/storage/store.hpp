@@ -112,19 +112,19 @@ using DoneFn = std::function<void(Status)>;
 // Monotonic counters since the store was opened, for /metrics. Each field is
 // read atomically; the set as a whole is not one snapshot.
 struct StoreStats {
-  std::uint64_t reads = 0;         // Read() calls that got a connection
-  std::uint64_t writes = 0;        // write callbacks run
-  std::uint64_t commits = 0;       // transactions committed (one per group)
-  std::uint64_t write_errors = 0;  // write callbacks whose done got an error
-  std::uint64_t read_micros = 0;   // time inside Read(), including the wait for a connection
-  std::uint64_t write_micros = 0;  // time running write callbacks
-  std::uint64_t commit_micros = 0; // time in COMMIT (the fsync)
+  std::uint64_t reads = 0;          // Read() calls that got a connection
+  std::uint64_t writes = 0;         // write callbacks run
+  std::uint64_t commits = 0;        // transactions committed (one per group)
+  std::uint64_t write_errors = 0;   // write callbacks whose done got an error
+  std::uint64_t read_micros = 0;    // time inside Read(), including the wait for a connection
+  std::uint64_t write_micros = 0;   // time running write callbacks
+  std::uint64_t commit_micros = 0;  // time in COMMIT (the fsync)
 };
 
 struct StoreOptions {
-  int read_connections = 4;        // size of the read pool
-  int max_batch = 512;             // most write callbacks in one group commit
-  bool synchronous_full = true;    // SQLite: fsync the WAL on every commit
+  int read_connections = 4;      // size of the read pool
+  int max_batch = 512;           // most write callbacks in one group commit
+  bool synchronous_full = true;  // SQLite: fsync the WAL on every commit
 };
 
 class Store {
@@ -135,7 +135,8 @@ class Store {
   // exist) or "postgresql://user:password@host:port/database" (libpq's
   // connection URI). Errors: kInvalidArgument (field "db") for an unknown
   // scheme or an empty path, kUnavailable if the database cannot be reached.
-  static Result<std::unique_ptr<Store>> Open(std::string_view url, const StoreOptions& options = {});
+  static Result<std::unique_ptr<Store>> Open(std::string_view url,
+                                             const StoreOptions& options = {});
 
   // Applies the numbered migrations not yet applied, each in its own
   // transaction, in order. Idempotent. Errors: kFailedPrecondition if the

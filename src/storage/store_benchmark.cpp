@@ -68,8 +68,8 @@ void TearDownDb(benchmark::State& state, bool report_commits) {
 
 Status InsertOne(SqliteStore& store, std::int64_t id) {
   return store.WriteSync([id](Tx& tx) -> Status {
-    MOTCUA_TRY_VOID(tx.Exec("INSERT INTO kv (id, v) VALUES ($1, $2)",
-                            {id, std::string("một cửa, một dấu")}));
+    MOTCUA_TRY_VOID(
+        tx.Exec("INSERT INTO kv (id, v) VALUES ($1, $2)", {id, std::string("một cửa, một dấu")}));
     return {};
   });
 }
@@ -95,8 +95,8 @@ void BM_PointLookup(benchmark::State& state) {
     if (!SetUpDb(state, StoreOptions{.read_connections = 4})) return;
     Status loaded = g_db.store->WriteSync([](Tx& tx) -> Status {
       for (std::int64_t id = 0; id < kLookupRows; ++id) {
-        MOTCUA_TRY_VOID(tx.Exec("INSERT INTO kv (id, v) VALUES ($1, $2)",
-                                {id, std::to_string(id)}));
+        MOTCUA_TRY_VOID(
+            tx.Exec("INSERT INTO kv (id, v) VALUES ($1, $2)", {id, std::to_string(id)}));
       }
       return {};
     });

@@ -243,7 +243,8 @@ TEST_P(StoreConformance, ExecReportsChangedRows) {
   std::int64_t updated = -1, none = -1;
   ASSERT_TRUE(store->WriteSync([&](Tx& tx) -> Status {
     for (std::int64_t id = 1; id <= 3; ++id) MOTCUA_TRY_VOID(InsertItem(tx, id, Numbered("i", id)));
-    updated = MOTCUA_TRY(tx.Exec("UPDATE items SET qty = qty + 1 WHERE id >= $1", {std::int64_t{2}}));
+    updated =
+        MOTCUA_TRY(tx.Exec("UPDATE items SET qty = qty + 1 WHERE id >= $1", {std::int64_t{2}}));
     none = MOTCUA_TRY(tx.Exec("DELETE FROM items WHERE id > $1", {std::int64_t{100}}));
     return {};
   }));
@@ -337,8 +338,8 @@ TEST_P(StoreConformance, DoneRunsOnlyAfterTheCommitIsVisibleToOthers) {
   other->Close();
   auto reopened = OpenStore();
   ASSERT_TRUE(reopened);
-  EXPECT_EQ(Count(*reopened, "SELECT count(*) FROM items WHERE name = $1", {std::string("durable")}),
-            1);
+  EXPECT_EQ(
+      Count(*reopened, "SELECT count(*) FROM items WHERE name = $1", {std::string("durable")}), 1);
 }
 
 TEST_P(StoreConformance, ConcurrentWritersAllLandAndEachDoneRunsOnce) {
@@ -501,8 +502,9 @@ TEST_P(StoreConformance, InsertReturningGivesTheRow) {
   ASSERT_TRUE(store);
   Rows got;
   ASSERT_TRUE(store->WriteSync([&](Tx& tx) -> Status {
-    got = MOTCUA_TRY(tx.Query("INSERT INTO items (id, name, qty) VALUES ($1, $2, $3) RETURNING id, qty",
-                              {std::int64_t{5}, std::string("n"), std::int64_t{9}}));
+    got = MOTCUA_TRY(
+        tx.Query("INSERT INTO items (id, name, qty) VALUES ($1, $2, $3) RETURNING id, qty",
+                 {std::int64_t{5}, std::string("n"), std::int64_t{9}}));
     return {};
   }));
   ASSERT_EQ(got.size(), 1u);
@@ -519,9 +521,9 @@ TEST_P(StoreConformance, BadSqlIsAnErrorNeverACrash) {
       {"", {}},
       {"SELECT 1; SELECT 2", {}},
       {"SELECT id FROM items WHERE id = ?", {std::int64_t{1}}},
-      {"SELECT id FROM items WHERE id = $1 AND qty = $2", {std::int64_t{1}}},  // too few
+      {"SELECT id FROM items WHERE id = $1 AND qty = $2", {std::int64_t{1}}},      // too few
       {"SELECT id FROM items WHERE id = $1", {std::int64_t{1}, std::int64_t{2}}},  // too many
-      {"SELECT id FROM items WHERE id = $2", {Null{}, std::int64_t{1}}},  // $1 never used
+      {"SELECT id FROM items WHERE id = $2", {Null{}, std::int64_t{1}}},           // $1 never used
   };
   for (const auto& [sql, params] : bad) {
     Status s = store->Read([&](Tx& tx) -> Status {
@@ -592,10 +594,11 @@ TEST_P(StoreConformance, EverythingAfterCloseIsUnavailable) {
 
   bool called_inline = false;
   Status async;
-  store->Write([](Tx& tx) { return InsertItem(tx, 1, "late"); }, [&](Status s) {
-    called_inline = true;
-    async = std::move(s);
-  });
+  store->Write([](Tx& tx) { return InsertItem(tx, 1, "late"); },
+               [&](Status s) {
+                 called_inline = true;
+                 async = std::move(s);
+               });
   EXPECT_TRUE(called_inline);
   ASSERT_FALSE(async);
   EXPECT_EQ(async.error().code, Code::kUnavailable);

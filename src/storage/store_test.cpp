@@ -16,14 +16,16 @@
 namespace motcua::storage {
 namespace {
 
+using conformance::StoreConformance;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using conformance::StoreConformance;
 
 conformance::Backend SqliteBackend() {
-  return {"Sqlite", [](const std::filesystem::path& dir, const StoreOptions& options,
-                       std::span<const Migration> migrations) -> Result<std::unique_ptr<Store>> {
-            auto store = MOTCUA_TRY(SqliteStore::Open((dir / "test.db").string(), options, migrations));
+  return {"Sqlite",
+          [](const std::filesystem::path& dir, const StoreOptions& options,
+             std::span<const Migration> migrations) -> Result<std::unique_ptr<Store>> {
+            auto store =
+                MOTCUA_TRY(SqliteStore::Open((dir / "test.db").string(), options, migrations));
             return std::unique_ptr<Store>(std::move(store));
           }};
 }
@@ -34,7 +36,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, ::testing::Values(SqliteBacke
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "motcua_sqlite_XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "motcua_sqlite_XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
   }
@@ -52,8 +55,8 @@ Result<std::string> PragmaOnWriter(Store& store, const std::string& pragma) {
   MOTCUA_TRY_VOID(store.WriteSync([&](Tx& tx) -> Status {
     auto rows = MOTCUA_TRY(tx.Query("PRAGMA " + pragma));
     const Value& v = rows.at(0).at(0);
-    value = std::holds_alternative<std::string>(v) ? rows[0].Text(0)
-                                                   : std::to_string(rows[0].Int(0));
+    value =
+        std::holds_alternative<std::string>(v) ? rows[0].Text(0) : std::to_string(rows[0].Int(0));
     return {};
   }));
   return value;
@@ -130,7 +133,9 @@ TEST_F(SqliteStoreTest, BlobsReadBackAsBytes) {
     return {};
   }));
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0].Text(0), std::string("\0\xff" "A", 3));
+  EXPECT_EQ(rows[0].Text(0), std::string("\0\xff"
+                                         "A",
+                                         3));
   EXPECT_EQ(rows[0].Text(1), "");
 }
 
@@ -170,7 +175,8 @@ TEST(EmbeddedMigrations, MatchTheFilesOnDiskForBothEngines) {
     for (const Migration& m : embedded) {
       ASSERT_TRUE(on_disk.contains(m.version)) << engine << " " << m.version;
       EXPECT_EQ(m.name, on_disk[m.version].first) << engine;
-      EXPECT_TRUE(m.sql == on_disk[m.version].second) << engine << " migration " << m.version << " differs";
+      EXPECT_TRUE(m.sql == on_disk[m.version].second)
+          << engine << " migration " << m.version << " differs";
     }
   };
   check("sqlite", SqliteMigrations());

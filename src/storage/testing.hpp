@@ -22,7 +22,9 @@ namespace motcua::storage::testing {
 
 enum class Engine { kSqlite, kPostgres };
 
-inline std::string EngineName(Engine engine) { return engine == Engine::kSqlite ? "Sqlite" : "Postgres"; }
+inline std::string EngineName(Engine engine) {
+  return engine == Engine::kSqlite ? "Sqlite" : "Postgres";
+}
 
 // A fresh, empty database of one engine for one test: a SQLite file in a
 // folder, or a schema of its own on the PostgreSQL server that
@@ -31,18 +33,22 @@ inline std::string EngineName(Engine engine) { return engine == Engine::kSqlite 
 // store on it first.
 class TestDatabase {
  public:
-  Result<std::string> Create(Engine engine, const std::filesystem::path& dir, std::string_view name) {
+  Result<std::string> Create(Engine engine, const std::filesystem::path& dir,
+                             std::string_view name) {
     if (engine == Engine::kSqlite) return "sqlite:" + (dir / (std::string(name) + ".db")).string();
     const char* base = std::getenv("MOTCUA_TEST_POSTGRES_URL");
     if (base == nullptr || *base == '\0')
-      return Fail(Code::kUnavailable,
-                  "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL "
-                  "server for the tests, or point it at one");
+      return Fail(
+          Code::kUnavailable,
+          "MOTCUA_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a PostgreSQL "
+          "server for the tests, or point it at one");
     base_ = base;
     static std::atomic<int> counter{0};
     schema_ = "t_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    MOTCUA_TRY_VOID(OnServer({"DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", "CREATE SCHEMA " + schema_}));
-    return base_ + (base_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+    MOTCUA_TRY_VOID(
+        OnServer({"DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", "CREATE SCHEMA " + schema_}));
+    return base_ + (base_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           schema_;
   }
   ~TestDatabase() {
     if (!schema_.empty()) (void)OnServer({"DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"});
@@ -67,7 +73,8 @@ class TempStore {
   // `name` names the folder (motcua_<name>_XXXXXX) and the file.
   Status Open(std::string_view name, StoreOptions options = {}, Engine engine = Engine::kSqlite) {
     std::string pattern =
-        (std::filesystem::temp_directory_path() / ("motcua_" + std::string(name) + "_XXXXXX")).string();
+        (std::filesystem::temp_directory_path() / ("motcua_" + std::string(name) + "_XXXXXX"))
+            .string();
     if (mkdtemp(pattern.data()) == nullptr) return Fail(Code::kUnavailable, "mkdtemp failed");
     dir_ = pattern;
     url_ = MOTCUA_TRY(database_.Create(engine, dir_, name));

@@ -15,9 +15,7 @@ using motcua::units::ParseKind;
 constexpr std::string_view kColumns =
     "id, kind, name, name_en, stats_code, agency_code, parent_id, valid_from, valid_to";
 
-Value OptText(const std::optional<std::string>& s) {
-  return s ? Value(*s) : Value(Null{});
-}
+Value OptText(const std::optional<std::string>& s) { return s ? Value(*s) : Value(Null{}); }
 
 Result<Unit> FromRow(const Row& row) {
   Unit u;
@@ -36,7 +34,8 @@ Result<Unit> FromRow(const Row& row) {
   u.valid_from = *from;
   if (auto to = row.OptText(8)) {
     auto d = ParseDate(*to);
-    if (!d) return Fail(Code::kInternal, "unit " + std::to_string(u.id) + " has an unreadable valid_to");
+    if (!d)
+      return Fail(Code::kInternal, "unit " + std::to_string(u.id) + " has an unreadable valid_to");
     u.valid_to = *d;
   }
   return u;
@@ -45,14 +44,14 @@ Result<Unit> FromRow(const Row& row) {
 // The unit's columns as $1..$8, then `extra` (if any) as $9.
 Params ColumnParams(const Unit& u, std::optional<std::int64_t> extra = std::nullopt) {
   Params p{std::string(KindName(u.kind)),
-          u.name,
-          OptText(u.name_en),
-          u.stats_code,
-          u.agency_code,
-          u.parent_id ? Value(*u.parent_id) : Value(Null{}),
-          FormatDate(u.valid_from),
-          u.valid_to ? Value(FormatDate(*u.valid_to)) : Value(Null{}),
-          extra ? Value(*extra) : Value(Null{})};
+           u.name,
+           OptText(u.name_en),
+           u.stats_code,
+           u.agency_code,
+           u.parent_id ? Value(*u.parent_id) : Value(Null{}),
+           FormatDate(u.valid_from),
+           u.valid_to ? Value(FormatDate(*u.valid_to)) : Value(Null{}),
+           extra ? Value(*extra) : Value(Null{})};
   if (!extra) p.pop_back();
   return p;
 }
@@ -61,10 +60,9 @@ Params ColumnParams(const Unit& u, std::optional<std::int64_t> extra = std::null
 // that touch them.
 Status AttachLinks(Tx& tx, std::map<std::int64_t, Unit*>& by_id, std::string_view where,
                    const Params& params) {
-  auto rows = MOTCUA_TRY(tx.Query(
-      "SELECT predecessor_id, successor_id FROM unit_links " + std::string(where) +
-          " ORDER BY predecessor_id, successor_id",
-      params));
+  auto rows = MOTCUA_TRY(tx.Query("SELECT predecessor_id, successor_id FROM unit_links " +
+                                      std::string(where) + " ORDER BY predecessor_id, successor_id",
+                                  params));
   for (const Row& r : rows) {
     std::int64_t pred = r.Int(0), succ = r.Int(1);
     if (auto it = by_id.find(pred); it != by_id.end()) it->second->successors.push_back(succ);
@@ -77,21 +75,19 @@ Status AttachLinks(Tx& tx, std::map<std::int64_t, Unit*>& by_id, std::string_vie
 }
 
 Result<std::optional<Unit>> GetWhere(Tx& tx, std::string_view where, const Value& key) {
-  auto rows = MOTCUA_TRY(
-      tx.Query("SELECT " + std::string(kColumns) + " FROM units WHERE " + std::string(where), {key}));
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT " + std::string(kColumns) + " FROM units WHERE " + std::string(where), {key}));
   if (rows.empty()) return std::optional<Unit>();
   Unit u = MOTCUA_TRY(FromRow(rows[0]));
   std::map<std::int64_t, Unit*> by_id{{u.id, &u}};
-  MOTCUA_TRY_VOID(
-      AttachLinks(tx, by_id, "WHERE predecessor_id = $1 OR successor_id = $1", {u.id}));
+  MOTCUA_TRY_VOID(AttachLinks(tx, by_id, "WHERE predecessor_id = $1 OR successor_id = $1", {u.id}));
   return std::optional<Unit>(std::move(u));
 }
 
 }  // namespace
 
 Result<std::vector<Unit>> LoadAll(Tx& tx) {
-  auto rows =
-      MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) + " FROM units ORDER BY id"));
+  auto rows = MOTCUA_TRY(tx.Query("SELECT " + std::string(kColumns) + " FROM units ORDER BY id"));
   std::vector<Unit> units;
   units.reserve(rows.size());
   for (const Row& r : rows) units.push_back(MOTCUA_TRY(FromRow(r)));
@@ -126,8 +122,8 @@ Status Update(Tx& tx, const Unit& unit) {
 }
 
 Status Retire(Tx& tx, std::int64_t id, Date date, const std::vector<std::int64_t>& successors) {
-  auto changed = MOTCUA_TRY(
-      tx.Exec("UPDATE units SET valid_to = $1 WHERE id = $2", {FormatDate(date), id}));
+  auto changed =
+      MOTCUA_TRY(tx.Exec("UPDATE units SET valid_to = $1 WHERE id = $2", {FormatDate(date), id}));
   if (changed == 0) return Fail(Code::kNotFound, "no unit " + std::to_string(id));
   for (std::int64_t s : successors) MOTCUA_TRY_VOID(AddLink(tx, id, s, date));
   return {};

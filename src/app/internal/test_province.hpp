@@ -24,7 +24,7 @@ namespace motcua::app::internal {
 class TestProvince {
  public:
   struct Options {
-    bool catalogue = false;          // load data/demo/procedures.json
+    bool catalogue = false;  // load data/demo/procedures.json
     storage::testing::Engine engine = storage::testing::Engine::kSqlite;
     // The database of another TestProvince (url()): a second server on it,
     // as a second process would be (its own store, caches and threads). The
@@ -39,16 +39,19 @@ class TestProvince {
   Status Start(std::string name, const Clock& clock, Options options) {
     for (char& c : name)
       if (c == '/') c = '-';  // parameterised tests are named "Test/Param"
-    dir_ = std::filesystem::temp_directory_path() / ("motcua-" + name + "-" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("motcua-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    url_ = options.url.empty() ? MOTCUA_TRY(database_.Create(options.engine, dir_, "m")) : options.url;
+    url_ =
+        options.url.empty() ? MOTCUA_TRY(database_.Create(options.engine, dir_, "m")) : options.url;
     store_ = MOTCUA_TRY(storage::Store::Open(url_));
     MOTCUA_TRY_VOID(store_->Migrate());
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     source_ = src ? std::filesystem::path(src) : std::filesystem::current_path();
     std::filesystem::create_directories(dir_ / "trusted-ca");
-    if (!options.trusted_ca_pem.empty()) std::ofstream(dir_ / "trusted-ca" / "ca.pem") << options.trusted_ca_pem;
+    if (!options.trusted_ca_pem.empty())
+      std::ofstream(dir_ / "trusted-ca" / "ca.pem") << options.trusted_ca_pem;
     app_ = MOTCUA_TRY(App::Create(*store_, clock,
                                   AppOptions{.data_dir = (source_ / "data").string(),
                                              .attachments_dir = (dir_ / "attachments").string(),
@@ -59,7 +62,8 @@ class TestProvince {
     }
     MOTCUA_TRY(app_->units().ImportCsv(ReadFile(source_ / "data/demo/units.csv")));
     if (options.catalogue)
-      MOTCUA_TRY_VOID(catalog::LoadCatalogFile(app_->catalog(), (source_ / "data/demo/procedures.json").string()));
+      MOTCUA_TRY_VOID(catalog::LoadCatalogFile(app_->catalog(),
+                                               (source_ / "data/demo/procedures.json").string()));
     return StartServer(options.server);
   }
 

@@ -23,12 +23,11 @@ constexpr std::size_t kMaxPassword = 128;
 // corpora, plus Vietnamese favourites ("matkhau" = password) and the product
 // name. Lower case; the comparison ignores ASCII case.
 constexpr std::array<std::string_view, 28> kCommonPasswords{
-    "1234567890",   "0123456789",   "12345678910",  "123456789a",   "1111111111",
-    "0000000000",   "qwertyuiop",   "1q2w3e4r5t",   "qwerty1234",   "qwerty12345",
-    "password12",   "password123",  "password1234", "passw0rd123",  "iloveyou12",
-    "abc1234567",   "abcd123456",   "a123456789",   "admin12345",   "admin123456",
-    "administrator", "matkhau123",  "matkhau1234",  "matkhaumoi1",  "motcua12345",
-    "motcua123456", "anhyeuem123",  "123456789@",
+    "1234567890",   "0123456789",   "12345678910",   "123456789a",  "1111111111",  "0000000000",
+    "qwertyuiop",   "1q2w3e4r5t",   "qwerty1234",    "qwerty12345", "password12",  "password123",
+    "password1234", "passw0rd123",  "iloveyou12",    "abc1234567",  "abcd123456",  "a123456789",
+    "admin12345",   "admin123456",  "administrator", "matkhau123",  "matkhau1234", "matkhaumoi1",
+    "motcua12345",  "motcua123456", "anhyeuem123",   "123456789@",
 };
 
 std::string AsciiLower(std::string_view text) {

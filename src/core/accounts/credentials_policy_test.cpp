@@ -31,7 +31,7 @@ TEST(CheckPassword, LengthCountsCodePointsNotBytes) {
   auto s = CheckPassword("đườngphốh", "user");
   ASSERT_FALSE(s);
   EXPECT_TRUE(s.error().fields.contains("password"));
-  EXPECT_TRUE(CheckPassword(std::string(128, 'x') , "user"));
+  EXPECT_TRUE(CheckPassword(std::string(128, 'x'), "user"));
   EXPECT_FALSE(CheckPassword(std::string(129, 'x'), "user"));
 }
 
@@ -46,9 +46,9 @@ TEST(CheckPassword, RejectsCommonPasswordsAndTheUsername) {
 }
 
 TEST(CheckPassword, RejectsMalformedUtf8) {
-  EXPECT_FALSE(CheckPassword(std::string("abcdefghij\xC0\xAF", 12), "user"));  // overlong '/'
+  EXPECT_FALSE(CheckPassword(std::string("abcdefghij\xC0\xAF", 12), "user"));      // overlong '/'
   EXPECT_FALSE(CheckPassword(std::string("abcdefghij\xED\xA0\x80", 13), "user"));  // surrogate
-  EXPECT_FALSE(CheckPassword(std::string("abcdefghij\xE1\xBB", 12), "user"));  // truncated
+  EXPECT_FALSE(CheckPassword(std::string("abcdefghij\xE1\xBB", 12), "user"));      // truncated
 }
 
 }  // namespace

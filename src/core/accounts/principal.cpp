@@ -52,7 +52,8 @@ bool Principal::HasRoleAt(Role role, std::int64_t unit, const UnitHierarchy& uni
 }
 
 bool Principal::IsStaffAt(std::int64_t unit, const UnitHierarchy& units) const {
-  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin, Role::kSystemAdmin})
+  for (Role r : {Role::kOfficer, Role::kSpecialist, Role::kUnitLeader, Role::kProvinceAdmin,
+                 Role::kSystemAdmin})
     if (HasRoleAt(r, unit, units)) return true;
   return false;
 }

@@ -93,8 +93,8 @@ TEST(CanManage, ProvinceAdminCannotTouchSystemAdmin) {
   FakeUnits units;
   auto admin = With({{Role::kProvinceAdmin, 1, true}});
   EXPECT_TRUE(admin.CanManage({{Role::kOfficer, 10, false}}, units));
-  EXPECT_FALSE(admin.CanManage({{Role::kOfficer, 10, false}, {Role::kSystemAdmin, 1, true}},
-                               units));
+  EXPECT_FALSE(
+      admin.CanManage({{Role::kOfficer, 10, false}, {Role::kSystemAdmin, 1, true}}, units));
   auto root = With({{Role::kSystemAdmin, 1, true}});
   EXPECT_TRUE(root.CanManage({{Role::kSystemAdmin, 1, true}}, units));
 }

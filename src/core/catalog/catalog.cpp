@@ -62,7 +62,8 @@ std::vector<Procedure> Catalog::AllInForce(Date day) const {
 
 std::vector<Procedure> Catalog::All() const {
   std::vector<Procedure> out;
-  for (const auto& [code, versions] : by_code_) out.insert(out.end(), versions.begin(), versions.end());
+  for (const auto& [code, versions] : by_code_)
+    out.insert(out.end(), versions.begin(), versions.end());
   return out;
 }
 
@@ -75,7 +76,8 @@ Result<Procedure> Catalog::PlanCreate(Procedure p) const {
     return InvalidField("status", "a new procedure is draft or published");
   }
   if (Contains(p.code)) {
-    Error e{Code::kAlreadyExists, Named(p.code) + " exists already; publish a new version of it", {}};
+    Error e{
+        Code::kAlreadyExists, Named(p.code) + " exists already; publish a new version of it", {}};
     return Fail(std::move(e).With("code", "is taken"));
   }
   return p;
@@ -95,9 +97,9 @@ Result<Procedure> Catalog::PlanVersion(std::string_view code, Procedure p) const
   MOTCUA_TRY_VOID(Validate(p));
   if (const Procedure* in_force = NewestPublic(versions);
       in_force != nullptr && p.effective_from <= in_force->effective_from) {
-    return InvalidField("effective_from", "must be after " + units::FormatDate(in_force->effective_from) +
-                                              ", when version " + std::to_string(in_force->version) +
-                                              " took effect");
+    return InvalidField("effective_from",
+                        "must be after " + units::FormatDate(in_force->effective_from) +
+                            ", when version " + std::to_string(in_force->version) + " took effect");
   }
   if (newest.status == Lifecycle::kDraft) {
     p.id = newest.id;
@@ -118,8 +120,8 @@ Result<std::vector<Procedure>> Catalog::PlanRetire(std::string_view code, Date d
   }
   if (published->retired_on) {
     if (*published->retired_on == date) return std::vector<Procedure>{};
-    return Fail(Code::kFailedPrecondition,
-                Named(code) + " is already retired from " + units::FormatDate(*published->retired_on));
+    return Fail(Code::kFailedPrecondition, Named(code) + " is already retired from " +
+                                               units::FormatDate(*published->retired_on));
   }
   if (date <= published->effective_from) {
     return InvalidField("date", "must be after " + units::FormatDate(published->effective_from) +

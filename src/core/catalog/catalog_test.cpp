@@ -9,8 +9,8 @@ namespace motcua::catalog {
 namespace {
 
 using ::testing::Contains;
-using ::testing::Key;
 using testing::D;
+using ::testing::Key;
 using testing::MakeProcedure;
 
 constexpr const char* kPermit = "1.009994.000.00.00.H56";
@@ -19,7 +19,8 @@ constexpr const char* kPermit = "1.009994.000.00.00.H56";
 // reform, with a fee change published for 2026.
 Catalog PermitHistory() {
   Catalog c;
-  Procedure v1 = MakeProcedure(kPermit, "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
+  Procedure v1 =
+      MakeProcedure(kPermit, "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
   v1.levels = {Level::kDistrict};
   v1.effective_from = D("2021-01-01");
   v1 = *c.PlanCreate(v1);
@@ -48,7 +49,8 @@ TEST(CatalogTest, TheVersionInForceDependsOnTheDay) {
 
 TEST(CatalogTest, NewVersionsMustTakeEffectLater) {
   Catalog c = PermitHistory();
-  Procedure v3 = MakeProcedure("ignored", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
+  Procedure v3 =
+      MakeProcedure("ignored", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
   v3.effective_from = D("2025-07-01");
   auto same_day = c.PlanVersion(kPermit, v3);
   ASSERT_FALSE(same_day);

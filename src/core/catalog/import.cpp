@@ -1,9 +1,8 @@
 #include "core/catalog/import.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json/parse.hpp>
 #include <charconv>
 
 #include "core/catalog/procedure_json.hpp"
@@ -15,13 +14,37 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::string_view, 15> kColumns = {
-    "code",        "name",          "name_en",        "field",  "levels",
-    "online_mode", "time_limit_value", "time_limit_unit", "cutoff_1500", "fees",
-    "components",  "result_kind",   "workflow_code",  "effective_from", "status"};
+constexpr std::array<std::string_view, 15> kColumns = {"code",
+                                                       "name",
+                                                       "name_en",
+                                                       "field",
+                                                       "levels",
+                                                       "online_mode",
+                                                       "time_limit_value",
+                                                       "time_limit_unit",
+                                                       "cutoff_1500",
+                                                       "fees",
+                                                       "components",
+                                                       "result_kind",
+                                                       "workflow_code",
+                                                       "effective_from",
+                                                       "status"};
 enum Column {
-  kCode, kName, kNameEn, kField, kLevels, kOnlineMode, kLimitValue, kLimitUnit, kCutoff, kFees,
-  kComponents, kResultKind, kWorkflow, kEffectiveFrom, kStatus
+  kCode,
+  kName,
+  kNameEn,
+  kField,
+  kLevels,
+  kOnlineMode,
+  kLimitValue,
+  kLimitUnit,
+  kCutoff,
+  kFees,
+  kComponents,
+  kResultKind,
+  kWorkflow,
+  kEffectiveFrom,
+  kStatus
 };
 
 std::string Header() {
@@ -58,9 +81,12 @@ std::optional<std::int64_t> Number(std::string_view text) {
 }
 
 // One CSV row into a procedure; problems under "line N, <field>".
-std::optional<Procedure> FromRow(const std::vector<std::string>& f, const std::string& at, Error& errors) {
+std::optional<Procedure> FromRow(const std::vector<std::string>& f, const std::string& at,
+                                 Error& errors) {
   const std::size_t before = errors.fields.size();
-  auto problem = [&](const std::string& field, std::string what) { errors.With(at + field, std::move(what)); };
+  auto problem = [&](const std::string& field, std::string what) {
+    errors.With(at + field, std::move(what));
+  };
   Procedure p;
   p.code = f[kCode];
   p.name = f[kName];
@@ -120,13 +146,15 @@ std::optional<Procedure> FromRow(const std::vector<std::string>& f, const std::s
       problem(item + ".required", "must be required or optional");
     }
     if (!originals || !copies || *originals > 1000 || *copies > 1000) continue;
-    p.components.push_back(Component{std::string(parts[0]), std::string(parts[1]), static_cast<int>(*originals),
-                                     static_cast<int>(*copies), parts[4] == "required", std::string(parts[5])});
+    p.components.push_back(Component{std::string(parts[0]), std::string(parts[1]),
+                                     static_cast<int>(*originals), static_cast<int>(*copies),
+                                     parts[4] == "required", std::string(parts[5])});
   }
   if (auto kind = ParseResultKind(f[kResultKind])) {
     p.result_kind = *kind;
   } else {
-    problem("result_kind", "must be certificate, licence, certified_copy, decision, written_answer or other");
+    problem("result_kind",
+            "must be certificate, licence, certified_copy, decision, written_answer or other");
   }
   p.workflow_code = f[kWorkflow];
   if (auto date = units::ParseDate(f[kEffectiveFrom])) {
@@ -156,7 +184,8 @@ Result<std::vector<ImportEntry>> ParseJsonImport(std::string_view text) {
   if (const json::object* obj = doc.if_object()) {
     for (const auto& member : *obj) {
       if (member.key() != "procedures" && member.key() != "notes") {
-        return InvalidField(std::string(member.key()), "unknown field; expected procedures and notes");
+        return InvalidField(std::string(member.key()),
+                            "unknown field; expected procedures and notes");
       }
     }
     auto it = obj->find("procedures");
@@ -166,7 +195,8 @@ Result<std::vector<ImportEntry>> ParseJsonImport(std::string_view text) {
     return InvalidField("procedures", "expected a list of procedures or {\"procedures\": [...]}");
   }
   if (list->size() > kMaxImportEntries) {
-    return InvalidField("procedures", "more than " + std::to_string(kMaxImportEntries) + " in one import");
+    return InvalidField("procedures",
+                        "more than " + std::to_string(kMaxImportEntries) + " in one import");
   }
   Error errors = Problems();
   std::vector<ImportEntry> entries;
@@ -182,7 +212,8 @@ Result<std::vector<ImportEntry>> ParseJsonImport(std::string_view text) {
 
 Result<std::vector<ImportEntry>> ParseCsvImport(std::string_view text) {
   auto rows = MOTCUA_TRY(units::ParseCsv(text));
-  if (rows.empty()) return InvalidField("line 1", "the file is empty; expected the header " + Header());
+  if (rows.empty())
+    return InvalidField("line 1", "the file is empty; expected the header " + Header());
   std::vector<std::string> header;
   for (const std::string& f : rows[0].fields) header.emplace_back(TrimSpaces(f));
   if (header != std::vector<std::string>(kColumns.begin(), kColumns.end())) {
@@ -209,7 +240,8 @@ Result<std::vector<ImportEntry>> ParseCsvImport(std::string_view text) {
   return entries;
 }
 
-Result<ImportPlan> PlanImport(const Catalog& existing, std::vector<ImportEntry> entries, bool skip_existing) {
+Result<ImportPlan> PlanImport(const Catalog& existing, std::vector<ImportEntry> entries,
+                              bool skip_existing) {
   Catalog work = existing;
   Error errors = Problems();
   ImportPlan plan;
@@ -224,7 +256,8 @@ Result<ImportPlan> PlanImport(const Catalog& existing, std::vector<ImportEntry> 
                      : work.PlanCreate(std::move(entry.procedure));
     if (!row) {
       if (row.error().fields.empty()) errors.With(entry.place, row.error().message);
-      for (auto& [field, problem] : row.error().fields) errors.With(entry.place + entry.separator + field, problem);
+      for (auto& [field, problem] : row.error().fields)
+        errors.With(entry.place + entry.separator + field, problem);
       continue;
     }
     work.Put(*row);

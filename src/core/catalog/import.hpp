@@ -54,7 +54,8 @@ struct ImportPlan {
   std::size_t skipped = 0;             // entries of stored codes under skip_existing
 };
 
-[[nodiscard]] Result<ImportPlan> PlanImport(const Catalog& existing, std::vector<ImportEntry> entries,
+[[nodiscard]] Result<ImportPlan> PlanImport(const Catalog& existing,
+                                            std::vector<ImportEntry> entries,
                                             bool skip_existing = false);
 
 }  // namespace motcua::catalog

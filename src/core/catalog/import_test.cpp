@@ -11,10 +11,10 @@ namespace motcua::catalog {
 namespace {
 
 using ::testing::Contains;
-using ::testing::Key;
-using ::testing::SizeIs;
 using testing::D;
+using ::testing::Key;
 using testing::MakeProcedure;
+using ::testing::SizeIs;
 
 constexpr std::string_view kHeader =
     "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,fees,"
@@ -58,13 +58,14 @@ TEST(JsonImportTest, ErrorsNameTheIndexAndTheField) {
 }
 
 TEST(CsvImportTest, ReadsTheCompactColumns) {
-  std::string csv = std::string(kHeader) +
-                    "1.001193,Đăng ký khai sinh,Birth registration,Hộ tịch,commune,full,0,working_days,true,"
-                    ",TP1|Tờ khai đăng ký khai sinh|1|0|required|to_khai.docx;TP2|Giấy chứng sinh|1|0|required|,"
-                    "certificate,immediate,2025-07-01,\n"
-                    "2.000815,\"Chứng thực bản sao từ bản chính\",,Chứng thực,commune;province,partial,0,"
-                    "working_days,,Trang 1-2|2000;Từ trang 3|1000,TP1|Bản chính|1|0|required|,"
-                    "certified_copy,immediate,2025-07-01,draft\n";
+  std::string csv =
+      std::string(kHeader) +
+      "1.001193,Đăng ký khai sinh,Birth registration,Hộ tịch,commune,full,0,working_days,true,"
+      ",TP1|Tờ khai đăng ký khai sinh|1|0|required|to_khai.docx;TP2|Giấy chứng sinh|1|0|required|,"
+      "certificate,immediate,2025-07-01,\n"
+      "2.000815,\"Chứng thực bản sao từ bản chính\",,Chứng thực,commune;province,partial,0,"
+      "working_days,,Trang 1-2|2000;Từ trang 3|1000,TP1|Bản chính|1|0|required|,"
+      "certified_copy,immediate,2025-07-01,draft\n";
   auto entries = ParseCsvImport(csv);
   ASSERT_TRUE(entries) << entries.error().message;
   ASSERT_THAT(*entries, SizeIs(2));
@@ -82,12 +83,13 @@ TEST(CsvImportTest, ReadsTheCompactColumns) {
 }
 
 TEST(CsvImportTest, ErrorsNameTheLineAndTheField) {
-  std::string csv = std::string(kHeader) +
-                    "1.001193,A,,F,commune,full,x,working_days,maybe,free,TP1|Tờ khai|1,certificate,"
-                    "immediate,2025-07-01,\n"
-                    "1.001194,B,,F,commune,full,1,working_days,,,TP1|Tờ khai|1|0|must|,certificate,"
-                    "immediate,2025-07-01,\n"
-                    "too,few\n";
+  std::string csv =
+      std::string(kHeader) +
+      "1.001193,A,,F,commune,full,x,working_days,maybe,free,TP1|Tờ khai|1,certificate,"
+      "immediate,2025-07-01,\n"
+      "1.001194,B,,F,commune,full,1,working_days,,,TP1|Tờ khai|1|0|must|,certificate,"
+      "immediate,2025-07-01,\n"
+      "too,few\n";
   auto bad = ParseCsvImport(csv);
   ASSERT_FALSE(bad);
   const auto& f = bad.error().fields;
@@ -109,7 +111,8 @@ TEST(PlanImportTest, NewCodesAreCreatedKnownCodesGetANewVersion) {
   stored.Put(old);
   Procedure v2 = MakeProcedure("1.000001", "Đăng ký kết hôn");
   v2.effective_from = D("2026-01-01");
-  auto plan = PlanImport(stored, {Entry(MakeProcedure("1.000002", "Đăng ký khai tử"), 2), Entry(v2, 3)});
+  auto plan =
+      PlanImport(stored, {Entry(MakeProcedure("1.000002", "Đăng ký khai tử"), 2), Entry(v2, 3)});
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_EQ(plan->procedures_created, 1u);
   EXPECT_EQ(plan->versions_published, 1u);
@@ -144,7 +147,8 @@ TEST(DemoCatalogTest, EveryDemoProcedureIsValidAndImports) {
   EXPECT_EQ(plan->versions_published, 1u) << "the house permit before and after the reform";
   std::set<std::string> workflows;
   for (const Procedure& p : plan->rows) workflows.insert(p.workflow_code);
-  EXPECT_EQ(workflows, (std::set<std::string>{"commune-simple", "department", "immediate", "inter-level"}));
+  EXPECT_EQ(workflows,
+            (std::set<std::string>{"commune-simple", "department", "immediate", "inter-level"}));
 }
 
 }  // namespace

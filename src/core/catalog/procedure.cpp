@@ -26,21 +26,23 @@ std::string_view NameOf(const std::array<std::pair<E, std::string_view>, N>& nam
   return names[0].second;
 }
 
-constexpr std::array<std::pair<Level, std::string_view>, 3> kLevels{{
-    {Level::kProvince, "province"}, {Level::kCommune, "commune"}, {Level::kDistrict, "district"}}};
-constexpr std::array<std::pair<OnlineMode, std::string_view>, 3> kModes{{
-    {OnlineMode::kFull, "full"}, {OnlineMode::kPartial, "partial"}, {OnlineMode::kNone, "none"}}};
-constexpr std::array<std::pair<TimeUnit, std::string_view>, 2> kUnits{{
-    {TimeUnit::kWorkingDays, "working_days"}, {TimeUnit::kWorkingHours, "working_hours"}}};
-constexpr std::array<std::pair<ResultKind, std::string_view>, 6> kResults{{
-    {ResultKind::kCertificate, "certificate"},
-    {ResultKind::kLicence, "licence"},
-    {ResultKind::kCertifiedCopy, "certified_copy"},
-    {ResultKind::kDecision, "decision"},
-    {ResultKind::kWrittenAnswer, "written_answer"},
-    {ResultKind::kOther, "other"}}};
-constexpr std::array<std::pair<Lifecycle, std::string_view>, 3> kLifecycles{{
-    {Lifecycle::kDraft, "draft"}, {Lifecycle::kPublished, "published"}, {Lifecycle::kRetired, "retired"}}};
+constexpr std::array<std::pair<Level, std::string_view>, 3> kLevels{
+    {{Level::kProvince, "province"}, {Level::kCommune, "commune"}, {Level::kDistrict, "district"}}};
+constexpr std::array<std::pair<OnlineMode, std::string_view>, 3> kModes{
+    {{OnlineMode::kFull, "full"}, {OnlineMode::kPartial, "partial"}, {OnlineMode::kNone, "none"}}};
+constexpr std::array<std::pair<TimeUnit, std::string_view>, 2> kUnits{
+    {{TimeUnit::kWorkingDays, "working_days"}, {TimeUnit::kWorkingHours, "working_hours"}}};
+constexpr std::array<std::pair<ResultKind, std::string_view>, 6> kResults{
+    {{ResultKind::kCertificate, "certificate"},
+     {ResultKind::kLicence, "licence"},
+     {ResultKind::kCertifiedCopy, "certified_copy"},
+     {ResultKind::kDecision, "decision"},
+     {ResultKind::kWrittenAnswer, "written_answer"},
+     {ResultKind::kOther, "other"}}};
+constexpr std::array<std::pair<Lifecycle, std::string_view>, 3> kLifecycles{
+    {{Lifecycle::kDraft, "draft"},
+     {Lifecycle::kPublished, "published"},
+     {Lifecycle::kRetired, "retired"}}};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -86,9 +88,13 @@ std::optional<OnlineMode> ParseOnlineMode(std::string_view name) { return ParseN
 std::string_view TimeUnitName(TimeUnit unit) { return NameOf(kUnits, unit); }
 std::optional<TimeUnit> ParseTimeUnit(std::string_view name) { return ParseName(kUnits, name); }
 std::string_view ResultKindName(ResultKind kind) { return NameOf(kResults, kind); }
-std::optional<ResultKind> ParseResultKind(std::string_view name) { return ParseName(kResults, name); }
+std::optional<ResultKind> ParseResultKind(std::string_view name) {
+  return ParseName(kResults, name);
+}
 std::string_view LifecycleName(Lifecycle status) { return NameOf(kLifecycles, status); }
-std::optional<Lifecycle> ParseLifecycle(std::string_view name) { return ParseName(kLifecycles, name); }
+std::optional<Lifecycle> ParseLifecycle(std::string_view name) {
+  return ParseName(kLifecycles, name);
+}
 
 bool IsProcedureCode(std::string_view code) {
   if (code.empty() || code.size() > 40) return false;
@@ -106,7 +112,8 @@ bool IsProcedureCode(std::string_view code) {
       ++numeric_segments;
     } else {
       // Only the last segment may be the agency suffix ("H12").
-      if (!last || numeric_segments < 2 || !IsLetter(segment[0]) || segment.size() < 2) return false;
+      if (!last || numeric_segments < 2 || !IsLetter(segment[0]) || segment.size() < 2)
+        return false;
       for (char c : segment.substr(1)) {
         if (!IsDigit(c)) return false;
       }
@@ -153,9 +160,8 @@ Status Validate(const Procedure& p) {
                                          std::to_string(kMaxWorkingDays) + " working days");
     }
   } else if (limit.value < 1 || limit.value > kMaxWorkingHours) {
-    error.With("time_limit.value",
-               "must be 1 to " + std::to_string(kMaxWorkingHours) +
-                   " working hours (use 0 working_days for the same day)");
+    error.With("time_limit.value", "must be 1 to " + std::to_string(kMaxWorkingHours) +
+                                       " working hours (use 0 working_days for the same day)");
   }
 
   if (p.fees.size() > kMaxFees) {
@@ -165,7 +171,8 @@ Status Validate(const Procedure& p) {
     const std::string at = "fees[" + std::to_string(i) + "].";
     CheckText(error, at + "description", p.fees[i].description, kMaxTextLength);
     if (p.fees[i].amount_vnd < 0 || p.fees[i].amount_vnd > kMaxFeeVnd) {
-      error.With(at + "amount", "must be a whole number of đồng from 0 to " + std::to_string(kMaxFeeVnd));
+      error.With(at + "amount",
+                 "must be a whole number of đồng from 0 to " + std::to_string(kMaxFeeVnd));
     }
   }
 

@@ -84,7 +84,7 @@ struct Fee {  // phí, lệ phí
   bool operator==(const Fee&) const = default;
 };
 
-struct Component {  // thành phần hồ sơ
+struct Component {   // thành phần hồ sơ
   std::string code;  // unique within the version: "TP1"
   std::string name;
   int originals = 0;  // bản chính
@@ -94,7 +94,7 @@ struct Component {  // thành phần hồ sơ
   bool operator==(const Component&) const = default;
 };
 
-struct Procedure {  // thủ tục hành chính (one version of it)
+struct Procedure {      // thủ tục hành chính (one version of it)
   std::int64_t id = 0;  // row id; 0 until stored
   std::string code;     // national code: "1.001193.000.00.00.H12"
   int version = 1;      // 1, 2, ... per code
@@ -119,8 +119,8 @@ struct Procedure {  // thủ tục hành chính (one version of it)
 
 // Limits on one version. A province's longest procedure names run to about
 // 350 characters; component lists to a few dozen items.
-inline constexpr std::size_t kMaxNameLength = 600;    // code points
-inline constexpr std::size_t kMaxTextLength = 1000;   // component names, fee descriptions
+inline constexpr std::size_t kMaxNameLength = 600;   // code points
+inline constexpr std::size_t kMaxTextLength = 1000;  // component names, fee descriptions
 inline constexpr std::size_t kMaxFieldLength = 200;
 inline constexpr std::size_t kMaxComponents = 100;
 inline constexpr std::size_t kMaxFees = 50;

@@ -54,8 +54,8 @@ class Fields {
     return v->as_bool();
   }
   template <class E>
-  std::optional<E> Enum(std::string_view name, bool required, std::optional<E> (*parse)(std::string_view),
-                        std::string_view choices) {
+  std::optional<E> Enum(std::string_view name, bool required,
+                        std::optional<E> (*parse)(std::string_view), std::string_view choices) {
     auto text = String(name, required);
     if (!text) return std::nullopt;
     auto value = parse(*text);
@@ -111,20 +111,22 @@ std::string Item(const std::string& name, std::size_t i) {
 
 json::array FeesToJson(const std::vector<Fee>& fees) {
   json::array out;
-  for (const Fee& f : fees) out.emplace_back(json::object{{"description", f.description}, {"amount", f.amount_vnd}});
+  for (const Fee& f : fees)
+    out.emplace_back(json::object{{"description", f.description}, {"amount", f.amount_vnd}});
   return out;
 }
 
 json::array ComponentsToJson(const std::vector<Component>& components) {
   json::array out;
   for (const Component& c : components) {
-    out.emplace_back(json::object{{"code", c.code},
-                                  {"name", c.name},
-                                  {"originals", c.originals},
-                                  {"copies", c.copies},
-                                  {"required", c.required},
-                                  {"template", c.template_file.empty() ? json::value(nullptr)
-                                                                       : json::value(c.template_file)}});
+    out.emplace_back(
+        json::object{{"code", c.code},
+                     {"name", c.name},
+                     {"originals", c.originals},
+                     {"copies", c.copies},
+                     {"required", c.required},
+                     {"template", c.template_file.empty() ? json::value(nullptr)
+                                                          : json::value(c.template_file)}});
   }
   return out;
 }
@@ -142,7 +144,8 @@ json::object ToJson(const Procedure& p) {
       {"field", p.field},
       {"levels", std::move(levels)},
       {"online_mode", OnlineModeName(p.online_mode)},
-      {"time_limit", json::object{{"value", p.time_limit.value}, {"unit", TimeUnitName(p.time_limit.unit)}}},
+      {"time_limit",
+       json::object{{"value", p.time_limit.value}, {"unit", TimeUnitName(p.time_limit.unit)}}},
       {"cutoff_1500", p.cutoff_1500},
       {"fees", FeesToJson(p.fees)},
       {"total_fee", TotalFee(p)},
@@ -150,7 +153,8 @@ json::object ToJson(const Procedure& p) {
       {"result_kind", ResultKindName(p.result_kind)},
       {"workflow_code", p.workflow_code},
       {"effective_from", units::FormatDate(p.effective_from)},
-      {"retired_on", p.retired_on ? json::value(units::FormatDate(*p.retired_on)) : json::value(nullptr)},
+      {"retired_on",
+       p.retired_on ? json::value(units::FormatDate(*p.retired_on)) : json::value(nullptr)},
   };
 }
 
@@ -175,8 +179,8 @@ std::optional<std::vector<Fee>> FeesFromJson(const json::value& value, const std
   return fees;
 }
 
-std::optional<std::vector<Component>> ComponentsFromJson(const json::value& value, const std::string& name,
-                                                         Error& errors) {
+std::optional<std::vector<Component>> ComponentsFromJson(const json::value& value,
+                                                         const std::string& name, Error& errors) {
   const json::array* list = Array(value, name, errors);
   if (list == nullptr) return std::nullopt;
   const std::size_t before = errors.fields.size();
@@ -231,8 +235,9 @@ std::optional<Procedure> ProcedureFromJson(const json::value& value, const std::
     if (const json::object* lobj = Object(*limit, prefix + "time_limit", errors)) {
       Fields lf(*lobj, prefix + "time_limit.", errors);
       p.time_limit.value = SmallInt(lf, "value", true).value_or(0);
-      p.time_limit.unit = lf.Enum<TimeUnit>("unit", true, ParseTimeUnit, "working_days or working_hours")
-                              .value_or(TimeUnit::kWorkingDays);
+      p.time_limit.unit =
+          lf.Enum<TimeUnit>("unit", true, ParseTimeUnit, "working_days or working_hours")
+              .value_or(TimeUnit::kWorkingDays);
       lf.Finish();
     }
   }
@@ -241,12 +246,13 @@ std::optional<Procedure> ProcedureFromJson(const json::value& value, const std::
     p.fees = FeesFromJson(*fees, prefix + "fees", errors).value_or(std::vector<Fee>{});
   }
   if (const json::value* components = f.Get("components", true)) {
-    p.components =
-        ComponentsFromJson(*components, prefix + "components", errors).value_or(std::vector<Component>{});
+    p.components = ComponentsFromJson(*components, prefix + "components", errors)
+                       .value_or(std::vector<Component>{});
   }
-  p.result_kind = f.Enum<ResultKind>("result_kind", true, ParseResultKind,
-                                     "certificate, licence, certified_copy, decision, written_answer or other")
-                      .value_or(ResultKind::kOther);
+  p.result_kind =
+      f.Enum<ResultKind>("result_kind", true, ParseResultKind,
+                         "certificate, licence, certified_copy, decision, written_answer or other")
+          .value_or(ResultKind::kOther);
   p.workflow_code = f.String("workflow_code", true).value_or("");
   if (auto text = f.String("effective_from", true)) {
     if (auto date = units::ParseDate(*text)) {

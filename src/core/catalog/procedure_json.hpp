@@ -22,7 +22,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,10 +45,11 @@ struct JsonReadOptions {
 // field's name prefixed by `prefix` ("procedures[3]." gives
 // "procedures[3].components[2].name"); returns nullopt if there was any.
 // Types and presence only: call Validate() for the rules.
-std::optional<Procedure> ProcedureFromJson(const boost::json::value& value, const std::string& prefix,
-                                           Error& errors, const JsonReadOptions& options = {});
-std::optional<std::vector<Fee>> FeesFromJson(const boost::json::value& value, const std::string& name,
-                                             Error& errors);
+std::optional<Procedure> ProcedureFromJson(const boost::json::value& value,
+                                           const std::string& prefix, Error& errors,
+                                           const JsonReadOptions& options = {});
+std::optional<std::vector<Fee>> FeesFromJson(const boost::json::value& value,
+                                             const std::string& name, Error& errors);
 std::optional<std::vector<Component>> ComponentsFromJson(const boost::json::value& value,
                                                          const std::string& name, Error& errors);
 

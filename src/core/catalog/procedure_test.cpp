@@ -9,8 +9,8 @@ namespace motcua::catalog {
 namespace {
 
 using ::testing::Contains;
-using ::testing::Key;
 using testing::D;
+using ::testing::Key;
 using testing::MakeProcedure;
 
 std::map<std::string, std::string> Problems(const Procedure& p) {
@@ -24,11 +24,11 @@ TEST(ProcedureCodeTest, AcceptsNationalShapesLoosely) {
   EXPECT_TRUE(IsProcedureCode("1.001193.000.00.00.H12"));
   EXPECT_TRUE(IsProcedureCode("1.001193"));
   EXPECT_TRUE(IsProcedureCode("2.000986.000.00.00.h56"));
-  EXPECT_FALSE(IsProcedureCode("1001193"));           // one segment
-  EXPECT_FALSE(IsProcedureCode("1..001193"));         // empty segment
+  EXPECT_FALSE(IsProcedureCode("1001193"));    // one segment
+  EXPECT_FALSE(IsProcedureCode("1..001193"));  // empty segment
   EXPECT_FALSE(IsProcedureCode("1.001193."));
-  EXPECT_FALSE(IsProcedureCode("1.H12.001193"));      // suffix only at the end
-  EXPECT_FALSE(IsProcedureCode("1.001193.H"));        // suffix needs digits
+  EXPECT_FALSE(IsProcedureCode("1.H12.001193"));  // suffix only at the end
+  EXPECT_FALSE(IsProcedureCode("1.001193.H"));    // suffix needs digits
   EXPECT_FALSE(IsProcedureCode("1.001193 "));
   EXPECT_FALSE(IsProcedureCode(std::string(41, '1')));
 }
@@ -49,8 +49,8 @@ TEST(ValidateTest, NamesEveryBadFieldAsInTheJsonForm) {
   auto fields = Problems(p);
   for (const char* name :
        {"code", "name", "field", "levels[1]", "fees[0].description", "fees[0].amount",
-        "components[1].code", "components[1].copies", "components[1].template", "components[2].code",
-        "components[2].name", "components[2].copies", "workflow_code"}) {
+        "components[1].code", "components[1].copies", "components[1].template",
+        "components[2].code", "components[2].name", "components[2].copies", "workflow_code"}) {
     EXPECT_THAT(fields, Contains(Key(name))) << name;
   }
   EXPECT_FALSE(fields.contains("components[0].code"));

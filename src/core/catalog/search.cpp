@@ -16,10 +16,10 @@ namespace {
 // that one stronger signal outweighs any sum of weaker ones for one word.
 constexpr int kNameWeight = 100;
 constexpr int kCodeWeight = 100;
-constexpr int kFieldWeight = 30;  // a word of the field is a weak hint
-constexpr int kExactBonus = 20;   // same diacritics as typed
-constexpr int kWholeBonus = 10;   // the last word typed in full
-constexpr int kPhraseBonus = 40;  // two query words next to each other in the name
+constexpr int kFieldWeight = 30;      // a word of the field is a weak hint
+constexpr int kExactBonus = 20;       // same diacritics as typed
+constexpr int kWholeBonus = 10;       // the last word typed in full
+constexpr int kPhraseBonus = 40;      // two query words next to each other in the name
 constexpr int kWholeCodeBonus = 400;  // a pasted code is a lookup, not a search
 constexpr int kMaxLengthPenalty = 50;
 
@@ -27,14 +27,16 @@ using Range = std::pair<std::uint32_t, std::uint32_t>;  // [first, last)
 
 Range WholeRange(const std::vector<std::string>& sorted, const std::string& word) {
   auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), word);
-  return {static_cast<std::uint32_t>(lo - sorted.begin()), static_cast<std::uint32_t>(hi - sorted.begin())};
+  return {static_cast<std::uint32_t>(lo - sorted.begin()),
+          static_cast<std::uint32_t>(hi - sorted.begin())};
 }
 
 Range PrefixRange(const std::vector<std::string>& sorted, const std::string& prefix) {
   auto lo = std::lower_bound(sorted.begin(), sorted.end(), prefix);
   auto hi = std::partition_point(lo, sorted.end(),
                                  [&prefix](const std::string& t) { return t.starts_with(prefix); });
-  return {static_cast<std::uint32_t>(lo - sorted.begin()), static_cast<std::uint32_t>(hi - sorted.begin())};
+  return {static_cast<std::uint32_t>(lo - sorted.begin()),
+          static_cast<std::uint32_t>(hi - sorted.begin())};
 }
 
 bool In(std::uint32_t id, Range r) { return id >= r.first && id < r.second; }
@@ -58,8 +60,8 @@ std::vector<std::string> CodeParts(const std::string& folded_code) {
 }  // namespace
 
 struct SearchIndex::QueryWord {
-  Range terms;        // folded terms that match
-  Range exact;        // exact spellings that match
+  Range terms;              // folded terms that match
+  Range exact;              // exact spellings that match
   std::int64_t whole = -1;  // the folded term equal to the word, if indexed
 };
 
@@ -120,14 +122,17 @@ SearchIndex::SearchIndex(std::vector<Procedure> procedures) : procedures_(std::m
   }
 
   std::vector<std::string> folded_names(procedures_.size());
-  for (std::size_t d = 0; d < procedures_.size(); ++d) folded_names[d] = FoldText(procedures_[d].name);
+  for (std::size_t d = 0; d < procedures_.size(); ++d)
+    folded_names[d] = FoldText(procedures_[d].name);
   std::vector<std::uint32_t> order(procedures_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return std::tie(folded_names[a], procedures_[a].code) < std::tie(folded_names[b], procedures_[b].code);
+    return std::tie(folded_names[a], procedures_[a].code) <
+           std::tie(folded_names[b], procedures_[b].code);
   });
   name_rank_.resize(procedures_.size());
-  for (std::size_t r = 0; r < order.size(); ++r) name_rank_[order[r]] = static_cast<std::uint32_t>(r);
+  for (std::size_t r = 0; r < order.size(); ++r)
+    name_rank_[order[r]] = static_cast<std::uint32_t>(r);
 }
 
 bool SearchIndex::Passes(std::size_t doc, const SearchQuery& query,
@@ -155,7 +160,8 @@ int SearchIndex::Score(std::size_t doc, const std::vector<QueryWord>& words, int
       if (whole) s += kWholeBonus;
       if (whole && t.where == kInCode) s += kWholeCodeBonus;
       best[w] = std::max(best[w], s);
-      if (t.where == kInName && t.position < 64) name_positions[w] |= std::uint64_t{1} << t.position;
+      if (t.where == kInName && t.position < 64)
+        name_positions[w] |= std::uint64_t{1} << t.position;
     }
   }
   int score = 0;
@@ -172,7 +178,8 @@ SearchResult SearchIndex::Search(const SearchQuery& query) const {
   const std::string folded_field = query.field ? FoldText(*query.field) : std::string();
   std::vector<Token> tokens = Tokenize(query.text);
   if (tokens.size() > kMaxQueryWords) tokens.resize(kMaxQueryWords);
-  const bool last_is_prefix = !query.text.empty() && query.text.back() != ' ' && query.text.back() != '\t';
+  const bool last_is_prefix =
+      !query.text.empty() && query.text.back() != ' ' && query.text.back() != '\t';
 
   struct Hit {
     int matched;
@@ -184,7 +191,8 @@ SearchResult SearchIndex::Search(const SearchQuery& query) const {
 
   if (tokens.empty()) {
     for (std::size_t d = 0; d < procedures_.size(); ++d) {
-      if (Passes(d, query, folded_field)) hits.push_back({0, 0, name_rank_[d], static_cast<std::uint32_t>(d)});
+      if (Passes(d, query, folded_field))
+        hits.push_back({0, 0, name_rank_[d], static_cast<std::uint32_t>(d)});
     }
   } else {
     std::vector<QueryWord> words;
@@ -194,11 +202,13 @@ SearchResult SearchIndex::Search(const SearchQuery& query) const {
     for (std::size_t w = 0; w < tokens.size(); ++w) {
       const bool prefix = last_is_prefix && w + 1 == tokens.size();
       QueryWord word;
-      word.terms = prefix ? PrefixRange(terms_, tokens[w].folded) : WholeRange(terms_, tokens[w].folded);
+      word.terms =
+          prefix ? PrefixRange(terms_, tokens[w].folded) : WholeRange(terms_, tokens[w].folded);
       word.exact = prefix ? PrefixRange(exact_terms_, tokens[w].exact)
                           : WholeRange(exact_terms_, tokens[w].exact);
       if (Range r = WholeRange(terms_, tokens[w].folded); r.first != r.second) word.whole = r.first;
-      const std::uint32_t count = posting_begin_[word.terms.second] - posting_begin_[word.terms.first];
+      const std::uint32_t count =
+          posting_begin_[word.terms.second] - posting_begin_[word.terms.first];
       if (count == 0) every_word_indexed = false;
       if (count < rarest_count) rarest_count = count, rarest = w;
       words.push_back(word);

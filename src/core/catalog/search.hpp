@@ -74,9 +74,9 @@ class SearchIndex {
   bool Passes(std::size_t doc, const SearchQuery& query, const std::string& folded_field) const;
 
   std::vector<Procedure> procedures_;
-  std::vector<std::string> terms_;        // folded words, sorted, unique
-  std::vector<std::string> exact_terms_;  // exact spellings, sorted, unique
-  std::vector<DocToken> tokens_;          // every document's tokens, document after document
+  std::vector<std::string> terms_;            // folded words, sorted, unique
+  std::vector<std::string> exact_terms_;      // exact spellings, sorted, unique
+  std::vector<DocToken> tokens_;              // every document's tokens, document after document
   std::vector<std::uint32_t> token_begin_;    // document d owns tokens_[begin[d], begin[d + 1])
   std::vector<std::uint32_t> posting_begin_;  // term t owns postings_[begin[t], begin[t + 1])
   std::vector<std::uint32_t> postings_;       // documents, ascending per term

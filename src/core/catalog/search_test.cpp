@@ -12,8 +12,8 @@
 namespace motcua::catalog {
 namespace {
 
-using ::testing::ElementsAre;
 using testing::D;
+using ::testing::ElementsAre;
 using testing::MakeProcedure;
 
 // The demo catalogue as in force on 2026-03-01.
@@ -76,13 +76,15 @@ TEST(SearchTest, EmptyQueryListsEverythingByName) {
   EXPECT_EQ(result.total, Demo().procedures().size());
   EXPECT_GE(result.total, 40u);
   auto names = Names(Demo(), {.limit = 3});
-  EXPECT_THAT(names, ElementsAre("Cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực",
-                                 "Cấp bản sao trích lục hộ tịch",
-                                 "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"));
+  EXPECT_THAT(
+      names,
+      ElementsAre("Cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực",
+                  "Cấp bản sao trích lục hộ tịch", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"));
 }
 
 TEST(SearchTest, FiltersRestrictTheResults) {
-  auto judicial = Demo().Search({.text = "phieu", .level = Level::kProvince, .online_mode = OnlineMode::kFull});
+  auto judicial =
+      Demo().Search({.text = "phieu", .level = Level::kProvince, .online_mode = OnlineMode::kFull});
   EXPECT_EQ(judicial.total, 2u);
   for (std::size_t i : judicial.indexes) {
     EXPECT_EQ(Demo().procedures()[i].field, "Lý lịch tư pháp");
@@ -112,7 +114,8 @@ TEST(SearchTest, CodesAreFoundWholeByPrefixOrByTheirIdentifyingPart) {
 }
 
 TEST(SearchTest, TheLastWordIsAPrefixUnlessFollowedByASpace) {
-  SearchIndex index({MakeProcedure("1.000001", "Đăng ký khai sinh"), MakeProcedure("1.000002", "Đăng ký kết hôn")});
+  SearchIndex index({MakeProcedure("1.000001", "Đăng ký khai sinh"),
+                     MakeProcedure("1.000002", "Đăng ký kết hôn")});
   EXPECT_THAT(Top(index, "dang ky k", 10), ElementsAre("Đăng ký kết hôn", "Đăng ký khai sinh"));
   EXPECT_THAT(Top(index, "khai si", 10), ElementsAre("Đăng ký khai sinh"));
   EXPECT_EQ(index.Search({.text = "si"}).total, 1u);
@@ -121,10 +124,13 @@ TEST(SearchTest, TheLastWordIsAPrefixUnlessFollowedByASpace) {
 
 TEST(SearchTest, ExactDiacriticsBeatAFoldedMatch) {
   // "Đăng" and "Đang" fold alike; the one typed with its marks wins.
-  SearchIndex index({MakeProcedure("1.000001", "Đang xử lý"), MakeProcedure("1.000002", "Đăng xử lý")});
+  SearchIndex index(
+      {MakeProcedure("1.000001", "Đang xử lý"), MakeProcedure("1.000002", "Đăng xử lý")});
   EXPECT_THAT(Top(index, "đăng", 1), ElementsAre("Đăng xử lý"));
   EXPECT_THAT(Top(index, "đang", 1), ElementsAre("Đang xử lý"));
-  const std::string nfd = "\xC4\x91" "a\xCC\x86ng";  // "đăng" with a combining breve
+  const std::string nfd =
+      "\xC4\x91"
+      "a\xCC\x86ng";  // "đăng" with a combining breve
   EXPECT_THAT(Top(index, nfd, 1), ElementsAre("Đăng xử lý"));
 }
 
@@ -132,16 +138,19 @@ TEST(SearchTest, NameBeatsFieldAndAdjacentWordsBeatScatteredOnes) {
   SearchIndex index({MakeProcedure("1.000001", "Cấp phiếu", "Hộ tịch"),
                      MakeProcedure("1.000002", "Đăng ký hộ tịch", "Khác"),
                      MakeProcedure("1.000003", "Hộ kinh doanh tạm ngừng, tịch thu", "Khác")});
-  EXPECT_THAT(Top(index, "hộ tịch", 3), ElementsAre("Đăng ký hộ tịch", "Hộ kinh doanh tạm ngừng, tịch thu", "Cấp phiếu"));
+  EXPECT_THAT(Top(index, "hộ tịch", 3),
+              ElementsAre("Đăng ký hộ tịch", "Hộ kinh doanh tạm ngừng, tịch thu", "Cấp phiếu"));
 }
 
 TEST(SearchTest, AllWordsMatchedBeatsSomeAndSomeIsAFallback) {
-  SearchIndex index({MakeProcedure("1.000001", "Đăng ký khai sinh"), MakeProcedure("1.000002", "Đăng ký kết hôn"),
+  SearchIndex index({MakeProcedure("1.000001", "Đăng ký khai sinh"),
+                     MakeProcedure("1.000002", "Đăng ký kết hôn"),
                      MakeProcedure("1.000003", "Chứng thực chữ ký")});
   auto all = index.Search({.text = "đăng ký kết hôn"});
   EXPECT_EQ(all.total, 1u) << "only the procedures with every word";
   // A typo: nothing has every word, so the closest ones come back.
-  EXPECT_THAT(Top(index, "dang ky ket hoon", 3), ElementsAre("Đăng ký kết hôn", "Đăng ký khai sinh", "Chứng thực chữ ký"));
+  EXPECT_THAT(Top(index, "dang ky ket hoon", 3),
+              ElementsAre("Đăng ký kết hôn", "Đăng ký khai sinh", "Chứng thực chữ ký"));
   EXPECT_EQ(index.Search({.text = "xyz"}).total, 0u);
 }
 

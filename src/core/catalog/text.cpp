@@ -13,7 +13,8 @@ constexpr char kBreve = '(';
 constexpr char kCircumflex = '^';
 constexpr char kHorn = '+';
 constexpr char kStroke = '-';  // đ
-constexpr std::array<char, 6> kTones = {0, '`', '\'', '?', '~', '!'};  // none, huyền, sắc, hỏi, ngã, nặng
+constexpr std::array<char, 6> kTones = {0,   '`', '\'',
+                                        '?', '~', '!'};  // none, huyền, sắc, hỏi, ngã, nặng
 
 struct Letter {
   char base = 0;      // lower-case ASCII
@@ -59,15 +60,26 @@ const std::unordered_map<std::uint32_t, Letter>& Letters() {
 // mark they stand for, as {modifier, tone}.
 Letter CombiningMark(std::uint32_t cp) {
   switch (cp) {
-    case 0x0300: case 0x0340: return {0, 0, kTones[1]};
-    case 0x0301: case 0x0341: return {0, 0, kTones[2]};
-    case 0x0309: return {0, 0, kTones[3]};
-    case 0x0303: return {0, 0, kTones[4]};
-    case 0x0323: return {0, 0, kTones[5]};
-    case 0x0306: return {0, kBreve, 0};
-    case 0x0302: return {0, kCircumflex, 0};
-    case 0x031B: return {0, kHorn, 0};
-    default: return {};
+    case 0x0300:
+    case 0x0340:
+      return {0, 0, kTones[1]};
+    case 0x0301:
+    case 0x0341:
+      return {0, 0, kTones[2]};
+    case 0x0309:
+      return {0, 0, kTones[3]};
+    case 0x0303:
+      return {0, 0, kTones[4]};
+    case 0x0323:
+      return {0, 0, kTones[5]};
+    case 0x0306:
+      return {0, kBreve, 0};
+    case 0x0302:
+      return {0, kCircumflex, 0};
+    case 0x031B:
+      return {0, kHorn, 0};
+    default:
+      return {};
   }
 }
 

@@ -26,7 +26,9 @@ TEST(FoldTest, StripsEveryVietnameseDiacriticAndLowersCase) {
 
 TEST(FoldTest, DecomposedInputGivesTheSameTokensAsComposed) {
   // "Đăng ký kết hôn" typed as base letters followed by combining marks (NFD).
-  const std::string nfd = "\xC4\x90" "a\xCC\x86ng ky\xCC\x81 ke\xCC\x82\xCC\x81t ho\xCC\x82n";
+  const std::string nfd =
+      "\xC4\x90"
+      "a\xCC\x86ng ky\xCC\x81 ke\xCC\x82\xCC\x81t ho\xCC\x82n";
   const std::string nfc = "Đăng ký kết hôn";
   auto a = Tokenize(nfd), b = Tokenize(nfc);
   ASSERT_EQ(a.size(), b.size());
@@ -48,8 +50,9 @@ TEST(FoldTest, ExactSpellingTellsDiacriticsApart) {
 }
 
 TEST(TokenizeTest, SplitsOnPunctuationButKeepsProcedureCodes) {
-  EXPECT_THAT(Folded("Thay đổi, cải chính (hộ tịch) – bổ sung/xác định"),
-              ElementsAre("thay", "doi", "cai", "chinh", "ho", "tich", "bo", "sung", "xac", "dinh"));
+  EXPECT_THAT(
+      Folded("Thay đổi, cải chính (hộ tịch) – bổ sung/xác định"),
+      ElementsAre("thay", "doi", "cai", "chinh", "ho", "tich", "bo", "sung", "xac", "dinh"));
   EXPECT_THAT(Folded("mã 1.001193.000.00.00.H12."), ElementsAre("ma", "1.001193.000.00.00.h12"));
   EXPECT_THAT(Folded("  "), ElementsAre());
   auto tokens = Tokenize("Cấp  giấy phép");

@@ -74,14 +74,16 @@ Result<Applicant> ValidateApplicant(Applicant a) {
       unsigned char c = static_cast<unsigned char>(cp[0]);
       bool ok = cp.size() > 1 || std::isalpha(c) || c == ' ' || c == '\'' || c == '.' || c == '-';
       if (!ok) {
-        error.With("applicant.full_name", "may hold only letters, spaces, apostrophes, dots and hyphens");
+        error.With("applicant.full_name",
+                   "may hold only letters, spaces, apostrophes, dots and hyphens");
         break;
       }
     }
   }
   a.id_number = CollapseSpaces(a.id_number);
   if (!AllDigits(a.id_number) || (a.id_number.size() != 12 && a.id_number.size() != 9))
-    error.With("applicant.id_number", "must be 12 digits (căn cước) or 9 digits (old identity card)");
+    error.With("applicant.id_number",
+               "must be 12 digits (căn cước) or 9 digits (old identity card)");
   std::string phone;
   for (char c : a.phone)
     if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') phone.push_back(c);
@@ -101,7 +103,8 @@ Result<Applicant> ValidateApplicant(Applicant a) {
   if (!CodePoints(a.address) || a.address.size() > 500)
     error.With("applicant.address", "must be valid text of at most 500 bytes");
   if (!error.fields.empty()) {
-    error.message = "invalid applicant: " + error.fields.begin()->first + " " + error.fields.begin()->second;
+    error.message =
+        "invalid applicant: " + error.fields.begin()->first + " " + error.fields.begin()->second;
     return Fail(std::move(error));
   }
   return a;
@@ -112,9 +115,12 @@ std::string MaskName(std::string_view full_name) {
   // per character.
   const std::string name = CollapseSpaces(full_name);
   if (name.empty() || !ValidUtf8(name)) return "***";
-  auto first_point = [&](std::size_t at) { return std::string_view(name).substr(at, PointLength(name[at])); };
+  auto first_point = [&](std::size_t at) {
+    return std::string_view(name).substr(at, PointLength(name[at]));
+  };
   const std::size_t first_space = name.find(' ');
-  if (first_space == std::string::npos) return std::string(first_point(0)) + ".";  // a single name: initial only
+  if (first_space == std::string::npos)
+    return std::string(first_point(0)) + ".";     // a single name: initial only
   std::string out = name.substr(0, first_space);  // the family name stays
   for (std::size_t at = first_space + 1; at < name.size();) {
     out += ' ';
@@ -129,7 +135,8 @@ std::string MaskName(std::string_view full_name) {
 
 std::string MaskIdNumber(std::string_view id) {
   if (id.size() < 6) return std::string(id.size(), '*');
-  return std::string(id.substr(0, 3)) + std::string(id.size() - 5, '*') + std::string(id.substr(id.size() - 2));
+  return std::string(id.substr(0, 3)) + std::string(id.size() - 5, '*') +
+         std::string(id.substr(id.size() - 2));
 }
 
 std::string MaskPhone(std::string_view phone) {

@@ -22,7 +22,8 @@ TEST(ApplicantTest, EveryBadFieldIsNamed) {
   auto r = ValidateApplicant(a);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Code::kInvalidArgument);
-  for (const char* field : {"applicant.full_name", "applicant.id_number", "applicant.phone", "applicant.email"})
+  for (const char* field :
+       {"applicant.full_name", "applicant.id_number", "applicant.phone", "applicant.email"})
     EXPECT_TRUE(r.error().fields.contains(field)) << field;
 }
 

@@ -23,7 +23,8 @@ Result<TimePoint> NextOpening(const calendar::WorkingCalendar& cal, TimePoint t)
 
 }  // namespace
 
-Result<TimePoint> ClockStart(const calendar::WorkingCalendar& cal, TimePoint received, bool cut_off) {
+Result<TimePoint> ClockStart(const calendar::WorkingCalendar& cal, TimePoint received,
+                             bool cut_off) {
   // The earliest working-time position at or after `received`: on a day off
   // or before opening it is already the next opening.
   TimePoint start = MOTCUA_TRY(cal.AddWorkingHours(received, Micros(0)));
@@ -41,8 +42,8 @@ Result<TimePoint> DueAt(const calendar::WorkingCalendar& cal, TimePoint start, T
   return cal.AddWorkingHours(start, std::chrono::hours(limit.value));
 }
 
-Result<TimePoint> ExtendByPause(const calendar::WorkingCalendar& cal, TimePoint due, TimePoint paused_at,
-                                TimePoint resumed_at) {
+Result<TimePoint> ExtendByPause(const calendar::WorkingCalendar& cal, TimePoint due,
+                                TimePoint paused_at, TimePoint resumed_at) {
   if (resumed_at < paused_at) return InvalidField("resumed_at", "is before the pause began");
   Micros taken = MOTCUA_TRY(cal.WorkingTimeBetween(paused_at, resumed_at));
   return cal.AddWorkingHours(due, taken);
@@ -50,9 +51,12 @@ Result<TimePoint> ExtendByPause(const calendar::WorkingCalendar& cal, TimePoint 
 
 std::string_view TimelinessName(Timeliness t) {
   switch (t) {
-    case Timeliness::kEarly: return "early";
-    case Timeliness::kOnTime: return "on_time";
-    case Timeliness::kLate: return "late";
+    case Timeliness::kEarly:
+      return "early";
+    case Timeliness::kOnTime:
+      return "on_time";
+    case Timeliness::kLate:
+      return "late";
   }
   return "late";
 }
@@ -65,9 +69,12 @@ Timeliness Judge(TimePoint finished, TimePoint due, int supplement_requests) {
 
 std::string_view UrgencyName(Urgency u) {
   switch (u) {
-    case Urgency::kNormal: return "normal";
-    case Urgency::kNearing: return "nearing";
-    case Urgency::kOverdue: return "overdue";
+    case Urgency::kNormal:
+      return "normal";
+    case Urgency::kNearing:
+      return "nearing";
+    case Urgency::kOverdue:
+      return "overdue";
   }
   return "normal";
 }

@@ -76,7 +76,8 @@ TEST_F(DeadlineTest, SupplementPauseMovesTheDueMomentByTheWorkingTimeTaken) {
   moved = ExtendByPause(cal_, due, At("2027-03-06T09:00+07:00"), At("2027-03-07T18:00+07:00"));
   ASSERT_TRUE(moved);
   EXPECT_EQ(FormatMoment(*moved), "2027-03-10T16:00:00+07:00");
-  EXPECT_FALSE(ExtendByPause(cal_, due, At("2027-03-08T09:00+07:00"), At("2027-03-04T09:00+07:00")));
+  EXPECT_FALSE(
+      ExtendByPause(cal_, due, At("2027-03-08T09:00+07:00"), At("2027-03-04T09:00+07:00")));
 }
 
 TEST_F(DeadlineTest, EarlyOnTimeLate) {

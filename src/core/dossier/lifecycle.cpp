@@ -7,7 +7,8 @@ using workflow::ClockEffect;
 
 Result<TimePoint> AddBudget(const calendar::WorkingCalendar& cal, TimePoint from,
                             const workflow::Budget& budget) {
-  if (budget.unit == workflow::BudgetUnit::kWorkingDays) return cal.AddWorkingDays(from, budget.value);
+  if (budget.unit == workflow::BudgetUnit::kWorkingDays)
+    return cal.AddWorkingDays(from, budget.value);
   return cal.AddWorkingHours(from, std::chrono::hours(budget.value));
 }
 
@@ -57,8 +58,8 @@ Result<Advance> AdvanceClock(const calendar::WorkingCalendar& cal, const Progres
       break;
   }
 
-  const bool finishing = t.clock == ClockEffect::kStop || t.terminal ||
-                         t.to->national_status == kFinishedStatus;
+  const bool finishing =
+      t.clock == ClockEffect::kStop || t.terminal || t.to->national_status == kFinishedStatus;
   if (finishing && !p.finished_at) {
     p.finished_at = now;
     if (p.due_at) p.timeliness = Judge(now, *p.due_at, p.supplement_count);

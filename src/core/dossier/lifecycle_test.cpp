@@ -61,13 +61,14 @@ TEST_F(LifecycleTest, SupplementPauseMovesTheAppointmentByTheCitizensTime) {
   Advance pause = Act("request_supplement", "2027-03-04T08:00+07:00");
   EXPECT_EQ(p_.supplement_count, 1);
   EXPECT_EQ(Fmt(p_.paused_at), "2027-03-04T08:00:00+07:00");
-  EXPECT_FALSE(pause.step_due_at);  // the citizen's step has no due moment
+  EXPECT_FALSE(pause.step_due_at);                   // the citizen's step has no due moment
   EXPECT_EQ(pause.closed_step, Timeliness::kEarly);  // within the 3-day budget
   // The citizen answers on Friday at 13:30: 7 working hours of Thursday and
   // the 4 of Friday morning, 11 in all.
   Advance resume = Act("supplement", "2027-03-05T13:30+07:00");
   EXPECT_FALSE(p_.paused_at);
-  Micros taken = *cal_.WorkingTimeBetween(At("2027-03-04T08:00+07:00"), At("2027-03-05T13:30+07:00"));
+  Micros taken =
+      *cal_.WorkingTimeBetween(At("2027-03-04T08:00+07:00"), At("2027-03-05T13:30+07:00"));
   EXPECT_EQ(p_.paused, taken);
   auto expected_due = *cal_.AddWorkingHours(At("2027-03-10T08:00+07:00"), taken);
   EXPECT_EQ(Fmt(p_.due_at), FormatMoment(expected_due));

@@ -67,7 +67,9 @@ Counters::Bucket<Int>& Counters::Series<Int>::At(std::int64_t index) {
 
 std::int64_t Counters::HalfMonth(Date day) const {
   const std::chrono::year_month_day ymd{day};
-  return (static_cast<std::int64_t>(static_cast<int>(ymd.year())) * 12 + static_cast<unsigned>(ymd.month()) - 1) * 2 +
+  return (static_cast<std::int64_t>(static_cast<int>(ymd.year())) * 12 +
+          static_cast<unsigned>(ymd.month()) - 1) *
+             2 +
          (static_cast<unsigned>(ymd.day()) >= cutoff_ ? 1 : 0);
 }
 
@@ -111,7 +113,8 @@ void Counters::ApplyTo(Series<Int>& s, const DossierFacts& f, int sign, IndexOf 
 }
 
 void Counters::Apply(const DossierFacts& f, int sign) {
-  ApplyTo(units_[f.unit], f, sign, [](Date d) { return static_cast<std::int64_t>(d.time_since_epoch().count()); });
+  ApplyTo(units_[f.unit], f, sign,
+          [](Date d) { return static_cast<std::int64_t>(d.time_since_epoch().count()); });
   Cell& cell = cells_[CellKey(f.unit, f.procedure)];
   ApplyTo(cell.halves, f, sign, [this](Date d) { return HalfMonth(d); });
   if (f.due && !EndOf(f)) {
@@ -142,7 +145,8 @@ void Counters::AddFlows(const Bucket<Int>& b, Totals& t) {
 Totals Counters::Sum(const std::vector<std::int64_t>& units, const DayRange& range) const {
   Totals t;
   std::unordered_set<std::int64_t> seen;
-  const std::int64_t first = range.first.time_since_epoch().count(), last = range.last.time_since_epoch().count();
+  const std::int64_t first = range.first.time_since_epoch().count(),
+                     last = range.last.time_since_epoch().count();
   for (std::int64_t unit : units) {
     if (!seen.insert(unit).second) continue;
     auto it = units_.find(unit);
@@ -172,12 +176,13 @@ Totals Counters::Sum(const std::vector<std::int64_t>& units, const DayRange& ran
 }
 
 bool Counters::WholeHalfMonths(const DayRange& range) const {
-  return range.first <= range.last && HalfMonth(range.first - std::chrono::days(1)) != HalfMonth(range.first) &&
+  return range.first <= range.last &&
+         HalfMonth(range.first - std::chrono::days(1)) != HalfMonth(range.first) &&
          HalfMonth(range.last) != HalfMonth(range.last + std::chrono::days(1));
 }
 
-std::vector<ProcedureTotals> Counters::SumByProcedure(const std::vector<std::int64_t>& units, const DayRange& range,
-                                                      Date as_of) const {
+std::vector<ProcedureTotals> Counters::SumByProcedure(const std::vector<std::int64_t>& units,
+                                                      const DayRange& range, Date as_of) const {
   const std::vector<std::int64_t> wanted = Distinct(units);
   const std::int64_t first = HalfMonth(range.first), last = HalfMonth(range.last);
   const bool running = as_of < range.last;
@@ -207,7 +212,8 @@ std::vector<ProcedureTotals> Counters::SumByProcedure(const std::vector<std::int
       // The half months' overdue deltas include days still to come: count
       // the open dossiers whose appointment day has come instead.
       overdue = 0;
-      for (auto it = cell.open_due.begin(); it != cell.open_due.end() && it->first <= as_of; ++it) overdue += it->second;
+      for (auto it = cell.open_due.begin(); it != cell.open_due.end() && it->first <= as_of; ++it)
+        overdue += it->second;
     }
     t.overdue_at_end = overdue;
     t.received_counter = t.received - t.received_online;
@@ -223,10 +229,13 @@ std::vector<ProcedureTotals> Counters::SumByProcedure(const std::vector<std::int
 std::size_t Counters::MemoryBytes() const {
   std::size_t bytes = units_.bucket_count() * sizeof(void*) + cells_.bucket_count() * sizeof(void*);
   for (const auto& [unit, s] : units_)
-    bytes += 2 * sizeof(void*) + sizeof(unit) + sizeof(s) + s.buckets.capacity() * sizeof(s.buckets[0]);
+    bytes +=
+        2 * sizeof(void*) + sizeof(unit) + sizeof(s) + s.buckets.capacity() * sizeof(s.buckets[0]);
   for (const auto& [key, c] : cells_) {
-    bytes += 2 * sizeof(void*) + sizeof(key) + sizeof(c) + c.halves.buckets.capacity() * sizeof(c.halves.buckets[0]);
-    bytes += c.open_due.size() * (4 * sizeof(void*) + sizeof(Date) + sizeof(std::int32_t));  // a red-black node
+    bytes += 2 * sizeof(void*) + sizeof(key) + sizeof(c) +
+             c.halves.buckets.capacity() * sizeof(c.halves.buckets[0]);
+    bytes += c.open_due.size() *
+             (4 * sizeof(void*) + sizeof(Date) + sizeof(std::int32_t));  // a red-black node
   }
   return bytes;
 }
@@ -267,17 +276,20 @@ std::optional<FactsTable::Packed> FactsTable::Pack(const DossierFacts& f) {
   Packed p;
   if (f.unit < 1 || f.unit > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
   if (f.channel < 1 || f.channel > 255) return std::nullopt;
-  if (f.working_seconds < 0 || f.working_seconds > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
+  if (f.working_seconds < 0 || f.working_seconds > std::numeric_limits<std::int32_t>::max())
+    return std::nullopt;
   p.unit = static_cast<std::int32_t>(f.unit);
   p.procedure = f.procedure;
   p.working_seconds = static_cast<std::int32_t>(f.working_seconds);
-  bool ok = PackDay(f.received, p.received) && PackDay(f.due, p.due) && PackDay(f.decided, p.decided) &&
-            PackDay(f.returned, p.returned) && PackDay(f.withdrawn, p.withdrawn) && PackDay(f.rated, p.rated);
+  bool ok = PackDay(f.received, p.received) && PackDay(f.due, p.due) &&
+            PackDay(f.decided, p.decided) && PackDay(f.returned, p.returned) &&
+            PackDay(f.withdrawn, p.withdrawn) && PackDay(f.rated, p.rated);
   if (!ok) return std::nullopt;
   p.channel = static_cast<std::uint8_t>(f.channel);
   p.outcome = static_cast<std::uint8_t>(f.outcome);
-  p.flags = static_cast<std::uint8_t>((f.online_eligible ? kEligible : 0) | (f.digitised ? kDigitised : 0) |
-                                      (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0));
+  p.flags = static_cast<std::uint8_t>(
+      (f.online_eligible ? kEligible : 0) | (f.digitised ? kDigitised : 0) |
+      (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0));
   return p;
 }
 
@@ -301,12 +313,14 @@ DossierFacts FactsTable::Unpack(const Packed& p) {
   return f;
 }
 
-std::optional<DossierFacts> FactsTable::Exchange(std::int64_t id, const std::optional<DossierFacts>& facts) {
+std::optional<DossierFacts> FactsTable::Exchange(std::int64_t id,
+                                                 const std::optional<DossierFacts>& facts) {
   std::optional<DossierFacts> old;
   if (auto it = loose_.find(id); it != loose_.end()) {
     old = it->second;
     loose_.erase(it);
-  } else if (id >= 0 && static_cast<std::size_t>(id) < packed_.size() && packed_[static_cast<std::size_t>(id)].channel != 0) {
+  } else if (id >= 0 && static_cast<std::size_t>(id) < packed_.size() &&
+             packed_[static_cast<std::size_t>(id)].channel != 0) {
     old = Unpack(packed_[static_cast<std::size_t>(id)]);
     packed_[static_cast<std::size_t>(id)] = Packed{};
   }
@@ -319,7 +333,8 @@ std::optional<DossierFacts> FactsTable::Exchange(std::int64_t id, const std::opt
                   id < static_cast<std::int64_t>(kSparseFactor * size_) + kDenseMargin);
   if (packed && dense) {
     if (static_cast<std::size_t>(id) >= packed_.size())
-      packed_.resize(std::max(static_cast<std::size_t>(id) + 1, packed_.size() + packed_.size() / 2));
+      packed_.resize(
+          std::max(static_cast<std::size_t>(id) + 1, packed_.size() + packed_.size() / 2));
     packed_[static_cast<std::size_t>(id)] = *packed;
   } else {
     loose_.emplace(id, *facts);
@@ -328,12 +343,14 @@ std::optional<DossierFacts> FactsTable::Exchange(std::int64_t id, const std::opt
 }
 
 void FactsTable::Reserve(std::int64_t max_id) {
-  if (max_id > 0 && max_id <= std::numeric_limits<std::int32_t>::max() && static_cast<std::size_t>(max_id) >= packed_.size())
+  if (max_id > 0 && max_id <= std::numeric_limits<std::int32_t>::max() &&
+      static_cast<std::size_t>(max_id) >= packed_.size())
     packed_.resize(static_cast<std::size_t>(max_id) + 1);
 }
 
 std::size_t FactsTable::MemoryBytes() const {
-  return packed_.capacity() * sizeof(Packed) + loose_.size() * (sizeof(DossierFacts) + 2 * sizeof(void*) + sizeof(std::int64_t)) +
+  return packed_.capacity() * sizeof(Packed) +
+         loose_.size() * (sizeof(DossierFacts) + 2 * sizeof(void*) + sizeof(std::int64_t)) +
          loose_.bucket_count() * sizeof(void*);
 }
 

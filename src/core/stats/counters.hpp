@@ -42,9 +42,9 @@ enum class Outcome { kNone, kEarly, kOnTime, kLate };
 
 // What one dossier contributes, as of now.
 struct DossierFacts {
-  std::int64_t unit = 0;  // the receiving unit
+  std::int64_t unit = 0;       // the receiving unit
   std::int32_t procedure = 0;  // the caller's number for its procedure (code)
-  int channel = 2;        // 1 at a counter, 2 online, 3 by post
+  int channel = 2;             // 1 at a counter, 2 online, 3 by post
   calendar::Date received{};
   std::optional<calendar::Date> due;      // the appointment in force
   std::optional<calendar::Date> decided;  // processing finished, refused or stopped
@@ -52,9 +52,9 @@ struct DossierFacts {
   std::int64_t working_seconds = 0;       // with decided: how long it took, paused time out
   std::optional<calendar::Date> returned;
   std::optional<calendar::Date> withdrawn;
-  bool online_eligible = false;     // its procedure may be done fully online
-  bool digitised = false;           // its documents came as files
-  bool electronic_result = false;   // it has a signed result
+  bool online_eligible = false;         // its procedure may be done fully online
+  bool digitised = false;               // its documents came as files
+  bool electronic_result = false;       // it has a signed result
   std::optional<calendar::Date> rated;  // when the citizen rated its handling
   bool satisfied = false;               // with rated: satisfied or very satisfied
 };
@@ -112,17 +112,31 @@ class Counters {
   // range.last, or today when the range has not ended (so nothing has
   // happened after it). Procedures with nothing to count are left out;
   // ascending procedure.
-  std::vector<ProcedureTotals> SumByProcedure(const std::vector<std::int64_t>& units, const DayRange& range,
-                                              calendar::Date as_of) const;
+  std::vector<ProcedureTotals> SumByProcedure(const std::vector<std::int64_t>& units,
+                                              const DayRange& range, calendar::Date as_of) const;
 
   // Bytes held by the series (for the benchmark's report).
   std::size_t MemoryBytes() const;
 
  private:
   enum Metric : int {
-    kReceived, kReceivedOnline, kReceivedEligible, kReceivedOnlineOfEligible, kReceivedDigitised,
-    kDecided, kDecidedEarly, kDecidedOnTime, kDecidedLate, kDecidedElectronic,
-    kReturned, kWithdrawn, kRated, kRatedSatisfied, kOpenDelta, kOverdueDelta, kMetrics
+    kReceived,
+    kReceivedOnline,
+    kReceivedEligible,
+    kReceivedOnlineOfEligible,
+    kReceivedDigitised,
+    kDecided,
+    kDecidedEarly,
+    kDecidedOnTime,
+    kDecidedLate,
+    kDecidedElectronic,
+    kReturned,
+    kWithdrawn,
+    kRated,
+    kRatedSatisfied,
+    kOpenDelta,
+    kOverdueDelta,
+    kMetrics
   };
   // One unit's day, or one procedure's half month in one unit.
   template <typename Int>
@@ -151,7 +165,7 @@ class Counters {
 
   unsigned cutoff_;
   std::unordered_map<std::int64_t, Series<std::int32_t>> units_;  // by unit, daily
-  std::unordered_map<std::uint64_t, Cell> cells_;                 // by (unit, procedure), half-monthly
+  std::unordered_map<std::uint64_t, Cell> cells_;  // by (unit, procedure), half-monthly
 };
 
 // Every dossier's facts, packed (dates as days since 2000, which covers
@@ -179,7 +193,7 @@ class FactsTable {
   static std::optional<Packed> Pack(const DossierFacts& f);
   static DossierFacts Unpack(const Packed& p);
 
-  std::vector<Packed> packed_;  // by id
+  std::vector<Packed> packed_;                            // by id
   std::unordered_map<std::int64_t, DossierFacts> loose_;  // ids or facts that do not pack
   std::size_t size_ = 0;
 };

@@ -1,11 +1,12 @@
 // The counters agree with the definitions, dossier by dossier, after any
 // sequence of changes: what the incremental path keeps is what a rebuild from
 // the dossiers' current facts gives.
+#include "core/stats/counters.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "core/stats/counters.hpp"
 #include "core/stats/report09.hpp"
 
 namespace motcua::stats {
@@ -17,8 +18,8 @@ using std::chrono::days;
 Date D(std::string_view text) { return *calendar::ParseDate(text); }
 
 // The figures of `facts` by the definitions, one dossier at a time.
-Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int64_t>& units, DayRange r,
-              std::optional<std::int32_t> procedure = std::nullopt) {
+Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int64_t>& units,
+              DayRange r, std::optional<std::int32_t> procedure = std::nullopt) {
   Totals t;
   auto in = [&](const std::optional<Date>& d) { return d && r.Contains(*d); };
   for (const auto& f : facts) {
@@ -71,8 +72,8 @@ DossierFacts Random(std::mt19937& g, std::int64_t unit, Date received) {
     f.withdrawn = received + days(span(g) / 4);
   } else if (stage < 75) {
     f.decided = received + days(span(g));
-    f.outcome = !f.due ? Outcome::kNone
-                : *f.decided < *f.due ? Outcome::kEarly
+    f.outcome = !f.due                 ? Outcome::kNone
+                : *f.decided < *f.due  ? Outcome::kEarly
                 : *f.decided == *f.due ? Outcome::kOnTime
                                        : Outcome::kLate;
     f.working_seconds = 3600 * (1 + span(g));
@@ -109,27 +110,34 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
   }
   Counters rebuilt;
   for (const auto& f : now) rebuilt.Add(f);
-  const std::vector<std::vector<std::int64_t>> unit_sets = {{1}, {2, 3, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {13}};
-  std::vector<DayRange> ranges = {RangeOf({PeriodKind::kReportMonth, 2025, 3}), RangeOf({PeriodKind::kQuarter, 2026, 2}),
-                                  RangeOf({PeriodKind::kYear, 2025, 1}), RangeOf({PeriodKind::kReportYear, 2026, 1}),
-                                  RangeOf({PeriodKind::kDay, 2025, 200}), {D("2024-06-01"), D("2024-12-31")},
+  const std::vector<std::vector<std::int64_t>> unit_sets = {
+      {1}, {2, 3, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {13}};
+  std::vector<DayRange> ranges = {RangeOf({PeriodKind::kReportMonth, 2025, 3}),
+                                  RangeOf({PeriodKind::kQuarter, 2026, 2}),
+                                  RangeOf({PeriodKind::kYear, 2025, 1}),
+                                  RangeOf({PeriodKind::kReportYear, 2026, 1}),
+                                  RangeOf({PeriodKind::kDay, 2025, 200}),
+                                  {D("2024-06-01"), D("2024-12-31")},
                                   {D("2026-12-15"), D("2027-06-30")}};
   for (int i = 0; i < 40; ++i) {
-    const Date a = start + days(day(g) - 30), b = a + days(std::uniform_int_distribution<int>(0, 120)(g));
+    const Date a = start + days(day(g) - 30),
+               b = a + days(std::uniform_int_distribution<int>(0, 120)(g));
     ranges.push_back({a, b});
   }
   for (const auto& units : unit_sets) {
     for (const auto& r : ranges) {
       const Totals direct = Direct(now, units, r);
-      ASSERT_EQ(incremental.Sum(units, r), direct) << calendar::FormatDate(r.first) << ".." << calendar::FormatDate(r.last);
+      ASSERT_EQ(incremental.Sum(units, r), direct)
+          << calendar::FormatDate(r.first) << ".." << calendar::FormatDate(r.last);
       ASSERT_EQ(rebuilt.Sum(units, r), direct);
     }
   }
   // Per procedure, over whole half months: each procedure's figures by the
   // definitions, and together the unit's.
-  std::vector<DayRange> halves = {RangeOf({PeriodKind::kReportMonth, 2025, 3}), RangeOf({PeriodKind::kQuarter, 2026, 2}),
-                                  RangeOf({PeriodKind::kYear, 2025, 1}), RangeOf({PeriodKind::kReportYear, 2026, 1}),
-                                  RangeOf({PeriodKind::kMonth, 2024, 12}), {D("2025-02-15"), D("2025-02-28")}};
+  std::vector<DayRange> halves = {
+      RangeOf({PeriodKind::kReportMonth, 2025, 3}), RangeOf({PeriodKind::kQuarter, 2026, 2}),
+      RangeOf({PeriodKind::kYear, 2025, 1}),        RangeOf({PeriodKind::kReportYear, 2026, 1}),
+      RangeOf({PeriodKind::kMonth, 2024, 12}),      {D("2025-02-15"), D("2025-02-28")}};
   for (const auto& units : unit_sets) {
     for (const auto& r : halves) {
       ASSERT_TRUE(incremental.WholeHalfMonths(r));
@@ -137,7 +145,8 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
       ASSERT_EQ(rows, rebuilt.SumByProcedure(units, r, r.last));
       Totals all;
       for (const auto& row : rows) {
-        ASSERT_EQ(row.totals, Direct(now, units, r, row.procedure)) << row.procedure << " " << calendar::FormatDate(r.first);
+        ASSERT_EQ(row.totals, Direct(now, units, r, row.procedure))
+            << row.procedure << " " << calendar::FormatDate(r.first);
         all += row.totals;
       }
       ASSERT_EQ(all, Direct(now, units, r));
@@ -146,7 +155,8 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
   // Decree 09's report balances for every procedure and period: what was
   // received for handling was handled, is in progress, or was returned or withdrawn.
   for (const auto& r : halves) {
-    for (const auto& row : incremental.SumByProcedure({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, r, r.last)) {
+    for (const auto& row :
+         incremental.SumByProcedure({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, r, r.last)) {
       const auto v = Report09Values(row.totals);
       ASSERT_EQ(Report09Columns()[0].key, "received_total");
       EXPECT_EQ(v[0], v[1] + v[2] + v[3]);
@@ -162,7 +172,9 @@ TEST(CountersTest, IncrementalChangesEqualARebuildAndTheDefinitions) {
   EXPECT_EQ(incremental.Sum({1, 1}, year), incremental.Sum({1}, year));
   // Removing everything leaves nothing.
   for (const auto& f : now) incremental.Remove(f);
-  EXPECT_EQ(incremental.Sum({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {D("2024-01-01"), D("2028-01-01")}), Totals{});
+  EXPECT_EQ(
+      incremental.Sum({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, {D("2024-01-01"), D("2028-01-01")}),
+      Totals{});
   EXPECT_GT(rebuilt.MemoryBytes(), 0u);
 }
 
@@ -194,13 +206,33 @@ TEST(CountersTest, WhileAPeriodRunsItsProceduresCountTheOverdueOfToday) {
   // read on the 20th, only those due by the 20th are overdue.
   Counters c;
   const Date today = D("2026-12-20");
-  std::vector<DossierFacts> facts = {
-      {.unit = 3, .procedure = 1, .channel = 2, .received = D("2026-12-02"), .due = D("2026-12-18")},
-      {.unit = 3, .procedure = 1, .channel = 1, .received = D("2026-12-16"), .due = D("2026-12-28")},
-      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-11-20"), .due = D("2026-11-30")},
-      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-12-03"), .due = D("2026-12-20")},
-      {.unit = 3, .procedure = 2, .channel = 1, .received = D("2026-12-04"), .due = D("2026-12-09"),
-       .decided = D("2026-12-19"), .outcome = Outcome::kLate}};
+  std::vector<DossierFacts> facts = {{.unit = 3,
+                                      .procedure = 1,
+                                      .channel = 2,
+                                      .received = D("2026-12-02"),
+                                      .due = D("2026-12-18")},
+                                     {.unit = 3,
+                                      .procedure = 1,
+                                      .channel = 1,
+                                      .received = D("2026-12-16"),
+                                      .due = D("2026-12-28")},
+                                     {.unit = 3,
+                                      .procedure = 2,
+                                      .channel = 1,
+                                      .received = D("2026-11-20"),
+                                      .due = D("2026-11-30")},
+                                     {.unit = 3,
+                                      .procedure = 2,
+                                      .channel = 1,
+                                      .received = D("2026-12-03"),
+                                      .due = D("2026-12-20")},
+                                     {.unit = 3,
+                                      .procedure = 2,
+                                      .channel = 1,
+                                      .received = D("2026-12-04"),
+                                      .due = D("2026-12-09"),
+                                      .decided = D("2026-12-19"),
+                                      .outcome = Outcome::kLate}};
   for (const auto& f : facts) c.Add(f);
   const DayRange month = RangeOf({PeriodKind::kMonth, 2026, 12});
   const auto rows = c.SumByProcedure({3}, month, today);
@@ -229,14 +261,15 @@ TEST(FactsTableTest, KeepsEveryDossiersFactsAndGivesTheOldOnesBack) {
     y.Add(*b);
     const DayRange all{D("1990-01-01"), D("2200-01-01")};
     return a->unit == b->unit && a->procedure == b->procedure &&
-           x.Sum({a->unit}, all) == y.Sum({a->unit}, all) && a->due == b->due && a->decided == b->decided &&
-           a->returned == b->returned && a->withdrawn == b->withdrawn && a->rated == b->rated &&
-           a->satisfied == b->satisfied && a->outcome == b->outcome;
+           x.Sum({a->unit}, all) == y.Sum({a->unit}, all) && a->due == b->due &&
+           a->decided == b->decided && a->returned == b->returned && a->withdrawn == b->withdrawn &&
+           a->rated == b->rated && a->satisfied == b->satisfied && a->outcome == b->outcome;
   };
   for (int round = 0; round < 4; ++round) {
     for (std::size_t id = 1; id < expected.size(); id += 1 + round) {
       std::optional<DossierFacts> next;
-      if (round != 3 || id % 2 == 0) next = Random(g, 1 + static_cast<std::int64_t>(id % 7), D("2025-03-01") + days(id % 500));
+      if (round != 3 || id % 2 == 0)
+        next = Random(g, 1 + static_cast<std::int64_t>(id % 7), D("2025-03-01") + days(id % 500));
       ASSERT_TRUE(same(table.Exchange(static_cast<std::int64_t>(id), next), expected[id])) << id;
       expected[id] = next;
     }

@@ -1,8 +1,7 @@
 #include "core/stats/index766.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <set>
 
 namespace motcua::stats {
@@ -14,7 +13,8 @@ struct Reader {
   Error error{Code::kInvalidArgument, "invalid index definition", {}};
   void Bad(const std::string& field, std::string problem) { error.With(field, std::move(problem)); }
 
-  std::string Text(const json::object& o, const std::string& where, std::string_view key, bool required = true) {
+  std::string Text(const json::object& o, const std::string& where, std::string_view key,
+                   bool required = true) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr || !v->is_string()) {
       if (required || v != nullptr) Bad(where + std::string(key), "must be a string");
@@ -50,12 +50,15 @@ Result<IndexDefinition> ParseIndexDefinition(std::string_view text) {
   d.name = r.Text(o, "", "name");
   d.name_en = r.Text(o, "", "name_en", false);
   if (const json::value* c = o.if_contains("report_cutoff_day")) {
-    if (!c->is_int64() || c->as_int64() < 1 || c->as_int64() > 28) r.Bad("report_cutoff_day", "must be a day from 1 to 28");
-    else d.report_cutoff_day = static_cast<unsigned>(c->as_int64());
+    if (!c->is_int64() || c->as_int64() < 1 || c->as_int64() > 28)
+      r.Bad("report_cutoff_day", "must be a day from 1 to 28");
+    else
+      d.report_cutoff_day = static_cast<unsigned>(c->as_int64());
   }
   std::set<std::string> ids;
   const json::value* groups = o.if_contains("groups");
-  if (groups == nullptr || !groups->is_array() || groups->as_array().empty()) r.Bad("groups", "must be a non-empty array");
+  if (groups == nullptr || !groups->is_array() || groups->as_array().empty())
+    r.Bad("groups", "must be a non-empty array");
   else {
     for (std::size_t g = 0; g < groups->as_array().size(); ++g) {
       const std::string gw = "groups[" + std::to_string(g) + "].";
@@ -90,10 +93,12 @@ Result<IndexDefinition> ParseIndexDefinition(std::string_view text) {
         ind.threshold = r.Number(io, iw, "threshold");
         if (!ind.id.empty() && !ids.insert(ind.id).second) r.Bad(iw + "id", "is used twice");
         if (ind.points <= 0) r.Bad(iw + "points", "must be more than 0");
-        if (!(ind.threshold > 0 && ind.threshold <= 1)) r.Bad(iw + "threshold", "must be a rate above 0 and at most 1");
+        if (!(ind.threshold > 0 && ind.threshold <= 1))
+          r.Bad(iw + "threshold", "must be a rate above 0 and at most 1");
         const json::value* m = io.if_contains("measure");
         if (m == nullptr || !(m->is_null() || (m->is_string() && !m->as_string().empty())))
-          r.Bad(iw + "measure", "must be the name of what motcua counts, or null when it holds no such data");
+          r.Bad(iw + "measure",
+                "must be the name of what motcua counts, or null when it holds no such data");
         else if (m->is_string())
           ind.measure = std::string(m->as_string());
         group.indicators.push_back(std::move(ind));
@@ -102,7 +107,8 @@ Result<IndexDefinition> ParseIndexDefinition(std::string_view text) {
     }
   }
   const json::value* grades = o.if_contains("grades");
-  if (grades == nullptr || !grades->is_array()) r.Bad("grades", "must be an array");
+  if (grades == nullptr || !grades->is_array())
+    r.Bad("grades", "must be an array");
   else {
     for (std::size_t g = 0; g < grades->as_array().size(); ++g) {
       const std::string gw = "grades[" + std::to_string(g) + "].";
@@ -113,7 +119,8 @@ Result<IndexDefinition> ParseIndexDefinition(std::string_view text) {
       }
       Grade grade{r.Number(gv.as_object(), gw, "min"), r.Text(gv.as_object(), gw, "name"),
                   r.Text(gv.as_object(), gw, "name_en", false)};
-      if (!d.grades.empty() && grade.min >= d.grades.back().min) r.Bad(gw + "min", "must be below the grade before");
+      if (!d.grades.empty() && grade.min >= d.grades.back().min)
+        r.Bad(gw + "min", "must be below the grade before");
       d.grades.push_back(std::move(grade));
     }
   }
@@ -136,7 +143,8 @@ IndexScore Score(const IndexDefinition& definition, const Measures& measures) {
         if (m->second.of <= 0) {
           is.unavailable = "none_counted";
         } else {
-          const double rate = static_cast<double>(m->second.count) / static_cast<double>(m->second.of);
+          const double rate =
+              static_cast<double>(m->second.count) / static_cast<double>(m->second.of);
           is.score = std::min(1.0, rate / ind.threshold) * ind.points;
           gs.score += *is.score;
           gs.available_points += ind.points;

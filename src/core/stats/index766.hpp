@@ -30,7 +30,7 @@ struct Indicator {
   std::string name;
   std::string name_en;
   double points = 0;
-  double threshold = 1;  // the rate that earns all the points, (0, 1]
+  double threshold = 1;                // the rate that earns all the points, (0, 1]
   std::optional<std::string> measure;  // what motcua counts for it; none: not held
 };
 
@@ -89,8 +89,8 @@ struct IndexScore {
   std::vector<GroupScore> groups;
   double score = 0;
   double available_points = 0;
-  double points = 0;             // the definition's total (100)
-  std::optional<Grade> grade;    // only when every indicator is available
+  double points = 0;           // the definition's total (100)
+  std::optional<Grade> grade;  // only when every indicator is available
 };
 
 IndexScore Score(const IndexDefinition& definition, const Measures& measures);

@@ -37,8 +37,8 @@ const char* Roman(int q) {
 std::string Dmy(sys_days d) {
   const year_month_day ymd(d);
   char b[16];
-  std::snprintf(b, sizeof b, "%02u/%02u/%04d", static_cast<unsigned>(ymd.day()), static_cast<unsigned>(ymd.month()),
-                static_cast<int>(ymd.year()));
+  std::snprintf(b, sizeof b, "%02u/%02u/%04d", static_cast<unsigned>(ymd.day()),
+                static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()));
   return b;
 }
 
@@ -47,8 +47,8 @@ const char* Half(int h) { return h == 1 ? "đầu" : "cuối"; }
 }  // namespace
 
 bool IsReport(PeriodKind k) {
-  return k == PeriodKind::kReportMonth || k == PeriodKind::kReportQuarter || k == PeriodKind::kReportHalfYear ||
-         k == PeriodKind::kReportYear;
+  return k == PeriodKind::kReportMonth || k == PeriodKind::kReportQuarter ||
+         k == PeriodKind::kReportHalfYear || k == PeriodKind::kReportYear;
 }
 
 DayRange RangeOf(const Period& p, unsigned cutoff) {
@@ -58,16 +58,22 @@ DayRange RangeOf(const Period& p, unsigned cutoff) {
       const sys_days d = sys_days(year(y) / 1 / 1) + std::chrono::days(i - 1);
       return {d, d};
     }
-    case PeriodKind::kMonth: return {Ymd(y, i, 1), LastOfMonth(y, i)};
-    case PeriodKind::kQuarter: return {Ymd(y, 3 * i - 2, 1), LastOfMonth(y, 3 * i)};
-    case PeriodKind::kHalfYear: return {Ymd(y, 6 * i - 5, 1), LastOfMonth(y, 6 * i)};
-    case PeriodKind::kYear: return {Ymd(y, 1, 1), Ymd(y, 12, 31)};
+    case PeriodKind::kMonth:
+      return {Ymd(y, i, 1), LastOfMonth(y, i)};
+    case PeriodKind::kQuarter:
+      return {Ymd(y, 3 * i - 2, 1), LastOfMonth(y, 3 * i)};
+    case PeriodKind::kHalfYear:
+      return {Ymd(y, 6 * i - 5, 1), LastOfMonth(y, 6 * i)};
+    case PeriodKind::kYear:
+      return {Ymd(y, 1, 1), Ymd(y, 12, 31)};
     case PeriodKind::kReportHalfYear:
       return {Ymd(y, 6 * i - 6, cutoff), Ymd(y, 6 * i, cutoff) - std::chrono::days(1)};
-    case PeriodKind::kReportMonth: return {Ymd(y, i - 1, cutoff), Ymd(y, i, cutoff) - std::chrono::days(1)};
+    case PeriodKind::kReportMonth:
+      return {Ymd(y, i - 1, cutoff), Ymd(y, i, cutoff) - std::chrono::days(1)};
     case PeriodKind::kReportQuarter:
       return {Ymd(y, 3 * i - 3, cutoff), Ymd(y, 3 * i, cutoff) - std::chrono::days(1)};
-    case PeriodKind::kReportYear: return {Ymd(y - 1, 12, cutoff), Ymd(y, 12, cutoff) - std::chrono::days(1)};
+    case PeriodKind::kReportYear:
+      return {Ymd(y - 1, 12, cutoff), Ymd(y, 12, cutoff) - std::chrono::days(1)};
   }
   return {};
 }
@@ -84,52 +90,68 @@ Period Containing(PeriodKind kind, calendar::Date d, unsigned cutoff) {
     case PeriodKind::kDay:
       return {kind, y, static_cast<int>((d - sys_days(year(y) / 1 / 1)).count()) + 1};
     case PeriodKind::kMonth:
-    case PeriodKind::kReportMonth: return {kind, y, m};
+    case PeriodKind::kReportMonth:
+      return {kind, y, m};
     case PeriodKind::kQuarter:
-    case PeriodKind::kReportQuarter: return {kind, y, (m - 1) / 3 + 1};
+    case PeriodKind::kReportQuarter:
+      return {kind, y, (m - 1) / 3 + 1};
     case PeriodKind::kHalfYear:
-    case PeriodKind::kReportHalfYear: return {kind, y, (m - 1) / 6 + 1};
+    case PeriodKind::kReportHalfYear:
+      return {kind, y, (m - 1) / 6 + 1};
     case PeriodKind::kYear:
-    case PeriodKind::kReportYear: return {kind, y, 1};
+    case PeriodKind::kReportYear:
+      return {kind, y, 1};
   }
   return {};
 }
 
 Period Next(const Period& p) {
   switch (p.kind) {
-    case PeriodKind::kDay: return Containing(p.kind, RangeOf(p).last + std::chrono::days(1));
+    case PeriodKind::kDay:
+      return Containing(p.kind, RangeOf(p).last + std::chrono::days(1));
     case PeriodKind::kMonth:
-    case PeriodKind::kReportMonth: return p.index == 12 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
+    case PeriodKind::kReportMonth:
+      return p.index == 12 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
     case PeriodKind::kQuarter:
-    case PeriodKind::kReportQuarter: return p.index == 4 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
+    case PeriodKind::kReportQuarter:
+      return p.index == 4 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, p.index + 1};
     case PeriodKind::kHalfYear:
-    case PeriodKind::kReportHalfYear: return p.index == 2 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, 2};
+    case PeriodKind::kReportHalfYear:
+      return p.index == 2 ? Period{p.kind, p.year + 1, 1} : Period{p.kind, p.year, 2};
     case PeriodKind::kYear:
-    case PeriodKind::kReportYear: return {p.kind, p.year + 1, 1};
+    case PeriodKind::kReportYear:
+      return {p.kind, p.year + 1, 1};
   }
   return p;
 }
 
 Period Previous(const Period& p) {
   switch (p.kind) {
-    case PeriodKind::kDay: return Containing(p.kind, RangeOf(p).first - std::chrono::days(1));
+    case PeriodKind::kDay:
+      return Containing(p.kind, RangeOf(p).first - std::chrono::days(1));
     case PeriodKind::kMonth:
-    case PeriodKind::kReportMonth: return p.index == 1 ? Period{p.kind, p.year - 1, 12} : Period{p.kind, p.year, p.index - 1};
+    case PeriodKind::kReportMonth:
+      return p.index == 1 ? Period{p.kind, p.year - 1, 12} : Period{p.kind, p.year, p.index - 1};
     case PeriodKind::kQuarter:
-    case PeriodKind::kReportQuarter: return p.index == 1 ? Period{p.kind, p.year - 1, 4} : Period{p.kind, p.year, p.index - 1};
+    case PeriodKind::kReportQuarter:
+      return p.index == 1 ? Period{p.kind, p.year - 1, 4} : Period{p.kind, p.year, p.index - 1};
     case PeriodKind::kHalfYear:
-    case PeriodKind::kReportHalfYear: return p.index == 1 ? Period{p.kind, p.year - 1, 2} : Period{p.kind, p.year, 1};
+    case PeriodKind::kReportHalfYear:
+      return p.index == 1 ? Period{p.kind, p.year - 1, 2} : Period{p.kind, p.year, 1};
     case PeriodKind::kYear:
-    case PeriodKind::kReportYear: return {p.kind, p.year - 1, 1};
+    case PeriodKind::kReportYear:
+      return {p.kind, p.year - 1, 1};
   }
   return p;
 }
 
 Result<Period> ParsePeriod(std::string_view text) {
   auto bad = [&] {
-    return InvalidField("period", "is a day (2026-12-02), a month (2026-12), a quarter (2026-Q4), a half year "
-                                  "(2026-H2), a year (2026), or a report period (bc-2026-12, bc-2026-Q4, "
-                                  "bc-2026-H2, bc-2026)");
+    return InvalidField(
+        "period",
+        "is a day (2026-12-02), a month (2026-12), a quarter (2026-Q4), a half year "
+        "(2026-H2), a year (2026), or a report period (bc-2026-12, bc-2026-Q4, "
+        "bc-2026-H2, bc-2026)");
   };
   const bool report = text.starts_with("bc-");
   if (report) text.remove_prefix(3);
@@ -165,15 +187,24 @@ std::string FormatPeriod(const Period& p) {
   char b[24];
   const char* prefix = IsReport(p.kind) ? "bc-" : "";
   switch (p.kind) {
-    case PeriodKind::kDay: return calendar::FormatDate(RangeOf(p).first);
+    case PeriodKind::kDay:
+      return calendar::FormatDate(RangeOf(p).first);
     case PeriodKind::kMonth:
-    case PeriodKind::kReportMonth: std::snprintf(b, sizeof b, "%s%04d-%02d", prefix, p.year, p.index); break;
+    case PeriodKind::kReportMonth:
+      std::snprintf(b, sizeof b, "%s%04d-%02d", prefix, p.year, p.index);
+      break;
     case PeriodKind::kQuarter:
-    case PeriodKind::kReportQuarter: std::snprintf(b, sizeof b, "%s%04d-Q%d", prefix, p.year, p.index); break;
+    case PeriodKind::kReportQuarter:
+      std::snprintf(b, sizeof b, "%s%04d-Q%d", prefix, p.year, p.index);
+      break;
     case PeriodKind::kHalfYear:
-    case PeriodKind::kReportHalfYear: std::snprintf(b, sizeof b, "%s%04d-H%d", prefix, p.year, p.index); break;
+    case PeriodKind::kReportHalfYear:
+      std::snprintf(b, sizeof b, "%s%04d-H%d", prefix, p.year, p.index);
+      break;
     case PeriodKind::kYear:
-    case PeriodKind::kReportYear: std::snprintf(b, sizeof b, "%s%04d", prefix, p.year); break;
+    case PeriodKind::kReportYear:
+      std::snprintf(b, sizeof b, "%s%04d", prefix, p.year);
+      break;
   }
   return b;
 }
@@ -181,17 +212,32 @@ std::string FormatPeriod(const Period& p) {
 std::string VietnameseName(const Period& p, unsigned cutoff) {
   char b[64];
   switch (p.kind) {
-    case PeriodKind::kDay: return "Ngày " + Dmy(RangeOf(p).first);
-    case PeriodKind::kMonth: std::snprintf(b, sizeof b, "Tháng %02d/%04d", p.index, p.year); return b;
-    case PeriodKind::kQuarter: std::snprintf(b, sizeof b, "Quý %s/%04d", Roman(p.index), p.year); return b;
-    case PeriodKind::kHalfYear: std::snprintf(b, sizeof b, "6 tháng %s năm %04d", Half(p.index), p.year); return b;
-    case PeriodKind::kYear: std::snprintf(b, sizeof b, "Năm %04d", p.year); return b;
-    case PeriodKind::kReportMonth: std::snprintf(b, sizeof b, "Kỳ báo cáo tháng %02d/%04d", p.index, p.year); break;
-    case PeriodKind::kReportQuarter: std::snprintf(b, sizeof b, "Kỳ báo cáo quý %s/%04d", Roman(p.index), p.year); break;
+    case PeriodKind::kDay:
+      return "Ngày " + Dmy(RangeOf(p).first);
+    case PeriodKind::kMonth:
+      std::snprintf(b, sizeof b, "Tháng %02d/%04d", p.index, p.year);
+      return b;
+    case PeriodKind::kQuarter:
+      std::snprintf(b, sizeof b, "Quý %s/%04d", Roman(p.index), p.year);
+      return b;
+    case PeriodKind::kHalfYear:
+      std::snprintf(b, sizeof b, "6 tháng %s năm %04d", Half(p.index), p.year);
+      return b;
+    case PeriodKind::kYear:
+      std::snprintf(b, sizeof b, "Năm %04d", p.year);
+      return b;
+    case PeriodKind::kReportMonth:
+      std::snprintf(b, sizeof b, "Kỳ báo cáo tháng %02d/%04d", p.index, p.year);
+      break;
+    case PeriodKind::kReportQuarter:
+      std::snprintf(b, sizeof b, "Kỳ báo cáo quý %s/%04d", Roman(p.index), p.year);
+      break;
     case PeriodKind::kReportHalfYear:
       std::snprintf(b, sizeof b, "Kỳ báo cáo 6 tháng %s năm %04d", Half(p.index), p.year);
       break;
-    case PeriodKind::kReportYear: std::snprintf(b, sizeof b, "Kỳ báo cáo năm %04d", p.year); break;
+    case PeriodKind::kReportYear:
+      std::snprintf(b, sizeof b, "Kỳ báo cáo năm %04d", p.year);
+      break;
   }
   const DayRange r = RangeOf(p, cutoff);
   return std::string(b) + " (" + Dmy(r.first) + " – " + Dmy(r.last) + ")";

@@ -22,7 +22,15 @@
 namespace motcua::stats {
 
 enum class PeriodKind {
-  kDay, kMonth, kQuarter, kYear, kReportMonth, kReportQuarter, kReportYear, kHalfYear, kReportHalfYear
+  kDay,
+  kMonth,
+  kQuarter,
+  kYear,
+  kReportMonth,
+  kReportQuarter,
+  kReportYear,
+  kHalfYear,
+  kReportHalfYear
 };
 
 // Whether `kind` is one of Decree 09's report periods.

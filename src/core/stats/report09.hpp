@@ -29,8 +29,8 @@ namespace motcua::stats {
 
 struct Report09Column {
   std::string_view key;
-  std::string_view group;     // Vietnamese, as on the form
-  std::string_view name;      // within the group
+  std::string_view group;  // Vietnamese, as on the form
+  std::string_view name;   // within the group
   std::string_view group_en;
   std::string_view name_en;
 };

@@ -29,17 +29,24 @@ TEST(PeriodsTest, ReportPeriodsRunFromTheFifteenthToTheFourteenth) {
   // Six-month reports: 15 December to 14 June, 15 June to 14 December.
   EXPECT_EQ(Range({PeriodKind::kReportHalfYear, 2026, 1}), "2025-12-15..2026-06-14");
   EXPECT_EQ(Range({PeriodKind::kReportHalfYear, 2026, 2}), "2026-06-15..2026-12-14");
-  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-06-15")), (Period{PeriodKind::kReportHalfYear, 2026, 2}));
-  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-12-15")), (Period{PeriodKind::kReportHalfYear, 2027, 1}));
+  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-06-15")),
+            (Period{PeriodKind::kReportHalfYear, 2026, 2}));
+  EXPECT_EQ(Containing(PeriodKind::kReportHalfYear, D("2026-12-15")),
+            (Period{PeriodKind::kReportHalfYear, 2027, 1}));
   // A day counts in the report of the month it falls in until the 14th, then in the next one's.
-  EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-14")), (Period{PeriodKind::kReportMonth, 2026, 12}));
-  EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-15")), (Period{PeriodKind::kReportMonth, 2027, 1}));
-  EXPECT_EQ(Containing(PeriodKind::kReportQuarter, D("2026-03-15")), (Period{PeriodKind::kReportQuarter, 2026, 2}));
-  EXPECT_EQ(Containing(PeriodKind::kReportYear, D("2026-12-20")), (Period{PeriodKind::kReportYear, 2027, 1}));
+  EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-14")),
+            (Period{PeriodKind::kReportMonth, 2026, 12}));
+  EXPECT_EQ(Containing(PeriodKind::kReportMonth, D("2026-12-15")),
+            (Period{PeriodKind::kReportMonth, 2027, 1}));
+  EXPECT_EQ(Containing(PeriodKind::kReportQuarter, D("2026-03-15")),
+            (Period{PeriodKind::kReportQuarter, 2026, 2}));
+  EXPECT_EQ(Containing(PeriodKind::kReportYear, D("2026-12-20")),
+            (Period{PeriodKind::kReportYear, 2027, 1}));
   // Every day of 2020 to 2030 is in exactly the period that contains it, and periods tile the days.
-  for (PeriodKind k : {PeriodKind::kDay, PeriodKind::kMonth, PeriodKind::kQuarter, PeriodKind::kHalfYear,
-                       PeriodKind::kYear, PeriodKind::kReportMonth, PeriodKind::kReportQuarter,
-                       PeriodKind::kReportHalfYear, PeriodKind::kReportYear}) {
+  for (PeriodKind k :
+       {PeriodKind::kDay, PeriodKind::kMonth, PeriodKind::kQuarter, PeriodKind::kHalfYear,
+        PeriodKind::kYear, PeriodKind::kReportMonth, PeriodKind::kReportQuarter,
+        PeriodKind::kReportHalfYear, PeriodKind::kReportYear}) {
     Period p = Containing(k, D("2020-01-01"));
     for (calendar::Date d = D("2020-01-01"); d <= D("2030-12-31"); d += std::chrono::days(1)) {
       if (!RangeOf(p).Contains(d)) {
@@ -59,22 +66,24 @@ TEST(PeriodsTest, CalendarPeriodsAndTheirNames) {
   EXPECT_EQ(RangeOf({PeriodKind::kYear, 2028, 1}).days(), 366);
   EXPECT_EQ(Containing(PeriodKind::kDay, D("2026-12-31")), (Period{PeriodKind::kDay, 2026, 365}));
   EXPECT_EQ(Range({PeriodKind::kHalfYear, 2026, 2}), "2026-07-01..2026-12-31");
-  for (const char* text : {"2026-12-02", "2026-12", "2026-Q4", "2026-H1", "2026", "bc-2026-12", "bc-2026-Q4",
-                           "bc-2026-H2", "bc-2026"}) {
+  for (const char* text : {"2026-12-02", "2026-12", "2026-Q4", "2026-H1", "2026", "bc-2026-12",
+                           "bc-2026-Q4", "bc-2026-H2", "bc-2026"}) {
     auto p = ParsePeriod(text);
     ASSERT_TRUE(p) << text;
     EXPECT_EQ(FormatPeriod(*p), text);
   }
-  for (const char* bad : {"", "2026-13", "2026-Q5", "2026-H3", "bc-2026-H0", "bc-2026-12-02", "20261", "2026-02-30",
-                          "x2026"}) {
+  for (const char* bad : {"", "2026-13", "2026-Q5", "2026-H3", "bc-2026-H0", "bc-2026-12-02",
+                          "20261", "2026-02-30", "x2026"}) {
     auto p = ParsePeriod(bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_TRUE(p.error().fields.contains("period"));
   }
   EXPECT_EQ(VietnameseName({PeriodKind::kQuarter, 2026, 4}), "Quý IV/2026");
   EXPECT_EQ(VietnameseName({PeriodKind::kMonth, 2026, 3}), "Tháng 03/2026");
-  EXPECT_EQ(VietnameseName({PeriodKind::kReportMonth, 2027, 1}), "Kỳ báo cáo tháng 01/2027 (15/12/2026 – 14/01/2027)");
-  EXPECT_EQ(VietnameseName({PeriodKind::kReportYear, 2026, 1}), "Kỳ báo cáo năm 2026 (15/12/2025 – 14/12/2026)");
+  EXPECT_EQ(VietnameseName({PeriodKind::kReportMonth, 2027, 1}),
+            "Kỳ báo cáo tháng 01/2027 (15/12/2026 – 14/01/2027)");
+  EXPECT_EQ(VietnameseName({PeriodKind::kReportYear, 2026, 1}),
+            "Kỳ báo cáo năm 2026 (15/12/2025 – 14/12/2026)");
   EXPECT_EQ(VietnameseName({PeriodKind::kHalfYear, 2026, 1}), "6 tháng đầu năm 2026");
   EXPECT_EQ(VietnameseName({PeriodKind::kReportHalfYear, 2026, 2}),
             "Kỳ báo cáo 6 tháng cuối năm 2026 (15/06/2026 – 14/12/2026)");
@@ -113,11 +122,11 @@ TEST_F(IndexTest, TheProvincesFileHasFiveGroupsOfAHundredPoints) {
 }
 
 TEST_F(IndexTest, EachIndicatorEarnsItsPointsUpToItsThreshold) {
-  const Measures m = {{"dossiers_on_time", {950, 1000}},        // 95 % of 100 %: 19 of 20
-                      {"dossiers_fully_online", {300, 1000}},   // 30 % of 50 %: 7.2 of 12
+  const Measures m = {{"dossiers_on_time", {950, 1000}},            // 95 % of 100 %: 19 of 20
+                      {"dossiers_fully_online", {300, 1000}},       // 30 % of 50 %: 7.2 of 12
                       {"dossiers_electronic_result", {900, 1000}},  // above 80 %: all 6
-                      {"dossiers_digitised", {400, 1000}},      // 50 % of 80 %: 2 of 4
-                      {"dossier_satisfaction", {81, 100}}};     // 81 % of 90 %: 5.4 of 6
+                      {"dossiers_digitised", {400, 1000}},          // 50 % of 80 %: 2 of 4
+                      {"dossier_satisfaction", {81, 100}}};         // 81 % of 90 %: 5.4 of 6
   const IndexScore s = Score(def_, m);
   EXPECT_NEAR(*Find(s, "dossiers_on_time")->score, 19.0, 1e-9);
   EXPECT_NEAR(*Find(s, "dossiers_fully_online")->score, 7.2, 1e-9);
@@ -159,7 +168,8 @@ TEST_F(IndexTest, AGradeWhenEveryIndicatorIsMeasured) {
 }
 
 TEST(IndexDefinitionTest, MistakesAreNamed) {
-  auto bad = ParseIndexDefinition(R"({"name":"x","grades":[{"min":50,"name":"a"},{"min":60,"name":"b"}],
+  auto bad =
+      ParseIndexDefinition(R"({"name":"x","grades":[{"min":50,"name":"a"},{"min":60,"name":"b"}],
     "groups":[{"id":"g","name":"G","indicators":[{"id":"g","name":"I","points":0,"threshold":1.5}]}]})");
   ASSERT_FALSE(bad);
   const auto& f = bad.error().fields;

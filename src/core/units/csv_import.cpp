@@ -7,9 +7,20 @@ namespace motcua::units {
 namespace {
 
 constexpr std::array<std::string_view, 9> kColumns = {
-    "agency_code", "stats_code", "name",     "name_en",    "kind",
-    "parent_agency_code", "valid_from", "valid_to", "successor_agency_codes"};
-enum Column { kAgencyCode, kStatsCode, kName, kNameEn, kKind, kParent, kValidFrom, kValidTo, kSuccessors };
+    "agency_code", "stats_code", "name",
+    "name_en",     "kind",       "parent_agency_code",
+    "valid_from",  "valid_to",   "successor_agency_codes"};
+enum Column {
+  kAgencyCode,
+  kStatsCode,
+  kName,
+  kNameEn,
+  kKind,
+  kParent,
+  kValidFrom,
+  kValidTo,
+  kSuccessors
+};
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
@@ -149,7 +160,8 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text) {
 
 Result<ImportPlan> PlanImport(std::string_view text, const UnitSet& existing) {
   auto rows = MOTCUA_TRY(ParseCsv(text));
-  if (rows.empty()) return InvalidField(Place(1), "the file is empty; expected the header " + Header());
+  if (rows.empty())
+    return InvalidField(Place(1), "the file is empty; expected the header " + Header());
   std::vector<std::string> header;
   for (const std::string& f : rows[0].fields) header.push_back(Trim(f));
   if (header != std::vector<std::string>(kColumns.begin(), kColumns.end())) {
@@ -168,8 +180,8 @@ Result<ImportPlan> PlanImport(std::string_view text, const UnitSet& existing) {
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const CsvRow& row = rows[r];
     if (row.fields.size() != kColumns.size()) {
-      errors.With(Place(row.line), "has " + std::to_string(row.fields.size()) + " fields, expected " +
-                                       std::to_string(kColumns.size()));
+      errors.With(Place(row.line), "has " + std::to_string(row.fields.size()) +
+                                       " fields, expected " + std::to_string(kColumns.size()));
       continue;
     }
     std::vector<std::string> f;

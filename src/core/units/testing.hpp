@@ -14,8 +14,8 @@ namespace motcua::units::testing {
 inline Date D(const char* text) { return *ParseDate(text); }
 
 inline Unit MakeUnit(std::int64_t id, Kind kind, std::string name, std::string stats_code,
-                     std::string agency_code, std::optional<std::int64_t> parent,
-                     const char* from, const char* to = nullptr) {
+                     std::string agency_code, std::optional<std::int64_t> parent, const char* from,
+                     const char* to = nullptr) {
   Unit u;
   u.id = id;
   u.kind = kind;
@@ -30,15 +30,15 @@ inline Unit MakeUnit(std::int64_t id, Kind kind, std::string name, std::string s
 
 // Ids of MergedProvince().
 enum : std::int64_t {
-  kBacKan = 1,        // province, retired 2025-07-01 into Thái Nguyên
-  kThaiNguyen = 2,    // province
-  kChoMoi = 3,        // district of Bắc Kạn, retired 2025-07-01
-  kThanhVan = 4,      // commune of Chợ Mới, merged into kThanhMaiNew
-  kThanhMaiOld = 5,   // commune of Chợ Mới, merged into kThanhMaiNew
-  kThanhMaiNew = 6,   // commune of Thái Nguyên from 2025-07-01
-  kJustice = 7,       // Sở Tư pháp Thái Nguyên
-  kDongHy = 8,        // district of Thái Nguyên, retired 2025-07-01
-  kHoaThuong = 9,     // commune of Đồng Hỷ, retired with no successor recorded
+  kBacKan = 1,       // province, retired 2025-07-01 into Thái Nguyên
+  kThaiNguyen = 2,   // province
+  kChoMoi = 3,       // district of Bắc Kạn, retired 2025-07-01
+  kThanhVan = 4,     // commune of Chợ Mới, merged into kThanhMaiNew
+  kThanhMaiOld = 5,  // commune of Chợ Mới, merged into kThanhMaiNew
+  kThanhMaiNew = 6,  // commune of Thái Nguyên from 2025-07-01
+  kJustice = 7,      // Sở Tư pháp Thái Nguyên
+  kDongHy = 8,       // district of Thái Nguyên, retired 2025-07-01
+  kHoaThuong = 9,    // commune of Đồng Hỷ, retired with no successor recorded
 };
 
 inline std::vector<Unit> MergedProvince() {
@@ -53,8 +53,8 @@ inline std::vector<Unit> MergedProvince() {
                "1997-01-01", "2025-07-01"),
       MakeUnit(kThanhMaiOld, Kind::kCommune, "Xã Thanh Mai", "01993", "000.22.21.H06", kChoMoi,
                "1997-01-01", "2025-07-01"),
-      MakeUnit(kThanhMaiNew, Kind::kCommune, "Xã Thanh Mai", "01996", "000.31.21.H56",
-               kThaiNguyen, "2025-07-01"),
+      MakeUnit(kThanhMaiNew, Kind::kCommune, "Xã Thanh Mai", "01996", "000.31.21.H56", kThaiNguyen,
+               "2025-07-01"),
       MakeUnit(kJustice, Kind::kDepartment, "Sở Tư pháp", "", "000.00.11.H56", kThaiNguyen,
                "1997-01-01"),
       MakeUnit(kDongHy, Kind::kDistrict, "Huyện Đồng Hỷ", "168", "000.00.22.H56", kThaiNguyen,

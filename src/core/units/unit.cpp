@@ -41,18 +41,23 @@ std::string FormatDate(Date date) {
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
-    case Kind::kProvince: return "province";
-    case Kind::kDistrict: return "district";
-    case Kind::kCommune: return "commune";
-    case Kind::kDepartment: return "department";
-    case Kind::kCenter: return "center";
+    case Kind::kProvince:
+      return "province";
+    case Kind::kDistrict:
+      return "district";
+    case Kind::kCommune:
+      return "commune";
+    case Kind::kDepartment:
+      return "department";
+    case Kind::kCenter:
+      return "center";
   }
   return "commune";
 }
 
 std::optional<Kind> ParseKind(std::string_view name) {
-  for (Kind k : {Kind::kProvince, Kind::kDistrict, Kind::kCommune, Kind::kDepartment,
-                 Kind::kCenter}) {
+  for (Kind k :
+       {Kind::kProvince, Kind::kDistrict, Kind::kCommune, Kind::kDepartment, Kind::kCenter}) {
     if (KindName(k) == name) return k;
   }
   return std::nullopt;
@@ -81,11 +86,18 @@ bool IsAgencyCode(std::string_view code) {
 bool IsStatsCodeFor(Kind kind, std::string_view code) {
   std::size_t want = 0;
   switch (kind) {
-    case Kind::kProvince: want = 2; break;
-    case Kind::kDistrict: want = 3; break;
-    case Kind::kCommune: want = 5; break;
+    case Kind::kProvince:
+      want = 2;
+      break;
+    case Kind::kDistrict:
+      want = 3;
+      break;
+    case Kind::kCommune:
+      want = 5;
+      break;
     case Kind::kDepartment:
-    case Kind::kCenter: return code.empty();
+    case Kind::kCenter:
+      return code.empty();
   }
   return code.size() == want && AllDigits(code);
 }

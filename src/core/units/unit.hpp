@@ -40,7 +40,7 @@ enum class Kind {
 std::string_view KindName(Kind kind);
 std::optional<Kind> ParseKind(std::string_view name);
 
-struct Unit {  // đơn vị hành chính (or a provincial agency)
+struct Unit {           // đơn vị hành chính (or a provincial agency)
   std::int64_t id = 0;  // 0 until stored
   Kind kind = Kind::kCommune;
   std::string name;                    // Vietnamese, as in the founding decision
@@ -58,9 +58,7 @@ struct Unit {  // đơn vị hành chính (or a provincial agency)
   std::vector<std::int64_t> successors;    // ids, ascending
 
   // True if the unit exists on `day`.
-  bool ActiveOn(Date day) const {
-    return valid_from <= day && (!valid_to || day < *valid_to);
-  }
+  bool ActiveOn(Date day) const { return valid_from <= day && (!valid_to || day < *valid_to); }
   bool operator==(const Unit&) const = default;
 };
 

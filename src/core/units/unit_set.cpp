@@ -26,13 +26,18 @@ void AddSorted(std::vector<std::int64_t>& ids, std::int64_t id) {
 
 bool ParentAllowed(Kind child, Kind parent) {
   switch (child) {
-    case Kind::kProvince: return false;
-    case Kind::kDistrict: return parent == Kind::kProvince;
-    case Kind::kCommune: return parent == Kind::kProvince || parent == Kind::kDistrict;
-    case Kind::kDepartment: return parent == Kind::kProvince;
+    case Kind::kProvince:
+      return false;
+    case Kind::kDistrict:
+      return parent == Kind::kProvince;
+    case Kind::kCommune:
+      return parent == Kind::kProvince || parent == Kind::kDistrict;
+    case Kind::kDepartment:
+      return parent == Kind::kProvince;
     // The provincial centre hangs below the province, a commune's one-stop
     // centre below its commune.
-    case Kind::kCenter: return parent == Kind::kProvince || parent == Kind::kCommune;
+    case Kind::kCenter:
+      return parent == Kind::kProvince || parent == Kind::kCommune;
   }
   return false;
 }
@@ -71,7 +76,8 @@ Status UnitSet::Check(const Unit& unit) const {
   const Unit* stored = Find(unit.id);
 
   if (unit.name.empty()) invalid.With("name", "is required");
-  if (unit.name_en && unit.name_en->empty()) invalid.With("name_en", "must not be empty when given");
+  if (unit.name_en && unit.name_en->empty())
+    invalid.With("name_en", "must not be empty when given");
 
   if (!IsAgencyCode(unit.agency_code)) {
     invalid.With("agency_code", "must have the QCVN 102:2016 form 000.00.21.H12");
@@ -82,10 +88,17 @@ Status UnitSet::Check(const Unit& unit) const {
 
   if (!IsStatsCodeFor(unit.kind, unit.stats_code)) {
     switch (unit.kind) {
-      case Kind::kProvince: invalid.With("stats_code", "a province has a 2-digit code"); break;
-      case Kind::kDistrict: invalid.With("stats_code", "a district has a 3-digit code"); break;
-      case Kind::kCommune: invalid.With("stats_code", "a commune has a 5-digit code"); break;
-      default: invalid.With("stats_code", "must be empty for a " + std::string(KindName(unit.kind)));
+      case Kind::kProvince:
+        invalid.With("stats_code", "a province has a 2-digit code");
+        break;
+      case Kind::kDistrict:
+        invalid.With("stats_code", "a district has a 3-digit code");
+        break;
+      case Kind::kCommune:
+        invalid.With("stats_code", "a commune has a 5-digit code");
+        break;
+      default:
+        invalid.With("stats_code", "must be empty for a " + std::string(KindName(unit.kind)));
     }
   } else if (const Unit* other = FindByStatsCode(unit.stats_code); other && other->id != unit.id) {
     // Statistics codes are never reused, even after the unit is retired.
@@ -142,8 +155,8 @@ Status UnitSet::Check(const Unit& unit) const {
                                  " and cannot be below a " + std::string(KindName(unit.kind)));
       }
       if (child->valid_from < unit.valid_from) {
-        invalid.With("valid_from", Describe(*child) + " below it exists from " +
-                                       FormatDate(child->valid_from));
+        invalid.With("valid_from",
+                     Describe(*child) + " below it exists from " + FormatDate(child->valid_from));
       }
       if (unit.valid_to && !EndsBy(child->valid_to, *unit.valid_to)) {
         invalid.With("valid_to", Describe(*child) + " below it still exists on " +

@@ -15,13 +15,12 @@ using ::testing::Key;
 using ::testing::Pair;
 
 Unit NewCommune() {
-  return MakeUnit(0, Kind::kCommune, "Xã Mới", "02010", "000.32.21.H56", kThaiNguyen,
-                  "2025-07-01");
+  return MakeUnit(0, Kind::kCommune, "Xã Mới", "02010", "000.32.21.H56", kThaiNguyen, "2025-07-01");
 }
 
 TEST(UnitFormats, DatesAreStrictIsoCalendarDays) {
-  EXPECT_EQ(ParseDate("2025-07-01"), Date(std::chrono::year{2025}, std::chrono::July,
-                                          std::chrono::day{1}));
+  EXPECT_EQ(ParseDate("2025-07-01"),
+            Date(std::chrono::year{2025}, std::chrono::July, std::chrono::day{1}));
   EXPECT_TRUE(ParseDate("2024-02-29"));
   EXPECT_FALSE(ParseDate("2025-02-29"));
   EXPECT_FALSE(ParseDate("2025-7-1"));
@@ -73,8 +72,8 @@ TEST(UnitSetCheck, NamesEveryBadField) {
 
 TEST(UnitSetCheck, KindAndParentRules) {
   UnitSet set(MergedProvince());
-  Unit province = MakeUnit(0, Kind::kProvince, "Tỉnh X", "99", "000.00.00.H99", kThaiNguyen,
-                           "2025-07-01");
+  Unit province =
+      MakeUnit(0, Kind::kProvince, "Tỉnh X", "99", "000.00.00.H99", kThaiNguyen, "2025-07-01");
   EXPECT_THAT(set.Check(province).error().fields,
               Contains(Pair("parent_id", "a province has no parent")));
 
@@ -94,8 +93,8 @@ TEST(UnitSetCheck, KindAndParentRules) {
 
 TEST(UnitSetCheck, DistrictsEndByTheReformAndBoundTheirCommunes) {
   UnitSet set(MergedProvince());
-  Unit district = MakeUnit(0, Kind::kDistrict, "Huyện Mới", "170", "000.00.29.H56", kThaiNguyen,
-                           "2025-07-01");
+  Unit district =
+      MakeUnit(0, Kind::kDistrict, "Huyện Mới", "170", "000.00.29.H56", kThaiNguyen, "2025-07-01");
   EXPECT_THAT(set.Check(district).error().fields, Contains(Key("valid_from")));
   district.valid_from = D("2000-01-01");
   EXPECT_THAT(set.Check(district).error().fields,
@@ -155,12 +154,12 @@ TEST(UnitSetCheck, EditsMustKeepChildrenValid) {
 
 TEST(UnitSetCheck, MovingAUnitChecksItsNewParent) {
   std::vector<Unit> units = MergedProvince();
-  units.push_back(MakeUnit(10, Kind::kCommune, "Xã X", "09000", "000.40.21.H56", kThaiNguyen,
-                           "2025-07-01"));
-  units.push_back(MakeUnit(11, Kind::kCenter, "Bộ phận một cửa xã X", "", "000.41.21.H56", 10,
-                           "2025-07-01"));
-  units.push_back(MakeUnit(12, Kind::kCommune, "Xã Y", "09001", "000.42.21.H56", kThaiNguyen,
-                           "2025-07-01"));
+  units.push_back(
+      MakeUnit(10, Kind::kCommune, "Xã X", "09000", "000.40.21.H56", kThaiNguyen, "2025-07-01"));
+  units.push_back(
+      MakeUnit(11, Kind::kCenter, "Bộ phận một cửa xã X", "", "000.41.21.H56", 10, "2025-07-01"));
+  units.push_back(
+      MakeUnit(12, Kind::kCommune, "Xã Y", "09001", "000.42.21.H56", kThaiNguyen, "2025-07-01"));
   UnitSet set(units);
   Unit center = *set.Find(11);
   center.parent_id = 12;

@@ -7,8 +7,7 @@
 namespace motcua::units {
 
 UnitTree::UnitTree(std::vector<Unit> units) : units_(std::move(units)) {
-  std::sort(units_.begin(), units_.end(),
-            [](const Unit& a, const Unit& b) { return a.id < b.id; });
+  std::sort(units_.begin(), units_.end(), [](const Unit& a, const Unit& b) { return a.id < b.id; });
   const std::size_t n = units_.size();
   index_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) index_.emplace(units_[i].id, i);

@@ -47,12 +47,12 @@ class UnitTree final : public accounts::UnitHierarchy {
   std::vector<std::int64_t> CurrentSuccessors(std::int64_t id, Date today) const;
 
  private:
-  std::vector<Unit> units_;                            // ascending id
+  std::vector<Unit> units_;                              // ascending id
   std::unordered_map<std::int64_t, std::size_t> index_;  // id -> position in units_
-  std::vector<std::vector<std::size_t>> children_;     // positions, ascending id
-  std::vector<std::size_t> order_;                     // positions in pre-order
-  std::vector<std::size_t> enter_;                     // position -> index in order_
-  std::vector<std::size_t> leave_;                     // one past the subtree's last
+  std::vector<std::vector<std::size_t>> children_;       // positions, ascending id
+  std::vector<std::size_t> order_;                       // positions in pre-order
+  std::vector<std::size_t> enter_;                       // position -> index in order_
+  std::vector<std::size_t> leave_;                       // one past the subtree's last
 };
 
 }  // namespace motcua::units

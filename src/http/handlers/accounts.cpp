@@ -2,7 +2,6 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
 #include <charconv>
 #include <limits>
 #include <memory>
@@ -206,8 +205,7 @@ class AccountRoutes {
     const std::string password = r.RequiredString("password", kPasswordRules);
     if (auto done = r.Finish(); !done) return respond(Error(done.error()));
     accounts::RetryAfter retry;
-    auto user =
-        accounts_.RegisterCitizen(username, display_name, password, req.remote_ip, &retry);
+    auto user = accounts_.RegisterCitizen(username, display_name, password, req.remote_ip, &retry);
     if (!user) return respond(Limited(user.error(), retry));
     respond(JsonResponse(201, UserJson(*user)));
   }
@@ -221,8 +219,8 @@ class AccountRoutes {
     const std::string new_password = r.RequiredString("new_password", kPasswordRules);
     if (auto done = r.Finish(); !done) return respond(Error(done.error()));
     accounts::RetryAfter retry;
-    auto changed = accounts_.ChangePassword(*req.principal, old_password, new_password,
-                                            req.remote_ip, &retry);
+    auto changed =
+        accounts_.ChangePassword(*req.principal, old_password, new_password, req.remote_ip, &retry);
     if (!changed) return respond(Limited(changed.error(), retry));
     Response res;
     res.status = 204;

@@ -2,11 +2,11 @@
 // pipeline with the auth middleware, the service on a SQLite file.
 #include "http/handlers/accounts.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -44,11 +44,11 @@ class AccountRoutesTest : public ::testing::Test {
     store_ = std::move(*store);
     ASSERT_TRUE(store_->Migrate());
     ASSERT_TRUE(store_->WriteSync([](storage::Tx& tx) -> Status {
-      MOTCUA_TRY_VOID(tx.Exec(
-          "INSERT INTO units (id, kind, name, agency_code, parent_id, valid_from) VALUES "
-          "(1, 'province', 'Tỉnh A', '000.00.00.H01', NULL, '2025-07-01'), "
-          "(10, 'department', 'Sở Tư pháp', '000.00.10.H01', 1, '2025-07-01'), "
-          "(2, 'province', 'Tỉnh B', '000.00.00.H02', NULL, '2025-07-01')"));
+      MOTCUA_TRY_VOID(
+          tx.Exec("INSERT INTO units (id, kind, name, agency_code, parent_id, valid_from) VALUES "
+                  "(1, 'province', 'Tỉnh A', '000.00.00.H01', NULL, '2025-07-01'), "
+                  "(10, 'department', 'Sở Tư pháp', '000.00.10.H01', 1, '2025-07-01'), "
+                  "(2, 'province', 'Tỉnh B', '000.00.00.H02', NULL, '2025-07-01')"));
       return {};
     }));
     accounts::AccountOptions options;
@@ -262,16 +262,20 @@ TEST_F(AccountRoutesTest, ProvinceAdminCannotGrantSystemAdmin) {
   const std::int64_t target = items.at(1).at("id").as_int64();
   const std::string roles = "/api/v1/users/" + std::to_string(target) + "/roles";
 
-  json::object grant_root{{"roles", json::array{json::object{
-                                        {"role", "system_admin"}, {"unit_id", 1}, {"subtree", true}}}}};
+  json::object grant_root{
+      {"roles",
+       json::array{json::object{{"role", "system_admin"}, {"unit_id", 1}, {"subtree", true}}}}};
   Response denied = client_->Send("PUT", roles, json::serialize(grant_root),
-                                  {{"cookie", admin.cookie}, {"x-csrf-token", admin.csrf},
+                                  {{"cookie", admin.cookie},
+                                   {"x-csrf-token", admin.csrf},
                                    {"content-type", "application/json"}});
   EXPECT_EQ(denied.status, 403) << denied.body;
 
-  json::object grant_officer{{"roles", json::array{json::object{{"role", "officer"}, {"unit_id", 10}}}}};
+  json::object grant_officer{
+      {"roles", json::array{json::object{{"role", "officer"}, {"unit_id", 10}}}}};
   Response ok = client_->Send("PUT", roles, json::serialize(grant_officer),
-                              {{"cookie", admin.cookie}, {"x-csrf-token", admin.csrf},
+                              {{"cookie", admin.cookie},
+                               {"x-csrf-token", admin.csrf},
                                {"content-type", "application/json"}});
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Body(ok).at("roles").at(0).at("unit_id"), 10);
@@ -294,7 +298,8 @@ TEST_F(AccountRoutesTest, UnknownFieldsAndWrongTypesAre400NamingTheField) {
   Session admin = SignIn("qt.tinh");
   json::object bad_roles{{"roles", json::array{json::object{{"role", "officer"}, {"unit", 10}}}}};
   Response nested = client_->Send("PUT", "/api/v1/users/1/roles", json::serialize(bad_roles),
-                                  {{"cookie", admin.cookie}, {"x-csrf-token", admin.csrf},
+                                  {{"cookie", admin.cookie},
+                                   {"x-csrf-token", admin.csrf},
                                    {"content-type", "application/json"}});
   EXPECT_EQ(nested.status, 400);
   EXPECT_TRUE(NamesField(nested, "roles[0].unit")) << nested.body;
@@ -302,19 +307,19 @@ TEST_F(AccountRoutesTest, UnknownFieldsAndWrongTypesAre400NamingTheField) {
 }
 
 TEST_F(AccountRoutesTest, CitizensRegisterAndSignIn) {
-  Response reg = Post("/api/v1/auth/register", {{"username", "cong.dan"},
-                                                {"display_name", "Nguyễn Thị B"},
-                                                {"password", kPassword}});
+  Response reg =
+      Post("/api/v1/auth/register",
+           {{"username", "cong.dan"}, {"display_name", "Nguyễn Thị B"}, {"password", kPassword}});
   ASSERT_EQ(reg.status, 201) << reg.body;
   EXPECT_EQ(Body(reg).at("roles").at(0).at("role"), "citizen");
-  Response again = Post("/api/v1/auth/register", {{"username", "cong.dan"},
-                                                  {"display_name", "Ai đó"},
-                                                  {"password", kPassword}});
+  Response again =
+      Post("/api/v1/auth/register",
+           {{"username", "cong.dan"}, {"display_name", "Ai đó"}, {"password", kPassword}});
   EXPECT_EQ(again.status, 409);
   EXPECT_TRUE(NamesField(again, "username"));
-  Response weak = Post("/api/v1/auth/register", {{"username", "cong.dan2"},
-                                                 {"display_name", "C"},
-                                                 {"password", "123456789a"}});
+  Response weak =
+      Post("/api/v1/auth/register",
+           {{"username", "cong.dan2"}, {"display_name", "C"}, {"password", "123456789a"}});
   EXPECT_EQ(weak.status, 400);
   EXPECT_TRUE(NamesField(weak, "password"));
   SignIn("cong.dan");

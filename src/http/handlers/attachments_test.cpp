@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "http/internal/route_test_bed.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
-#include "http/internal/route_test_bed.hpp"
 #include "http/test_client.hpp"
 #include "services/accounts/secrets.hpp"
 #include "services/attachments/testing.hpp"
@@ -27,7 +27,6 @@ using ::testing::HasSubstr;
 constexpr char kPdfType[] = "application/pdf";
 // encodeURIComponent("Giấy khai sinh.pdf")
 constexpr char kEncodedName[] = "Gi%E1%BA%A5y%20khai%20sinh.pdf";
-
 
 class AttachmentRoutesTest : public ::testing::Test {
  protected:

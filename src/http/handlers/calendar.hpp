@@ -21,9 +21,9 @@
 // Ownership: `calendar`, `tables` and `clock` must outlive the router.
 #pragma once
 
-#include "common/clock.hpp"
 #include <vector>
 
+#include "common/clock.hpp"
 #include "core/calendar/holidays.hpp"
 #include "core/calendar/working_time.hpp"
 #include "http/router.hpp"

@@ -29,8 +29,8 @@
 namespace motcua::http {
 
 // The header lines of a unit's documents: its superior's agency and its own.
-void UnitAgencies(const units::UnitService& units, const documents::FormLayout& layout, std::int64_t unit_id,
-                  std::string& parent_agency, std::string& agency);
+void UnitAgencies(const units::UnitService& units, const documents::FormLayout& layout,
+                  std::int64_t unit_id, std::string& parent_agency, std::string& agency);
 
 // The citizen portal's address for QR codes: the forms file's, else the
 // request's own (scheme from X-Forwarded-Proto, host from Host).
@@ -39,7 +39,7 @@ std::string PortalAddress(const documents::FormLayout& layout, const Request& re
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers,
                             const catalog::CatalogService& catalog, const units::UnitService& units,
                             const workflow::Registry& workflows,
-                            std::shared_ptr<const documents::Fonts> fonts, const documents::FormLayout& layout,
-                            const Clock& clock);
+                            std::shared_ptr<const documents::Fonts> fonts,
+                            const documents::FormLayout& layout, const Clock& clock);
 
 }  // namespace motcua::http

@@ -1,23 +1,22 @@
 #include "http/handlers/dossiers.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <array>
-#include <mutex>
-#include <unordered_map>
+#include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
+#include "common/json_writer.hpp"
 #include "core/calendar/date.hpp"
 #include "core/dossier/deadline.hpp"
 #include "core/dossier/lookup_secret.hpp"
 #include "core/workflow/workflow.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
-#include "common/json_writer.hpp"
 #include "http/params.hpp"
 #include "services/accounts/rate_limiter.hpp"
 
@@ -40,17 +39,23 @@ constexpr std::size_t kMaxListItems = 200;
 
 void Moment(JsonWriter& w, std::string_view key, const std::optional<TimePoint>& t) {
   w.Key(key);
-  if (t) w.String(FormatMoment(*t));
-  else w.Null();
+  if (t)
+    w.String(FormatMoment(*t));
+  else
+    w.Null();
 }
 
 void Urgency(JsonWriter& w, const DossierView& v) {
   w.Key("urgency");
-  if (v.urgency) w.String(dossier::UrgencyName(*v.urgency));
-  else w.Null();
+  if (v.urgency)
+    w.String(dossier::UrgencyName(*v.urgency));
+  else
+    w.Null();
   w.Key("working_seconds_left");
-  if (v.working_time_left) w.Int(v.working_time_left->count() / 1'000'000);
-  else w.Null();
+  if (v.working_time_left)
+    w.Int(v.working_time_left->count() / 1'000'000);
+  else
+    w.Null();
 }
 
 // {"id", "name"} of a unit, at `key`.
@@ -61,12 +66,18 @@ void UnitObject(JsonWriter& w, std::string_view key, std::int64_t id, const std:
 // The dossier's state; the full document also spells the national status.
 void StateObject(JsonWriter& w, const DossierView& v, bool with_label) {
   const auto& r = v.row;
-  w.Key("state").Object()
-      .Key("id").String(r.state)
-      .Key("name").String(v.state_name)
-      .Key("name_en").String(v.state_name_en)
-      .Key("national_status").Int(r.national_status);
-  if (with_label) w.Key("national_status_label").String(workflow::NationalStatusLabel(r.national_status));
+  w.Key("state")
+      .Object()
+      .Key("id")
+      .String(r.state)
+      .Key("name")
+      .String(v.state_name)
+      .Key("name_en")
+      .String(v.state_name_en)
+      .Key("national_status")
+      .Int(r.national_status);
+  if (with_label)
+    w.Key("national_status_label").String(workflow::NationalStatusLabel(r.national_status));
   w.Key("clock").String(r.clock).Key("terminal").Bool(r.terminal).End();
 }
 
@@ -76,22 +87,40 @@ void ViewFields(JsonWriter& w, const DossierView& v) {
   w.Key("id").Int(r.id);
   w.Key("number").String(r.number);
   w.Key("version").Int(r.version);
-  w.Key("procedure").Object()
-      .Key("code").String(r.procedure_code)
-      .Key("version").Int(v.procedure_version)
-      .Key("name").String(v.procedure_name)
-      .Key("name_en").String(v.procedure_name_en)
+  w.Key("procedure")
+      .Object()
+      .Key("code")
+      .String(r.procedure_code)
+      .Key("version")
+      .Int(v.procedure_version)
+      .Key("name")
+      .String(v.procedure_name)
+      .Key("name_en")
+      .String(v.procedure_name_en)
       .End();
-  w.Key("workflow").Object().Key("code").String(r.workflow_code).Key("version").Int(r.workflow_version).End();
+  w.Key("workflow")
+      .Object()
+      .Key("code")
+      .String(r.workflow_code)
+      .Key("version")
+      .Int(r.workflow_version)
+      .End();
   StateObject(w, v, true);
   w.Key("channel").Int(r.channel);
-  w.Key("applicant").Object()
-      .Key("full_name").String(r.applicant_name)
-      .Key("id_number").String(r.applicant_id_number)
-      .Key("phone").String(r.applicant_phone)
-      .Key("email").String(r.applicant_email)
-      .Key("address").String(r.applicant_address)
-      .Key("masked").Bool(!v.unmasked)
+  w.Key("applicant")
+      .Object()
+      .Key("full_name")
+      .String(r.applicant_name)
+      .Key("id_number")
+      .String(r.applicant_id_number)
+      .Key("phone")
+      .String(r.applicant_phone)
+      .Key("email")
+      .String(r.applicant_email)
+      .Key("address")
+      .String(r.applicant_address)
+      .Key("masked")
+      .Bool(!v.unmasked)
       .End();
   w.Key("citizen_user_id").Int(r.citizen_user_id);
   UnitObject(w, "receiving_unit", r.receiving_unit_id, v.receiving_unit_name);
@@ -117,13 +146,20 @@ void ViewFields(JsonWriter& w, const DossierView& v) {
   w.Key("actions").Array();
   for (const auto& a : v.actions) {
     w.Object()
-        .Key("id").String(a.id)
-        .Key("name").String(a.name)
-        .Key("name_en").String(a.name_en)
-        .Key("requires_reason").Bool(a.requires_reason)
-        .Key("requests_supplements").Bool(a.requests_supplements)
-        .Key("requests_payment").Bool(a.requests_payment)
-        .Key("transfer").String(a.transfer);
+        .Key("id")
+        .String(a.id)
+        .Key("name")
+        .String(a.name)
+        .Key("name_en")
+        .String(a.name_en)
+        .Key("requires_reason")
+        .Bool(a.requires_reason)
+        .Key("requests_supplements")
+        .Bool(a.requests_supplements)
+        .Key("requests_payment")
+        .Bool(a.requests_payment)
+        .Key("transfer")
+        .String(a.transfer);
     Moment(w, "due_at", a.due_at);
     w.End();
   }
@@ -147,14 +183,24 @@ void SummaryFields(JsonWriter& w, const DossierView& v) {
   w.Key("id").Int(r.id);
   w.Key("number").String(r.number);
   w.Key("version").Int(r.version);
-  w.Key("procedure").Object()
-      .Key("code").String(r.procedure_code)
-      .Key("name").String(v.procedure_name)
-      .Key("name_en").String(v.procedure_name_en)
+  w.Key("procedure")
+      .Object()
+      .Key("code")
+      .String(r.procedure_code)
+      .Key("name")
+      .String(v.procedure_name)
+      .Key("name_en")
+      .String(v.procedure_name_en)
       .End();
   StateObject(w, v, false);
   w.Key("channel").Int(r.channel);
-  w.Key("applicant").Object().Key("full_name").String(r.applicant_name).Key("masked").Bool(!v.unmasked).End();
+  w.Key("applicant")
+      .Object()
+      .Key("full_name")
+      .String(r.applicant_name)
+      .Key("masked")
+      .Bool(!v.unmasked)
+      .End();
   UnitObject(w, "current_unit", r.current_unit_id, v.current_unit_name);
   w.Key("submitted_at").String(FormatMoment(r.submitted_at));
   Moment(w, "due_at", r.due_at);
@@ -173,9 +219,12 @@ void Summary(JsonWriter& w, const DossierView& v) {
 
 void RatingObject(JsonWriter& w, const dossiers::Rating& g) {
   w.Object()
-      .Key("level").Int(g.level)
-      .Key("comment").String(g.comment)
-      .Key("rated_at").String(FormatMoment(g.rated_at))
+      .Key("level")
+      .Int(g.level)
+      .Key("comment")
+      .String(g.comment)
+      .Key("rated_at")
+      .String(FormatMoment(g.rated_at))
       .End();
 }
 
@@ -188,38 +237,57 @@ std::string DetailBody(const dossiers::DossierDetail& d) {
   w.Key("steps").Array();
   for (const auto& s : d.steps) {
     w.Object()
-        .Key("step").Int(s.step)
-        .Key("action").String(s.action)
-        .Key("state").String(s.state)
-        .Key("from_unit_id").Int(s.from_unit_id)
-        .Key("unit_id").Int(s.unit_id)
-        .Key("handed_by").Int(s.handed_by);
+        .Key("step")
+        .Int(s.step)
+        .Key("action")
+        .String(s.action)
+        .Key("state")
+        .String(s.state)
+        .Key("from_unit_id")
+        .Int(s.from_unit_id)
+        .Key("unit_id")
+        .Int(s.unit_id)
+        .Key("handed_by")
+        .Int(s.handed_by);
     w.Key("started_at").String(FormatMoment(s.started_at));
     Moment(w, "due_at", s.due_at);
     Moment(w, "finished_at", s.finished_at);
-    w.Key("finished_by").Int(s.finished_by)
-        .Key("finish_action").String(s.finish_action)
-        .Key("timeliness").String(s.timeliness)
+    w.Key("finished_by")
+        .Int(s.finished_by)
+        .Key("finish_action")
+        .String(s.finish_action)
+        .Key("timeliness")
+        .String(s.timeliness)
         .End();
   }
   w.End();
   w.Key("history").Array();
   for (const auto& h : d.history) {
     w.Object()
-        .Key("seq").Int(h.seq)
-        .Key("at").String(FormatMoment(h.at))
-        .Key("actor_id").Int(h.actor_id)
-        .Key("actor_name").String(h.actor_name)
-        .Key("action").String(h.action)
-        .Key("from_state").String(h.from_state)
-        .Key("to_state").String(h.to_state)
-        .Key("details").JsonText(h.payload)
+        .Key("seq")
+        .Int(h.seq)
+        .Key("at")
+        .String(FormatMoment(h.at))
+        .Key("actor_id")
+        .Int(h.actor_id)
+        .Key("actor_name")
+        .String(h.actor_name)
+        .Key("action")
+        .String(h.action)
+        .Key("from_state")
+        .String(h.from_state)
+        .Key("to_state")
+        .String(h.to_state)
+        .Key("details")
+        .JsonText(h.payload)
         .End();
   }
   w.End();
   w.Key("rating");
-  if (d.rating) RatingObject(w, *d.rating);
-  else w.Null();
+  if (d.rating)
+    RatingObject(w, *d.rating);
+  else
+    w.Null();
   w.Key("can_rate").Bool(d.can_rate);
   w.Key("forms").Array();
   for (const auto& f : d.forms) w.String("0" + std::to_string(f.form));
@@ -227,13 +295,20 @@ std::string DetailBody(const dossiers::DossierDetail& d) {
   w.Key("files").Array();
   for (const auto& f : d.files) {
     w.Object()
-        .Key("id").String(f.id)
-        .Key("component_code").String(f.component_code)
-        .Key("name").String(f.name)
-        .Key("media_type").String(f.media_type)
-        .Key("size").Int(f.size)
-        .Key("sha256").String(f.sha256)
-        .Key("uploaded_at").String(FormatMoment(f.uploaded_at))
+        .Key("id")
+        .String(f.id)
+        .Key("component_code")
+        .String(f.component_code)
+        .Key("name")
+        .String(f.name)
+        .Key("media_type")
+        .String(f.media_type)
+        .Key("size")
+        .Int(f.size)
+        .Key("sha256")
+        .String(f.sha256)
+        .Key("uploaded_at")
+        .String(FormatMoment(f.uploaded_at))
         .End();
   }
   w.End();
@@ -335,7 +410,8 @@ void ActOnDossier(DossierService& service, Request& req, Responder respond) {
   dossiers::ActRequest a;
   a.action = req.path_params["action"];
   if (a.action.empty() || a.action.size() > 64)
-    return respond(Err(InvalidField("action", "must be an action id of the dossier's workflow").error()));
+    return respond(
+        Err(InvalidField("action", "must be an action id of the dossier's workflow").error()));
   // An action may have no body at all ("accept").
   if (!req.body.empty()) {
     auto body = ParseJsonObject(req);
@@ -390,8 +466,10 @@ void Apologize(DossierService& service, Request& req, Responder respond) {
   std::string due = r.RequiredString("new_due_at", {.min_length = 1, .max_length = 40});
   if (!due.empty()) {
     auto t = calendar::ParseMoment(due);
-    if (!t) r.Problem("new_due_at", "must be a moment such as 2027-03-10T16:00+07:00");
-    else a.new_due_at = *t;
+    if (!t)
+      r.Problem("new_due_at", "must be a moment such as 2027-03-10T16:00+07:00");
+    else
+      a.new_due_at = *t;
   }
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
   service.Apologize(*req.principal, *id, std::move(a), [respond](Result<DossierView> v) {
@@ -406,7 +484,8 @@ void AccessLogOf(DossierService& service, audit::AccessLog& log, Request& req, R
   if (!id) return respond(Err(id.error()));
   auto visible = service.CanSee(*req.principal, *id);
   if (!visible) return respond(Err(visible.error()));
-  if (!*visible) return respond(Err(Error{Code::kNotFound, "no dossier " + std::to_string(*id), {}}));
+  if (!*visible)
+    return respond(Err(Error{Code::kNotFound, "no dossier " + std::to_string(*id), {}}));
   auto entries = log.List("dossier", *id);
   if (!entries) return respond(Err(entries.error()));
   json::array items;
@@ -433,11 +512,16 @@ std::optional<int> ParseLimit(const Request& req, Error& error) {
 
 // A list's counts (the inbox, a leader's watch).
 void Counts(JsonWriter& w, const storage::dossiers::InboxCounts& c) {
-  w.Key("counts").Object()
-      .Key("total").Int(c.total)
-      .Key("overdue").Int(c.overdue)
-      .Key("nearing").Int(c.nearing)
-      .Key("waiting_for_citizen").Int(c.paused)
+  w.Key("counts")
+      .Object()
+      .Key("total")
+      .Int(c.total)
+      .Key("overdue")
+      .Int(c.overdue)
+      .Key("nearing")
+      .Int(c.nearing)
+      .Key("waiting_for_citizen")
+      .Int(c.paused)
       .End();
 }
 
@@ -454,17 +538,25 @@ void Inbox(DossierService& service, Request& req, Responder respond) {
   Error error{Code::kInvalidArgument, "invalid query parameters", {}};
   for (const auto& [name, value] : req.query) {
     if (name == "state") {
-      if (value.empty() || value.size() > 64) error.With(name, "must be a state id");
-      else q.state = value;
+      if (value.empty() || value.size() > 64)
+        error.With(name, "must be a state id");
+      else
+        q.state = value;
     } else if (name == "procedure_code") {
-      if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
-      else q.procedure_code = value;
+      if (value.empty() || value.size() > 40)
+        error.With(name, "must be a procedure code");
+      else
+        q.procedure_code = value;
     } else if (name == "due") {
-      if (auto due = ParseDue(value)) q.due = *due;
-      else error.With(name, "must be overdue, nearing or any");
+      if (auto due = ParseDue(value))
+        q.due = *due;
+      else
+        error.With(name, "must be overdue, nearing or any");
     } else if (name == "q") {
-      if (value.size() > 100) error.With(name, "must be at most 100 characters");
-      else q.search = value;
+      if (value.size() > 100)
+        error.With(name, "must be at most 100 characters");
+      else
+        q.search = value;
     } else if (name == "cursor") {
       q.cursor = value;
     } else if (name != "limit") {
@@ -495,15 +587,21 @@ void WatchList(DossierService& service, Request& req, Responder respond) {
   for (const auto& [name, value] : req.query) {
     if (name == "unit") {
       auto id = ParsePositiveId(value);
-      if (!id) error.With(name, "must be the id of a unit");
-      else q.unit_id = *id;
+      if (!id)
+        error.With(name, "must be the id of a unit");
+      else
+        q.unit_id = *id;
       unit = true;
     } else if (name == "procedure_code") {
-      if (value.empty() || value.size() > 40) error.With(name, "must be a procedure code");
-      else q.procedure_code = value;
+      if (value.empty() || value.size() > 40)
+        error.With(name, "must be a procedure code");
+      else
+        q.procedure_code = value;
     } else if (name == "due") {
-      if (auto due = ParseDue(value)) q.due = *due;
-      else error.With(name, "must be overdue, nearing or any");
+      if (auto due = ParseDue(value))
+        q.due = *due;
+      else
+        error.With(name, "must be overdue, nearing or any");
     } else if (name == "cursor") {
       q.cursor = value;
     } else if (name != "limit") {
@@ -529,15 +627,25 @@ void WatchList(DossierService& service, Request& req, Responder respond) {
       w.Null();
     } else {
       w.Object()
-          .Key("state").String(item.step->state)
-          .Key("name").String(item.step_state_name)
-          .Key("name_en").String(item.step_state_name_en);
+          .Key("state")
+          .String(item.step->state)
+          .Key("name")
+          .String(item.step_state_name)
+          .Key("name_en")
+          .String(item.step_state_name_en);
       UnitObject(w, "unit", item.step->unit_id, item.step_unit_name);
       w.Key("started_at").String(FormatMoment(item.step->started_at));
       Moment(w, "due_at", item.step->due_at);
       w.Key("handed_by");
-      if (item.step->handed_by) w.Object().Key("id").Int(*item.step->handed_by).Key("name").String(item.step->handed_by_name).End();
-      else w.Null();
+      if (item.step->handed_by)
+        w.Object()
+            .Key("id")
+            .Int(*item.step->handed_by)
+            .Key("name")
+            .String(item.step->handed_by_name)
+            .End();
+      else
+        w.Null();
       w.End();
     }
     w.End();
@@ -554,8 +662,10 @@ void MyDossiers(DossierService& service, Request& req, Responder respond) {
   for (const auto& [name, value] : req.query) {
     if (name == "before") {
       auto n = ParsePositiveId(value);
-      if (!n) error.With(name, "must be a dossier id");
-      else before = *n;
+      if (!n)
+        error.With(name, "must be a dossier id");
+      else
+        before = *n;
     } else if (name != "limit") {
       error.With(name, "unknown parameter");
     }
@@ -581,8 +691,10 @@ const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minu
 
 // The lookup limit's answer (429), with the seconds until a try is free again.
 Response TooManyFailedLookups(Micros wait) {
-  Response res = Err(Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
-  res.SetHeader("Retry-After", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1));
+  Response res = Err(
+      Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
+  res.SetHeader("Retry-After",
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1));
   return res;
 }
 
@@ -591,31 +703,46 @@ std::string LookupBody(const dossiers::LookupResult& found) {
   out.reserve(1024);
   JsonWriter w(out);
   w.Object()
-      .Key("number").String(found.number)
-      .Key("procedure_name").String(found.procedure_name)
-      .Key("procedure_name_en").String(found.procedure_name_en)
-      .Key("state_name").String(found.state_name)
-      .Key("state_name_en").String(found.state_name_en)
-      .Key("national_status").Int(found.national_status)
-      .Key("national_status_label").String(workflow::NationalStatusLabel(found.national_status))
-      .Key("applicant").String(found.masked_name)
-      .Key("receiving_unit").String(found.receiving_unit_name)
-      .Key("submitted_at").String(FormatMoment(found.submitted_at));
+      .Key("number")
+      .String(found.number)
+      .Key("procedure_name")
+      .String(found.procedure_name)
+      .Key("procedure_name_en")
+      .String(found.procedure_name_en)
+      .Key("state_name")
+      .String(found.state_name)
+      .Key("state_name_en")
+      .String(found.state_name_en)
+      .Key("national_status")
+      .Int(found.national_status)
+      .Key("national_status_label")
+      .String(workflow::NationalStatusLabel(found.national_status))
+      .Key("applicant")
+      .String(found.masked_name)
+      .Key("receiving_unit")
+      .String(found.receiving_unit_name)
+      .Key("submitted_at")
+      .String(FormatMoment(found.submitted_at));
   Moment(w, "accepted_at", found.accepted_at);
   Moment(w, "due_at", found.due_at);
   Moment(w, "finished_at", found.finished_at);
   Moment(w, "returned_at", found.returned_at);
   w.Key("pending_request").JsonOrNull(found.pending_request);
   w.Key("rating");
-  if (found.rating_level) w.Object().Key("level").Int(*found.rating_level).End();
-  else w.Null();
+  if (found.rating_level)
+    w.Object().Key("level").Int(*found.rating_level).End();
+  else
+    w.Null();
   w.Key("can_rate").Bool(found.can_rate);
   w.Key("steps").Array();
   for (const auto& st : found.steps) {
     w.Object()
-        .Key("state_name").String(st.state_name)
-        .Key("state_name_en").String(st.state_name_en)
-        .Key("started_at").String(FormatMoment(st.started_at));
+        .Key("state_name")
+        .String(st.state_name)
+        .Key("state_name_en")
+        .String(st.state_name_en)
+        .Key("started_at")
+        .String(FormatMoment(st.started_at));
     Moment(w, "finished_at", st.finished_at);
     w.End();
   }
@@ -651,7 +778,8 @@ class LookupCache {
 
   // The cached answer, if `secret` (normalised) is the dossier's and the
   // entry is younger than kTtl at `now`.
-  std::optional<std::string> Find(const std::string& number, std::string_view secret, TimePoint now) {
+  std::optional<std::string> Find(const std::string& number, std::string_view secret,
+                                  TimePoint now) {
     Shard& s = ShardOf(number);
     std::lock_guard lock(s.mu);
     auto it = s.entries.find(number);
@@ -672,7 +800,8 @@ class LookupCache {
     Shard& s = ShardOf(number);
     std::lock_guard lock(s.mu);
     if (s.epoch != epoch) return;
-    if (s.entries.size() >= kPerShard && !s.entries.contains(number)) s.entries.erase(s.entries.begin());
+    if (s.entries.size() >= kPerShard && !s.entries.contains(number))
+      s.entries.erase(s.entries.begin());
     s.entries.insert_or_assign(number, std::move(entry));
   }
   void Invalidate(const std::string& number) {
@@ -688,26 +817,34 @@ class LookupCache {
     std::unordered_map<std::string, Entry> entries;
     std::uint64_t epoch = 0;
   };
-  Shard& ShardOf(const std::string& number) { return shards_[std::hash<std::string>{}(number) % kShards]; }
+  Shard& ShardOf(const std::string& number) {
+    return shards_[std::hash<std::string>{}(number) % kShards];
+  }
   std::array<Shard, kShards> shards_;
 };
 
-Response LookupResponse(std::string body) { return Private(JsonTextResponse(200, std::move(body))); }
+Response LookupResponse(std::string body) {
+  return Private(JsonTextResponse(200, std::move(body)));
+}
 
 void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, LookupCache& cache,
             const Clock& clock, Request& req, Responder respond) {
   Error error{Code::kInvalidArgument, "invalid query parameters", {}};
   std::string number, secret;
   for (const auto& [name, value] : req.query) {
-    if (name == "number") number = value;
-    else if (name == "secret") secret = value;
-    else error.With(name, "unknown parameter");
+    if (name == "number")
+      number = value;
+    else if (name == "secret")
+      secret = value;
+    else
+      error.With(name, "unknown parameter");
   }
   if (number.empty()) error.With("number", "is required");
   if (secret.empty()) error.With("secret", "is required");
   if (!error.fields.empty()) return respond(Err(error));
   const TimePoint now = clock.Now();
-  if (auto wait = limiter.TryAcquire(req.remote_ip, now)) return respond(TooManyFailedLookups(*wait));
+  if (auto wait = limiter.TryAcquire(req.remote_ip, now))
+    return respond(TooManyFailedLookups(*wait));
   if (auto normal = dossier::NormalizeLookupSecret(secret)) {
     if (auto body = cache.Find(number, *normal, now)) {
       limiter.Release(req.remote_ip, now);
@@ -748,8 +885,9 @@ void RateDossier(DossierService& service, Request& req, Responder respond) {
   ObjectReader r(*body);
   dossiers::RateRequest g = ReadRating(r);
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
-  service.Rate(*req.principal, *id, std::move(g),
-               [respond](Result<dossiers::Rating> out) mutable { RespondRating(respond, std::move(out)); });
+  service.Rate(*req.principal, *id, std::move(g), [respond](Result<dossiers::Rating> out) mutable {
+    RespondRating(respond, std::move(out));
+  });
 }
 
 // The rating of whoever holds the receipt: its number and code, as the
@@ -764,47 +902,63 @@ void RateByLookup(DossierService& service, std::shared_ptr<accounts::SlidingWind
   dossiers::RateRequest g = ReadRating(r);
   if (auto st = r.Finish(); !st) return respond(Err(st.error()));
   const TimePoint now = clock.Now();
-  if (auto wait = limiter->TryAcquire(req.remote_ip, now)) return respond(TooManyFailedLookups(*wait));
-  service.RateByLookup(std::move(number), std::move(secret), std::move(g),
-                       [respond, limiter, ip = req.remote_ip, now](Result<dossiers::Rating> out) mutable {
-                         // Only a wrong number or code counts as a failed try.
-                         if (out || out.error().code != Code::kNotFound) limiter->Release(ip, now);
-                         RespondRating(respond, std::move(out));
-                       });
+  if (auto wait = limiter->TryAcquire(req.remote_ip, now))
+    return respond(TooManyFailedLookups(*wait));
+  service.RateByLookup(
+      std::move(number), std::move(secret), std::move(g),
+      [respond, limiter, ip = req.remote_ip, now](Result<dossiers::Rating> out) mutable {
+        // Only a wrong number or code counts as a failed try.
+        if (out || out.error().code != Code::kNotFound) limiter->Release(ip, now);
+        RespondRating(respond, std::move(out));
+      });
 }
 
 }  // namespace
 
-void RegisterDossierRoutes(Router& router, DossierService& service, const workflow::Registry& workflows,
-                           audit::AccessLog& access_log, const Clock& clock) {
-  router.Add("POST", "/api/v1/dossiers",
-             [&service](Request& req, Responder respond) { SubmitDossier(service, req, std::move(respond)); });
-  router.Add("GET", "/api/v1/dossiers/{id}",
-             [&service](Request& req, Responder respond) { GetDossier(service, req, std::move(respond)); });
-  router.Add("POST", "/api/v1/dossiers/{id}/actions/{action}",
-             [&service](Request& req, Responder respond) { ActOnDossier(service, req, std::move(respond)); });
-  router.Add("POST", "/api/v1/dossiers/{id}/apology",
-             [&service](Request& req, Responder respond) { Apologize(service, req, std::move(respond)); });
-  router.Add("GET", "/api/v1/dossiers/{id}/access-log", [&service, &access_log](Request& req, Responder respond) {
-    AccessLogOf(service, access_log, req, std::move(respond));
+void RegisterDossierRoutes(Router& router, DossierService& service,
+                           const workflow::Registry& workflows, audit::AccessLog& access_log,
+                           const Clock& clock) {
+  router.Add("POST", "/api/v1/dossiers", [&service](Request& req, Responder respond) {
+    SubmitDossier(service, req, std::move(respond));
   });
-  router.Add("GET", "/api/v1/inbox",
-             [&service](Request& req, Responder respond) { Inbox(service, req, std::move(respond)); });
-  router.Add("GET", "/api/v1/dossiers",
-             [&service](Request& req, Responder respond) { WatchList(service, req, std::move(respond)); });
-  router.Add("GET", "/api/v1/me/dossiers",
-             [&service](Request& req, Responder respond) { MyDossiers(service, req, std::move(respond)); });
+  router.Add("GET", "/api/v1/dossiers/{id}", [&service](Request& req, Responder respond) {
+    GetDossier(service, req, std::move(respond));
+  });
+  router.Add("POST", "/api/v1/dossiers/{id}/actions/{action}",
+             [&service](Request& req, Responder respond) {
+               ActOnDossier(service, req, std::move(respond));
+             });
+  router.Add("POST", "/api/v1/dossiers/{id}/apology", [&service](Request& req, Responder respond) {
+    Apologize(service, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/dossiers/{id}/access-log",
+             [&service, &access_log](Request& req, Responder respond) {
+               AccessLogOf(service, access_log, req, std::move(respond));
+             });
+  router.Add("GET", "/api/v1/inbox", [&service](Request& req, Responder respond) {
+    Inbox(service, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/dossiers", [&service](Request& req, Responder respond) {
+    WatchList(service, req, std::move(respond));
+  });
+  router.Add("GET", "/api/v1/me/dossiers", [&service](Request& req, Responder respond) {
+    MyDossiers(service, req, std::move(respond));
+  });
   auto limiter = std::make_shared<accounts::SlidingWindowLimiter>(kLookupLimit);
   auto cache = std::make_shared<LookupCache>();
-  service.AddChangeListener([cache](std::int64_t, const std::string& number) { cache->Invalidate(number); });
-  router.Add("GET", "/api/v1/lookup", [&service, limiter, cache, &clock](Request& req, Responder respond) {
-    Lookup(service, *limiter, *cache, clock, req, std::move(respond));
+  service.AddChangeListener(
+      [cache](std::int64_t, const std::string& number) { cache->Invalidate(number); });
+  router.Add("GET", "/api/v1/lookup",
+             [&service, limiter, cache, &clock](Request& req, Responder respond) {
+               Lookup(service, *limiter, *cache, clock, req, std::move(respond));
+             });
+  router.Add("POST", "/api/v1/dossiers/{id}/rating", [&service](Request& req, Responder respond) {
+    RateDossier(service, req, std::move(respond));
   });
-  router.Add("POST", "/api/v1/dossiers/{id}/rating",
-             [&service](Request& req, Responder respond) { RateDossier(service, req, std::move(respond)); });
-  router.Add("POST", "/api/v1/lookup/rating", [&service, limiter, &clock](Request& req, Responder respond) {
-    RateByLookup(service, limiter, clock, req, std::move(respond));
-  });
+  router.Add("POST", "/api/v1/lookup/rating",
+             [&service, limiter, &clock](Request& req, Responder respond) {
+               RateByLookup(service, limiter, clock, req, std::move(respond));
+             });
   router.Add("GET", "/api/v1/workflows", [&workflows](Request& req, Responder respond) {
     if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
     json::array items;
@@ -815,23 +969,26 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
     if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
     const auto* wf = workflows.Latest(req.path_params["code"]);
     if (wf == nullptr)
-      return respond(ErrorResponse(Error{Code::kNotFound, "no workflow '" + req.path_params["code"] + "'", {}}));
+      return respond(ErrorResponse(
+          Error{Code::kNotFound, "no workflow '" + req.path_params["code"] + "'", {}}));
     respond(JsonResponse(200, json::parse(wf->Describe())));
   });
   // The definition file of a loaded workflow, as written, for administrators
   // who edit it (and check it below) before deploying a new version.
-  router.Add("GET", "/api/v1/workflows/{code}/definition", [&workflows](Request& req, Responder respond) {
-    if (auto st = RequireAnyRole(req, {Role::kProvinceAdmin, Role::kSystemAdmin}); !st)
-      return respond(ErrorResponse(st.error()));
-    const auto* wf = workflows.Latest(req.path_params["code"]);
-    if (wf == nullptr)
-      return respond(ErrorResponse(Error{Code::kNotFound, "no workflow '" + req.path_params["code"] + "'", {}}));
-    Response res;
-    res.status = 200;
-    res.SetHeader("content-type", "application/json");
-    res.body = wf->source();
-    respond(std::move(res));
-  });
+  router.Add("GET", "/api/v1/workflows/{code}/definition",
+             [&workflows](Request& req, Responder respond) {
+               if (auto st = RequireAnyRole(req, {Role::kProvinceAdmin, Role::kSystemAdmin}); !st)
+                 return respond(ErrorResponse(st.error()));
+               const auto* wf = workflows.Latest(req.path_params["code"]);
+               if (wf == nullptr)
+                 return respond(ErrorResponse(
+                     Error{Code::kNotFound, "no workflow '" + req.path_params["code"] + "'", {}}));
+               Response res;
+               res.status = 200;
+               res.SetHeader("content-type", "application/json");
+               res.body = wf->source();
+               respond(std::move(res));
+             });
   // Checks a workflow definition as `motcua serve` would load it, without
   // loading it: workflows are data files (data/workflows), reviewed and
   // deployed like the law they encode. Administrators edit one in the
@@ -841,7 +998,8 @@ void RegisterDossierRoutes(Router& router, DossierService& service, const workfl
       return respond(ErrorResponse(st.error()));
     constexpr std::size_t kMaxDefinition = 256 * 1024;
     if (req.body.size() > kMaxDefinition)
-      return respond(ErrorResponse(Error{Code::kPayloadTooLarge, "a workflow definition is at most 256 KiB",
+      return respond(ErrorResponse(Error{Code::kPayloadTooLarge,
+                                         "a workflow definition is at most 256 KiB",
                                          {{"body", "at most 256 KiB"}}}));
     auto wf = workflow::Workflow::Parse(req.body);
     if (!wf) return respond(ErrorResponse(wf.error()));

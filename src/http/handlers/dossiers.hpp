@@ -10,7 +10,8 @@
 //   POST /api/v1/dossiers/{id}/apology          {version?, new_due_at, reason} -> 200 dossier
 //   GET  /api/v1/dossiers/{id}/access-log       -> 200 {items: [{user_id, at, purpose, route}]}
 //   GET  /api/v1/inbox                          ?state=&procedure_code=&due=overdue|nearing
-//                                               &q=&cursor=&limit= -> 200 {counts, items, next_cursor}
+//                                               &q=&cursor=&limit= -> 200 {counts, items,
+//                                               next_cursor}
 //   GET  /api/v1/me/dossiers                    ?before=&limit= -> 200 {items, next_before}
 //   GET  /api/v1/lookup                         ?number=&secret= -> 200 public status; anonymous
 //   GET  /api/v1/workflows                      -> 200 {items: [graph]}; signed in

@@ -1,8 +1,7 @@
 #include "http/handlers/procedures.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
 #include <string>
@@ -29,8 +28,9 @@ constexpr std::size_t kDefaultLimit = 20;
 json::object Summary(const Procedure& p) {
   json::object full = catalog::ToJson(p);
   json::object out;
-  for (const char* key : {"code", "version", "name", "name_en", "field", "levels", "online_mode",
-                          "time_limit", "cutoff_1500", "total_fee", "result_kind", "effective_from"}) {
+  for (const char* key :
+       {"code", "version", "name", "name_en", "field", "levels", "online_mode", "time_limit",
+        "cutoff_1500", "total_fee", "result_kind", "effective_from"}) {
     out[key] = full.at(key);
   }
   return out;
@@ -201,8 +201,10 @@ void PublishVersion(CatalogService& service, Request& req, Responder respond) {
   auto procedure = ReadProcedure(req, false);
   if (!procedure) return respond(ErrorResponse(procedure.error()));
   Error error{Code::kInvalidArgument, "invalid body", {}};
-  if (!procedure->code.empty() && procedure->code != *code) error.With("code", "must be the code of the URL");
-  if (procedure->status != catalog::Lifecycle::kPublished) error.With("status", "a new version is published");
+  if (!procedure->code.empty() && procedure->code != *code)
+    error.With("code", "must be the code of the URL");
+  if (procedure->status != catalog::Lifecycle::kPublished)
+    error.With("status", "a new version is published");
   if (!error.fields.empty()) return respond(ErrorResponse(error));
   const catalog::Date from = procedure->effective_from;
   Created(respond, service.PublishVersion(*code, std::move(*procedure), from));
@@ -233,8 +235,10 @@ void ImportProcedures(CatalogService& service, Request& req, Responder respond) 
   } else if (type == "text/csv") {
     counts = service.ImportCsv(req.body);
   } else {
-    return respond(ErrorResponse(Error{Code::kInvalidArgument, "the body must be JSON or CSV",
-                                       {{"content-type", "must be application/json or text/csv"}}}));
+    return respond(
+        ErrorResponse(Error{Code::kInvalidArgument,
+                            "the body must be JSON or CSV",
+                            {{"content-type", "must be application/json or text/csv"}}}));
   }
   if (!counts) return respond(ErrorResponse(counts.error()));
   respond(JsonResponse(200, json::object{{"procedures_created", counts->procedures_created},
@@ -245,7 +249,8 @@ void ImportProcedures(CatalogService& service, Request& req, Responder respond) 
 
 void RegisterProcedureRoutes(Router& router, CatalogService& catalog) {
   auto bind = [&catalog](void (*fn)(CatalogService&, Request&, Responder)) {
-    return [&catalog, fn](Request& req, Responder respond) { fn(catalog, req, std::move(respond)); };
+    return
+        [&catalog, fn](Request& req, Responder respond) { fn(catalog, req, std::move(respond)); };
   };
   router.Add("GET", "/api/v1/procedures", bind(SearchProcedures));
   router.Add("POST", "/api/v1/procedures", bind(CreateProcedure));

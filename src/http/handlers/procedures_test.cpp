@@ -5,13 +5,12 @@
 #include <stdlib.h>
 
 #include <boost/json.hpp>
-
 #include <filesystem>
 
+#include "http/internal/route_test_bed.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
-#include "http/internal/route_test_bed.hpp"
 #include "http/test_client.hpp"
 
 namespace motcua::http {
@@ -20,13 +19,14 @@ namespace {
 namespace json = boost::json;
 using ::testing::ElementsAre;
 
-
 constexpr const char* kBirth = "1.001193.000.00.00.H56";
 constexpr const char* kPermit = "1.009994.000.00.00.H56";
 constexpr const char* kAdmin = "province_admin:1";
 
-std::string NewProcedure(const std::string& code, const std::string& name, const std::string& extra = "") {
-  return R"({"code":")" + code + R"(","name":")" + name + R"(","field":"Hộ tịch","levels":["commune"],
+std::string NewProcedure(const std::string& code, const std::string& name,
+                         const std::string& extra = "") {
+  return R"({"code":")" + code + R"(","name":")" + name +
+         R"(","field":"Hộ tịch","levels":["commune"],
       "online_mode":"full","time_limit":{"value":3,"unit":"working_days"},
       "fees":[{"description":"Lệ phí","amount":15000}],
       "components":[{"code":"TP1","name":"Tờ khai","originals":1,"copies":0}],
@@ -40,7 +40,8 @@ class ProcedureRoutesTest : public ::testing::Test {
     ASSERT_TRUE(bed_.Open("procedures_http"));
     service_ = std::make_unique<catalog::CatalogService>(bed_.store(), clock_);
     const char* root = std::getenv("MOTCUA_SOURCE_DIR");
-    ASSERT_TRUE(catalog::LoadCatalogFile(*service_, std::string(root ? root : ".") + "/data/demo/procedures.json"));
+    ASSERT_TRUE(catalog::LoadCatalogFile(
+        *service_, std::string(root ? root : ".") + "/data/demo/procedures.json"));
     RegisterProcedureRoutes(bed_.router(), *service_);
     ASSERT_TRUE(bed_.Serve());
   }
@@ -58,7 +59,8 @@ class ProcedureRoutesTest : public ::testing::Test {
   static std::vector<std::string> Names(const Response& res) {
     std::vector<std::string> out;
     const json::object body = Body(res);
-    for (const auto& item : body.at("items").as_array()) out.emplace_back(item.at("name").as_string());
+    for (const auto& item : body.at("items").as_array())
+      out.emplace_back(item.at("name").as_string());
     return out;
   }
 
@@ -78,19 +80,24 @@ TEST_F(ProcedureRoutesTest, AnyoneSearchesAsTheyType) {
   EXPECT_EQ(first.at("time_limit").at("unit").as_string(), "working_days");
   EXPECT_FALSE(first.contains("components")) << "lists carry summaries only";
 
-  auto accented = Send("GET", "/api/v1/procedures?q=" + std::string("kh%E1%BA%A3i%20sinh"));  // "khải sinh"
+  auto accented =
+      Send("GET", "/api/v1/procedures?q=" + std::string("kh%E1%BA%A3i%20sinh"));  // "khải sinh"
   ASSERT_EQ(accented.status, 200);
   EXPECT_EQ(Names(accented).at(0), "Đăng ký khai sinh");
 
-  auto filtered = Send("GET", "/api/v1/procedures?field=L%C3%BD%20l%E1%BB%8Bch%20t%C6%B0%20ph%C3%A1p&level=province&online_mode=full&limit=1&offset=1");
+  auto filtered = Send("GET",
+                       "/api/v1/"
+                       "procedures?field=L%C3%BD%20l%E1%BB%8Bch%20t%C6%B0%20ph%C3%A1p&level="
+                       "province&online_mode=full&limit=1&offset=1");
   ASSERT_EQ(filtered.status, 200) << filtered.body;
   EXPECT_EQ(Body(filtered).at("total").as_int64(), 2);
   EXPECT_EQ(Body(filtered).at("items").as_array().size(), 1u);
 }
 
 TEST_F(ProcedureRoutesTest, BadSearchParametersAreNamed) {
-  auto res = Send("GET", "/api/v1/procedures?level=district2&online_mode=yes&limit=0&offset=-1&sort=name&q=" +
-                             std::string(201, 'a'));
+  auto res = Send(
+      "GET", "/api/v1/procedures?level=district2&online_mode=yes&limit=0&offset=-1&sort=name&q=" +
+                 std::string(201, 'a'));
   ASSERT_EQ(res.status, 400);
   auto fields = Fields(res);
   for (const char* name : {"level", "online_mode", "limit", "offset", "sort", "q"}) {
@@ -110,7 +117,8 @@ TEST_F(ProcedureRoutesTest, GetOneProcedureAsOfADay) {
   auto before = Send("GET", std::string("/api/v1/procedures/") + kPermit + "?as_of=2024-05-01");
   ASSERT_EQ(before.status, 200);
   EXPECT_EQ(Body(before).at("levels").at(0).as_string(), "district");
-  EXPECT_EQ(Send("GET", std::string("/api/v1/procedures/") + kPermit + "?as_of=2020-01-01").status, 404);
+  EXPECT_EQ(Send("GET", std::string("/api/v1/procedures/") + kPermit + "?as_of=2020-01-01").status,
+            404);
   auto bad = Send("GET", std::string("/api/v1/procedures/") + kPermit + "?as_of=2024-02-30&x=1");
   ASSERT_EQ(bad.status, 400);
   EXPECT_TRUE(Fields(bad).contains("as_of"));
@@ -146,8 +154,10 @@ TEST_F(ProcedureRoutesTest, WritesNeedAnAdministrator) {
   const std::string body = NewProcedure("1.000001.000.00.00.H56", "Đăng ký hoạt động tín ngưỡng");
   EXPECT_EQ(Send("POST", "/api/v1/procedures", body).status, 401);
   EXPECT_EQ(Send("POST", "/api/v1/procedures", body, "officer:1").status, 403);
-  EXPECT_EQ(Send("POST", std::string("/api/v1/procedures/") + kBirth + "/retire", R"({"date":"2027-01-01"})",
-                 "specialist:1").status, 403);
+  EXPECT_EQ(Send("POST", std::string("/api/v1/procedures/") + kBirth + "/retire",
+                 R"({"date":"2027-01-01"})", "specialist:1")
+                .status,
+            403);
   EXPECT_EQ(Send("POST", "/api/v1/procedures/import", "[]", "citizen:0").status, 403);
 
   auto created = Send("POST", "/api/v1/procedures", body, kAdmin);
@@ -191,7 +201,8 @@ TEST_F(ProcedureRoutesTest, PublishAVersionThenRetire) {
   auto published = Send("POST", target + "/versions", next, kAdmin);
   ASSERT_EQ(published.status, 201) << published.body;
   EXPECT_EQ(Body(published).at("version").as_int64(), 2);
-  EXPECT_EQ(Body(Send("GET", target)).at("version").as_int64(), 1) << "not in force before 2026-06-01";
+  EXPECT_EQ(Body(Send("GET", target)).at("version").as_int64(), 1)
+      << "not in force before 2026-06-01";
   EXPECT_EQ(Body(Send("GET", target + "?as_of=2026-06-01")).at("version").as_int64(), 2);
 
   auto stale = Send("POST", target + "/versions", next, kAdmin);
@@ -201,7 +212,8 @@ TEST_F(ProcedureRoutesTest, PublishAVersionThenRetire) {
   ASSERT_EQ(other.status, 400);
   EXPECT_TRUE(Fields(other).contains("code"));
   std::string without_code = next;
-  without_code.erase(without_code.find(R"("code")"), std::string(R"("code":"")").size() + std::string(kBirth).size() + 1);
+  without_code.erase(without_code.find(R"("code")"),
+                     std::string(R"("code":"")").size() + std::string(kBirth).size() + 1);
   EXPECT_EQ(Send("POST", "/api/v1/procedures/9.999999/versions", without_code, kAdmin).status, 404)
       << without_code;
 
@@ -217,7 +229,8 @@ TEST_F(ProcedureRoutesTest, PublishAVersionThenRetire) {
 
 TEST_F(ProcedureRoutesTest, ImportJsonOrCsvAllOrNothing) {
   const std::string csv =
-      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,fees,"
+      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,"
+      "fees,"
       "components,result_kind,workflow_code,effective_from,status\n"
       "1.000010,Đăng ký hoạt động tín ngưỡng,,Tôn giáo,commune,partial,15,working_days,,,"
       "TP1|Văn bản đăng ký|1|0|required|,written_answer,commune-simple,2025-07-01,\n";
@@ -225,8 +238,8 @@ TEST_F(ProcedureRoutesTest, ImportJsonOrCsvAllOrNothing) {
   ASSERT_EQ(imported.status, 200) << imported.body;
   EXPECT_EQ(Body(imported).at("procedures_created").as_int64(), 1);
 
-  const std::string json_body = "[" + NewProcedure("1.000011", "Đăng ký A") + "," +
-                                NewProcedure("1.000012", "", "") + "]";
+  const std::string json_body =
+      "[" + NewProcedure("1.000011", "Đăng ký A") + "," + NewProcedure("1.000012", "", "") + "]";
   auto failed = Send("POST", "/api/v1/procedures/import", json_body, kAdmin);
   ASSERT_EQ(failed.status, 400) << failed.body;
   EXPECT_TRUE(Fields(failed).contains("procedures[1].name"));

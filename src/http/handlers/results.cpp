@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <boost/json.hpp>
-
 #include <future>
 
 #include "core/calendar/date.hpp"
@@ -73,11 +72,14 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
   std::string out(clean.size() / 4 * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+                                reinterpret_cast<const unsigned char*>(clean.data()),
+                                static_cast<int>(clean.size()));
   if (n < 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(n);
-  if (clean.ends_with("==")) size -= 2;
-  else if (clean.ends_with("=")) size -= 1;
+  if (clean.ends_with("=="))
+    size -= 2;
+  else if (clean.ends_with("="))
+    size -= 1;
   out.resize(size);
   return out;
 }
@@ -101,8 +103,9 @@ void GetResult(results::ResultService& results, const documents::FormLayout& lay
 
 // The result document motcua draws, from the dossier as its reader sees it.
 Result<std::string> Generate(dossiers::DossierService& dossiers, const units::UnitService& units,
-                             const std::shared_ptr<const documents::Fonts>& fonts, const documents::FormLayout& layout,
-                             const Clock& clock, Request& req, std::int64_t id, std::string content) {
+                             const std::shared_ptr<const documents::Fonts>& fonts,
+                             const documents::FormLayout& layout, const Clock& clock, Request& req,
+                             std::int64_t id, std::string content) {
   std::promise<Result<dossiers::DossierDetail>> got;
   dossiers.Get(*req.principal, id, ReadContextOf(req),
                [&got](Result<dossiers::DossierDetail> d) { got.set_value(std::move(d)); });
@@ -119,9 +122,11 @@ Result<std::string> Generate(dossiers::DossierService& dossiers, const units::Un
   return documents::RenderResultDocument(fonts, layout, d);
 }
 
-void PutResult(results::ResultService& results, dossiers::DossierService& dossiers, const units::UnitService& units,
-               const std::shared_ptr<const documents::Fonts>& fonts, const documents::FormLayout& layout,
-               const Clock& clock, Request& req, Responder respond) {
+void PutResult(results::ResultService& results, dossiers::DossierService& dossiers,
+               const units::UnitService& units,
+               const std::shared_ptr<const documents::Fonts>& fonts,
+               const documents::FormLayout& layout, const Clock& clock, Request& req,
+               Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
   auto id = PathId(req);
   if (!id) return respond(ErrorResponse(id.error()));
@@ -130,9 +135,12 @@ void PutResult(results::ResultService& results, dossiers::DossierService& dossie
   ObjectReader r(*body);
   auto attachment = r.OptionalString("attachment", {.min_length = 1, .max_length = 64});
   const bool generate = r.OptionalBool("generate").value_or(false);
-  auto content = r.OptionalString("content", {.min_length = 1, .max_length = kMaxContent, .trim = true});
-  if (attachment && generate) r.Problem("generate", "give either an uploaded file (attachment) or generate, not both");
-  if (!attachment && !generate) r.Problem("attachment", "is required: the id of an uploaded PDF, or generate: true");
+  auto content =
+      r.OptionalString("content", {.min_length = 1, .max_length = kMaxContent, .trim = true});
+  if (attachment && generate)
+    r.Problem("generate", "give either an uploaded file (attachment) or generate, not both");
+  if (!attachment && !generate)
+    r.Problem("attachment", "is required: the id of an uploaded PDF, or generate: true");
   if (generate && !content) r.Problem("content", "is required to generate the result: its text");
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
   results::DraftRequest draft;
@@ -157,12 +165,16 @@ void SignResult(results::ResultService& results, const documents::FormLayout& la
   auto body = ParseJsonObject(req);
   if (!body) return respond(ErrorResponse(body.error()));
   ObjectReader r(*body);
-  const std::string p12 = r.RequiredString("pkcs12", {.min_length = 1, .max_length = kMaxPkcs12Base64});
-  const std::string password = r.RequiredString("password", {.min_length = 0, .max_length = 256, .trim = false});
+  const std::string p12 =
+      r.RequiredString("pkcs12", {.min_length = 1, .max_length = kMaxPkcs12Base64});
+  const std::string password =
+      r.RequiredString("password", {.min_length = 0, .max_length = 256, .trim = false});
   std::optional<std::string> der;
-  if (!p12.empty() && !(der = Base64Decode(p12))) r.Problem("pkcs12", "must be the .p12 file in base64");
+  if (!p12.empty() && !(der = Base64Decode(p12)))
+    r.Problem("pkcs12", "must be the .p12 file in base64");
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
-  auto view = results.Sign(*req.principal, *id, *der, password, PortalAddress(layout, req), ReadContextOf(req));
+  auto view = results.Sign(*req.principal, *id, *der, password, PortalAddress(layout, req),
+                           ReadContextOf(req));
   if (!view) return respond(ErrorResponse(view.error()));
   respond(Json(200, ViewJson(*view, PortalAddress(layout, req))));
 }
@@ -196,7 +208,8 @@ void VerifyCode(results::ResultService& results, Request& req, Responder respond
 void VerifyFile(results::ResultService& results, Request& req, Responder respond) {
   auto type = req.Header("content-type").value_or("");
   if (!type.starts_with("application/pdf") && !type.starts_with("application/octet-stream"))
-    return respond(ErrorResponse(InvalidField("content-type", "must be application/pdf: the file to check").error()));
+    return respond(ErrorResponse(
+        InvalidField("content-type", "must be application/pdf: the file to check").error()));
   auto code = req.query.find("code");
   auto check = results.Check(req.body, code == req.query.end() ? "" : code->second);
   if (!check) return respond(ErrorResponse(check.error()));
@@ -204,14 +217,11 @@ void VerifyFile(results::ResultService& results, Request& req, Responder respond
   out["result"] = check->result ? json::value(PublicJson(*check->result)) : json::value(nullptr);
   if (check->signature) {
     const auto& s = *check->signature;
-    out["signature"] = json::object{{"intact", s.intact},
-                                    {"whole_file", s.whole_file},
-                                    {"trusted", s.trusted},
-                                    {"problem", s.problem},
-                                    {"signer", s.signer.subject},
-                                    {"organization", s.signer.organization},
-                                    {"issuer", s.signer.issuer},
-                                    {"signed_at", FormatMoment(s.signed_at)}};
+    out["signature"] =
+        json::object{{"intact", s.intact},         {"whole_file", s.whole_file},
+                     {"trusted", s.trusted},       {"problem", s.problem},
+                     {"signer", s.signer.subject}, {"organization", s.signer.organization},
+                     {"issuer", s.signer.issuer},  {"signed_at", FormatMoment(s.signed_at)}};
   } else {
     out["signature"] = nullptr;
   }
@@ -220,25 +230,33 @@ void VerifyFile(results::ResultService& results, Request& req, Responder respond
 
 }  // namespace
 
-void RegisterResultRoutes(Router& router, results::ResultService& results, dossiers::DossierService& dossiers,
-                          const units::UnitService& units, std::shared_ptr<const documents::Fonts> fonts,
+void RegisterResultRoutes(Router& router, results::ResultService& results,
+                          dossiers::DossierService& dossiers, const units::UnitService& units,
+                          std::shared_ptr<const documents::Fonts> fonts,
                           const documents::FormLayout& layout, const Clock& clock) {
-  router.Add("GET", "/api/v1/dossiers/{id}/result", [&results, &layout](Request& req, Responder respond) {
-    GetResult(results, layout, req, std::move(respond));
-  });
-  router.Add("PUT", "/api/v1/dossiers/{id}/result",
-             [&results, &dossiers, &units, fonts, &layout, &clock](Request& req, Responder respond) {
-               PutResult(results, dossiers, units, fonts, layout, clock, req, std::move(respond));
+  router.Add("GET", "/api/v1/dossiers/{id}/result",
+             [&results, &layout](Request& req, Responder respond) {
+               GetResult(results, layout, req, std::move(respond));
              });
-  router.Add("POST", "/api/v1/dossiers/{id}/result/sign", [&results, &layout](Request& req, Responder respond) {
-    SignResult(results, layout, req, std::move(respond));
-  });
+  router.Add(
+      "PUT", "/api/v1/dossiers/{id}/result",
+      [&results, &dossiers, &units, fonts, &layout, &clock](Request& req, Responder respond) {
+        PutResult(results, dossiers, units, fonts, layout, clock, req, std::move(respond));
+      });
+  router.Add("POST", "/api/v1/dossiers/{id}/result/sign",
+             [&results, &layout](Request& req, Responder respond) {
+               SignResult(results, layout, req, std::move(respond));
+             });
   router.Add("GET", "/api/v1/dossiers/{id}/result/file",
-             [&results](Request& req, Responder respond) { ResultFile(results, req, std::move(respond)); });
-  router.Add("GET", "/api/v1/verify/{code}",
-             [&results](Request& req, Responder respond) { VerifyCode(results, req, std::move(respond)); });
-  router.Add("POST", "/api/v1/verify",
-             [&results](Request& req, Responder respond) { VerifyFile(results, req, std::move(respond)); });
+             [&results](Request& req, Responder respond) {
+               ResultFile(results, req, std::move(respond));
+             });
+  router.Add("GET", "/api/v1/verify/{code}", [&results](Request& req, Responder respond) {
+    VerifyCode(results, req, std::move(respond));
+  });
+  router.Add("POST", "/api/v1/verify", [&results](Request& req, Responder respond) {
+    VerifyFile(results, req, std::move(respond));
+  });
 }
 
 }  // namespace motcua::http

@@ -32,9 +32,9 @@ json::object TotalsJson(const stats::Totals& t) {
                  {"in_progress", t.open_at_end - t.overdue_at_end},
                  {"overdue", t.overdue_at_end}};
   // Working hours on average, of the dossiers decided (null when none).
-  o["average_working_hours"] =
-      t.decided > 0 ? json::value(static_cast<double>(t.working_seconds) / 3600.0 / static_cast<double>(t.decided))
-                    : json::value(nullptr);
+  o["average_working_hours"] = t.decided > 0 ? json::value(static_cast<double>(t.working_seconds) /
+                                                           3600.0 / static_cast<double>(t.decided))
+                                             : json::value(nullptr);
   return o;
 }
 
@@ -65,8 +65,9 @@ json::object IndexJson(const stats::IndexScore& s) {
                  {"available_points", s.available_points},
                  {"points", s.points},
                  {"groups", std::move(groups)}};
-  o["grade"] = s.grade ? json::value(json::object{{"name", s.grade->name}, {"name_en", s.grade->name_en}})
-                       : json::value(nullptr);
+  o["grade"] =
+      s.grade ? json::value(json::object{{"name", s.grade->name}, {"name_en", s.grade->name_en}})
+              : json::value(nullptr);
   return o;
 }
 
@@ -74,8 +75,10 @@ json::object IndexJson(const stats::IndexScore& s) {
 json::object ShortIndexJson(const stats::IndexScore& s) {
   json::array groups;
   for (const auto& g : s.groups)
-    groups.push_back(json::object{{"id", g.group->id}, {"available_points", g.available_points}, {"score", g.score}});
-  json::object o{{"score", s.score}, {"available_points", s.available_points}, {"groups", std::move(groups)}};
+    groups.push_back(json::object{
+        {"id", g.group->id}, {"available_points", g.available_points}, {"score", g.score}});
+  json::object o{
+      {"score", s.score}, {"available_points", s.available_points}, {"groups", std::move(groups)}};
   o["grade"] = s.grade ? json::value(s.grade->name) : json::value(nullptr);
   return o;
 }
@@ -83,7 +86,8 @@ json::object ShortIndexJson(const stats::IndexScore& s) {
 // The unit, period and units view of a question about `unit`'s figures, for
 // staff of the unit or of a unit above it. `by`: whether the question may
 // name a breakdown.
-Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy, Request& req, bool by) {
+Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy, Request& req,
+                                       bool by) {
   MOTCUA_TRY_VOID(RequireAuthenticated(req));
   Error bad{Code::kInvalidArgument, "invalid statistics query", {}};
   auto unit_text = req.query.find("unit");
@@ -95,20 +99,29 @@ Result<stats::FiguresQuery> ParseQuery(const accounts::UnitHierarchy& hierarchy,
   if (!period) bad.With("period", period.error().fields.at("period"));
   stats::FiguresQuery query;
   if (auto it = req.query.find("units"); it != req.query.end()) {
-    if (it->second == "today") query.view = stats::UnitsView::kToday;
-    else if (it->second != "of_the_time") bad.With("units", "is of_the_time (the units that received the dossiers) or today");
+    if (it->second == "today")
+      query.view = stats::UnitsView::kToday;
+    else if (it->second != "of_the_time")
+      bad.With("units", "is of_the_time (the units that received the dossiers) or today");
   }
   if (auto it = req.query.find("by"); by && it != req.query.end()) {
-    if (it->second == "unit") query.by = stats::Breakdown::kUnit;
-    else if (it->second == "procedure") query.by = stats::Breakdown::kProcedure;
-    else if (it->second == "field") query.by = stats::Breakdown::kField;
-    else if (it->second == "month") query.by = stats::Breakdown::kMonth;
-    else bad.With("by", "is unit, procedure, field or month");
+    if (it->second == "unit")
+      query.by = stats::Breakdown::kUnit;
+    else if (it->second == "procedure")
+      query.by = stats::Breakdown::kProcedure;
+    else if (it->second == "field")
+      query.by = stats::Breakdown::kField;
+    else if (it->second == "month")
+      query.by = stats::Breakdown::kMonth;
+    else
+      bad.With("by", "is unit, procedure, field or month");
   }
   if (!bad.fields.empty()) return Fail(bad);
   query.unit_id = unit;
   query.period = *period;
-  if (!req.principal->IsStaffAt(unit, hierarchy)) return Fail(Code::kPermissionDenied, "the figures of a unit are for its staff and those above it");
+  if (!req.principal->IsStaffAt(unit, hierarchy))
+    return Fail(Code::kPermissionDenied,
+                "the figures of a unit are for its staff and those above it");
   return query;
 }
 
@@ -168,14 +181,17 @@ documents::Table ReportTable(const stats::UnitFigures& f, unsigned cutoff) {
   t.sheet = "Bao cao";
   t.title = {"BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
              "Đơn vị: " + f.unit_name + " (" + f.agency_code + ")",
-             stats::VietnameseName(f.period, cutoff) + "; số liệu đến hết ngày " + calendar::FormatDate(f.as_of)};
+             stats::VietnameseName(f.period, cutoff) + "; số liệu đến hết ngày " +
+                 calendar::FormatDate(f.as_of)};
   t.groups = {{"STT", 1}, {"Lĩnh vực", 1}};
   t.columns = {"STT", "Lĩnh vực"};
   t.widths = {6, 36};
   const auto& columns = stats::Report09Columns();
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (t.groups.back().name == columns[i].group) ++t.groups.back().span;
-    else t.groups.push_back({std::string(columns[i].group), 1});
+    if (t.groups.back().name == columns[i].group)
+      ++t.groups.back().span;
+    else
+      t.groups.push_back({std::string(columns[i].group), 1});
     t.columns.emplace_back(columns[i].name);
     t.widths.push_back(13);
   }
@@ -188,8 +204,10 @@ documents::Table ReportTable(const stats::UnitFigures& f, unsigned cutoff) {
   for (const auto& r : f.rows) row(++n, r.name.empty() ? "(không rõ lĩnh vực)" : r.name, r.totals);
   row(std::string(), "Tổng cộng", f.totals);
   t.last_row_is_total = true;
-  t.notes = {"Kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14 của tháng báo cáo.",
-             "Số hồ sơ nhận giải quyết = đã giải quyết + đang giải quyết + trả lại, rút. Lập bởi motcua."};
+  t.notes = {
+      "Kỳ báo cáo theo Nghị định số 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14 của tháng "
+      "báo cáo.",
+      "Số hồ sơ nhận giải quyết = đã giải quyết + đang giải quyết + trả lại, rút. Lập bởi motcua."};
   return t;
 }
 
@@ -200,12 +218,15 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
   std::string format = "json";
   if (auto it = req.query.find("format"); it != req.query.end()) format = it->second;
   if (format != "json" && format != "csv" && format != "xlsx")
-    return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With("format", "is json, csv or xlsx")));
+    return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With(
+        "format", "is json, csv or xlsx")));
   stats::FiguresQuery query = *parsed;
   // Rows by field are counted by half month: every period but a day.
   if (query.period.kind == stats::PeriodKind::kDay)
     return respond(ErrorResponse(Error{Code::kInvalidArgument, "invalid report query", {}}.With(
-        "period", "the report counts whole half months: a month, a quarter, a half year, a year or a report period")));
+        "period",
+        "the report counts whole half months: a month, a quarter, a half year, a year or a report "
+        "period")));
   query.by = stats::Breakdown::kField;
   auto figures = service.Figures(query);
   if (!figures) return respond(ErrorResponse(figures.error()));
@@ -216,25 +237,31 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
   if (format == "json") {
     json::array columns, rows;
     for (const auto& c : stats::Report09Columns())
-      columns.push_back(json::object{{"key", c.key}, {"group", c.group}, {"name", c.name},
-                                     {"group_en", c.group_en}, {"name_en", c.name_en}});
+      columns.push_back(json::object{{"key", c.key},
+                                     {"group", c.group},
+                                     {"name", c.name},
+                                     {"group_en", c.group_en},
+                                     {"name_en", c.name_en}});
     auto values = [](const stats::Totals& t) {
       json::object o;
       const auto v = stats::Report09Values(t);
       for (std::size_t i = 0; i < v.size(); ++i) o[stats::Report09Columns()[i].key] = v[i];
       return o;
     };
-    for (const auto& r : f.rows) rows.push_back(json::object{{"field", r.name}, {"values", values(r.totals)}});
-    res = JsonResponse(200, json::object{{"unit_id", f.unit_id},
-                                         {"unit_name", f.unit_name},
-                                         {"agency_code", f.agency_code},
-                                         {"units", query.view == stats::UnitsView::kToday ? "today" : "of_the_time"},
-                                         {"period", PeriodJson(f, cutoff)},
-                                         {"columns", std::move(columns)},
-                                         {"rows", std::move(rows)},
-                                         {"total", values(f.totals)},
-                                         {"csv", file + ".csv"},
-                                         {"xlsx", file + ".xlsx"}});
+    for (const auto& r : f.rows)
+      rows.push_back(json::object{{"field", r.name}, {"values", values(r.totals)}});
+    res = JsonResponse(
+        200,
+        json::object{{"unit_id", f.unit_id},
+                     {"unit_name", f.unit_name},
+                     {"agency_code", f.agency_code},
+                     {"units", query.view == stats::UnitsView::kToday ? "today" : "of_the_time"},
+                     {"period", PeriodJson(f, cutoff)},
+                     {"columns", std::move(columns)},
+                     {"rows", std::move(rows)},
+                     {"total", values(f.totals)},
+                     {"csv", file + ".csv"},
+                     {"xlsx", file + ".xlsx"}});
   } else if (format == "csv") {
     res.status = 200;
     res.body = documents::WriteCsv(ReportTable(f, cutoff));
@@ -245,7 +272,8 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
     if (!bytes) return respond(ErrorResponse(bytes.error()));
     res.status = 200;
     res.body = std::move(*bytes);
-    res.SetHeader("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.SetHeader("content-type",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     res.SetHeader("content-disposition", files::ContentDisposition(file + ".xlsx"));
   }
   res.SetHeader("x-content-type-options", "nosniff");
@@ -255,13 +283,15 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
 
 }  // namespace
 
-void RegisterStatsRoutes(Router& router, stats::StatsService& stats, const accounts::UnitHierarchy& hierarchy) {
+void RegisterStatsRoutes(Router& router, stats::StatsService& stats,
+                         const accounts::UnitHierarchy& hierarchy) {
   router.Add("GET", "/api/v1/statistics", [&stats, &hierarchy](Request& req, Responder respond) {
     Figures(stats, hierarchy, req, std::move(respond));
   });
-  router.Add("GET", "/api/v1/reports/decree09", [&stats, &hierarchy](Request& req, Responder respond) {
-    Report(stats, hierarchy, req, std::move(respond));
-  });
+  router.Add("GET", "/api/v1/reports/decree09",
+             [&stats, &hierarchy](Request& req, Responder respond) {
+               Report(stats, hierarchy, req, std::move(respond));
+             });
 }
 
 }  // namespace motcua::http

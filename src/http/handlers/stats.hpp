@@ -16,6 +16,7 @@ class UnitHierarchy;
 
 namespace motcua::http {
 
-void RegisterStatsRoutes(Router& router, stats::StatsService& stats, const accounts::UnitHierarchy& hierarchy);
+void RegisterStatsRoutes(Router& router, stats::StatsService& stats,
+                         const accounts::UnitHierarchy& hierarchy);
 
 }  // namespace motcua::http

@@ -1,8 +1,7 @@
 #include "http/handlers/units.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -96,7 +95,8 @@ Result<units::ListFilter> ReadListFilter(const Request& req) {
       if (!filter.parent_id) error.With(name, "must be a positive integer");
     } else if (name == "kind") {
       filter.kind = units::ParseKind(value);
-      if (!filter.kind) error.With(name, "must be province, district, commune, department or center");
+      if (!filter.kind)
+        error.With(name, "must be province, district, commune, department or center");
     } else if (name == "as_of") {
       filter.as_of = units::ParseDate(value);
       if (!filter.as_of) error.With(name, "must be a date YYYY-MM-DD");
@@ -217,8 +217,8 @@ void RetireUnit(UnitService& service, Request& req, Responder respond) {
       if (ok) successors.push_back((*list)[i].as_int64());
     }
     if (!ok) {
-      reader.Problem("successor_ids", "must be a list of at most " + std::to_string(kMaxSuccessors) +
-                                          " unit ids");
+      reader.Problem("successor_ids",
+                     "must be a list of at most " + std::to_string(kMaxSuccessors) + " unit ids");
     }
   }
   if (auto ok = reader.Finish(); !ok) return respond(ErrorResponse(ok.error()));
@@ -231,8 +231,8 @@ void ImportUnits(UnitService& service, Request& req, Responder respond) {
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (type.substr(0, type.find(';')) != "text/csv") {
-    return respond(ErrorResponse(
-        Error{Code::kInvalidArgument, "the body must be CSV", {{"content-type", "must be text/csv"}}}));
+    return respond(ErrorResponse(Error{
+        Code::kInvalidArgument, "the body must be CSV", {{"content-type", "must be text/csv"}}}));
   }
   auto tree = service.Tree();
   // Runs on the writer thread while this thread waits, so `req` and `tree`

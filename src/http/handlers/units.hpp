@@ -1,7 +1,8 @@
 // HTTP routes for administrative units and agencies.
 //
 //   GET   /api/v1/units               ?parent_id=&kind=&as_of=YYYY-MM-DD&include_retired=true|false
-//                                     -> 200 {items: [unit]}; public (citizens pick where to submit)
+//                                     -> 200 {items: [unit]}; public (citizens pick where to
+//                                     submit)
 //   GET   /api/v1/units/{id}          -> 200 unit + {children_count}; public
 //   POST  /api/v1/units               {kind, name, name_en?, stats_code?, agency_code,
 //                                      parent_id?, valid_from, valid_to?} -> 201 unit

@@ -5,15 +5,14 @@
 #include <stdlib.h>
 
 #include <boost/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "http/internal/route_test_bed.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
-#include "http/internal/route_test_bed.hpp"
 #include "http/test_client.hpp"
 
 namespace motcua::http {
@@ -32,7 +31,6 @@ std::string ReadGolden(const std::string& name) {
   s << in.rdbuf();
   return s.str();
 }
-
 
 class UnitRoutesTest : public ::testing::Test {
  protected:
@@ -87,14 +85,14 @@ TEST_F(UnitRoutesTest, AnyoneListsTodaysUnitsOrThoseOfAnotherDay) {
 
   auto before = Send("GET", "/api/v1/units?kind=province&as_of=2025-06-30");
   EXPECT_THAT(Names(Body(before)), ElementsAre("Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"));
-  auto below = Send("GET", "/api/v1/units?include_retired=true&parent_id=" +
-                               Id("000.00.21.H06"));
+  auto below = Send("GET", "/api/v1/units?include_retired=true&parent_id=" + Id("000.00.21.H06"));
   EXPECT_THAT(Names(Body(below)), ElementsAre("Xã Thanh Vận", "Xã Thanh Mai"));
 }
 
 TEST_F(UnitRoutesTest, BadListParametersAreNamed) {
-  auto res = Send("GET", "/api/v1/units?parent_id=abc&kind=xa&as_of=2025-02-30&"
-                         "include_retired=yes&sort=name");
+  auto res = Send("GET",
+                  "/api/v1/units?parent_id=abc&kind=xa&as_of=2025-02-30&"
+                  "include_retired=yes&sort=name");
   ASSERT_EQ(res.status, 400);
   auto fields = Fields(res);
   for (const char* name : {"parent_id", "kind", "as_of", "include_retired", "sort"}) {
@@ -123,8 +121,8 @@ TEST_F(UnitRoutesTest, GetOneUnitWithItsLinks) {
 
 TEST_F(UnitRoutesTest, CreateNeedsAnAdminOverTheParent) {
   std::string body = R"({"kind":"commune","name":"Xã Mới","stats_code":"02100",
-      "agency_code":"000.50.21.H56","parent_id":)" + Id(kThaiNguyen) +
-                     R"(,"valid_from":"2025-07-01"})";
+      "agency_code":"000.50.21.H56","parent_id":)" +
+                     Id(kThaiNguyen) + R"(,"valid_from":"2025-07-01"})";
   EXPECT_EQ(Send("POST", "/api/v1/units", body).status, 401);
   EXPECT_EQ(Send("POST", "/api/v1/units", body, "citizen:0").status, 403);
   EXPECT_EQ(Send("POST", "/api/v1/units", body, Admin(kBacKan)).status, 403);
@@ -132,11 +130,12 @@ TEST_F(UnitRoutesTest, CreateNeedsAnAdminOverTheParent) {
   auto created = Send("POST", "/api/v1/units", body, Admin(kThaiNguyen));
   ASSERT_EQ(created.status, 201) << created.body;
   auto unit = Body(created);
-  EXPECT_EQ(created.headers.end() !=
-                std::find(created.headers.begin(), created.headers.end(),
-                          std::pair<std::string, std::string>(
-                              "location", "/api/v1/units/" + std::to_string(unit.at("id").as_int64()))),
-            true);
+  EXPECT_EQ(
+      created.headers.end() !=
+          std::find(created.headers.begin(), created.headers.end(),
+                    std::pair<std::string, std::string>(
+                        "location", "/api/v1/units/" + std::to_string(unit.at("id").as_int64()))),
+      true);
   EXPECT_EQ(unit.at("kind").as_string(), "commune");
   EXPECT_EQ(Send("GET", "/api/v1/units/" + std::to_string(unit.at("id").as_int64())).status, 200);
 
@@ -152,9 +151,10 @@ TEST_F(UnitRoutesTest, CreateNeedsAnAdminOverTheParent) {
 }
 
 TEST_F(UnitRoutesTest, CreateRejectsBadBodiesNamingTheField) {
-  auto res = Send("POST", "/api/v1/units",
-                  R"({"kind":"xa","name":"","agency_code":"1","valid_from":"2025-7-1","colour":"red"})",
-                  "system_admin:0");
+  auto res =
+      Send("POST", "/api/v1/units",
+           R"({"kind":"xa","name":"","agency_code":"1","valid_from":"2025-7-1","colour":"red"})",
+           "system_admin:0");
   ASSERT_EQ(res.status, 400) << res.body;
   auto fields = Fields(res);
   for (const char* name : {"kind", "name", "valid_from", "colour"}) {
@@ -193,8 +193,8 @@ TEST_F(UnitRoutesTest, PatchRenamesAndClearsFields) {
 
 TEST_F(UnitRoutesTest, RetireLinksSuccessorsAndRefusesWhileChildrenRemain) {
   std::string body = R"({"kind":"commune","name":"Xã Cũ","stats_code":"02101",
-      "agency_code":"000.51.21.H56","parent_id":)" + Id(kThaiNguyen) +
-                     R"(,"valid_from":"2025-07-01"})";
+      "agency_code":"000.51.21.H56","parent_id":)" +
+                     Id(kThaiNguyen) + R"(,"valid_from":"2025-07-01"})";
   auto created = Send("POST", "/api/v1/units", body, Admin(kThaiNguyen));
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = std::to_string(Body(created).at("id").as_int64());
@@ -227,7 +227,8 @@ TEST_F(UnitRoutesTest, ImportTakesCsvAllOrNothing) {
   EXPECT_EQ(Send("POST", "/api/v1/units/import", csv).status, 401);
   EXPECT_EQ(Send("POST", "/api/v1/units/import", csv, Admin(kBacKan), "text/csv").status, 403);
 
-  auto ok = Send("POST", "/api/v1/units/import", csv, Admin(kThaiNguyen), "text/csv; charset=utf-8");
+  auto ok =
+      Send("POST", "/api/v1/units/import", csv, Admin(kThaiNguyen), "text/csv; charset=utf-8");
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(Body(ok).at("units_created").to_number<int>(), 1);
 

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -78,7 +77,9 @@ class RouteTestBed {
     if (!role.empty()) headers.emplace_back("X-Test-Role", role);
     return client_->Send(method, target, std::move(body), std::move(headers));
   }
-  static boost::json::object Body(const Response& res) { return boost::json::parse(res.body).as_object(); }
+  static boost::json::object Body(const Response& res) {
+    return boost::json::parse(res.body).as_object();
+  }
   static boost::json::object Fields(const Response& res) {
     return Body(res).at("error").at("fields").as_object();
   }

@@ -50,8 +50,8 @@ std::chrono::seconds WholeSeconds(Micros wait) {
 }
 
 User ToUser(const repo::UserRow& row) {
-  return User{row.id, row.username, row.display_name, row.disabled, row.roles, row.created_at,
-              row.updated_at};
+  return User{row.id,    row.username,   row.display_name, row.disabled,
+              row.roles, row.created_at, row.updated_at};
 }
 
 Principal ToPrincipal(const repo::UserRow& row, AuthMethod method, std::int64_t credential_id) {
@@ -141,9 +141,8 @@ Result<User> AccountService::CreateUser(const NewUser& user) {
   if (!written) {
     // Two concurrent creations of one name: the unique index decides.
     if (written.error().code == Code::kAlreadyExists && written.error().fields.empty()) {
-      return Fail(
-          Error{Code::kAlreadyExists, "this username is taken", {}}.With("username",
-                                                                         "is already taken"));
+      return Fail(Error{Code::kAlreadyExists, "this username is taken", {}}.With(
+          "username", "is already taken"));
     }
     return Fail(std::move(written.error()));
   }
@@ -172,8 +171,10 @@ Result<User> AccountService::RegisterCitizen(std::string_view username,
     if (retry_after) retry_after->seconds = WholeSeconds(*wait);
     return Fail(Code::kResourceExhausted, "too many registrations from this address; try later");
   }
-  return CreateUser(NewUser{std::string(username), std::string(display_name),
-                            std::string(password), {RoleBinding{Role::kCitizen, 0, false}}});
+  return CreateUser(NewUser{std::string(username),
+                            std::string(display_name),
+                            std::string(password),
+                            {RoleBinding{Role::kCitizen, 0, false}}});
 }
 
 Result<LoginResult> AccountService::Login(std::string_view username_in, std::string_view password,
@@ -257,7 +258,8 @@ Result<Principal> AccountService::AuthenticateSession(std::string_view session_t
       MOTCUA_TRY_VOID(repo::DeleteSession(tx, hash));
       return {};
     });
-    if (!deleted) log::Warn("could not delete an expired session", {{"error", deleted.error().message}});
+    if (!deleted)
+      log::Warn("could not delete an expired session", {{"error", deleted.error().message}});
     auth_cache_.Clear();
     return Fail(Code::kUnauthenticated, std::string(kBadSession));
   }
@@ -267,8 +269,10 @@ Result<Principal> AccountService::AuthenticateSession(std::string_view session_t
     Status touched = store_.WriteSync(
         [&](Tx& tx) -> Status { return repo::TouchSession(tx, session->id, now); });
     // The request may go on: at worst the session idles out a minute early.
-    if (!touched) log::Warn("could not touch a session", {{"error", touched.error().message}});
-    else last_seen = now;
+    if (!touched)
+      log::Warn("could not touch a session", {{"error", touched.error().message}});
+    else
+      last_seen = now;
   }
   Principal p = ToPrincipal(*user, AuthMethod::kSession, session->id);
   p.csrf_token = session->csrf_token;
@@ -302,11 +306,14 @@ Result<Principal> AccountService::AuthenticateApiToken(std::string_view token) {
   if (!row->last_used_at || now - *row->last_used_at >= options_.touch_interval) {
     Status touched =
         store_.WriteSync([&](Tx& tx) -> Status { return repo::TouchApiToken(tx, row->id, now); });
-    if (!touched) log::Warn("could not touch an API token", {{"error", touched.error().message}});
-    else last_used = now;
+    if (!touched)
+      log::Warn("could not touch an API token", {{"error", touched.error().message}});
+    else
+      last_used = now;
   }
   Principal p = ToPrincipal(*user, AuthMethod::kApiToken, row->id);
-  TimePoint valid_until = std::min(now + options_.auth_cache_ttl, last_used + options_.touch_interval);
+  TimePoint valid_until =
+      std::min(now + options_.auth_cache_ttl, last_used + options_.touch_interval);
   if (row->expires_at) valid_until = std::min(valid_until, *row->expires_at);
   auth_cache_.Put(hash, generation, p, valid_until);
   return p;
@@ -507,8 +514,7 @@ Result<std::int64_t> AccountService::PurgeExpiredSessions() {
   const TimePoint now = clock_.Now();
   std::int64_t deleted = 0;
   MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
-    deleted = MOTCUA_TRY(
-        repo::DeleteExpiredSessions(tx, now, now - options_.session_idle_timeout));
+    deleted = MOTCUA_TRY(repo::DeleteExpiredSessions(tx, now, now - options_.session_idle_timeout));
     return {};
   }));
   return deleted;

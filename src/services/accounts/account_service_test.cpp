@@ -46,9 +46,10 @@ class AccountServiceTest : public ::testing::Test {
     store_ = std::move(*store);
     ASSERT_TRUE(store_->Migrate());
     auto units = store_->WriteSync([](Tx& tx) -> Status {
-      for (auto [id, parent, kind, code] :
-           {std::tuple{1, 0, "province", "000.00.00.H01"}, {10, 1, "department", "000.00.10.H01"},
-            {20, 1, "commune", "000.00.20.H01"}, {2, 0, "province", "000.00.00.H02"}}) {
+      for (auto [id, parent, kind, code] : {std::tuple{1, 0, "province", "000.00.00.H01"},
+                                            {10, 1, "department", "000.00.10.H01"},
+                                            {20, 1, "commune", "000.00.20.H01"},
+                                            {2, 0, "province", "000.00.00.H02"}}) {
         MOTCUA_TRY_VOID(tx.Exec(
             "INSERT INTO units (id, kind, name, agency_code, parent_id, valid_from) "
             "VALUES ($1, $2, $3, $4, $5, '2025-07-01')",
@@ -293,8 +294,8 @@ TEST_F(AccountServiceTest, ProvinceAdminGrantsOnlyWithinTheirSubtree) {
   User root = Create("qt.he.thong", {{Role::kSystemAdmin, 1, true}});
   Principal admin = SignIn("qt.tinh").principal;
 
-  auto granted = service_->SetRoles(admin, target.id, {{Role::kOfficer, 10, false},
-                                                       {Role::kUnitLeader, 20, true}});
+  auto granted = service_->SetRoles(admin, target.id,
+                                    {{Role::kOfficer, 10, false}, {Role::kUnitLeader, 20, true}});
   ASSERT_TRUE(granted) << granted.error().message;
   EXPECT_EQ(granted->roles.size(), 2u);
 

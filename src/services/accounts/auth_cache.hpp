@@ -37,7 +37,8 @@ class AuthCache {
   std::optional<Principal> Find(const std::string& hash, TimePoint now) const;
   // Read before going to the database; pass it to Put.
   std::uint64_t Generation() const;
-  void Put(const std::string& hash, std::uint64_t generation, Principal principal, TimePoint valid_until);
+  void Put(const std::string& hash, std::uint64_t generation, Principal principal,
+           TimePoint valid_until);
   void Clear();
 
  private:

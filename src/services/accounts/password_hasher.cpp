@@ -29,8 +29,7 @@ class SlotGuard {
 }  // namespace
 
 PasswordHasher::PasswordHasher(HashParams params)
-    : params_(params),
-      slots_(std::make_unique<std::counting_semaphore<>>(params.max_concurrent)) {
+    : params_(params), slots_(std::make_unique<std::counting_semaphore<>>(params.max_concurrent)) {
   MOTCUA_CHECK(params_.max_concurrent > 0);
 }
 
@@ -51,7 +50,8 @@ Result<std::string> PasswordHasher::Hash(std::string_view password) const {
                                encoded.data(), encoded.size());
   }
   if (rc != ARGON2_OK) {
-    return Fail(Code::kInternal, std::string("password hashing failed: ") + argon2_error_message(rc));
+    return Fail(Code::kInternal,
+                std::string("password hashing failed: ") + argon2_error_message(rc));
   }
   return std::string(encoded.data());
 }

@@ -39,8 +39,7 @@ TEST(Secrets, TokensAreRandomBase64UrlOfTheExpectedLength) {
   EXPECT_NE(*a, *b);
   EXPECT_EQ(Base64Url("\xfb\xff"), "-_8");
   EXPECT_EQ(Base64Url("Man"), "TWFu");
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
   EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));

@@ -79,8 +79,7 @@ class LoginThrottle {
 
   // nullopt: go ahead (the attempt is counted until Succeeded says
   // otherwise). Else the wait before the next attempt may be made.
-  std::optional<Micros> TryAcquire(std::string_view username, std::string_view ip,
-                                   TimePoint now);
+  std::optional<Micros> TryAcquire(std::string_view username, std::string_view ip, TimePoint now);
   // The attempt started at `at` succeeded: clears the (username, IP) count
   // and takes this attempt back from the IP count.
   void Succeeded(std::string_view username, std::string_view ip, TimePoint at);

@@ -1,5 +1,4 @@
 #include "services/audit/access_log.hpp"
-#include "storage/testing.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -8,6 +7,8 @@
 #include <future>
 #include <optional>
 #include <thread>
+
+#include "storage/testing.hpp"
 
 namespace motcua::audit {
 namespace {

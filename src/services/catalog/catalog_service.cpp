@@ -69,7 +69,8 @@ Status CatalogService::Reload() {
     versions = MOTCUA_TRY(repo::LoadAll(tx));
     return {};
   }));
-  Publish(generation, std::make_shared<const State>(std::make_shared<const Catalog>(std::move(versions)), Today()));
+  Publish(generation, std::make_shared<const State>(
+                          std::make_shared<const Catalog>(std::move(versions)), Today()));
   return {};
 }
 
@@ -155,7 +156,8 @@ Result<Procedure> CatalogService::GetVersion(std::string_view code, int version)
   return Fail(Code::kNotFound, "no version " + std::to_string(version) + " of " + Named(code));
 }
 
-Result<std::vector<Procedure>> CatalogService::Versions(std::string_view code, bool include_drafts) const {
+Result<std::vector<Procedure>> CatalogService::Versions(std::string_view code,
+                                                        bool include_drafts) const {
   std::vector<Procedure> out;
   for (const Procedure& p : Snapshot()->Versions(code)) {
     if (include_drafts || p.status != Lifecycle::kDraft) out.push_back(p);
@@ -180,7 +182,8 @@ std::string UnknownWorkflowProblem(const std::string& code, const std::string& k
 
 }  // namespace
 
-Error CatalogService::UnknownWorkflows(const std::vector<ImportEntry>& entries, bool skip_existing) const {
+Error CatalogService::UnknownWorkflows(const std::vector<ImportEntry>& entries,
+                                       bool skip_existing) const {
   Error error{Code::kInvalidArgument, "invalid import", {}};
   if (!known_workflow_) return error;
   auto snapshot = Snapshot();
@@ -188,16 +191,19 @@ Error CatalogService::UnknownWorkflows(const std::vector<ImportEntry>& entries, 
     const Procedure& p = e.procedure;
     if (skip_existing && !snapshot->Versions(p.code).empty()) continue;
     if (!known_workflow_(p.workflow_code))
-      error.With(e.place + e.separator + "workflow_code", UnknownWorkflowProblem(p.workflow_code, known_workflows_));
+      error.With(e.place + e.separator + "workflow_code",
+                 UnknownWorkflowProblem(p.workflow_code, known_workflows_));
   }
   if (!error.fields.empty())
-    error.message = "invalid import: " + error.fields.begin()->first + " " + error.fields.begin()->second;
+    error.message =
+        "invalid import: " + error.fields.begin()->first + " " + error.fields.begin()->second;
   return error;
 }
 
 Result<Procedure> CatalogService::Create(Procedure procedure) {
   if (known_workflow_ && !known_workflow_(procedure.workflow_code))
-    return InvalidField("workflow_code", UnknownWorkflowProblem(procedure.workflow_code, known_workflows_));
+    return InvalidField("workflow_code",
+                        UnknownWorkflowProblem(procedure.workflow_code, known_workflows_));
   Procedure created;
   MOTCUA_TRY_VOID(Mutate([&](storage::Tx& tx, Catalog& catalog) -> Status {
     std::vector<Procedure> rows{MOTCUA_TRY(catalog.PlanCreate(procedure))};
@@ -208,9 +214,11 @@ Result<Procedure> CatalogService::Create(Procedure procedure) {
   return created;
 }
 
-Result<Procedure> CatalogService::PublishVersion(std::string_view code, Procedure data, Date effective_from) {
+Result<Procedure> CatalogService::PublishVersion(std::string_view code, Procedure data,
+                                                 Date effective_from) {
   if (known_workflow_ && !known_workflow_(data.workflow_code))
-    return InvalidField("workflow_code", UnknownWorkflowProblem(data.workflow_code, known_workflows_));
+    return InvalidField("workflow_code",
+                        UnknownWorkflowProblem(data.workflow_code, known_workflows_));
   data.effective_from = effective_from;
   Procedure published;
   MOTCUA_TRY_VOID(Mutate([&](storage::Tx& tx, Catalog& catalog) -> Status {
@@ -252,14 +260,18 @@ Result<ImportCounts> RunImport(
 
 Result<ImportCounts> CatalogService::ImportJson(std::string_view text, bool skip_existing) {
   auto entries = MOTCUA_TRY(ParseJsonImport(text));
-  if (Error bad = UnknownWorkflows(entries, skip_existing); !bad.fields.empty()) return Fail(std::move(bad));
-  return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries), skip_existing);
+  if (Error bad = UnknownWorkflows(entries, skip_existing); !bad.fields.empty())
+    return Fail(std::move(bad));
+  return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries),
+                   skip_existing);
 }
 
 Result<ImportCounts> CatalogService::ImportCsv(std::string_view text) {
   auto entries = MOTCUA_TRY(ParseCsvImport(text));
-  if (Error bad = UnknownWorkflows(entries, false); !bad.fields.empty()) return Fail(std::move(bad));
-  return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries), false);
+  if (Error bad = UnknownWorkflows(entries, false); !bad.fields.empty())
+    return Fail(std::move(bad));
+  return RunImport([this](const auto& change) { return Mutate(change); }, std::move(entries),
+                   false);
 }
 
 Status LoadCatalogFile(CatalogService& service, const std::string& path) {

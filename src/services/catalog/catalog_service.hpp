@@ -80,11 +80,13 @@ class CatalogService {
   // The version in force on `as_of`; without it, the one in force today or
   // else the newest published (a future or retired procedure). Drafts are
   // never returned. kNotFound if there is none.
-  [[nodiscard]] Result<Procedure> Get(std::string_view code, std::optional<Date> as_of = std::nullopt) const;
+  [[nodiscard]] Result<Procedure> Get(std::string_view code,
+                                      std::optional<Date> as_of = std::nullopt) const;
   // One version, drafts included (for dossiers received under it). kNotFound.
   [[nodiscard]] Result<Procedure> GetVersion(std::string_view code, int version) const;
   // Every version, ascending; drafts only if asked. kNotFound if none.
-  [[nodiscard]] Result<std::vector<Procedure>> Versions(std::string_view code, bool include_drafts) const;
+  [[nodiscard]] Result<std::vector<Procedure>> Versions(std::string_view code,
+                                                        bool include_drafts) const;
   // Fields of the procedures in force today with how many each has, by name.
   std::vector<FieldCount> Fields() const;
 
@@ -95,7 +97,8 @@ class CatalogService {
   // `effective_from` (which overrides data.effective_from); the previous
   // version stays for dossiers received under it. A draft newest version is
   // replaced instead. Errors: Catalog::PlanVersion's.
-  [[nodiscard]] Result<Procedure> PublishVersion(std::string_view code, Procedure data, Date effective_from);
+  [[nodiscard]] Result<Procedure> PublishVersion(std::string_view code, Procedure data,
+                                                 Date effective_from);
   // Withdraws `code` from `date`; returns the newest published version.
   // Errors: Catalog::PlanRetire's.
   [[nodiscard]] Result<Procedure> Retire(std::string_view code, Date date);
@@ -117,7 +120,8 @@ class CatalogService {
   storage::Store& store_;
   const Clock& clock_;
   std::function<bool(std::string_view)> known_workflow_;
-  std::string known_workflows_;  // for the error message: "commune-simple, department-standard, ..."
+  std::string
+      known_workflows_;  // for the error message: "commune-simple, department-standard, ..."
   mutable std::atomic<std::shared_ptr<const State>> state_;
   // Writes may finish in a different order than their callbacks ran; a
   // snapshot is published only if it is newer than the one in place.

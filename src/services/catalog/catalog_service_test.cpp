@@ -13,16 +13,18 @@ namespace motcua::catalog {
 namespace {
 
 using ::testing::Contains;
+using testing::D;
 using ::testing::ElementsAre;
 using ::testing::Key;
-using testing::D;
 using testing::MakeProcedure;
 
 constexpr const char* kBirth = "1.001193.000.00.00.H56";
 constexpr const char* kPermit = "1.009994.000.00.00.H56";
 
 // 10:00 in Hà Nội on `day`.
-TimePoint MorningOf(const char* day) { return std::chrono::sys_days{D(day)} + std::chrono::hours(3); }
+TimePoint MorningOf(const char* day) {
+  return std::chrono::sys_days{D(day)} + std::chrono::hours(3);
+}
 
 class CatalogServiceTest : public ::testing::Test {
  protected:
@@ -31,9 +33,7 @@ class CatalogServiceTest : public ::testing::Test {
     service_ = std::make_unique<CatalogService>(*store_, clock_);
     ASSERT_TRUE(service_->Reload());
   }
-  void TearDown() override {
-    service_.reset();
-  }
+  void TearDown() override { service_.reset(); }
 
   std::vector<std::string> SearchNames(std::string text) {
     auto page = service_->Search({.text = std::move(text)});
@@ -74,7 +74,8 @@ TEST_F(CatalogServiceTest, CreatedProceduresAreSearchableAndSurviveARestart) {
 }
 
 TEST_F(CatalogServiceTest, VersionsTakeEffectOnTheirDateAndOldOnesStay) {
-  Procedure v1 = MakeProcedure(kPermit, "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
+  Procedure v1 =
+      MakeProcedure(kPermit, "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Hoạt động xây dựng");
   v1.fees = {{"Lệ phí", 50000}};
   v1.effective_from = D("2025-07-01");
   ASSERT_TRUE(service_->Create(v1));
@@ -128,19 +129,23 @@ TEST_F(CatalogServiceTest, RetiredProceduresLeaveSearchOnTheirDate) {
   EXPECT_THAT(SearchNames("khai sinh"), ElementsAre("Đăng ký khai sinh")) << "still in force today";
   clock_.Set(MorningOf("2026-03-02"));
   EXPECT_TRUE(SearchNames("khai sinh").empty());
-  EXPECT_EQ(service_->Get(kBirth)->retired_on, D("2026-03-02")) << "still readable for old dossiers";
+  EXPECT_EQ(service_->Get(kBirth)->retired_on, D("2026-03-02"))
+      << "still readable for old dossiers";
   EXPECT_EQ(service_->Retire(kBirth, D("2026-05-01")).error().code, Code::kFailedPrecondition);
   EXPECT_EQ(service_->Retire("1.000000", D("2026-05-01")).error().code, Code::kNotFound);
 }
 
 TEST_F(CatalogServiceTest, ImportIsAllOrNothing) {
   const std::string header =
-      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,fees,"
+      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,"
+      "fees,"
       "components,result_kind,workflow_code,effective_from,status\n";
-  const std::string good = "1.000001,Đăng ký khai tử,,Hộ tịch,commune,full,0,working_days,true,,"
-                           "TP1|Tờ khai|1|0|required|,certificate,immediate,2025-07-01,\n";
-  const std::string bad = "1.000002,Đăng ký giám hộ,,Hộ tịch,commune,full,3,working_days,,,"
-                          "TP1||1|0|required|,certificate,commune-simple,2025-07-01,\n";
+  const std::string good =
+      "1.000001,Đăng ký khai tử,,Hộ tịch,commune,full,0,working_days,true,,"
+      "TP1|Tờ khai|1|0|required|,certificate,immediate,2025-07-01,\n";
+  const std::string bad =
+      "1.000002,Đăng ký giám hộ,,Hộ tịch,commune,full,3,working_days,,,"
+      "TP1||1|0|required|,certificate,commune-simple,2025-07-01,\n";
   auto failed = service_->ImportCsv(header + good + bad);
   ASSERT_FALSE(failed);
   EXPECT_THAT(failed.error().fields, Contains(Key("line 3, components[0].name")));
@@ -164,7 +169,8 @@ TEST_F(CatalogServiceTest, ProceduresMustNameALoadedWorkflowOnceTheServerSaysWhi
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Code::kInvalidArgument);
   EXPECT_THAT(refused.error().fields, Contains(Key("workflow_code")));
-  EXPECT_THAT(refused.error().fields.at("workflow_code"), ::testing::HasSubstr("known: commune-simple"));
+  EXPECT_THAT(refused.error().fields.at("workflow_code"),
+              ::testing::HasSubstr("known: commune-simple"));
 
   birth.workflow_code = "commune-simple";
   ASSERT_TRUE(service_->Create(birth));
@@ -176,10 +182,12 @@ TEST_F(CatalogServiceTest, ProceduresMustNameALoadedWorkflowOnceTheServerSaysWhi
   EXPECT_EQ(service_->Snapshot()->Versions(kBirth).size(), 1u) << "no version was added";
 
   const std::string header =
-      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,fees,"
+      "code,name,name_en,field,levels,online_mode,time_limit_value,time_limit_unit,cutoff_1500,"
+      "fees,"
       "components,result_kind,workflow_code,effective_from,status\n";
-  const std::string row = "1.000001,Đăng ký khai tử,,Hộ tịch,commune,full,3,working_days,true,,"
-                          "TP1|Tờ khai|1|0|required|,certificate,lost-flow,2025-07-01,\n";
+  const std::string row =
+      "1.000001,Đăng ký khai tử,,Hộ tịch,commune,full,3,working_days,true,,"
+      "TP1|Tờ khai|1|0|required|,certificate,lost-flow,2025-07-01,\n";
   auto imported = service_->ImportCsv(header + row);
   ASSERT_FALSE(imported);
   EXPECT_THAT(imported.error().fields, Contains(Key("line 2, workflow_code")));
@@ -187,8 +195,9 @@ TEST_F(CatalogServiceTest, ProceduresMustNameALoadedWorkflowOnceTheServerSaysWhi
 }
 
 TEST_F(CatalogServiceTest, TheDemoFileLoadsOnceAndListsItsFields) {
-  const std::string path = std::string(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") +
-                           "/data/demo/procedures.json";
+  const std::string path =
+      std::string(std::getenv("MOTCUA_SOURCE_DIR") ? std::getenv("MOTCUA_SOURCE_DIR") : ".") +
+      "/data/demo/procedures.json";
   ASSERT_TRUE(LoadCatalogFile(*service_, path));
   const std::size_t codes = service_->Snapshot()->codes();
   EXPECT_GE(codes, 40u);

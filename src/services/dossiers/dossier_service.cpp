@@ -1,8 +1,7 @@
 #include "services/dossiers/dossier_service.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <map>
 #include <set>
@@ -27,15 +26,15 @@ using accounts::Role;
 using storage::Tx;
 // The workflow engine's clock of a state (running, paused, stopped).
 using StateClock = workflow::Clock;
-using workflow::RoleSet;
 using calendar::FormatMoment;
+using workflow::RoleSet;
 
 constexpr std::string_view kAggregate = "dossier";
 // A reason is a sentence an officer types: long enough for a refusal that
 // cites the legal basis, bounded so that an event stays small.
 constexpr std::size_t kMaxReason = 2000;
-constexpr std::size_t kMaxItems = 100;     // a procedure has at most 100 components
-constexpr std::size_t kMaxFiles = 200;     // the staged-file quota of one user
+constexpr std::size_t kMaxItems = 100;  // a procedure has at most 100 components
+constexpr std::size_t kMaxFiles = 200;  // the staged-file quota of one user
 // An apology moves the appointment at most this far: a year of working days
 // is beyond any procedure's limit (365, core/catalog/procedure.hpp).
 constexpr auto kMaxApologyShift = std::chrono::days(2 * 365);
@@ -114,11 +113,15 @@ void SetState(DossierRow& r, const workflow::Workflow& wf, const workflow::State
 
 std::optional<catalog::Level> LevelOfUnit(units::Kind kind) {
   switch (kind) {
-    case units::Kind::kCommune: return catalog::Level::kCommune;
+    case units::Kind::kCommune:
+      return catalog::Level::kCommune;
     case units::Kind::kCenter:
-    case units::Kind::kDepartment: return catalog::Level::kProvince;
-    case units::Kind::kDistrict: return catalog::Level::kDistrict;
-    case units::Kind::kProvince: return std::nullopt;  // a province has no counter of its own
+    case units::Kind::kDepartment:
+      return catalog::Level::kProvince;
+    case units::Kind::kDistrict:
+      return catalog::Level::kDistrict;
+    case units::Kind::kProvince:
+      return std::nullopt;  // a province has no counter of its own
   }
   return std::nullopt;
 }
@@ -134,8 +137,9 @@ Status ValidateFileRefs(const std::vector<FileRef>& files, const catalog::Proced
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string at = std::string(field) + "[" + std::to_string(i) + "]";
     const FileRef& f = files[i];
-    bool known = std::any_of(proc.components.begin(), proc.components.end(),
-                             [&](const catalog::Component& c) { return c.code == f.component_code; });
+    bool known =
+        std::any_of(proc.components.begin(), proc.components.end(),
+                    [&](const catalog::Component& c) { return c.code == f.component_code; });
     if (!known)
       error.With(at + ".component_code",
                  "'" + f.component_code + "' is not a component of procedure " + proc.code);
@@ -161,7 +165,8 @@ Status LinkFiles(Tx& tx, const std::vector<FileRef>& files, std::int64_t owner,
 json::array FilesJson(const std::vector<FileRef>& files) {
   json::array out;
   for (const auto& f : files)
-    out.push_back(json::object{{"attachment_id", f.attachment_id}, {"component_code", f.component_code}});
+    out.push_back(
+        json::object{{"attachment_id", f.attachment_id}, {"component_code", f.component_code}});
   return out;
 }
 
@@ -189,7 +194,8 @@ std::optional<std::pair<TimePoint, std::int64_t>> DecodeCursor(std::string_view 
 template <class T, class Fn>
 void WriteThenAnswer(storage::Store& store, Fn fn, std::function<void(Result<T>)> done,
                      std::function<void(const T&)> committed) {
-  auto out = std::make_shared<Result<T>>(std::unexpected(Error{Code::kInternal, "not written", {}}));
+  auto out =
+      std::make_shared<Result<T>>(std::unexpected(Error{Code::kInternal, "not written", {}}));
   store.Write(
       [fn = std::move(fn), out](Tx& tx) -> Status {
         *out = fn(tx);
@@ -263,8 +269,9 @@ DossierService::DossierService(storage::Store& store, const Clock& clock,
                                const calendar::WorkingCalendar& cal,
                                const catalog::CatalogService& catalog,
                                const workflow::Registry& workflows, const units::UnitService& units,
-                               const accounts::UnitHierarchy& hierarchy, audit::AccessLog& access_log,
-                               dossier::RandomBytes random, DossierOptions options)
+                               const accounts::UnitHierarchy& hierarchy,
+                               audit::AccessLog& access_log, dossier::RandomBytes random,
+                               DossierOptions options)
     : store_(store),
       clock_(clock),
       cal_(cal),
@@ -336,9 +343,14 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
     if (allowed) {
       for (const workflow::Action* a : *allowed) {
         const workflow::State& to = wf->states()[a->to];
-        AllowedAction out{a->id, a->name, a->name_en, a->requires_reason,
-                          to.national_status == dossier::kSupplementStatus && to.clock == StateClock::kPaused,
-                          to.national_status == 6 && to.clock == StateClock::kPaused, std::nullopt};
+        AllowedAction out{
+            a->id,
+            a->name,
+            a->name_en,
+            a->requires_reason,
+            to.national_status == dossier::kSupplementStatus && to.clock == StateClock::kPaused,
+            to.national_status == 6 && to.clock == StateClock::kPaused,
+            std::nullopt};
         if (a->transfer) out.transfer = std::string(workflow::UnitKindName(*a->transfer));
         if (!row.due_at && proc != nullptr) {
           auto t = wf->Decide(row.state, a->id, roles);
@@ -368,15 +380,15 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
 Result<DossierService::Prepared> DossierService::PrepareSubmission(const Principal& who,
                                                                    const SubmitRequest& req,
                                                                    TimePoint now) const {
-
   Error error{Code::kInvalidArgument, "invalid dossier", {}};
   auto applicant = dossier::ValidateApplicant(req.applicant);
   if (!applicant) {
     for (auto& [k, v] : applicant.error().fields) error.With(k, v);
   }
   if (!req.consent)
-    error.With("consent",
-               "the applicant must agree to the processing of their personal data for this procedure");
+    error.With(
+        "consent",
+        "the applicant must agree to the processing of their personal data for this procedure");
 
   auto tree = units_.Tree();
   const units::Unit* unit = tree->Find(req.unit_id);
@@ -389,17 +401,20 @@ Result<DossierService::Prepared> DossierService::PrepareSubmission(const Princip
   auto snapshot = catalog_.Snapshot();
   const catalog::Procedure* proc = snapshot->InForce(req.procedure_code, today);
   if (proc == nullptr) {
-    if (!snapshot->Contains(req.procedure_code)) error.With("procedure_code", "no such procedure");
-    else error.With("procedure_code", "the procedure is not in force today");
+    if (!snapshot->Contains(req.procedure_code))
+      error.With("procedure_code", "no such procedure");
+    else
+      error.With("procedure_code", "the procedure is not in force today");
   }
   if (!error.fields.empty()) return Fail(std::move(error));
 
   const bool is_officer = who.HasRoleAt(Role::kOfficer, unit->id, hierarchy_);
   const bool is_citizen = !is_officer && who.HasRole(Role::kCitizen);
   if (!is_officer && !is_citizen)
-    return Fail(Error{Code::kPermissionDenied,
-                      "only a citizen, or a one-stop officer of the receiving unit, may submit a dossier",
-                      {}});
+    return Fail(
+        Error{Code::kPermissionDenied,
+              "only a citizen, or a one-stop officer of the receiving unit, may submit a dossier",
+              {}});
   Channel channel = Channel::kOnline;
   if (is_officer) {
     channel = req.channel.value_or(Channel::kCounter);
@@ -409,9 +424,10 @@ Result<DossierService::Prepared> DossierService::PrepareSubmission(const Princip
     return InvalidField("channel", "citizens submit online (2)");
   }
   if (channel == Channel::kOnline && proc->online_mode == catalog::OnlineMode::kNone)
-    return Fail(Error{Code::kFailedPrecondition,
-                      "procedure " + proc->code + " cannot be submitted online: go to a one-stop counter",
-                      {{"procedure_code", "not available online"}}});
+    return Fail(
+        Error{Code::kFailedPrecondition,
+              "procedure " + proc->code + " cannot be submitted online: go to a one-stop counter",
+              {{"procedure_code", "not available online"}}});
   auto level = LevelOfUnit(unit->kind);
   if (!level || std::find(proc->levels.begin(), proc->levels.end(), *level) == proc->levels.end())
     return Fail(Error{Code::kFailedPrecondition,
@@ -430,9 +446,11 @@ Result<DossierService::Prepared> DossierService::PrepareSubmission(const Princip
     for (const auto& c : proc->components) {
       bool given = std::any_of(req.files.begin(), req.files.end(),
                                [&](const FileRef& f) { return f.component_code == c.code; });
-      if (c.required && !given) missing += (missing.empty() ? "" : "; ") + c.code + " (" + c.name + ")";
+      if (c.required && !given)
+        missing += (missing.empty() ? "" : "; ") + c.code + " (" + c.name + ")";
     }
-    if (!missing.empty()) return InvalidField("files", "required components without a file: " + missing);
+    if (!missing.empty())
+      return InvalidField("files", "required components without a file: " + missing);
   }
   DossierRow row;
   row.procedure_id = proc->id;
@@ -461,13 +479,14 @@ Result<Submitted> DossierService::InsertSubmission(Tx& tx, const Principal& who,
                                                    const std::vector<FileRef>& files, TimePoint now,
                                                    const std::string& secret) const {
   DossierRow& row = prepared.row;
-  row.number = MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, prepared.agency_code, now));
+  row.number =
+      MOTCUA_TRY(storage::dossier_numbers::NextDossierNumber(tx, prepared.agency_code, now));
   row.lookup_hash = dossier::HashLookupSecret(row.number, secret);
   row.id = MOTCUA_TRY(repo::Insert(tx, row));
-  MOTCUA_TRY_VOID(repo::InsertStep(
-      tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id, row.receiving_unit_id,
-                  who.user_id, now, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                  std::nullopt}));
+  MOTCUA_TRY_VOID(
+      repo::InsertStep(tx, StepRow{row.id, 1, "submit", row.state, row.receiving_unit_id,
+                                   row.receiving_unit_id, who.user_id, now, std::nullopt,
+                                   std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
   MOTCUA_TRY_VOID(LinkFiles(tx, files, who.user_id, row.id, "files"));
   Remember(row);
   json::object payload{{"number", row.number},
@@ -479,8 +498,8 @@ Result<Submitted> DossierService::InsertSubmission(Tx& tx, const Principal& who,
                        {"unit_id", row.receiving_unit_id},
                        {"files", FilesJson(files)}};
   MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit", std::nullopt,
-                           row.state, json::serialize(payload)}));
+      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit",
+                           std::nullopt, row.state, json::serialize(payload)}));
   auto view = MOTCUA_TRY(MakeView(&who, std::move(row), true, now));
   return Submitted{std::move(view), secret};
 }
@@ -502,7 +521,9 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
   WriteThenAnswer<Submitted>(
       store_,
       [this, who, prepared = std::move(*prepared), files = std::move(req.files), now,
-       secret = *secret](Tx& tx) { return InsertSubmission(tx, who, prepared, files, now, secret); },
+       secret = *secret](Tx& tx) {
+        return InsertSubmission(tx, who, prepared, files, now, secret);
+      },
       std::move(done), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
 }
 
@@ -546,7 +567,8 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
   if (!t) {
     Error e = t.error();
     // Another officer's action got there first: say what it is now.
-    if (e.code == Code::kFailedPrecondition) e.With("state", row.state).With("version", std::to_string(row.version));
+    if (e.code == Code::kFailedPrecondition)
+      e.With("state", row.state).With("version", std::to_string(row.version));
     return Fail(std::move(e));
   }
   auto snapshot = catalog_.Snapshot();
@@ -604,8 +626,8 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
       if (u == nullptr) {
         bad.With("to_unit_id", "no such unit");
       } else if (u->kind != want) {
-        bad.With("to_unit_id", "'" + u->name + "' is not a " +
-                                   std::string(workflow::UnitKindName(*t->transfer)));
+        bad.With("to_unit_id",
+                 "'" + u->name + "' is not a " + std::string(workflow::UnitKindName(*t->transfer)));
       } else if (!u->ActiveOn(catalog::Date{calendar::LocalDate(now)})) {
         bad.With("to_unit_id", "'" + u->name + "' no longer exists");
       } else {
@@ -676,9 +698,8 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
   MOTCUA_TRY_VOID(repo::CloseStep(tx, row.id, closing_step, now, who.user_id, req.action, judged));
   if (adv.opens_step) {
     MOTCUA_TRY_VOID(repo::InsertStep(
-        tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, who.user_id,
-                    now, adv.step_due_at, std::nullopt, std::nullopt, std::nullopt,
-                    std::nullopt}));
+        tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, who.user_id, now,
+                    adv.step_due_at, std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
   }
   MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
@@ -692,7 +713,8 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
 void DossierService::Act(const Principal& who, std::int64_t id, ActRequest req, ViewDone done) {
   const TimePoint now = clock_.Now();
   WriteThenAnswer<DossierView>(
-      store_, [this, id, req = std::move(req), who, now](Tx& tx) { return ActIn(tx, who, id, req, now); },
+      store_,
+      [this, id, req = std::move(req), who, now](Tx& tx) { return ActIn(tx, who, id, req, now); },
       std::move(done), [this](const DossierView& v) { Notify(v.row.id, v.row.number); });
 }
 
@@ -701,7 +723,9 @@ void DossierService::Apologize(const Principal& who, std::int64_t id, ApologyReq
   const TimePoint now = clock_.Now();
   WriteThenAnswer<DossierView>(
       store_,
-      [this, id, req = std::move(req), who, now](Tx& tx) { return ApologizeIn(tx, who, id, req, now); },
+      [this, id, req = std::move(req), who, now](Tx& tx) {
+        return ApologizeIn(tx, who, id, req, now);
+      },
       std::move(done), [this](const DossierView& v) { Notify(v.row.id, v.row.number); });
 }
 
@@ -714,8 +738,9 @@ Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, st
   if (req.expected_version && *req.expected_version != row.version) return Fail(Stale(row));
   RoleSet roles = RolesOn(who, row);
   if (!roles.Intersects({Role::kOfficer, Role::kSpecialist, Role::kUnitLeader}))
-    return Fail(Code::kPermissionDenied,
-                "an apology is sent by the officers or the leader of the unit handling the dossier");
+    return Fail(
+        Code::kPermissionDenied,
+        "an apology is sent by the officers or the leader of the unit handling the dossier");
   auto appointment = AppointmentOf(row);
   if (row.terminal || row.finished_at || !appointment)
     return Fail(Error{Code::kFailedPrecondition,
@@ -745,8 +770,8 @@ Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, st
                        {"previous_due_at", FormatMoment(*appointment)},
                        {"new_due_at", FormatMoment(req.new_due_at)}};
   MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology",
-                           row.state, row.state, json::serialize(payload)}));
+      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology", row.state,
+                           row.state, json::serialize(payload)}));
   Remember(row);
   return MakeView(&who, std::move(row), false, now);
 }
@@ -774,7 +799,8 @@ void DossierService::Rate(const Principal& who, std::int64_t id, RateRequest req
         if (!own) {
           if (!Sees(who, *found, MOTCUA_TRY(repo::ListSteps(tx, id))))
             return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
-          return Fail(Code::kPermissionDenied, "only the citizen whose dossier it is may rate its handling");
+          return Fail(Code::kPermissionDenied,
+                      "only the citizen whose dossier it is may rate its handling");
         }
         *number = found->number;
         return RateIn(tx, &who, *found, req, now);
@@ -782,9 +808,11 @@ void DossierService::Rate(const Principal& who, std::int64_t id, RateRequest req
       std::move(done), [this, id, number](const Rating&) { Notify(id, *number); });
 }
 
-void DossierService::RateByLookup(std::string number, std::string secret, RateRequest req, RatingDone done) {
+void DossierService::RateByLookup(std::string number, std::string secret, RateRequest req,
+                                  RatingDone done) {
   if (!dossier::ParseDossierNumber(number))
-    return done(InvalidField("number", "is not a dossier number such as 000.00.21.H12-250314-0007"));
+    return done(
+        InvalidField("number", "is not a dossier number such as 000.00.21.H12-250314-0007"));
   auto normal = dossier::NormalizeLookupSecret(secret);
   if (!normal)
     return done(InvalidField("secret", "is the " + std::to_string(dossier::kLookupSecretLength) +
@@ -793,7 +821,8 @@ void DossierService::RateByLookup(std::string number, std::string secret, RateRe
   auto id = std::make_shared<std::int64_t>(0);
   WriteThenAnswer<Rating>(
       store_,
-      [this, number, secret = std::move(*normal), req = std::move(req), now, id](Tx& tx) -> Result<Rating> {
+      [this, number, secret = std::move(*normal), req = std::move(req), now,
+       id](Tx& tx) -> Result<Rating> {
         auto found = MOTCUA_TRY(repo::FindByNumber(tx, number));
         // One answer for an unknown number and a wrong code, as the lookup.
         if (!found || !dossier::LookupSecretMatches(found->number, secret, found->lookup_hash))
@@ -814,13 +843,15 @@ Result<Rating> DossierService::RateIn(Tx& tx, const Principal* who, const Dossie
     bad.With("comment", "must be at most " + std::to_string(kMaxRatingComment) + " characters");
   if (!bad.fields.empty()) return Fail(std::move(bad));
   if (!Rateable(row.terminal, row.national_status))
-    return Fail(Error{Code::kFailedPrecondition,
-                      row.national_status == 7
-                          ? "a withdrawn dossier is not rated"
-                          : "a dossier is rated once its handling has ended (its result returned or a refusal)",
-                      {{"state", row.state}}});
+    return Fail(Error{
+        Code::kFailedPrecondition,
+        row.national_status == 7
+            ? "a withdrawn dossier is not rated"
+            : "a dossier is rated once its handling has ended (its result returned or a refusal)",
+        {{"state", row.state}}});
   if (MOTCUA_TRY(repo::FindRating(tx, row.id)))
-    return Fail(Error{Code::kAlreadyExists, "this dossier has been rated already", {{"level", "rated already"}}});
+    return Fail(Error{
+        Code::kAlreadyExists, "this dossier has been rated already", {{"level", "rated already"}}});
   repo::RatingRow rating{row.id, req.level, comment,
                          who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, now};
   MOTCUA_TRY_VOID(repo::InsertRating(tx, rating));
@@ -855,8 +886,9 @@ Result<bool> DossierService::IsLookupSecret(std::int64_t id, std::string_view se
   return matches;
 }
 
-Result<std::optional<DossierService::Standing>> DossierService::StandingIn(Tx& tx, const Principal& who,
-                                                                          std::int64_t id) const {
+Result<std::optional<DossierService::Standing>> DossierService::StandingIn(Tx& tx,
+                                                                           const Principal& who,
+                                                                           std::int64_t id) const {
   auto row = MOTCUA_TRY(repo::Find(tx, id));
   if (!row || !(Sees(who, *row, {}) || Sees(who, *row, MOTCUA_TRY(repo::ListSteps(tx, id)))))
     return std::optional<Standing>();
@@ -878,7 +910,8 @@ Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_i
 
 namespace {
 
-std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history, const workflow::Workflow* wf) {
+std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history,
+                                      const workflow::Workflow* wf) {
   std::vector<DecidedForm> out;
   auto decided = [&](int form, std::size_t event) {
     for (auto& f : out)
@@ -895,9 +928,12 @@ std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history, 
     if (h.action == "rated" || !wf || !h.to_state) continue;
     const auto* state = wf->FindState(*h.to_state);
     const int status = state ? state->national_status : 0;
-    if (status == 5) decided(2, i);
-    else if (status == 3) decided(3, i);
-    else if (status == 8) decided(5, i);
+    if (status == 5)
+      decided(2, i);
+    else if (status == 3)
+      decided(3, i);
+    else if (status == 8)
+      decided(5, i);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.form < b.form; });
   return out;
@@ -922,8 +958,8 @@ void DossierService::Get(const Principal& who, std::int64_t id, ReadContext cont
     auto events = MOTCUA_TRY(storage::events::ListEvents(tx, kAggregate, id));
     std::map<std::int64_t, std::string> names;
     for (auto& e : events) {
-      HistoryEntry h{e.seq, e.occurred_at, e.actor_id, "", e.action, e.from_state, e.to_state,
-                     std::move(e.payload)};
+      HistoryEntry h{e.seq,    e.occurred_at, e.actor_id, "",
+                     e.action, e.from_state,  e.to_state, std::move(e.payload)};
       if (e.actor_id) {
         auto it = names.find(*e.actor_id);
         if (it == names.end()) {
@@ -946,17 +982,19 @@ void DossierService::Get(const Principal& who, std::int64_t id, ReadContext cont
     return {};
   });
   if (!read) return done(std::unexpected(read.error()));
-  if (!row) return done(std::unexpected(Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}));
+  if (!row)
+    return done(std::unexpected(Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}));
   auto view = MakeView(&who, std::move(*row), true, now);
   if (!view) return done(std::unexpected(view.error()));
   detail.view = std::move(*view);
   detail.forms = DecidedForms(detail.history, workflows_.Find(detail.view.row.workflow_code,
                                                               detail.view.row.workflow_version));
-  const bool own = detail.view.row.citizen_user_id && *detail.view.row.citizen_user_id == who.user_id;
+  const bool own =
+      detail.view.row.citizen_user_id && *detail.view.row.citizen_user_id == who.user_id;
   auto shared = std::make_shared<DossierDetail>(std::move(detail));
   access_log_.Record(
-      audit::AccessRecord{who.user_id, std::string(kAggregate), id, own ? "data_subject" : "processing",
-                          context.route, context.request_id},
+      audit::AccessRecord{who.user_id, std::string(kAggregate), id,
+                          own ? "data_subject" : "processing", context.route, context.request_id},
       [shared, done = std::move(done)](Status st) {
         // No record, no data: the read must be on file before it happens.
         if (!st) return done(std::unexpected(st.error()));
@@ -987,8 +1025,10 @@ Result<InboxPage> DossierService::Inbox(const Principal& who, const InboxQuery& 
       // A dossier number starts with an agency code ("000.00.21.H12-...").
       bool looks_like_number = s.size() >= 3 && std::isdigit(static_cast<unsigned char>(s[0])) &&
                                s.find('.') != std::string::npos;
-      if (looks_like_number) f.number_prefix = s;
-      else f.name_key = catalog::FoldText(s);
+      if (looks_like_number)
+        f.number_prefix = s;
+      else
+        f.name_key = catalog::FoldText(s);
     }
   }
   if (q.cursor) {
@@ -1009,7 +1049,8 @@ Result<InboxPage> DossierService::Inbox(const Principal& who, const InboxQuery& 
   }
   page.items.reserve(rows.size());
   // No actions in lists: they are worked out when a dossier is opened.
-  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
+  for (auto& r : rows)
+    page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
   return page;
 }
 
@@ -1017,8 +1058,11 @@ Result<WatchPage> DossierService::Watch(const Principal& who, const WatchQuery& 
   if (q.limit < 1 || q.limit > options_.max_limit)
     return InvalidField("limit", "must be 1 to " + std::to_string(options_.max_limit));
   auto tree = units_.Tree();
-  if (tree->Find(q.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(q.unit_id));
-  if (!who.IsStaffAt(q.unit_id, *tree)) return Fail(Code::kPermissionDenied, "the dossiers of a unit are for its staff and those above it");
+  if (tree->Find(q.unit_id) == nullptr)
+    return Fail(Code::kNotFound, "no unit " + std::to_string(q.unit_id));
+  if (!who.IsStaffAt(q.unit_id, *tree))
+    return Fail(Code::kPermissionDenied,
+                "the dossiers of a unit are for its staff and those above it");
   const TimePoint now = clock_.Now();
   const TimePoint nearing_before = MOTCUA_TRY(cal_.AddWorkingHours(now, *options_.nearing));
   repo::WatchFilter f;
@@ -1044,10 +1088,12 @@ Result<WatchPage> DossierService::Watch(const Principal& who, const WatchQuery& 
     if (more) rows.resize(q.limit);
     page.counts = MOTCUA_TRY(repo::CountWatch(tx, f, now, nearing_before));
     steps.clear();
-    for (const auto& r : rows) steps.push_back(r.step > 0 ? MOTCUA_TRY(repo::FindStep(tx, r.id, r.step)) : std::nullopt);
+    for (const auto& r : rows)
+      steps.push_back(r.step > 0 ? MOTCUA_TRY(repo::FindStep(tx, r.id, r.step)) : std::nullopt);
     return {};
   }));
-  if (more && rows.back().due_at) page.next_cursor = EncodeCursor(*rows.back().due_at, rows.back().id);
+  if (more && rows.back().due_at)
+    page.next_cursor = EncodeCursor(*rows.back().due_at, rows.back().id);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     WatchItem item;
     item.step = steps[i];
@@ -1067,7 +1113,8 @@ Result<WatchPage> DossierService::Watch(const Principal& who, const WatchQuery& 
   return page;
 }
 
-Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t before_id, int limit) const {
+Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t before_id,
+                                         int limit) const {
   if (!who.HasRole(Role::kCitizen))
     return Fail(Code::kPermissionDenied, "'my dossiers' is for citizen accounts");
   if (limit < 1 || limit > options_.max_limit)
@@ -1086,13 +1133,16 @@ Result<CitizenPage> DossierService::Mine(const Principal& who, std::int64_t befo
   // Lists are masked, the citizen's own included: a list is what shows on
   // a screen others may glance at; the dossier page shows the rest.
   // No actions in lists: they are worked out when a dossier is opened.
-  for (auto& r : rows) page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
+  for (auto& r : rows)
+    page.items.push_back(MOTCUA_TRY(MakeView(nullptr, std::move(r), false, now)));
   return page;
 }
 
-Result<LookupResult> DossierService::Lookup(std::string_view number, std::string_view secret) const {
+Result<LookupResult> DossierService::Lookup(std::string_view number,
+                                            std::string_view secret) const {
   auto parsed = dossier::ParseDossierNumber(number);
-  if (!parsed) return InvalidField("number", "is not a dossier number such as 000.00.21.H12-250314-0007");
+  if (!parsed)
+    return InvalidField("number", "is not a dossier number such as 000.00.21.H12-250314-0007");
   auto normal = dossier::NormalizeLookupSecret(secret);
   if (!normal)
     return InvalidField("secret", "is the " + std::to_string(dossier::kLookupSecretLength) +
@@ -1126,7 +1176,8 @@ Result<LookupResult> DossierService::Lookup(std::string_view number, std::string
   name_of(row->state, out.state_name, out.state_name_en);
   out.national_status = row->national_status;
   out.masked_name = dossier::MaskName(row->applicant_name);
-  if (const auto* u = units_.Tree()->Find(row->receiving_unit_id)) out.receiving_unit_name = u->name;
+  if (const auto* u = units_.Tree()->Find(row->receiving_unit_id))
+    out.receiving_unit_name = u->name;
   out.submitted_at = row->submitted_at;
   out.accepted_at = row->accepted_at;
   out.due_at = row->apology_due_at ? row->apology_due_at : row->due_at;

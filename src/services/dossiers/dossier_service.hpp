@@ -31,10 +31,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -87,8 +87,8 @@ struct MissingItem {
 struct ActRequest {
   std::string action;
   std::optional<std::int64_t> expected_version;
-  std::string reason;                 // required by some actions
-  std::vector<MissingItem> items;     // request for supplements only
+  std::string reason;                      // required by some actions
+  std::vector<MissingItem> items;          // request for supplements only
   std::optional<std::int64_t> to_unit_id;  // transfers to a department or commune
   std::optional<std::int64_t> fee_vnd;     // request for payment; default the procedure's fees
   std::vector<FileRef> files;              // supplements and results
@@ -180,7 +180,7 @@ struct DossierDetail {
   DossierView view;
   std::vector<DecidedForm> forms;  // by form number, each once
   std::optional<Rating> rating;
-  bool can_rate = false;  // the caller may rate it now (its owner, once it ended)
+  bool can_rate = false;              // the caller may rate it now (its owner, once it ended)
   std::vector<StepRow> steps;         // the process control sheet
   std::vector<HistoryEntry> history;  // every event, in order
   std::vector<FileInfo> files;
@@ -206,7 +206,7 @@ struct LookupResult {
   std::string receiving_unit_name;
   TimePoint submitted_at{};
   std::optional<TimePoint> accepted_at;
-  std::optional<TimePoint> due_at;         // the appointment in force (an apology's, if any)
+  std::optional<TimePoint> due_at;  // the appointment in force (an apology's, if any)
   std::optional<TimePoint> finished_at;
   std::optional<TimePoint> returned_at;
   std::optional<std::string> pending_request;  // what the citizen is asked for, JSON
@@ -227,7 +227,7 @@ struct InboxQuery {
   enum class Due { kAny, kOverdue, kNearing } due = Due::kAny;
   std::optional<std::string> search;  // a dossier number (prefix) or part of the applicant's name
   std::optional<std::string> cursor;  // from the previous page
-  int limit = 20;  // a screen of rows
+  int limit = 20;                     // a screen of rows
 };
 
 struct InboxPage {
@@ -277,7 +277,8 @@ struct DossierOptions {
 
 // Version `id` of procedure `code` (the one a dossier was submitted under),
 // or nullptr.
-const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code, std::int64_t id);
+const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code,
+                                          std::int64_t id);
 // What a procedure version says about time, as the dossier's clock reads it.
 dossier::ProcedureTime TimeOf(const catalog::Procedure& p);
 
@@ -336,14 +337,16 @@ class DossierService {
   // The caller's inbox: open dossiers of their units in a state where one of
   // their roles can act, by appointment. Errors: kInvalidArgument ("cursor",
   // "limit"); kPermissionDenied for a caller with no staff role.
-  [[nodiscard]] Result<InboxPage> Inbox(const accounts::Principal& who, const InboxQuery& query) const;
+  [[nodiscard]] Result<InboxPage> Inbox(const accounts::Principal& who,
+                                        const InboxQuery& query) const;
   // The open dossiers with an appointment now at `unit_id` or a unit below
   // it, the most overdue first, each with its current step: its state, its
   // unit, since when, and who handed the dossier to it (the one answering
   // for it now). For staff of the unit or of one above it. Errors:
   // kPermissionDenied; kNotFound for an unknown unit; kInvalidArgument
   // naming "limit" or "cursor".
-  [[nodiscard]] Result<WatchPage> Watch(const accounts::Principal& who, const WatchQuery& query) const;
+  [[nodiscard]] Result<WatchPage> Watch(const accounts::Principal& who,
+                                        const WatchQuery& query) const;
 
   // A citizen's own dossiers, newest first.
   [[nodiscard]] Result<CitizenPage> Mine(const accounts::Principal& who, std::int64_t before_id,
@@ -377,7 +380,8 @@ class DossierService {
     DossierRow row;
     workflow::RoleSet roles;
   };
-  [[nodiscard]] Result<std::optional<Standing>> StandingIn(storage::Tx& tx, const accounts::Principal& who,
+  [[nodiscard]] Result<std::optional<Standing>> StandingIn(storage::Tx& tx,
+                                                           const accounts::Principal& who,
                                                            std::int64_t id) const;
 
   // The same rules inside the caller's write callback, at a given moment:
@@ -400,7 +404,8 @@ class DossierService {
   workflow::RoleSet RolesOn(const accounts::Principal& who, const DossierRow& row) const;
   bool SeesByUnit(const accounts::Principal& who, const DossierRow& row) const;
   // The owner, or staff covering its current, receiving or a step's unit.
-  bool Sees(const accounts::Principal& who, const DossierRow& row, const std::vector<StepRow>& steps) const;
+  bool Sees(const accounts::Principal& who, const DossierRow& row,
+            const std::vector<StepRow>& steps) const;
 
   storage::Store& store_;
   const Clock& clock_;
@@ -435,9 +440,9 @@ class DossierService {
   };
   Result<Prepared> PrepareSubmission(const accounts::Principal& who, const SubmitRequest& request,
                                      TimePoint now) const;
-  Result<Submitted> InsertSubmission(storage::Tx& tx, const accounts::Principal& who, Prepared prepared,
-                                     const std::vector<FileRef>& files, TimePoint now,
-                                     const std::string& secret) const;
+  Result<Submitted> InsertSubmission(storage::Tx& tx, const accounts::Principal& who,
+                                     Prepared prepared, const std::vector<FileRef>& files,
+                                     TimePoint now, const std::string& secret) const;
   // `who` is null for a rating made with the receipt's code.
   Result<Rating> RateIn(storage::Tx& tx, const accounts::Principal* who, const DossierRow& row,
                         const RateRequest& request, TimePoint now) const;

@@ -1,7 +1,6 @@
 #include "services/results/result_service.hpp"
 
 #include <boost/json.hpp>
-
 #include <future>
 
 #include "core/calendar/date.hpp"
@@ -39,10 +38,13 @@ std::string Fill(std::string text, std::string_view name, std::string_view value
   return text;
 }
 
-Error NoDossier(std::int64_t id) { return Error{Code::kNotFound, "no dossier " + std::to_string(id), {}}; }
+Error NoDossier(std::int64_t id) {
+  return Error{Code::kNotFound, "no dossier " + std::to_string(id), {}};
+}
 
 // The dossier as `who` stands on it, or kNotFound.
-Result<Standing> Load(Tx& tx, const dossiers::DossierService& dossiers, const Principal& who, std::int64_t id) {
+Result<Standing> Load(Tx& tx, const dossiers::DossierService& dossiers, const Principal& who,
+                      std::int64_t id) {
   auto standing = MOTCUA_TRY(dossiers.StandingIn(tx, who, id));
   if (!standing) return Fail(NoDossier(id));
   return std::move(*standing);
@@ -53,21 +55,24 @@ Result<Standing> Load(Tx& tx, const dossiers::DossierService& dossiers, const Pr
 Status MayChange(const Standing& s, const std::optional<repo::ResultRow>& current, bool sign) {
   const bool allowed = s.roles.Has(Role::kUnitLeader) || (!sign && s.roles.Has(Role::kSpecialist));
   if (!allowed)
-    return Fail(Code::kPermissionDenied, sign ? "only a leader of the unit holding the dossier signs its result"
-                                              : "only a specialist or leader of the unit holding the dossier "
-                                                "prepares its result");
+    return Fail(Code::kPermissionDenied,
+                sign ? "only a leader of the unit holding the dossier signs its result"
+                     : "only a specialist or leader of the unit holding the dossier "
+                       "prepares its result");
   if (s.row.terminal)
-    return Fail(Error{Code::kFailedPrecondition, "the dossier is closed", {{"state", s.row.state}}});
+    return Fail(
+        Error{Code::kFailedPrecondition, "the dossier is closed", {{"state", s.row.state}}});
   if (current && current->is_signed())
-    return Fail(Error{Code::kFailedPrecondition, "the result is signed already", {{"result", "signed"}}});
+    return Fail(
+        Error{Code::kFailedPrecondition, "the result is signed already", {{"result", "signed"}}});
   return {};
 }
 
-Status AppendResultEvent(Tx& tx, const Standing& s, const Principal& who, TimePoint now, std::string action,
-                         json::object payload) {
+Status AppendResultEvent(Tx& tx, const Standing& s, const Principal& who, TimePoint now,
+                         std::string action, json::object payload) {
   MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), s.row.id, now, who.user_id, std::move(action), s.row.state,
-                           s.row.state, json::serialize(payload)}));
+      tx, events::NewEvent{std::string(kAggregate), s.row.id, now, who.user_id, std::move(action),
+                           s.row.state, s.row.state, json::serialize(payload)}));
   return {};
 }
 
@@ -77,9 +82,11 @@ bool IsResultCode(std::string_view code) {
   return code.size() == kCodeLength && code.find_first_not_of(kBase32) == std::string_view::npos;
 }
 
-ResultService::ResultService(storage::Store& store, const Clock& clock, dossiers::DossierService& dossiers,
-                             attachments::AttachmentStore& files, const catalog::CatalogService& catalog,
-                             audit::AccessLog& access_log, std::shared_ptr<const documents::Fonts> fonts,
+ResultService::ResultService(storage::Store& store, const Clock& clock,
+                             dossiers::DossierService& dossiers,
+                             attachments::AttachmentStore& files,
+                             const catalog::CatalogService& catalog, audit::AccessLog& access_log,
+                             std::shared_ptr<const documents::Fonts> fonts,
                              const documents::FormLayout& layout, documents::TrustList trust,
                              dossier::RandomBytes random)
     : store_(store),
@@ -108,14 +115,17 @@ Result<ResultService::Visible> ResultService::Find(const Principal& who, std::in
   return v;
 }
 
-Result<std::optional<ResultView>> ResultService::Get(const Principal& who, std::int64_t dossier_id) {
+Result<std::optional<ResultView>> ResultService::Get(const Principal& who,
+                                                     std::int64_t dossier_id) {
   Visible v = MOTCUA_TRY(Find(who, dossier_id));
   if (!v.row) return std::optional<ResultView>();
   auto info = MOTCUA_TRY(files_.Describe(who, v.row->file_id()));
-  return std::optional<ResultView>(ResultView{std::move(*v.row), v.standing.row.number, std::move(info)});
+  return std::optional<ResultView>(
+      ResultView{std::move(*v.row), v.standing.row.number, std::move(info)});
 }
 
-Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossier_id, DraftRequest request) {
+Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossier_id,
+                                        DraftRequest request) {
   // Checked before a file is stored, and again in the write.
   std::string number;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
@@ -126,13 +136,16 @@ Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossi
   attachments::AttachmentInfo info;
   const bool stored_here = request.attachment_id.empty();
   if (stored_here) {
-    if (request.bytes.empty()) return InvalidField("attachment", "is required: the id of an uploaded PDF");
-    info = MOTCUA_TRY(files_.Put(who.user_id, request.bytes, "ket-qua-" + number + ".pdf", "application/pdf"));
+    if (request.bytes.empty())
+      return InvalidField("attachment", "is required: the id of an uploaded PDF");
+    info = MOTCUA_TRY(
+        files_.Put(who.user_id, request.bytes, "ket-qua-" + number + ".pdf", "application/pdf"));
   } else {
     auto described = files_.Describe(who, request.attachment_id);
     if (!described || described->owner_user_id != who.user_id || described->dossier_id)
       return InvalidField("attachment", "is not a file you uploaded and have not used yet");
-    if (described->media_type != "application/pdf") return InvalidField("attachment", "must be a PDF");
+    if (described->media_type != "application/pdf")
+      return InvalidField("attachment", "must be a PDF");
     info = std::move(*described);
   }
   const TimePoint now = clock_.Now();
@@ -151,8 +164,9 @@ Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossi
                           .drafted_by = who.user_id,
                           .drafted_at = now};
     MOTCUA_TRY_VOID(repo::PutDraft(tx, row));
-    return AppendResultEvent(tx, s, who, now, "result_drafted",
-                             {{"code", row.code}, {"generated", request.generated}, {"sha256", info.sha256}});
+    return AppendResultEvent(
+        tx, s, who, now, "result_drafted",
+        {{"code", row.code}, {"generated", request.generated}, {"sha256", info.sha256}});
   });
   if (!written) {
     if (stored_here) (void)files_.Delete(who.user_id, info.id);
@@ -163,18 +177,21 @@ Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossi
   return ResultView{std::move(row), std::move(number), std::move(info)};
 }
 
-Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossier_id, std::string_view pkcs12,
-                                       const std::string& password, const std::string& verify_base,
+Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossier_id,
+                                       std::string_view pkcs12, const std::string& password,
+                                       const std::string& verify_base,
                                        const dossiers::ReadContext& context) {
   if (trust_.empty())
-    return Fail(Code::kFailedPrecondition,
-                "no certificate authority is trusted for signing results: put the CA certificates (PEM) in "
-                "DATA_DIR/keys/trusted-ca");
+    return Fail(
+        Code::kFailedPrecondition,
+        "no certificate authority is trusted for signing results: put the CA certificates (PEM) in "
+        "DATA_DIR/keys/trusted-ca");
   const auto identity = MOTCUA_TRY(documents::SigningIdentity::FromPkcs12(pkcs12, password));
   const TimePoint now = clock_.Now();
   if (auto st = trust_.Verify(identity.x509(), identity.chain(), now); !st)
-    return InvalidField("pkcs12", st.error().message + " (the certificate of " + identity.certificate().subject +
-                                      ", issued by " + identity.certificate().issuer + ")");
+    return InvalidField("pkcs12", st.error().message + " (the certificate of " +
+                                      identity.certificate().subject + ", issued by " +
+                                      identity.certificate().issuer + ")");
   repo::ResultRow row;
   std::string number;
   std::optional<Standing> standing;
@@ -184,7 +201,8 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
     auto current = MOTCUA_TRY(repo::Find(tx, dossier_id));
     MOTCUA_TRY_VOID(MayChange(*standing, current, true));
     if (!current)
-      return Fail(Error{Code::kFailedPrecondition, "there is no draft result to sign", {{"result", "none"}}});
+      return Fail(Error{
+          Code::kFailedPrecondition, "there is no draft result to sign", {{"result", "none"}}});
     row = std::move(*current);
     return {};
   }));
@@ -197,19 +215,23 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
       .time = now,
       .reason = layout_.Word("result_reason"),
       .location = layout_.place,
-      .stamp = {.lines = {Fill(layout_.Word("stamp_signed_by"), "signer", cert.subject), cert.organization,
-                          Fill(layout_.Word("stamp_time"), "time", documents::VietnameseShortMoment(now)),
-                          Fill(layout_.Word("stamp_verify"), "address", address)},
-                .verify_url = address}};
+      .stamp = {
+          .lines = {Fill(layout_.Word("stamp_signed_by"), "signer", cert.subject),
+                    cert.organization,
+                    Fill(layout_.Word("stamp_time"), "time", documents::VietnameseShortMoment(now)),
+                    Fill(layout_.Word("stamp_verify"), "address", address)},
+          .verify_url = address}};
   if (options.stamp.lines[1].empty()) options.stamp.lines.erase(options.stamp.lines.begin() + 1);
   auto signed_pdf = documents::SignPdf(draft.bytes, identity, options, fonts_);
   if (!signed_pdf) {
     if (signed_pdf.error().fields.contains("file"))
-      return Fail(Error{Code::kFailedPrecondition, "the draft cannot be signed: " + signed_pdf.error().fields.at("file"),
+      return Fail(Error{Code::kFailedPrecondition,
+                        "the draft cannot be signed: " + signed_pdf.error().fields.at("file"),
                         {{"result", signed_pdf.error().fields.at("file")}}});
     return Fail(signed_pdf.error());
   }
-  auto info = MOTCUA_TRY(files_.Put(who.user_id, *signed_pdf, "ket-qua-" + number + "-da-ky.pdf", "application/pdf"));
+  auto info = MOTCUA_TRY(
+      files_.Put(who.user_id, *signed_pdf, "ket-qua-" + number + "-da-ky.pdf", "application/pdf"));
   row.signed_attachment_id = info.id;
   row.signed_sha256 = info.sha256;
   row.signed_by = who.user_id;
@@ -240,19 +262,22 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
   return ResultView{std::move(row), std::move(number), std::move(info)};
 }
 
-Status ResultService::Logged(const Principal& who, const Standing& standing, const dossiers::ReadContext& context) {
+Status ResultService::Logged(const Principal& who, const Standing& standing,
+                             const dossiers::ReadContext& context) {
   const bool own = standing.row.citizen_user_id && *standing.row.citizen_user_id == who.user_id;
   std::promise<Status> recorded;
-  access_log_.Record(audit::AccessRecord{who.user_id, std::string(kAggregate), standing.row.id,
-                                         own ? "data_subject" : "processing", context.route, context.request_id},
-                     [&recorded](Status st) { recorded.set_value(std::move(st)); });
+  access_log_.Record(
+      audit::AccessRecord{who.user_id, std::string(kAggregate), standing.row.id,
+                          own ? "data_subject" : "processing", context.route, context.request_id},
+      [&recorded](Status st) { recorded.set_value(std::move(st)); });
   return recorded.get_future().get();
 }
 
 Result<attachments::Attachment> ResultService::Open(const Principal& who, std::int64_t dossier_id,
                                                     const dossiers::ReadContext& context) {
   Visible v = MOTCUA_TRY(Find(who, dossier_id));
-  if (!v.row) return Fail(Code::kNotFound, "dossier " + std::to_string(dossier_id) + " has no result yet");
+  if (!v.row)
+    return Fail(Code::kNotFound, "dossier " + std::to_string(dossier_id) + " has no result yet");
   // No record, no file: the read must be on file before it happens.
   MOTCUA_TRY_VOID(Logged(who, v.standing, context));
   return files_.Open(who, v.row->file_id());
@@ -276,13 +301,15 @@ Result<PublicResult> ResultService::ToPublic(Tx& tx, const repo::ResultRow& row)
   p.certificate_issuer = row.certificate_issuer;
   p.certificate_serial = row.certificate_serial;
   p.sha256 = *row.signed_sha256;
-  auto size = MOTCUA_TRY(tx.Query("SELECT size FROM attachments WHERE id = $1", {*row.signed_attachment_id}));
+  auto size = MOTCUA_TRY(
+      tx.Query("SELECT size FROM attachments WHERE id = $1", {*row.signed_attachment_id}));
   if (!size.empty()) p.size = size.front().Int(0);
   return p;
 }
 
 Result<PublicResult> ResultService::Public(std::string_view code) {
-  if (!IsResultCode(code)) return InvalidField("code", "is the 16-character code of a signed result");
+  if (!IsResultCode(code))
+    return InvalidField("code", "is the 16-character code of a signed result");
   PublicResult out;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
     auto row = MOTCUA_TRY(repo::FindByCode(tx, code));
@@ -295,13 +322,15 @@ Result<PublicResult> ResultService::Public(std::string_view code) {
 
 Result<FileCheck> ResultService::Check(std::string_view bytes, std::string_view code) {
   if (bytes.empty()) return InvalidField("body", "is the PDF file to check");
-  if (!code.empty() && !IsResultCode(code)) return InvalidField("code", "is the 16-character code of a signed result");
+  if (!code.empty() && !IsResultCode(code))
+    return InvalidField("code", "is the 16-character code of a signed result");
   FileCheck check;
   check.sha256 = events::Sha256Hex(bytes);
   if (auto sig = documents::CheckPdfSignature(bytes, trust_)) check.signature = std::move(*sig);
   bool matches = false;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
-    auto row = code.empty() ? MOTCUA_TRY(repo::FindBySha256(tx, check.sha256)) : MOTCUA_TRY(repo::FindByCode(tx, code));
+    auto row = code.empty() ? MOTCUA_TRY(repo::FindBySha256(tx, check.sha256))
+                            : MOTCUA_TRY(repo::FindByCode(tx, code));
     if (!row || !row->is_signed()) {
       if (!code.empty()) return Fail(Code::kNotFound, "no signed result with this code");
       return {};

@@ -48,8 +48,8 @@ namespace motcua::results {
 
 struct ResultView {
   storage::results::ResultRow row;
-  std::string number;                   // the dossier's
-  attachments::AttachmentInfo file;     // what the caller gets: the signed file, else the draft
+  std::string number;                // the dossier's
+  attachments::AttachmentInfo file;  // what the caller gets: the signed file, else the draft
 };
 
 // What /verify/{code} tells anyone: nothing about the applicant.
@@ -73,9 +73,9 @@ struct FileCheck {
   // given); "changed": the code's result is another file (or the file's own
   // signature says it was altered); "unknown": no signed result is this file.
   std::string verdict;
-  std::optional<PublicResult> result;           // the issued result it is, or the code's
+  std::optional<PublicResult> result;                  // the issued result it is, or the code's
   std::optional<documents::SignatureCheck> signature;  // the file's own signature, when it has one
-  std::string sha256;                           // of the file given
+  std::string sha256;                                  // of the file given
 };
 
 struct DraftRequest {
@@ -91,12 +91,14 @@ class ResultService {
   ResultService(storage::Store& store, const Clock& clock, dossiers::DossierService& dossiers,
                 attachments::AttachmentStore& files, const catalog::CatalogService& catalog,
                 audit::AccessLog& access_log, std::shared_ptr<const documents::Fonts> fonts,
-                const documents::FormLayout& layout, documents::TrustList trust, dossier::RandomBytes random);
+                const documents::FormLayout& layout, documents::TrustList trust,
+                dossier::RandomBytes random);
 
   // The dossier's result as `who` may see it: nullopt when there is none
   // yet, or only a draft and `who` is the citizen. Errors: kNotFound (no
   // dossier, or not visible to `who`).
-  [[nodiscard]] Result<std::optional<ResultView>> Get(const accounts::Principal& who, std::int64_t dossier_id);
+  [[nodiscard]] Result<std::optional<ResultView>> Get(const accounts::Principal& who,
+                                                      std::int64_t dossier_id);
 
   // Errors: kNotFound as Get; kPermissionDenied for a caller who is not a
   // specialist or leader of the unit holding the dossier; kFailedPrecondition
@@ -114,11 +116,13 @@ class ResultService {
   // or "password".
   [[nodiscard]] Result<ResultView> Sign(const accounts::Principal& who, std::int64_t dossier_id,
                                         std::string_view pkcs12, const std::string& password,
-                                        const std::string& verify_base, const dossiers::ReadContext& context);
+                                        const std::string& verify_base,
+                                        const dossiers::ReadContext& context);
 
   // The file of Get with its bytes, once the read is in the access log.
   // Errors: kNotFound when there is no result `who` may see.
-  [[nodiscard]] Result<attachments::Attachment> Open(const accounts::Principal& who, std::int64_t dossier_id,
+  [[nodiscard]] Result<attachments::Attachment> Open(const accounts::Principal& who,
+                                                     std::int64_t dossier_id,
                                                      const dossiers::ReadContext& context);
 
   // The public facts of a signed result. Errors: kNotFound for a code that

@@ -15,8 +15,8 @@ using storage::stats::DossierStatRow;
 
 Error Unreplayable(const events::Event& e, std::string why) {
   return Error{Code::kInternal,
-               "dossier " + std::to_string(e.aggregate_id) + ": event " + std::to_string(e.seq) + " (" + e.action +
-                   ") cannot be replayed: " + std::move(why),
+               "dossier " + std::to_string(e.aggregate_id) + ": event " + std::to_string(e.seq) +
+                   " (" + e.action + ") cannot be replayed: " + std::move(why),
                {}};
 }
 
@@ -39,13 +39,16 @@ std::string Shown(const std::optional<TimePoint>& t) {
 
 }  // namespace
 
-Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history, const workflow::Registry& workflows,
-                                     const catalog::Catalog& catalog, const calendar::WorkingCalendar& calendar) {
+Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
+                                     const workflow::Registry& workflows,
+                                     const catalog::Catalog& catalog,
+                                     const calendar::WorkingCalendar& calendar) {
   if (history.empty()) return Fail(Code::kInternal, "a dossier without events cannot be replayed");
   const events::Event& first = history.front();
   json::value holder;
   const json::object* submit = PayloadOf(first, holder);
-  if (first.action != "submit" || !submit || !first.to_state) return Fail(Unreplayable(first, "the first event is not a submission"));
+  if (first.action != "submit" || !submit || !first.to_state)
+    return Fail(Unreplayable(first, "the first event is not a submission"));
   DossierStatRow row;
   const workflow::Workflow* wf = nullptr;
   const catalog::Procedure* procedure = nullptr;
@@ -96,11 +99,13 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history, con
       // A draft changes no figure.
     } else {
       if (!e.from_state || *e.from_state != state)
-        return Fail(Unreplayable(e, "it leaves state '" + e.from_state.value_or("") + "', not '" + state + "'"));
+        return Fail(Unreplayable(
+            e, "it leaves state '" + e.from_state.value_or("") + "', not '" + state + "'"));
       auto t = wf->Decide(state, e.action, anyone);
       if (!t) return Fail(Unreplayable(e, t.error().message));
       if (!e.to_state || t->to->id != *e.to_state)
-        return Fail(Unreplayable(e, "the workflow leads to '" + t->to->id + "', the event to '" + e.to_state.value_or("") + "'"));
+        return Fail(Unreplayable(e, "the workflow leads to '" + t->to->id + "', the event to '" +
+                                        e.to_state.value_or("") + "'"));
       auto advanced = dossier::AdvanceClock(calendar, progress, *t, rules, e.occurred_at);
       if (!advanced) return Fail(Unreplayable(e, advanced.error().message));
       progress = std::move(advanced->progress);
@@ -113,7 +118,8 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history, con
   row.due_at = apology_due ? apology_due : progress.due_at;
   row.finished_at = progress.finished_at;
   row.returned_at = progress.returned_at;
-  if (progress.timeliness) row.timeliness = std::string(dossier::TimelinessName(*progress.timeliness));
+  if (progress.timeliness)
+    row.timeliness = std::string(dossier::TimelinessName(*progress.timeliness));
   row.paused_micros = progress.paused.count();
   return row;
 }
@@ -124,7 +130,8 @@ std::vector<std::string> Differences(const DossierStatRow& table, const DossierS
     if (a != b) out.push_back(std::string(what) + ": table " + a + ", history " + b);
   };
   using std::to_string;
-  differ("receiving_unit_id", to_string(table.receiving_unit_id), to_string(history.receiving_unit_id));
+  differ("receiving_unit_id", to_string(table.receiving_unit_id),
+         to_string(history.receiving_unit_id));
   differ("channel", to_string(table.channel), to_string(history.channel));
   differ("procedure", table.procedure_code + "#" + to_string(table.procedure_id),
          history.procedure_code + "#" + to_string(history.procedure_id));
@@ -137,7 +144,8 @@ std::vector<std::string> Differences(const DossierStatRow& table, const DossierS
   differ("timeliness", table.timeliness.value_or("none"), history.timeliness.value_or("none"));
   differ("paused_micros", to_string(table.paused_micros), to_string(history.paused_micros));
   differ("digitised", table.digitised ? "yes" : "no", history.digitised ? "yes" : "no");
-  differ("electronic_result", table.electronic_result ? "yes" : "no", history.electronic_result ? "yes" : "no");
+  differ("electronic_result", table.electronic_result ? "yes" : "no",
+         history.electronic_result ? "yes" : "no");
   differ("rated_at", Shown(table.rated_at), Shown(history.rated_at));
   differ("rating_level", to_string(table.rating_level), to_string(history.rating_level));
   return out;

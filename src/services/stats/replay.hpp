@@ -34,10 +34,9 @@ namespace motcua::stats {
 // replayed: no "submit" first, a workflow or procedure version not loaded,
 // an action the workflow does not have in that state, or states that do not
 // follow one another.
-[[nodiscard]] Result<storage::stats::DossierStatRow> ReplayDossier(std::span<const events::Event> history,
-                                                                   const workflow::Registry& workflows,
-                                                                   const catalog::Catalog& catalog,
-                                                                   const calendar::WorkingCalendar& calendar);
+[[nodiscard]] Result<storage::stats::DossierStatRow> ReplayDossier(
+    std::span<const events::Event> history, const workflow::Registry& workflows,
+    const catalog::Catalog& catalog, const calendar::WorkingCalendar& calendar);
 
 // The facts on which `table` (the dossier table's row) and `history` (its
 // replay) disagree, as "finished_at: table 2026-12-03T09:00:00Z, history

@@ -27,8 +27,8 @@ Outcome OutcomeOf(const std::optional<std::string>& timeliness) {
   return Outcome::kLate;
 }
 
-DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure, const catalog::Catalog& catalog,
-                     const calendar::WorkingCalendar& cal) {
+DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure,
+                     const catalog::Catalog& catalog, const calendar::WorkingCalendar& cal) {
   DossierFacts f;
   f.unit = r.receiving_unit_id;
   f.procedure = procedure;
@@ -43,7 +43,9 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure, const cata
       f.outcome = OutcomeOf(r.timeliness);
       if (r.clock_start) {
         auto worked = cal.WorkingTimeBetween(*r.clock_start, *r.finished_at);
-        if (worked) f.working_seconds = std::max<std::int64_t>(0, (worked->count() - r.paused_micros) / 1000000);
+        if (worked)
+          f.working_seconds =
+              std::max<std::int64_t>(0, (worked->count() - r.paused_micros) / 1000000);
       }
     }
   }
@@ -72,9 +74,11 @@ std::vector<std::span<const events::Event>> Histories(const std::vector<events::
 
 }  // namespace
 
-StatsService::StatsService(storage::Store& store, const Clock& clock, const catalog::CatalogService& catalog,
-                           const calendar::WorkingCalendar& calendar, const units::UnitService& units,
-                           const workflow::Registry& workflows, IndexDefinition definition)
+StatsService::StatsService(storage::Store& store, const Clock& clock,
+                           const catalog::CatalogService& catalog,
+                           const calendar::WorkingCalendar& calendar,
+                           const units::UnitService& units, const workflow::Registry& workflows,
+                           IndexDefinition definition)
     : store_(store),
       clock_(clock),
       catalog_(catalog),
@@ -121,7 +125,8 @@ Status StatsService::Rebuild(Source source) {
 }
 
 std::int32_t StatsService::ProcedureNumber(const std::string& code) {
-  auto [it, added] = procedure_numbers_.emplace(code, static_cast<std::int32_t>(procedure_codes_.size()));
+  auto [it, added] =
+      procedure_numbers_.emplace(code, static_cast<std::int32_t>(procedure_codes_.size()));
   if (added) procedure_codes_.push_back(code);
   return it->second;
 }
@@ -129,18 +134,21 @@ std::int32_t StatsService::ProcedureNumber(const std::string& code) {
 Result<std::int64_t> StatsService::LastId(Source source) {
   std::int64_t last = 0;
   MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
-    last = source == Source::kEventLog ? MOTCUA_TRY(storage::events::MaxAggregateId(tx, kDossierAggregate))
-                                       : MOTCUA_TRY(storage::stats::MaxDossierId(tx));
+    last = source == Source::kEventLog
+               ? MOTCUA_TRY(storage::events::MaxAggregateId(tx, kDossierAggregate))
+               : MOTCUA_TRY(storage::stats::MaxDossierId(tx));
     return {};
   }));
   return last;
 }
 
-Result<std::vector<DossierStatRow>> StatsService::Replayed(storage::Tx& tx, std::int64_t after, std::int64_t up_to,
+Result<std::vector<DossierStatRow>> StatsService::Replayed(storage::Tx& tx, std::int64_t after,
+                                                           std::int64_t up_to,
                                                            const catalog::Catalog& catalog) {
   auto events = MOTCUA_TRY(storage::events::ListEventsOfIds(tx, kDossierAggregate, after, up_to));
   std::vector<DossierStatRow> out;
-  for (auto history : Histories(events)) out.push_back(MOTCUA_TRY(ReplayDossier(history, workflows_, catalog, calendar_)));
+  for (auto history : Histories(events))
+    out.push_back(MOTCUA_TRY(ReplayDossier(history, workflows_, catalog, calendar_)));
   return out;
 }
 
@@ -154,8 +162,9 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count(Source source) {
   for (std::int64_t after = 0; after < last; after += kBatch) {
     std::vector<DossierStatRow> rows;
     MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
-      rows = source == Source::kEventLog ? MOTCUA_TRY(Replayed(tx, after, after + kBatch, *snapshot))
-                                         : MOTCUA_TRY(storage::stats::ListDossiersOfIds(tx, after, after + kBatch));
+      rows = source == Source::kEventLog
+                 ? MOTCUA_TRY(Replayed(tx, after, after + kBatch, *snapshot))
+                 : MOTCUA_TRY(storage::stats::ListDossiersOfIds(tx, after, after + kBatch));
       return {};
     }));
     std::vector<std::int32_t> numbers;
@@ -175,10 +184,12 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count(Source source) {
 Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
   LogCheck check;
   auto snapshot = catalog_.Snapshot();
-  const std::int64_t last = std::max(MOTCUA_TRY(LastId(Source::kDossierTable)), MOTCUA_TRY(LastId(Source::kEventLog)));
+  const std::int64_t last =
+      std::max(MOTCUA_TRY(LastId(Source::kDossierTable)), MOTCUA_TRY(LastId(Source::kEventLog)));
   auto problem = [&](std::int64_t id, const std::string& what) {
     ++check.disagreeing;
-    if (check.problems.size() < kMaxProblems) check.problems.push_back("dossier " + std::to_string(id) + ": " + what);
+    if (check.problems.size() < kMaxProblems)
+      check.problems.push_back("dossier " + std::to_string(id) + ": " + what);
   };
   for (std::int64_t after = 0; after < last; after += kBatch) {
     // One read: the rows and the histories of the same moment.
@@ -186,11 +197,14 @@ Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
     std::vector<std::pair<std::int64_t, std::string>> unreadable;
     MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
       table = MOTCUA_TRY(storage::stats::ListDossiersOfIds(tx, after, after + kBatch));
-      auto events = MOTCUA_TRY(storage::events::ListEventsOfIds(tx, kDossierAggregate, after, after + kBatch));
+      auto events = MOTCUA_TRY(
+          storage::events::ListEventsOfIds(tx, kDossierAggregate, after, after + kBatch));
       for (auto one : Histories(events)) {
         auto replayed = ReplayDossier(one, workflows_, *snapshot, calendar_);
-        if (replayed) history.push_back(std::move(*replayed));
-        else unreadable.emplace_back(one.front().aggregate_id, replayed.error().message);
+        if (replayed)
+          history.push_back(std::move(*replayed));
+        else
+          unreadable.emplace_back(one.front().aggregate_id, replayed.error().message);
       }
       return {};
     }));
@@ -198,7 +212,8 @@ Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
     std::size_t h = 0;
     for (const auto& row : table) {
       ++check.dossiers;
-      while (h < history.size() && history[h].id < row.id) problem(history[h++].id, "a history without a row");
+      while (h < history.size() && history[h].id < row.id)
+        problem(history[h++].id, "a history without a row");
       if (h < history.size() && history[h].id == row.id) {
         auto differences = Differences(row, history[h++]);
         if (!differences.empty()) {
@@ -206,7 +221,8 @@ Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
           for (const auto& d : differences) text += (text.empty() ? "" : "; ") + d;
           problem(row.id, text);
         }
-      } else if (std::none_of(unreadable.begin(), unreadable.end(), [&](const auto& u) { return u.first == row.id; })) {
+      } else if (std::none_of(unreadable.begin(), unreadable.end(),
+                              [&](const auto& u) { return u.first == row.id; })) {
         problem(row.id, "a row without a history");
       }
     }
@@ -270,8 +286,8 @@ void StatsService::Work() {
   }
 }
 
-std::vector<std::int64_t> StatsService::Counted(const units::UnitTree& tree, std::int64_t unit, UnitsView view,
-                                                calendar::Date day) const {
+std::vector<std::int64_t> StatsService::Counted(const units::UnitTree& tree, std::int64_t unit,
+                                                UnitsView view, calendar::Date day) const {
   std::vector<std::int64_t> out = tree.Subtree(unit);
   if (view == UnitsView::kOfTheTime) return out;
   // Today's units: not the retired units below it whose successors are
@@ -279,12 +295,15 @@ std::vector<std::int64_t> StatsService::Counted(const units::UnitTree& tree, std
   std::erase_if(out, [&](std::int64_t u) {
     if (tree.ActiveOn(u, day)) return false;
     auto now = tree.CurrentSuccessors(u, day);
-    return !now.empty() && std::none_of(now.begin(), now.end(), [&](std::int64_t s) { return tree.IsSameOrBelow(s, unit); });
+    return !now.empty() && std::none_of(now.begin(), now.end(), [&](std::int64_t s) {
+      return tree.IsSameOrBelow(s, unit);
+    });
   });
   for (const auto& u : tree.units()) {
     if (tree.ActiveOn(u.id, day) || tree.IsSameOrBelow(u.id, unit)) continue;
     auto now = tree.CurrentSuccessors(u.id, day);
-    if (std::any_of(now.begin(), now.end(), [&](std::int64_t s) { return tree.IsSameOrBelow(s, unit); }))
+    if (std::any_of(now.begin(), now.end(),
+                    [&](std::int64_t s) { return tree.IsSameOrBelow(s, unit); }))
       out.push_back(u.id);
   }
   return out;
@@ -313,7 +332,8 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   }
   if (!built) MOTCUA_TRY_VOID(Rebuild());
   auto tree = units_.Tree();
-  if (tree->Find(query.unit_id) == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(query.unit_id));
+  if (tree->Find(query.unit_id) == nullptr)
+    return Fail(Code::kNotFound, "no unit " + std::to_string(query.unit_id));
   UnitFigures out;
   out.unit_id = query.unit_id;
   out.unit_name = tree->Find(query.unit_id)->name;
@@ -325,22 +345,28 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   const bool by_procedure = query.by == Breakdown::kProcedure || query.by == Breakdown::kField;
   if (by_procedure && !counters_.WholeHalfMonths(out.range))
     return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With(
-        "by", "procedures and fields are counted by half month: ask for a month, a quarter, a year or a report period"));
+        "by",
+        "procedures and fields are counted by half month: ask for a month, a quarter, a year or a "
+        "report period"));
   if (query.by == Breakdown::kMonth && query.period.kind == PeriodKind::kDay)
-    return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With("by", "a day has no months"));
+    return Fail(Error{Code::kInvalidArgument, "invalid statistics query", {}}.With(
+        "by", "a day has no months"));
   // The units as they stand on the day the stocks are read.
   out.units = Counted(*tree, query.unit_id, query.view, out.as_of);
   std::vector<Period> months;
   if (query.by == Breakdown::kMonth) {
-    const PeriodKind kind = IsReport(query.period.kind) ? PeriodKind::kReportMonth : PeriodKind::kMonth;
+    const PeriodKind kind =
+        IsReport(query.period.kind) ? PeriodKind::kReportMonth : PeriodKind::kMonth;
     for (Period m = Containing(kind, out.range.first, definition_.report_cutoff_day);
-         RangeOf(m, definition_.report_cutoff_day).first <= std::min(out.range.last, today); m = Next(m))
+         RangeOf(m, definition_.report_cutoff_day).first <= std::min(out.range.last, today);
+         m = Next(m))
       months.push_back(m);
   }
   std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> children;
   if (query.by == Breakdown::kUnit) {
     for (std::int64_t child : tree->Children(query.unit_id))
-      if (tree->ActiveOn(child, out.as_of)) children.emplace_back(child, Counted(*tree, child, query.view, out.as_of));
+      if (tree->ActiveOn(child, out.as_of))
+        children.emplace_back(child, Counted(*tree, child, query.view, out.as_of));
   }
   std::vector<ProcedureTotals> procedures;
   std::vector<std::string> codes;
@@ -348,23 +374,28 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
     std::lock_guard lock(mu_);
     out.totals = counters_.Sum(out.units, {out.range.first, out.as_of});
     for (const auto& [child, units] : children)
-      out.rows.push_back({.unit_id = child, .name = tree->Find(child)->name, .units = units,
+      out.rows.push_back({.unit_id = child,
+                          .name = tree->Find(child)->name,
+                          .units = units,
                           .totals = counters_.Sum(units, {out.range.first, out.as_of})});
     for (const Period& m : months) {
       const DayRange r = RangeOf(m, definition_.report_cutoff_day);
-      out.rows.push_back({.key = FormatPeriod(m), .name = VietnameseName(m, definition_.report_cutoff_day),
+      out.rows.push_back({.key = FormatPeriod(m),
+                          .name = VietnameseName(m, definition_.report_cutoff_day),
                           .totals = counters_.Sum(out.units, {r.first, std::min(r.last, today)})});
     }
     if (by_procedure) {
       procedures = counters_.SumByProcedure(out.units, out.range, out.as_of);
-      for (const auto& p : procedures) codes.push_back(procedure_codes_.at(static_cast<std::size_t>(p.procedure)));
+      for (const auto& p : procedures)
+        codes.push_back(procedure_codes_.at(static_cast<std::size_t>(p.procedure)));
     }
   }
   if (query.by == Breakdown::kProcedure) {
     auto snapshot = catalog_.Snapshot();
     for (std::size_t i = 0; i < procedures.size(); ++i) {
       const auto& versions = snapshot->Versions(codes[i]);
-      out.rows.push_back({.key = codes[i], .name = versions.empty() ? codes[i] : versions.back().name,
+      out.rows.push_back({.key = codes[i],
+                          .name = versions.empty() ? codes[i] : versions.back().name,
                           .totals = procedures[i].totals});
     }
   } else if (query.by == Breakdown::kField) {

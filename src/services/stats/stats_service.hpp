@@ -1,12 +1,12 @@
 // Live procedure-handling statistics and the 766 index (issue 7).
 //
 // The counters of core/stats, in memory: built from every dossier when the
-// server starts (Rebuild; commands that do not serve never pay for it), then kept current as dossiers change: the dossier
-// service's change listener queues the dossier's id, and a worker thread
-// reads its facts again and replaces its old contribution with the new one
-// (Remove, Add). A figure is then a sum over the units' day series, never a
-// scan of the dossiers. A change shows in the figures as soon as the worker
-// has read it (milliseconds after the commit); Flush waits for that.
+// server starts (Rebuild; commands that do not serve never pay for it), then kept current as
+// dossiers change: the dossier service's change listener queues the dossier's id, and a worker
+// thread reads its facts again and replaces its old contribution with the new one (Remove, Add). A
+// figure is then a sum over the units' day series, never a scan of the dossiers. A change shows in
+// the figures as soon as the worker has read it (milliseconds after the commit); Flush waits for
+// that.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -56,8 +56,8 @@ struct FiguresQuery {
 // procedure (its code), a field (its name) or a month (key: its period).
 struct FiguresRow {
   std::int64_t unit_id = 0;
-  std::string key;   // the procedure's code or the field's name
-  std::string name;  // the unit's, the procedure's (newest version) or the field's
+  std::string key;                  // the procedure's code or the field's name
+  std::string name;                 // the unit's, the procedure's (newest version) or the field's
   std::vector<std::int64_t> units;  // a unit's row: the units counted
   Totals totals;
   IndexScore index;
@@ -73,8 +73,8 @@ struct UnitFigures {
   calendar::Date as_of{};
   std::vector<std::int64_t> units;  // the units counted: the unit and those below it
   Totals totals;
-  IndexScore index;                 // points to the service's definition
-  std::vector<FiguresRow> rows;     // as the query asked
+  IndexScore index;              // points to the service's definition
+  std::vector<FiguresRow> rows;  // as the query asked
 };
 
 class StatsService {
@@ -102,8 +102,8 @@ class StatsService {
   // verify --statistics` reports. A row without a history (or a history
   // without a row) disagrees too: `motcua seed-statistics` writes rows only.
   struct LogCheck {
-    std::int64_t dossiers = 0;     // dossier rows compared with their histories
-    std::int64_t disagreeing = 0;  // of them
+    std::int64_t dossiers = 0;          // dossier rows compared with their histories
+    std::int64_t disagreeing = 0;       // of them
     std::vector<std::string> problems;  // the first kMaxProblems, each naming its dossier
   };
   static constexpr std::size_t kMaxProblems = 20;
@@ -140,7 +140,8 @@ class StatsService {
   Result<std::pair<Counters, FactsTable>> Count(Source source);
   // The dossiers with ids in (after, up_to], from their histories, by id.
   Result<std::vector<storage::stats::DossierStatRow>> Replayed(storage::Tx& tx, std::int64_t after,
-                                                              std::int64_t up_to, const catalog::Catalog& catalog);
+                                                               std::int64_t up_to,
+                                                               const catalog::Catalog& catalog);
   // The highest dossier id `source` knows.
   Result<std::int64_t> LastId(Source source);
   // The number of a procedure code in the facts (under mu_).
@@ -164,7 +165,7 @@ class StatsService {
   FactsTable facts_;
   std::unordered_map<std::string, std::int32_t> procedure_numbers_;
   std::vector<std::string> procedure_codes_;  // by number
-  bool built_ = false;  // counted from every dossier once
+  bool built_ = false;                        // counted from every dossier once
   bool rebuilding_ = false;
   std::vector<std::int64_t> touched_;  // changed while rebuilding
 

@@ -104,7 +104,8 @@ Result<UnitDetail> UnitService::Get(std::int64_t id) const {
   if (u == nullptr) return Fail(Code::kNotFound, "no unit " + std::to_string(id));
   UnitDetail detail{*u, 0};
   const Date today = Today();
-  for (std::int64_t child : tree->Children(id)) detail.children_count += tree->ActiveOn(child, today);
+  for (std::int64_t child : tree->Children(id))
+    detail.children_count += tree->ActiveOn(child, today);
   return detail;
 }
 
@@ -153,7 +154,8 @@ Result<Unit> UnitService::Retire(std::int64_t id, Date date,
                   Describe(retired) + " is already retired from " + FormatDate(*retired.valid_to));
     }
     if (date < retired.valid_from) {
-      return InvalidField("date", "before the unit exists (" + FormatDate(retired.valid_from) + ")");
+      return InvalidField("date",
+                          "before the unit exists (" + FormatDate(retired.valid_from) + ")");
     }
     // Children first: a retired district must not leave communes behind
     // that still claim it as their parent.
@@ -194,7 +196,8 @@ Result<ImportCounts> UnitService::ImportCsv(std::string_view text, const ImportG
       ids[placeholder] = MOTCUA_TRY(repo::Insert(tx, u));
     }
     for (const ImportPlan::Link& link : plan.links) {
-      MOTCUA_TRY_VOID(repo::AddLink(tx, real(link.predecessor), real(link.successor), link.effective));
+      MOTCUA_TRY_VOID(
+          repo::AddLink(tx, real(link.predecessor), real(link.successor), link.effective));
     }
     counts = {plan.units.size(), plan.links.size()};
     set = UnitSet(MOTCUA_TRY(repo::LoadAll(tx)));

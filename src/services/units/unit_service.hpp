@@ -33,8 +33,8 @@ namespace motcua::units {
 struct ListFilter {
   std::optional<std::int64_t> parent_id;  // direct children of this unit only
   std::optional<Kind> kind;
-  std::optional<Date> as_of;      // units existing on this day; default today (UTC+7)
-  bool include_retired = false;   // true: ignore as_of, list every unit ever
+  std::optional<Date> as_of;     // units existing on this day; default today (UTC+7)
+  bool include_retired = false;  // true: ignore as_of, list every unit ever
 };
 
 struct UnitDetail {

@@ -14,10 +14,10 @@
 namespace motcua::units {
 namespace {
 
+using testing::D;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using testing::D;
 using testing::MakeUnit;
 
 std::string ReadGolden(const std::string& name) {
@@ -37,9 +37,7 @@ std::vector<std::string> Names(const std::vector<Unit>& units) {
 }
 
 // 2026-03-01 10:00 in Hà Nội.
-TimePoint Morning() {
-  return std::chrono::sys_days{D("2026-03-01")} + std::chrono::hours(3);
-}
+TimePoint Morning() { return std::chrono::sys_days{D("2026-03-01")} + std::chrono::hours(3); }
 
 class UnitServiceTest : public ::testing::Test {
  protected:
@@ -68,12 +66,12 @@ class UnitServiceTest : public ::testing::Test {
                                               "000.00.00.H06", std::nullopt, "1997-01-01")));
     thai_nguyen_ = Must(service_->Create(MakeUnit(0, Kind::kProvince, "Tỉnh Thái Nguyên", "19",
                                                   "000.00.00.H56", std::nullopt, "1997-01-01")));
-    cho_moi_ = Must(service_->Create(MakeUnit(0, Kind::kDistrict, "Huyện Chợ Mới", "064",
-                                              "000.00.21.H06", bac_kan_, "1997-01-01",
-                                              "2025-07-01")));
-    thanh_van_ = Must(service_->Create(MakeUnit(0, Kind::kCommune, "Xã Thanh Vận", "01990",
-                                                "000.21.21.H06", cho_moi_, "1997-01-01",
-                                                "2025-07-01")));
+    cho_moi_ =
+        Must(service_->Create(MakeUnit(0, Kind::kDistrict, "Huyện Chợ Mới", "064", "000.00.21.H06",
+                                       bac_kan_, "1997-01-01", "2025-07-01")));
+    thanh_van_ =
+        Must(service_->Create(MakeUnit(0, Kind::kCommune, "Xã Thanh Vận", "01990", "000.21.21.H06",
+                                       cho_moi_, "1997-01-01", "2025-07-01")));
     thanh_mai_ = Must(service_->Create(MakeUnit(0, Kind::kCommune, "Xã Thanh Mai", "01996",
                                                 "000.31.21.H56", thai_nguyen_, "2025-07-01")));
   }
@@ -121,14 +119,14 @@ TEST_F(UnitServiceTest, CreatedUnitsAreListedAndSurviveARestart) {
 
 TEST_F(UnitServiceTest, CreateRefusesBadUnitsNamingTheField) {
   CreateMergedProvince();
-  auto reused = service_->Create(MakeUnit(0, Kind::kCommune, "Xã Mới", "01990", "000.40.21.H56",
-                                          thai_nguyen_, "2025-07-01"));
+  auto reused = service_->Create(
+      MakeUnit(0, Kind::kCommune, "Xã Mới", "01990", "000.40.21.H56", thai_nguyen_, "2025-07-01"));
   ASSERT_FALSE(reused);
   EXPECT_EQ(reused.error().code, Code::kAlreadyExists);
   EXPECT_THAT(reused.error().fields.at("stats_code"), HasSubstr("Xã Thanh Vận"));
 
-  auto below_retired = service_->Create(MakeUnit(0, Kind::kCommune, "Xã Muộn", "01999",
-                                                 "000.41.21.H56", cho_moi_, "2025-07-01"));
+  auto below_retired = service_->Create(
+      MakeUnit(0, Kind::kCommune, "Xã Muộn", "01999", "000.41.21.H56", cho_moi_, "2025-07-01"));
   ASSERT_FALSE(below_retired);
   EXPECT_TRUE(below_retired.error().fields.contains("valid_to"));
   EXPECT_EQ(service_->Tree()->size(), 5u);
@@ -150,9 +148,9 @@ TEST_F(UnitServiceTest, GetShowsLinksAndChildrenExistingToday) {
 
 TEST_F(UnitServiceTest, RetireRefusesWhileUnitsBelowStillExist) {
   CreateMergedProvince();
-  auto district = Must(service_->Create(MakeUnit(0, Kind::kDistrict, "Huyện Đồng Hỷ", "168",
-                                                 "000.00.22.H56", thai_nguyen_, "1997-01-01",
-                                                 "2025-07-01")));
+  auto district =
+      Must(service_->Create(MakeUnit(0, Kind::kDistrict, "Huyện Đồng Hỷ", "168", "000.00.22.H56",
+                                     thai_nguyen_, "1997-01-01", "2025-07-01")));
   auto r = service_->Retire(thai_nguyen_, D("2026-01-01"), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Code::kFailedPrecondition);
@@ -258,9 +256,9 @@ TEST_F(UnitServiceTest, ReadersKeepTheirSnapshotWhileWritesPublishNewOnes) {
   for (int i = 0; i < 4; ++i) {
     writers.emplace_back([this, i] {
       std::string code = "000.5" + std::to_string(i) + ".21.H56";
-      auto r = service_->Create(MakeUnit(0, Kind::kCommune, "Xã " + std::to_string(i),
-                                         "0300" + std::to_string(i), code, thai_nguyen_,
-                                         "2025-07-01"));
+      auto r =
+          service_->Create(MakeUnit(0, Kind::kCommune, "Xã " + std::to_string(i),
+                                    "0300" + std::to_string(i), code, thai_nguyen_, "2025-07-01"));
       EXPECT_TRUE(r) << r.error().message;
     });
   }

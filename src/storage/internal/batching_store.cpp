@@ -25,7 +25,8 @@ class ScopedTimer {
   explicit ScopedTimer(std::atomic<std::uint64_t>& micros)
       : micros_(micros), start_(SteadyClock::now()) {}
   ~ScopedTimer() {
-    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start_);
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start_);
     micros_.fetch_add(static_cast<std::uint64_t>(elapsed.count()), std::memory_order_relaxed);
   }
   ScopedTimer(const ScopedTimer&) = delete;
@@ -106,7 +107,7 @@ bool IsTransactionControl(std::string_view sql) {
   while (j < sql.size() && std::isalpha(static_cast<unsigned char>(sql[j]))) ++j;
   std::string word(sql.substr(i, j - i));
   for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  static constexpr std::array<std::string_view, 6> kControl = {"BEGIN", "COMMIT", "END",
+  static constexpr std::array<std::string_view, 6> kControl = {"BEGIN",    "COMMIT",    "END",
                                                                "ROLLBACK", "SAVEPOINT", "RELEASE"};
   return std::find(kControl.begin(), kControl.end(), word) != kControl.end();
 }
@@ -116,7 +117,8 @@ BatchingStore::BatchingStore(const StoreOptions& options, std::span<const Migrat
 
 BatchingStore::~BatchingStore() { Close(); }
 
-Status BatchingStore::CheckArguments(const StoreOptions& options, std::span<const Migration> migrations) {
+Status BatchingStore::CheckArguments(const StoreOptions& options,
+                                     std::span<const Migration> migrations) {
   if (options.read_connections < 1 || options.max_batch < 1) {
     return Fail(Code::kInvalidArgument, "read_connections and max_batch must be at least 1");
   }
@@ -341,9 +343,8 @@ Status BatchingStore::Migrate() {
   const int latest = LatestSchemaVersion();
   auto newer = [latest](std::int64_t found) {
     return Fail(Code::kFailedPrecondition,
-                "the database schema is at version " + std::to_string(found) +
-                    ", newer than the " + std::to_string(latest) +
-                    " this binary knows; run a newer motcua on it");
+                "the database schema is at version " + std::to_string(found) + ", newer than the " +
+                    std::to_string(latest) + " this binary knows; run a newer motcua on it");
   };
   const int current = MOTCUA_TRY(SchemaVersion());
   if (current > latest) return newer(current);
@@ -363,9 +364,9 @@ Status BatchingStore::Migrate() {
       }
       if (now_at >= m.version) return {};
       MOTCUA_TRY_VOID(writer_conn_->RunScript(m.sql));
-      MOTCUA_TRY_VOID(tx.Exec(
-          "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-          {std::int64_t{m.version}, std::string(m.name), NowUtc()}));
+      MOTCUA_TRY_VOID(
+          tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                  {std::int64_t{m.version}, std::string(m.name), NowUtc()}));
       return {};
     });
     if (!status) {

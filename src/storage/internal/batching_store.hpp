@@ -42,7 +42,9 @@ class EngineConnection {
   virtual Status Control(std::string_view sql, std::string_view what) = 0;
   // The same without waiting: its error comes with the next answer waited
   // for (PostgreSQL's pipeline); by default it runs at once.
-  virtual Status ControlLater(std::string_view sql, std::string_view what) { return Control(sql, what); }
+  virtual Status ControlLater(std::string_view sql, std::string_view what) {
+    return Control(sql, what);
+  }
   // Waits for the answers of every statement sent and not yet answered;
   // returns the first error among them.
   virtual Status Settle() { return {}; }

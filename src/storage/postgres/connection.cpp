@@ -42,7 +42,8 @@ Status CheckPlaceholders(std::string_view sql, std::size_t count) {
     } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
       std::size_t n = 0;
       std::size_t j = i + 1;
-      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && n <= count) n = n * 10 + (sql[j++] - '0');
+      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && n <= count)
+        n = n * 10 + (sql[j++] - '0');
       if (n == 0 || n > count)
         return Fail(Code::kInternal, "the statement uses $" + std::to_string(n) + " but " +
                                          std::to_string(count) + " parameters were given");
@@ -51,7 +52,8 @@ Status CheckPlaceholders(std::string_view sql, std::size_t count) {
     }
   }
   for (std::size_t k = 0; k < count; ++k)
-    if (!used[k]) return Fail(Code::kInternal, "parameter $" + std::to_string(k + 1) + " is never used");
+    if (!used[k])
+      return Fail(Code::kInternal, "parameter $" + std::to_string(k + 1) + " is never used");
   return {};
 }
 
@@ -67,7 +69,8 @@ Result<Value> ColumnValue(const PGresult* r, int row, int col) {
       std::int64_t n = 0;
       auto [end, ec] = std::from_chars(text, text + length, n);
       if (ec != std::errc() || end != text + length)
-        return Fail(Code::kInternal, "unreadable integer from PostgreSQL: " + std::string(text, length));
+        return Fail(Code::kInternal,
+                    "unreadable integer from PostgreSQL: " + std::string(text, length));
       return Value(n);
     }
     case kFloat4:
@@ -76,7 +79,8 @@ Result<Value> ColumnValue(const PGresult* r, int row, int col) {
       char* end = nullptr;
       double d = std::strtod(text, &end);
       if (end != text + length)
-        return Fail(Code::kInternal, "unreadable number from PostgreSQL: " + std::string(text, length));
+        return Fail(Code::kInternal,
+                    "unreadable number from PostgreSQL: " + std::string(text, length));
       return Value(d);
     }
     case kBool:
@@ -92,7 +96,9 @@ Error PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   // The primary message ("relation \"x\" does not exist"), without the
   // "ERROR:" prefix and the position lines of PQresultErrorMessage.
   const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string message = primary ? primary : result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  std::string message = primary  ? primary
+                        : result ? PQresultErrorMessage(result)
+                                 : PQerrorMessage(conn);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string sqlstate = state ? state : "";
@@ -105,14 +111,19 @@ Error PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   } else if (sqlstate.starts_with("23")) {
     code = Code::kFailedPrecondition;
   }
-  Error error{code, std::string(what) + ": " + (message.empty() ? "PostgreSQL error " + sqlstate : message), {}};
-  if (code == Code::kInternal) log::Error("postgresql", {{"what", what}, {"sqlstate", sqlstate}, {"error", message}});
+  Error error{
+      code,
+      std::string(what) + ": " + (message.empty() ? "PostgreSQL error " + sqlstate : message),
+      {}};
+  if (code == Code::kInternal)
+    log::Error("postgresql", {{"what", what}, {"sqlstate", sqlstate}, {"error", message}});
   return error;
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url, bool pipelined) {
   PGconn* conn = PQconnectdb(url.c_str());
-  if (conn == nullptr) return Fail(Code::kUnavailable, "cannot connect to PostgreSQL: out of memory");
+  if (conn == nullptr)
+    return Fail(Code::kUnavailable, "cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string why = PQerrorMessage(conn);
     while (!why.empty() && why.back() == '\n') why.pop_back();
@@ -121,7 +132,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
   }
   // Notices (for example "there is no transaction in progress") are not
   // errors; they stay out of the log.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConnection> out(new PgConnection(conn, pipelined));
   MOTCUA_TRY_VOID(out->Control(kSessionSetup, "SET"));
   return out;
@@ -146,7 +158,8 @@ Status PgConnection::Control(std::string_view sql, std::string_view what) {
   // by a SELECT.
   ResultPtr r(PQexec(conn_, std::string(sql).c_str()));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Fail(PgError(conn_, r.get(), what));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return Fail(PgError(conn_, r.get(), what));
   return {};
 }
 
@@ -161,7 +174,8 @@ std::unexpected<Error> PgConnection::Lost() {
   lost_ = true;
   std::string why = PQerrorMessage(conn_);
   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-  return Fail(Code::kUnavailable, "the connection to PostgreSQL was lost" + (why.empty() ? "" : ": " + why));
+  return Fail(Code::kUnavailable,
+              "the connection to PostgreSQL was lost" + (why.empty() ? "" : ": " + why));
 }
 
 bool PgConnection::Broken() {
@@ -183,7 +197,8 @@ Status PgConnection::QueueControl(std::string_view sql, std::string_view what) {
   if (what == "BEGIN") release_failed_ = false;
   if (what == "COMMIT" && release_failed_) {
     (void)Settle();
-    return Fail(Code::kUnavailable, "a savepoint could not be released; the transaction is not committed");
+    return Fail(Code::kUnavailable,
+                "a savepoint could not be released; the transaction is not committed");
   }
   EnterPipeline();
   std::size_t start = 0;
@@ -193,7 +208,8 @@ Status PgConnection::QueueControl(std::string_view sql, std::string_view what) {
     std::string one(sql.substr(start, end - start));
     start = end + 1;
     if (one.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-    if (PQsendQueryParams(conn_, one.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return Lost();
+    if (PQsendQueryParams(conn_, one.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+      return Lost();
     pending_.push_back(Pending{.what = what});
   }
   return {};
@@ -261,8 +277,8 @@ Status PgConnection::Settle() {
       if (p.expect.rows && changed != *p.expect.rows) {
         fail(p.expect.otherwise ? *p.expect.otherwise
                                 : Error{Code::kInternal,
-                                        "the statement changed " + std::to_string(changed) + " rows, not " +
-                                            std::to_string(*p.expect.rows),
+                                        "the statement changed " + std::to_string(changed) +
+                                            " rows, not " + std::to_string(*p.expect.rows),
                                         {}});
       }
       continue;
@@ -313,8 +329,10 @@ Status PgConnection::RunScript(std::string_view sql) {
     if (end == std::string_view::npos) end = sql.size();
     std::string_view line = sql.substr(start, end - start);
     if (!in_body && IsTransactionControl(line))
-      return Fail(Code::kInternal, "a migration must not control transactions: " + std::string(line));
-    for (std::size_t k = line.find("$$"); k != std::string_view::npos; k = line.find("$$", k + 2)) in_body = !in_body;
+      return Fail(Code::kInternal,
+                  "a migration must not control transactions: " + std::string(line));
+    for (std::size_t k = line.find("$$"); k != std::string_view::npos; k = line.find("$$", k + 2))
+      in_body = !in_body;
     start = end + 1;
   }
   MOTCUA_TRY_VOID(LeavePipeline());
@@ -330,8 +348,10 @@ Status PgConnection::RunScript(std::string_view sql) {
 
 Result<PgConnection::Bound> PgConnection::Bind(std::string_view sql, const Params& params) {
   if (IsTransactionControl(sql))
-    return Fail(Code::kInternal, "transaction control belongs to the store: " + std::string(sql.substr(0, 40)));
-  if (sql.find_first_not_of(" \t\r\n") == std::string_view::npos) return Fail(Code::kInternal, "empty statement");
+    return Fail(Code::kInternal,
+                "transaction control belongs to the store: " + std::string(sql.substr(0, 40)));
+  if (sql.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return Fail(Code::kInternal, "empty statement");
   MOTCUA_TRY_VOID(CheckPlaceholders(sql, params.size()));
   Bound b{std::vector<std::string>(params.size()), std::vector<const char*>(params.size(), nullptr),
           std::vector<Oid>(params.size(), 0)};
@@ -347,7 +367,8 @@ Result<PgConnection::Bound> PgConnection::Bind(std::string_view sql, const Param
       b.types[i] = kFloat8;
     } else if (const auto* s = std::get_if<std::string>(&v)) {
       if (s->find('\0') != std::string::npos)
-        return Fail(Code::kInvalidArgument, "parameter $" + std::to_string(i + 1) + " holds a NUL byte");
+        return Fail(Code::kInvalidArgument,
+                    "parameter $" + std::to_string(i + 1) + " holds a NUL byte");
       b.texts[i] = *s;
     } else {
       continue;  // NULL
@@ -366,11 +387,13 @@ Result<std::string> PgConnection::PreparedName(std::string_view sql, const Bound
   const int n = static_cast<int>(bound.types.size());
   if (pipelined_) {
     EnterPipeline();
-    if (PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), n, bound.types.data()) != 1) return Lost();
+    if (PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), n, bound.types.data()) != 1)
+      return Lost();
     pending_.push_back(Pending{.what = "statement", .prepared = std::string(sql)});
   } else {
     ResultPtr p(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), n, bound.types.data()));
-    if (!p || PQresultStatus(p.get()) != PGRES_COMMAND_OK) return Fail(PgError(conn_, p.get(), "statement"));
+    if (!p || PQresultStatus(p.get()) != PGRES_COMMAND_OK)
+      return Fail(PgError(conn_, p.get(), "statement"));
   }
   prepared_.emplace(std::string(sql), name);
   return name;
@@ -380,8 +403,8 @@ Status PgConnection::Queue(std::string_view sql, const Params& params, Pending p
   const Bound bound = MOTCUA_TRY(Bind(sql, params));
   const std::string name = MOTCUA_TRY(PreparedName(sql, bound));
   EnterPipeline();
-  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), bound.values.data(), nullptr,
-                          nullptr, 0) != 1)
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), bound.values.data(),
+                          nullptr, nullptr, 0) != 1)
     return Lost();
   pending_.push_back(std::move(pending));
   return {};
@@ -394,14 +417,15 @@ Status PgConnection::Send(std::string_view sql, const Params& params, Tx::Expect
 Result<std::int64_t> PgConnection::Run(std::string_view sql, const Params& params, Rows* rows) {
   if (pipelined_) {
     std::int64_t changed = 0;
-    MOTCUA_TRY_VOID(Queue(sql, params, Pending{.what = "statement", .rows = rows, .changed = &changed}));
+    MOTCUA_TRY_VOID(
+        Queue(sql, params, Pending{.what = "statement", .rows = rows, .changed = &changed}));
     MOTCUA_TRY_VOID(Settle());
     return changed;
   }
   const Bound bound = MOTCUA_TRY(Bind(sql, params));
   const std::string name = MOTCUA_TRY(PreparedName(sql, bound));
-  ResultPtr r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), bound.values.data(), nullptr,
-                             nullptr, 0));
+  ResultPtr r(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                             bound.values.data(), nullptr, nullptr, 0));
   const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return Fail(PgError(conn_, r.get(), "statement"));

@@ -9,13 +9,16 @@ namespace motcua::storage {
 
 using internal::PgConnection;
 
-Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url, const StoreOptions& options,
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,
+                                                           const StoreOptions& options,
                                                            std::span<const Migration> migrations) {
   MOTCUA_TRY_VOID(CheckArguments(options, migrations));
   std::unique_ptr<PostgresStore> store(new PostgresStore(options, migrations));
-  std::unique_ptr<internal::EngineConnection> writer = MOTCUA_TRY(PgConnection::Open(url, /*pipelined=*/true));
+  std::unique_ptr<internal::EngineConnection> writer =
+      MOTCUA_TRY(PgConnection::Open(url, /*pipelined=*/true));
   std::vector<std::unique_ptr<internal::EngineConnection>> readers;
-  for (int i = 0; i < options.read_connections; ++i) readers.push_back(MOTCUA_TRY(PgConnection::Open(url, /*pipelined=*/true)));
+  for (int i = 0; i < options.read_connections; ++i)
+    readers.push_back(MOTCUA_TRY(PgConnection::Open(url, /*pipelined=*/true)));
   store->Start(std::move(writer), std::move(readers));
   return store;
 }

@@ -28,7 +28,8 @@ class PostgresStore final : public internal::BatchingStore {
   // Connects 1 + options.read_connections times to `url`
   // (postgresql://user:password@host:port/database). Errors: kUnavailable
   // with libpq's reason; kInvalidArgument or kInternal as CheckArguments.
-  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url, const StoreOptions& options,
+  static Result<std::unique_ptr<PostgresStore>> Open(const std::string& url,
+                                                     const StoreOptions& options,
                                                      std::span<const Migration> migrations);
 
   // Closes first: the writer thread calls this class's virtual functions.
@@ -48,7 +49,9 @@ class PostgresStore final : public internal::BatchingStore {
   std::string_view BeginWriteSql() const override {
     return "BEGIN; SELECT pg_advisory_xact_lock(7268202)";
   }
-  std::string_view BeginReadSql() const override { return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"; }
+  std::string_view BeginReadSql() const override {
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  }
   Result<bool> HasMigrationsTable(Tx& tx) override;
   Status LockForMigration(Tx& tx) override;
 };

@@ -10,8 +10,8 @@ namespace motcua::storage {
 using internal::Connection;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                      const StoreOptions& options,
-                                                      std::span<const Migration> migrations) {
+                                                       const StoreOptions& options,
+                                                       std::span<const Migration> migrations) {
   if (path.empty()) return InvalidField("db", "the SQLite URL needs a file path: sqlite:PATH");
   if (path == ":memory:") {
     return InvalidField("db", "an in-memory SQLite database cannot be shared by a connection pool");

@@ -105,9 +105,9 @@ struct Connection::Lease {
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      const StoreOptions& options) {
   // NOMUTEX: the store guarantees one thread per connection at a time.
-  int flags = SQLITE_OPEN_NOMUTEX |
-              (mode == Mode::kWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                    : SQLITE_OPEN_READONLY);
+  int flags =
+      SQLITE_OPEN_NOMUTEX |
+      (mode == Mode::kWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -135,7 +135,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
       return Fail(Code::kUnavailable,
                   "cannot open database " + path + ": WAL journal mode is not available");
     }
-    pragmas += options.synchronous_full ? " PRAGMA synchronous=FULL;" : " PRAGMA synchronous=NORMAL;";
+    pragmas +=
+        options.synchronous_full ? " PRAGMA synchronous=FULL;" : " PRAGMA synchronous=NORMAL;";
   } else {
     // Belt and braces with SQLITE_OPEN_READONLY.
     pragmas += " PRAGMA query_only=ON;";
@@ -157,7 +158,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
 }
 
 Connection::Connection(sqlite3* db)
-    : db_(db), write_tx_(std::make_unique<SqliteTx>(*this, true)), read_tx_(std::make_unique<SqliteTx>(*this, false)) {}
+    : db_(db),
+      write_tx_(std::make_unique<SqliteTx>(*this, true)),
+      read_tx_(std::make_unique<SqliteTx>(*this, false)) {}
 
 Tx& Connection::tx(bool writable) { return writable ? *write_tx_ : *read_tx_; }
 
@@ -180,8 +183,8 @@ Status Connection::Control(std::string_view sql, std::string_view what) {
   auto it = control_.find(sql);
   if (it == control_.end()) {
     auto entry = std::make_unique<Cached>();
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                &entry->stmt, nullptr);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &entry->stmt, nullptr);
     if (rc != SQLITE_OK || entry->stmt == nullptr) return Fail(SqliteError(db_, rc, what));
     it = control_.emplace(std::string(sql), std::move(entry)).first;
   }
@@ -202,8 +205,8 @@ Status Connection::RunScript(std::string_view sql) {
     if (stmt == nullptr) break;  // only blanks or comments were left
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(stmt, sqlite3_finalize);
     if (IsTransactionControl(sqlite3_sql(stmt))) {
-      return Fail(Code::kInternal, "a migration must not control transactions: " +
-                                       std::string(sqlite3_sql(stmt)));
+      return Fail(Code::kInternal,
+                  "a migration must not control transactions: " + std::string(sqlite3_sql(stmt)));
     }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
@@ -246,8 +249,8 @@ Result<Connection::Cached*> Connection::Prepare(std::string_view sql,
                       ? std::from_chars(text.data() + 1, digits_end, k)
                       : std::from_chars_result{text.data(), std::errc::invalid_argument};
     if (parsed.ec != std::errc() || parsed.ptr != digits_end || k < 1 || k > kMaxParameter) {
-      return Fail(Code::kInternal, "prepare: placeholder " + std::string(text) +
-                                       " is not of the form $1..$n");
+      return Fail(Code::kInternal,
+                  "prepare: placeholder " + std::string(text) + " is not of the form $1..$n");
     }
     if (slots.size() < static_cast<std::size_t>(k)) slots.resize(static_cast<std::size_t>(k), 0);
     slots[static_cast<std::size_t>(k) - 1] = index;
@@ -271,8 +274,8 @@ Result<Connection::Cached*> Connection::Prepare(std::string_view sql,
   return raw;
 }
 
-Result<std::int64_t> Connection::Run(std::string_view sql, const Params& params,
-                                     bool allow_writes, Rows* rows) {
+Result<std::int64_t> Connection::Run(std::string_view sql, const Params& params, bool allow_writes,
+                                     Rows* rows) {
   std::unique_ptr<Cached> uncached;
   Cached* entry = MOTCUA_TRY(Prepare(sql, &uncached));
   if (entry->transaction_control) {
