@@ -6,6 +6,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
+  # The test command checks the layout of the C++ tree (.clang-format).
+  clang-format
   # Boost 1.81 from Debian's versioned packages. Never libboost-all-dev (1.74):
   # it conflicts with these.
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
