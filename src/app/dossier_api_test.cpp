@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <set>
 #include <sstream>
 #include <string>
@@ -1308,6 +1309,54 @@ TEST_P(DossierApiTest, StatisticsFollowEveryChangeAndARebuildGivesTheSameFigures
   EXPECT_EQ(no_unit.status, 400);
 }
 
+// `motcua serve` listens at once and counts the figures on a thread of
+// their own: meanwhile the statistics and the report answer 503 with
+// Retry-After, and everything else works; what changed meanwhile is counted.
+TEST_P(DossierApiTest, UntilTheFiguresAreCountedTheyAnswer503AndEverythingElseWorks) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session leader = SignIn("lanhdao.pdp");
+  const std::int64_t before = Submit(citizen).at("dossier").at("id").as_int64();
+  // The count waits for the test's word (at 10 M dossiers it takes some 40 s).
+  std::promise<void> go;
+  struct Release {
+    std::promise<void>& p;
+    bool done = false;
+    void operator()() {
+      if (!done) p.set_value();
+      done = true;
+    }
+    ~Release() { (*this)(); }
+  } release{go};
+  std::shared_future<void> gate = go.get_future().share();
+  app_->statistics().CountInBackground([gate] { gate.wait(); });
+  const std::string query = "?unit=" + std::to_string(commune_) + "&period=2026-12";
+  auto busy = Call(leader, "GET", "/api/v1/statistics" + query);
+  EXPECT_EQ(busy.status, 503) << busy.body;
+  const int retry = std::atoi(std::string(busy.Header("retry-after").value_or("0")).c_str());
+  EXPECT_GE(retry, 1);
+  EXPECT_LE(retry, 60);
+  EXPECT_EQ(Str(Json(busy).at("error").at("code")), "unavailable") << busy.body;
+  EXPECT_EQ(Call(leader, "GET", "/api/v1/reports/decree09" + query).status, 503);
+  // Everything else answers: an action, a new dossier, the inbox, the lookup.
+  Act(officer, before, "accept");
+  const std::int64_t meanwhile = Submit(citizen).at("dossier").at("id").as_int64();
+  EXPECT_NE(meanwhile, 0);
+  EXPECT_EQ(Call(officer, "GET", "/api/v1/inbox").status, 200);
+  release();
+  http::Response ready;
+  for (int i = 0; i < 200; ++i) {
+    ready = Call(leader, "GET", "/api/v1/statistics" + query);
+    if (ready.status != 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  app_->statistics().Flush();
+  auto t = Json(Call(leader, "GET", "/api/v1/statistics" + query)).at("totals").as_object();
+  EXPECT_EQ(t.at("received").as_int64(), 2);
+  EXPECT_EQ(t.at("in_progress").as_int64(), 2);
+}
+
 TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeInTheMergedOnes) {
   Session citizen = SignIn("congdan");
   Session officer = SignIn("motcua.pdp");
@@ -1542,6 +1591,116 @@ TEST_P(DossierApiTest, ALeaderWatchesTheOverdueDossiersOfTheUnitsBelowWithTheirS
   auto bad = Json(watch(admin, "due=soon", 400));
   EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("due"));
   EXPECT_TRUE(bad.at("error").at("fields").as_object().contains("unit"));
+}
+
+// Issue 18: three places where the figures disagreed with the law and with a
+// recount from the history. A same-day procedure answered later that day is
+// on time; a dossier waiting for supplements is never overdue, in the figures
+// as in the watch list; refusals at intake are no part of the average working
+// time nor of the electronic results' share.
+TEST_P(DossierApiTest, FiguresJudgeSameDayPausedAndRefusedDossiersAsTheLawSays) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  Session specialist = SignIn("chuyenvien.pdp");
+  AddUser("quantri", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
+  Session admin = SignIn("quantri");
+  // Đăng ký khai tử: 0 working days ("answered within the working day it is
+  // received"), with the 15:00 cut-off, the immediate workflow.
+  auto death_registration = [&](Session& s) {
+    std::string body = R"({"procedure_code":"1.000656.000.00.00.H56","unit_id":)" +
+                       std::to_string(commune_) +
+                       R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+                       R"("id_number":"001203004568","phone":"0912345679"},"files":[)";
+    for (const char* c : {"TP1", "TP2", "TP3"})
+      body += std::string(c == std::string("TP1") ? "" : ",") + R"({"attachment_id":")" +
+              Upload(s) + R"(","component_code":")" + c + R"("})";
+    auto r = Call(s, "POST", "/api/v1/dossiers", body + "]}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Json(r).at("dossier").at("id").as_int64();
+  };
+  clock_.Set(At("2026-12-02T14:40+07:00"));
+  const std::int64_t same_day = death_registration(officer);
+  clock_.Set(At("2026-12-02T14:48+07:00"));
+  auto accepted = Act(officer, same_day, "accept");
+  EXPECT_EQ(Str(accepted.at("due_at")), "2026-12-02T17:00:00+07:00");  // the close of that day
+  clock_.Set(At("2026-12-02T16:03+07:00"));
+  auto answered = Act(officer, same_day, "return_result");
+  EXPECT_EQ(Str(answered.at("timeliness")), "on_time");
+  // Received after 15:00 with the cut-off: it belongs to the next working day.
+  clock_.Set(At("2026-12-02T15:20+07:00"));
+  const std::int64_t late_afternoon = death_registration(officer);
+  auto next_day = Act(officer, late_afternoon, "accept");
+  EXPECT_EQ(Str(next_day.at("due_at")), "2026-12-03T17:00:00+07:00");
+  // A refusal at intake: decided, with no clock.
+  const std::int64_t refused = Submit(citizen).at("dossier").at("id").as_int64();
+  Act(officer, refused, "refuse", R"({"reason":"Không thuộc thẩm quyền"})");
+
+  // Paused: accepted Wednesday 15:30 (due Monday 7 December 15:30), asked for
+  // supplements at 16:00 the same day; the citizen takes more than a week.
+  clock_.Set(At("2026-12-02T15:30+07:00"));
+  const std::int64_t paused = Submit(citizen).at("dossier").at("id").as_int64();
+  auto first = Act(officer, paused, "accept");
+  EXPECT_EQ(Str(first.at("due_at")), "2026-12-07T15:30:00+07:00");
+  Act(specialist, paused, "start_processing");
+  clock_.Set(At("2026-12-02T16:00+07:00"));
+  Act(specialist, paused, "request_supplement",
+      R"({"reason":"Thiếu giấy tờ","items":[{"component_code":"TP2","description":"Nộp lại bản rõ"}]})");
+
+  auto figures = [&](const std::string& period) {
+    app_->statistics().Flush();
+    auto r = Call(admin, "GET",
+                  "/api/v1/statistics?unit=" + std::to_string(commune_) + "&period=" + period);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  };
+  auto watch = [&]() {
+    return Json(Call(admin, "GET", "/api/v1/dossiers?unit=" + std::to_string(commune_)));
+  };
+  // Wednesday 9 December: past the appointment it had before the pause.
+  clock_.Set(At("2026-12-09T10:00+07:00"));
+  auto december = figures("2026-12");
+  auto t = december.at("totals").as_object();
+  EXPECT_EQ(t.at("decided").as_int64(), 2);           // the death registration, the refusal
+  EXPECT_EQ(t.at("decided_accepted").as_int64(), 1);  // not the refusal
+  EXPECT_EQ(t.at("decided_on_time").as_int64(), 1);
+  EXPECT_EQ(t.at("decided_late").as_int64(), 0);
+  // 14:48 to 16:03: 1.25 working hours, the refusal not counted as zero.
+  EXPECT_DOUBLE_EQ(t.at("average_working_hours").as_double(), 1.25);
+  EXPECT_EQ(t.at("overdue").as_int64(), 1) << "only the next-day death registration";
+  EXPECT_EQ(t.at("in_progress").as_int64(), 1) << "the paused one, within its limit";
+  EXPECT_EQ(watch().at("counts").at("overdue").as_int64(), 1);
+  EXPECT_TRUE(Get(specialist, paused).at("urgency").is_null());
+  // The index: the electronic results' share is of the one decided after acceptance.
+  const auto& digitisation = december.at("index").at("groups").at(3).at("indicators");
+  bool found = false;
+  for (const auto& i : digitisation.as_array()) {
+    if (Str(i.at("id")) != "dossiers_electronic_result") continue;
+    found = true;
+    EXPECT_EQ(i.at("counted").at("of").as_int64(), 1);
+    EXPECT_EQ(i.at("counted").at("count").as_int64(), 0);
+  }
+  EXPECT_TRUE(found);
+  // The progress indicator judges the on-time one and the overdue one, not the paused one.
+  const auto& on_time = december.at("index").at("groups").at(1).at("indicators").at(0);
+  EXPECT_EQ(on_time.at("counted").at("count").as_int64(), 1);
+  EXPECT_EQ(on_time.at("counted").at("of").as_int64(), 2);
+
+  // The citizen supplements on 9 December at 10:00: their 33.5 working hours
+  // move the appointment to Monday 14 December 09:30, judged from now on.
+  std::string fixed = Upload(citizen, "ban-ro.pdf");
+  auto back = Act(citizen, paused, "supplement",
+                  R"({"files":[{"attachment_id":")" + fixed + R"(","component_code":"TP2"}]})");
+  EXPECT_EQ(Str(back.at("due_at")), "2026-12-14T09:30:00+07:00");
+  EXPECT_EQ(figures("2026-12").at("totals").at("overdue").as_int64(), 1);
+  clock_.Set(At("2026-12-14T17:30+07:00"));
+  EXPECT_EQ(figures("2026-12").at("totals").at("overdue").as_int64(), 2);
+  EXPECT_EQ(watch().at("counts").at("overdue").as_int64(), 2);
+  EXPECT_EQ(Str(Get(specialist, paused).at("urgency")), "overdue");
+  // A rebuild, from the table or from the log, gives the same figures.
+  auto before = Json(Call(
+      admin, "GET", "/api/v1/statistics?unit=" + std::to_string(commune_) + "&period=2026-12"));
+  ASSERT_TRUE(app_->statistics().Rebuild(stats::StatsService::Source::kEventLog));
+  EXPECT_EQ(json::serialize(figures("2026-12")), json::serialize(before));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DossierApiTest,

@@ -67,21 +67,9 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
       **store, clock,
       AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
-  // The statistics, counted from every dossier before the first request.
-  {
-    const auto started = std::chrono::steady_clock::now();
-    if (auto st = (*app)->statistics().Rebuild(); !st)
-      return ReportError(err, "serve", st.error(), 1);
-    const auto memory = (*app)->statistics().MemoryUse();
-    log::Info(
-        "statistics counted",
-        {{"dossiers", static_cast<std::int64_t>(memory.dossiers)},
-         {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::steady_clock::now() - started)
-                                              .count())},
-         {"counter_bytes", static_cast<std::int64_t>(memory.counters)},
-         {"facts_bytes", static_cast<std::int64_t>(memory.facts)}});
-  }
+  // The statistics are counted from every dossier on a thread of their own,
+  // so that the server listens at once; until they are, they answer 503.
+  (*app)->statistics().CountInBackground();
 
   http::ServerOptions server_options;
   server_options.listen = parsed->Get("listen");

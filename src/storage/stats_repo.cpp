@@ -19,7 +19,7 @@ const std::string kSelect =
     "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at "
     "IS NOT NULL) "
     "THEN 1 ELSE 0 END, "
-    "g.rated_at, g.level "
+    "g.rated_at, g.level, d.clock "
     "FROM dossiers d LEFT JOIN dossier_ratings g ON g.dossier_id = d.id ";
 
 Result<DossierStatRow> FromRow(const Row& r) {
@@ -48,6 +48,7 @@ Result<DossierStatRow> FromRow(const Row& r) {
   d.electronic_result = r.Int(14) != 0;
   d.rated_at = time(15);
   d.rating_level = static_cast<int>(r.Int(16));
+  d.clock = r.Text(17);
   if (!ok || !submitted)
     return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   d.submitted_at = *submitted;

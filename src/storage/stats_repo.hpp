@@ -24,6 +24,7 @@ struct DossierStatRow {
   TimePoint submitted_at{};
   std::optional<TimePoint> clock_start;
   std::optional<TimePoint> due_at;  // the appointment in force (an apology's, else the first)
+  std::string clock = "stopped";    // its state's clock: running, paused or stopped
   std::optional<TimePoint> finished_at;
   std::optional<TimePoint> returned_at;
   std::optional<std::string> timeliness;

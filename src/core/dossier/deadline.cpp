@@ -21,6 +21,17 @@ Result<TimePoint> NextOpening(const calendar::WorkingCalendar& cal, TimePoint t)
   return cal.AddWorkingHours(std::chrono::time_point_cast<Micros>(midnight), Micros(0));
 }
 
+// The close of the working day of `t`'s working-time position (a moment on a
+// day off or after the close belongs to the next working day).
+Result<TimePoint> CloseOfDay(const calendar::WorkingCalendar& cal, TimePoint t) {
+  TimePoint position = MOTCUA_TRY(cal.AddWorkingHours(t, Micros(0)));
+  if (TimeOfDay(position) >= cal.office_hours().intervals().back().end) {
+    position = MOTCUA_TRY(NextOpening(cal, position));
+  }
+  auto midnight = std::chrono::sys_days(calendar::LocalDate(position)) - calendar::kVietnamOffset;
+  return std::chrono::time_point_cast<Micros>(midnight + cal.office_hours().intervals().back().end);
+}
+
 }  // namespace
 
 Result<TimePoint> ClockStart(const calendar::WorkingCalendar& cal, TimePoint received,
@@ -38,6 +49,7 @@ Result<TimePoint> ClockStart(const calendar::WorkingCalendar& cal, TimePoint rec
 
 Result<TimePoint> DueAt(const calendar::WorkingCalendar& cal, TimePoint start, TimeLimit limit) {
   if (limit.value < 0) return InvalidField("time_limit", "must not be negative");
+  if (limit.value == 0) return CloseOfDay(cal, start);
   if (limit.unit == TimeLimit::Unit::kWorkingDays) return cal.AddWorkingDays(start, limit.value);
   return cal.AddWorkingHours(start, std::chrono::hours(limit.value));
 }

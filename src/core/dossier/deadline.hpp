@@ -26,7 +26,7 @@ namespace motcua::dossier {
 
 struct TimeLimit {  // thời hạn giải quyết
   enum class Unit { kWorkingDays, kWorkingHours };
-  int value = 0;  // 0: answered the same working day, as soon as received
+  int value = 0;  // 0: answered within the working day the limit starts on
   Unit unit = Unit::kWorkingDays;
 };
 
@@ -41,7 +41,12 @@ inline constexpr std::chrono::hours kCutOffHour{15};
 [[nodiscard]] Result<TimePoint> ClockStart(const calendar::WorkingCalendar& cal, TimePoint received,
                                            bool cut_off);
 
-// The due moment (ngày hẹn trả): `limit` of working time after `start`.
+// The due moment (ngày hẹn trả): `limit` of working time after `start`. A
+// limit of 0 ("answered within the working day the dossier is received", as
+// the catalogue says) is the close of the working day `start` falls on (the
+// last office-hours interval's end): a dossier accepted at 14:48 and answered
+// at 16:03 is on time. Which day that is follows ClockStart: with the cut-off,
+// a dossier received at 15:00 or later belongs to the next working day.
 [[nodiscard]] Result<TimePoint> DueAt(const calendar::WorkingCalendar& cal, TimePoint start,
                                       TimeLimit limit);
 

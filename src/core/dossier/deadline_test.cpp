@@ -66,6 +66,38 @@ TEST_F(DeadlineTest, DueMomentInWorkingDaysAndHours) {
   EXPECT_FALSE(DueAt(cal_, At("2027-02-03T16:00+07:00"), {-1, TimeLimit::Unit::kWorkingDays}));
 }
 
+TEST_F(DeadlineTest, SameDayLimitIsDueAtTheCloseOfTheWorkingDay) {
+  // A death registration accepted at 14:48 is due at 17:00 that day, so its
+  // answer at 16:03 is on time (it was judged late against 14:48).
+  auto due = DueAt(cal_, At("2027-03-03T14:48+07:00"), {0, TimeLimit::Unit::kWorkingDays});
+  ASSERT_TRUE(due);
+  EXPECT_EQ(FormatMoment(*due), "2027-03-03T17:00:00+07:00");
+  EXPECT_EQ(Judge(At("2027-03-03T16:03+07:00"), *due), Timeliness::kOnTime);
+  EXPECT_EQ(Judge(At("2027-03-04T08:00+07:00"), *due), Timeliness::kLate);
+  // With the cut-off, a dossier received at 15:20 belongs to Thursday: due
+  // at Thursday's close. Without it, at Wednesday's.
+  TimePoint start = *ClockStart(cal_, At("2027-03-03T15:20+07:00"), true);
+  EXPECT_EQ(FormatMoment(*DueAt(cal_, start, {0, TimeLimit::Unit::kWorkingDays})),
+            "2027-03-04T17:00:00+07:00");
+  start = *ClockStart(cal_, At("2027-03-03T15:20+07:00"), false);
+  EXPECT_EQ(FormatMoment(*DueAt(cal_, start, {0, TimeLimit::Unit::kWorkingDays})),
+            "2027-03-03T17:00:00+07:00");
+  // Received on Friday evening: Monday's close. On the day before Tết 2027:
+  // the first working day after it.
+  start = *ClockStart(cal_, At("2027-03-05T18:00+07:00"), false);
+  EXPECT_EQ(FormatMoment(*DueAt(cal_, start, {0, TimeLimit::Unit::kWorkingDays})),
+            "2027-03-08T17:00:00+07:00");
+  EXPECT_EQ(
+      FormatMoment(*DueAt(cal_, At("2027-02-04T17:30+07:00"), {0, TimeLimit::Unit::kWorkingDays})),
+      "2027-02-12T17:00:00+07:00");
+  // Office hours are configurable: the close is the last interval's end.
+  calendar::WorkingCalendar short_day{calendar::HolidayCalendar(),
+                                      *calendar::OfficeHours::Parse("08:00-12:00,13:00-16:30")};
+  EXPECT_EQ(FormatMoment(*DueAt(short_day, At("2027-03-03T09:00+07:00"),
+                                {0, TimeLimit::Unit::kWorkingDays})),
+            "2027-03-03T16:30:00+07:00");
+}
+
 TEST_F(DeadlineTest, SupplementPauseMovesTheDueMomentByTheWorkingTimeTaken) {
   TimePoint due = At("2027-03-10T16:00+07:00");
   // Thursday 09:00 to Monday 09:00 is two working days (the weekend is free).

@@ -12,6 +12,11 @@ Result<TimePoint> AddBudget(const calendar::WorkingCalendar& cal, TimePoint from
   return cal.AddWorkingHours(from, std::chrono::hours(budget.value));
 }
 
+std::optional<TimePoint> AppointmentToMeet(std::optional<TimePoint> appointment, Clock clock) {
+  if (clock != Clock::kRunning) return std::nullopt;
+  return appointment;
+}
+
 Result<Advance> AdvanceClock(const calendar::WorkingCalendar& cal, const Progress& before,
                              const workflow::Transition& t, const ProcedureTime& rules,
                              TimePoint now) {

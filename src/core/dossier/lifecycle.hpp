@@ -85,6 +85,18 @@ inline constexpr int kReturnedStatus = 10;
                                            const workflow::Transition& transition,
                                            const ProcedureTime& rules, TimePoint now);
 
+// The appointment an open dossier is judged against for being overdue or
+// nearing it, the one rule of every place that judges: the dossier's page,
+// the inboxes and the leaders' watch (whose SQL keeps to clock = 'running'),
+// and the statistics. It is `appointment` while the dossier's clock runs, and
+// none while the clock is paused (waiting for the citizen's supplements or
+// financial obligations) or stopped. A paused dossier is judged against the
+// appointment it will have when it resumes, which moves with every working
+// moment of the pause, so it is never overdue while paused; once it resumes,
+// the moved appointment is judged.
+std::optional<TimePoint> AppointmentToMeet(std::optional<TimePoint> appointment,
+                                           workflow::Clock clock);
+
 // The moment `budget` of working time after `from`.
 [[nodiscard]] Result<TimePoint> AddBudget(const calendar::WorkingCalendar& cal, TimePoint from,
                                           const workflow::Budget& budget);

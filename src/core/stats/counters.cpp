@@ -39,6 +39,7 @@ Totals& Totals::operator+=(const Totals& o) {
   decided_early += o.decided_early;
   decided_on_time += o.decided_on_time;
   decided_late += o.decided_late;
+  decided_accepted += o.decided_accepted;
   decided_electronic += o.decided_electronic;
   working_seconds += o.working_seconds;
   returned += o.returned;
@@ -100,8 +101,11 @@ void Counters::ApplyTo(Series<Int>& s, const DossierFacts& f, int sign, IndexOf 
     if (f.outcome == Outcome::kEarly) b.n[kDecidedEarly] += n;
     if (f.outcome == Outcome::kOnTime) b.n[kDecidedOnTime] += n;
     if (f.outcome == Outcome::kLate) b.n[kDecidedLate] += n;
-    if (f.electronic_result) b.n[kDecidedElectronic] += n;
-    b.working_seconds += sign * f.working_seconds;
+    if (f.accepted) {
+      b.n[kDecidedAccepted] += n;
+      if (f.electronic_result) b.n[kDecidedElectronic] += n;
+      b.working_seconds += sign * f.working_seconds;
+    }
   }
   if (f.returned) s.At(index(*f.returned)).n[kReturned] += n;
   if (f.withdrawn) s.At(index(*f.withdrawn)).n[kWithdrawn] += n;
@@ -134,6 +138,7 @@ void Counters::AddFlows(const Bucket<Int>& b, Totals& t) {
   t.decided_early += b.n[kDecidedEarly];
   t.decided_on_time += b.n[kDecidedOnTime];
   t.decided_late += b.n[kDecidedLate];
+  t.decided_accepted += b.n[kDecidedAccepted];
   t.decided_electronic += b.n[kDecidedElectronic];
   t.working_seconds += b.working_seconds;
   t.returned += b.n[kReturned];
@@ -263,7 +268,13 @@ std::optional<Date> UnpackDay(std::uint16_t n) {
   return kEpoch + std::chrono::days(n - 1);
 }
 
-enum Flag : std::uint8_t { kEligible = 1, kDigitised = 2, kElectronic = 4, kSatisfied = 8 };
+enum Flag : std::uint8_t {
+  kEligible = 1,
+  kDigitised = 2,
+  kElectronic = 4,
+  kSatisfied = 8,
+  kAccepted = 16
+};
 
 // Ids beyond this many times the dossiers held (plus a margin) go loose
 // rather than grow the vector.
@@ -289,7 +300,8 @@ std::optional<FactsTable::Packed> FactsTable::Pack(const DossierFacts& f) {
   p.outcome = static_cast<std::uint8_t>(f.outcome);
   p.flags = static_cast<std::uint8_t>(
       (f.online_eligible ? kEligible : 0) | (f.digitised ? kDigitised : 0) |
-      (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0));
+      (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0) |
+      (f.accepted ? kAccepted : 0));
   return p;
 }
 
@@ -310,6 +322,7 @@ DossierFacts FactsTable::Unpack(const Packed& p) {
   f.electronic_result = (p.flags & kElectronic) != 0;
   f.rated = UnpackDay(p.rated);
   f.satisfied = (p.flags & kSatisfied) != 0;
+  f.accepted = (p.flags & kAccepted) != 0;
   return f;
 }
 

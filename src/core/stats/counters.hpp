@@ -49,7 +49,11 @@ struct DossierFacts {
   std::optional<calendar::Date> due;      // the appointment in force
   std::optional<calendar::Date> decided;  // processing finished, refused or stopped
   Outcome outcome = Outcome::kNone;       // with decided, when there was an appointment
-  std::int64_t working_seconds = 0;       // with decided: how long it took, paused time out
+  // With decided: whether it was accepted (had a clock: a refusal at intake
+  // had none, so it has no working time and issues no result), and how long
+  // it took, paused time out.
+  bool accepted = false;
+  std::int64_t working_seconds = 0;
   std::optional<calendar::Date> returned;
   std::optional<calendar::Date> withdrawn;
   bool online_eligible = false;         // its procedure may be done fully online
@@ -72,8 +76,9 @@ struct Totals {
   std::int64_t decided_early = 0;
   std::int64_t decided_on_time = 0;
   std::int64_t decided_late = 0;
-  std::int64_t decided_electronic = 0;  // with an electronic result
-  std::int64_t working_seconds = 0;     // of the decided, for the average
+  std::int64_t decided_accepted = 0;    // decided after acceptance (refusals at intake left out)
+  std::int64_t decided_electronic = 0;  // of decided_accepted, with an electronic result
+  std::int64_t working_seconds = 0;     // of decided_accepted, for the average
   std::int64_t returned = 0;
   std::int64_t withdrawn = 0;
   std::int64_t rated = 0;
@@ -129,6 +134,7 @@ class Counters {
     kDecidedEarly,
     kDecidedOnTime,
     kDecidedLate,
+    kDecidedAccepted,
     kDecidedElectronic,
     kReturned,
     kWithdrawn,

@@ -40,8 +40,11 @@ Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int
       t.decided_early += f.outcome == Outcome::kEarly;
       t.decided_on_time += f.outcome == Outcome::kOnTime;
       t.decided_late += f.outcome == Outcome::kLate;
-      t.decided_electronic += f.electronic_result;
-      t.working_seconds += f.working_seconds;
+      // Working time and results: only of those accepted (a refusal at
+      // intake has no clock and issues no result).
+      t.decided_accepted += f.accepted;
+      t.decided_electronic += f.accepted && f.electronic_result;
+      t.working_seconds += f.accepted ? f.working_seconds : 0;
     }
     t.returned += in(f.returned);
     t.withdrawn += in(f.withdrawn);
@@ -76,6 +79,9 @@ DossierFacts Random(std::mt19937& g, std::int64_t unit, Date received) {
                 : *f.decided < *f.due  ? Outcome::kEarly
                 : *f.decided == *f.due ? Outcome::kOnTime
                                        : Outcome::kLate;
+    // Without an appointment it was refused at intake: no clock, no working
+    // time, no result (even if a careless row said otherwise).
+    f.accepted = f.due.has_value();
     f.working_seconds = 3600 * (1 + span(g));
     f.electronic_result = pct(g) < 30;
     if (pct(g) < 80) f.returned = *f.decided + days(span(g) / 8);
@@ -263,7 +269,8 @@ TEST(FactsTableTest, KeepsEveryDossiersFactsAndGivesTheOldOnesBack) {
     return a->unit == b->unit && a->procedure == b->procedure &&
            x.Sum({a->unit}, all) == y.Sum({a->unit}, all) && a->due == b->due &&
            a->decided == b->decided && a->returned == b->returned && a->withdrawn == b->withdrawn &&
-           a->rated == b->rated && a->satisfied == b->satisfied && a->outcome == b->outcome;
+           a->rated == b->rated && a->satisfied == b->satisfied && a->outcome == b->outcome &&
+           a->accepted == b->accepted;
   };
   for (int round = 0; round < 4; ++round) {
     for (std::size_t id = 1; id < expected.size(); id += 1 + round) {

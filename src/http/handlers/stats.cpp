@@ -23,6 +23,7 @@ json::object TotalsJson(const stats::Totals& t) {
                  {"decided_early", t.decided_early},
                  {"decided_on_time", t.decided_on_time},
                  {"decided_late", t.decided_late},
+                 {"decided_accepted", t.decided_accepted},
                  {"decided_electronic", t.decided_electronic},
                  {"returned", t.returned},
                  {"withdrawn", t.withdrawn},
@@ -31,11 +32,22 @@ json::object TotalsJson(const stats::Totals& t) {
                  {"carried_over", t.open_before},
                  {"in_progress", t.open_at_end - t.overdue_at_end},
                  {"overdue", t.overdue_at_end}};
-  // Working hours on average, of the dossiers decided (null when none).
-  o["average_working_hours"] = t.decided > 0 ? json::value(static_cast<double>(t.working_seconds) /
-                                                           3600.0 / static_cast<double>(t.decided))
-                                             : json::value(nullptr);
+  // Working hours on average, of the dossiers decided after acceptance (a
+  // refusal at intake had no clock; null when none).
+  o["average_working_hours"] = t.decided_accepted > 0
+                                   ? json::value(static_cast<double>(t.working_seconds) / 3600.0 /
+                                                 static_cast<double>(t.decided_accepted))
+                                   : json::value(nullptr);
   return o;
+}
+
+// The figures' error; while the server still counts them at start, a 503
+// that says when to ask again (RFC 9110 Retry-After, in seconds).
+Response FiguresError(const stats::StatsService& service, const Error& error) {
+  Response res = ErrorResponse(error);
+  if (error.code == Code::kUnavailable)
+    res.SetHeader("retry-after", std::to_string(service.CountingProgress().retry_after.count()));
+  return res;
 }
 
 json::object IndexJson(const stats::IndexScore& s) {
@@ -139,7 +151,7 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
   if (!parsed) return respond(ErrorResponse(parsed.error()));
   const stats::FiguresQuery& query = *parsed;
   auto figures = service.Figures(query);
-  if (!figures) return respond(ErrorResponse(figures.error()));
+  if (!figures) return respond(FiguresError(service, figures.error()));
   const auto& f = *figures;
   json::object out{{"unit_id", f.unit_id},
                    {"units_counted", static_cast<std::int64_t>(f.units.size())},
@@ -229,7 +241,7 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
         "period")));
   query.by = stats::Breakdown::kField;
   auto figures = service.Figures(query);
-  if (!figures) return respond(ErrorResponse(figures.error()));
+  if (!figures) return respond(FiguresError(service, figures.error()));
   const auto& f = *figures;
   const unsigned cutoff = service.definition().report_cutoff_day;
   const std::string file = "bao-cao-tthc-" + f.agency_code + "-" + stats::FormatPeriod(f.period);

@@ -330,8 +330,9 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
   auto tree = units_.Tree();
   if (const auto* u = tree->Find(row.receiving_unit_id)) v.receiving_unit_name = u->name;
   if (const auto* u = tree->Find(row.current_unit_id)) v.current_unit_name = u->name;
-  auto appointment = AppointmentOf(row);
-  if (!row.terminal && row.clock == "running" && appointment) {
+  const auto clock = workflow::ParseClock(row.clock).value_or(StateClock::kStopped);
+  auto appointment = dossier::AppointmentToMeet(AppointmentOf(row), clock);
+  if (!row.terminal && appointment) {
     auto u = dossier::UrgencyAt(cal_, now, *appointment, *options_.nearing);
     if (u) v.urgency = *u;
     auto left = cal_.WorkingTimeBetween(now, *appointment);

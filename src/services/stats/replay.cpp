@@ -114,6 +114,7 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
       row.digitised = row.digitised || HandsInFiles(*payload);
     }
   }
+  if (const auto* s = wf->FindState(state)) row.clock = std::string(workflow::ClockName(s->clock));
   row.clock_start = progress.clock_start;
   row.due_at = apology_due ? apology_due : progress.due_at;
   row.finished_at = progress.finished_at;
@@ -139,6 +140,7 @@ std::vector<std::string> Differences(const DossierStatRow& table, const DossierS
   differ("submitted_at", Shown(table.submitted_at), Shown(history.submitted_at));
   differ("clock_start", Shown(table.clock_start), Shown(history.clock_start));
   differ("due_at", Shown(table.due_at), Shown(history.due_at));
+  differ("clock", table.clock, history.clock);
   differ("finished_at", Shown(table.finished_at), Shown(history.finished_at));
   differ("returned_at", Shown(table.returned_at), Shown(history.returned_at));
   differ("timeliness", table.timeliness.value_or("none"), history.timeliness.value_or("none"));

@@ -4,7 +4,9 @@
 #include <map>
 #include <span>
 
+#include "common/log.hpp"
 #include "core/calendar/date.hpp"
+#include "core/dossier/lifecycle.hpp"
 #include "services/dossiers/dossier_service.hpp"
 #include "services/stats/replay.hpp"
 #include "storage/events_repo.hpp"
@@ -34,13 +36,21 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure,
   f.procedure = procedure;
   f.channel = r.channel;
   f.received = LocalDate(r.submitted_at);
-  if (r.due_at) f.due = LocalDate(*r.due_at);
+  // Overdue from its appointment's evening, unless its clock does not run
+  // (paused for the citizen: never overdue while paused; core/dossier).
+  const auto clock = workflow::ParseClock(r.clock).value_or(workflow::Clock::kStopped);
+  if (r.finished_at) {
+    if (r.due_at) f.due = LocalDate(*r.due_at);
+  } else if (auto due = dossier::AppointmentToMeet(r.due_at, clock)) {
+    f.due = LocalDate(*due);
+  }
   if (r.finished_at) {
     if (r.national_status == kWithdrawnStatus) {
       f.withdrawn = LocalDate(*r.finished_at);
     } else {
       f.decided = LocalDate(*r.finished_at);
       f.outcome = OutcomeOf(r.timeliness);
+      f.accepted = r.clock_start.has_value();
       if (r.clock_start) {
         auto worked = cal.WorkingTimeBetween(*r.clock_start, *r.finished_at);
         if (worked)
@@ -91,12 +101,65 @@ StatsService::StatsService(storage::Store& store, const Clock& clock,
 }
 
 StatsService::~StatsService() {
+  stop_counting_ = true;
   {
     std::lock_guard lock(queue_mu_);
     stopping_ = true;
   }
   queue_cv_.notify_all();
+  if (counting_.joinable()) counting_.join();
   worker_.join();
+}
+
+void StatsService::CountInBackground(std::function<void()> gate) {
+  in_background_ = true;
+  counting_ = std::thread([this, gate = std::move(gate)] {
+    if (gate) gate();
+    for (;;) {
+      const auto started = std::chrono::steady_clock::now();
+      auto st = Rebuild();
+      if (stop_counting_) return;
+      if (st) {
+        const auto memory = MemoryUse();
+        log::Info(
+            "statistics counted",
+            {{"dossiers", static_cast<std::int64_t>(memory.dossiers)},
+             {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count())},
+             {"counter_bytes", static_cast<std::int64_t>(memory.counters)},
+             {"facts_bytes", static_cast<std::int64_t>(memory.facts)}});
+        return;
+      }
+      log::Error("statistics could not be counted; trying again",
+                 {{"error", st.error().message},
+                  {"retry_in_s", static_cast<std::int64_t>(kRetryPause.count())}});
+      std::unique_lock lock(queue_mu_);
+      if (queue_cv_.wait_for(lock, kRetryPause, [&] { return stopping_; })) return;
+    }
+  });
+}
+
+StatsService::Readiness StatsService::CountingProgress() const {
+  Readiness r;
+  {
+    std::lock_guard lock(mu_);
+    r.ready = built_;
+  }
+  r.counted = counted_;
+  r.of = count_of_;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const std::int64_t elapsed_ms = now_ms - count_started_ms_;
+  if (r.counted > 0 && r.of > r.counted && elapsed_ms > 0) {
+    // The rest at the pace so far, rounded up.
+    const double rest_ms = static_cast<double>(elapsed_ms) * static_cast<double>(r.of - r.counted) /
+                           static_cast<double>(r.counted);
+    r.retry_after = std::chrono::seconds(static_cast<std::int64_t>(rest_ms / 1000.0) + 1);
+  }
+  r.retry_after = std::clamp(r.retry_after, std::chrono::seconds(1), std::chrono::seconds(60));
+  return r;
 }
 
 Status StatsService::Rebuild(Source source) {
@@ -159,7 +222,14 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count(Source source) {
   // Dossiers that come meanwhile, above `last`, are counted as changes.
   const std::int64_t last = MOTCUA_TRY(LastId(source));
   facts.Reserve(last);
+  count_started_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  counted_ = 0;
+  count_of_ = last;
   for (std::int64_t after = 0; after < last; after += kBatch) {
+    if (stop_counting_) return Fail(Code::kUnavailable, "the service is stopping");
+    counted_ = after;
     std::vector<DossierStatRow> rows;
     MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
       rows = source == Source::kEventLog
@@ -178,6 +248,7 @@ Result<std::pair<Counters, FactsTable>> StatsService::Count(Source source) {
       facts.Exchange(rows[i].id, f);
     }
   }
+  counted_ = last;
   return std::pair(std::move(counters), std::move(facts));
 }
 
@@ -318,7 +389,7 @@ IndexScore StatsService::Index(const Totals& t) const {
   m["dossiers_on_time"] = {t.decided_early + t.decided_on_time,
                            t.decided_early + t.decided_on_time + t.decided_late + t.overdue_at_end};
   m["dossiers_fully_online"] = {t.received_online_of_eligible, t.received_online_eligible};
-  m["dossiers_electronic_result"] = {t.decided_electronic, t.decided};
+  m["dossiers_electronic_result"] = {t.decided_electronic, t.decided_accepted};
   m["dossiers_digitised"] = {t.received_digitised, t.received};
   m["dossier_satisfaction"] = {t.rated_satisfied, t.rated};
   return Score(definition_, m);
@@ -330,7 +401,17 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
     std::lock_guard lock(mu_);
     built = built_;
   }
-  if (!built) MOTCUA_TRY_VOID(Rebuild());
+  if (!built) {
+    if (in_background_) {
+      const Readiness r = CountingProgress();
+      return Fail(Code::kUnavailable, "the figures are being counted since the server started (" +
+                                          std::to_string(r.counted) + " of " +
+                                          std::to_string(r.of) +
+                                          " dossiers so far); ask again in " +
+                                          std::to_string(r.retry_after.count()) + " s");
+    }
+    MOTCUA_TRY_VOID(Rebuild());
+  }
   auto tree = units_.Tree();
   if (tree->Find(query.unit_id) == nullptr)
     return Fail(Code::kNotFound, "no unit " + std::to_string(query.unit_id));

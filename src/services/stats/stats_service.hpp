@@ -1,7 +1,9 @@
 // Live procedure-handling statistics and the 766 index (issue 7).
 //
 // The counters of core/stats, in memory: built from every dossier when the
-// server starts (Rebuild; commands that do not serve never pay for it), then kept current as
+// server starts (CountInBackground, so that it listens at once: until the
+// count is done the figures answer kUnavailable; commands that do not serve
+// never pay for it, and count at their first question), then kept current as
 // dossiers change: the dossier service's change listener queues the dossier's id, and a worker
 // thread reads its facts again and replaces its old contribution with the new one (Remove, Add). A
 // figure is then a sum over the units' day series, never a scan of the dossiers. A change shows in
@@ -11,9 +13,12 @@
 // Thread safety: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -93,10 +98,31 @@ class StatsService {
   // the log is the slower read, and the check of the table.
   enum class Source { kDossierTable, kEventLog };
 
-  // Counts every dossier from scratch: `motcua serve` does before it listens;
-  // otherwise the first Figures does. Errors: those of the store; from the
-  // log, kInternal naming a history that cannot be replayed.
+  // Counts every dossier from scratch, now: the first Figures does, unless
+  // CountInBackground was called. Errors: those of the store; from the log,
+  // kInternal naming a history that cannot be replayed.
   [[nodiscard]] Status Rebuild(Source source = Source::kDossierTable);
+
+  // Counts every dossier from the table on a thread of its own: what `motcua
+  // serve` does at start, so that it listens at once (at 10 M dossiers the
+  // count takes some 40 s). Until the count is done, Figures fails with
+  // kUnavailable, and everything else works; changes meanwhile are counted
+  // after it. A count that fails is logged and tried again kRetryPause later.
+  // `gate`, if given, runs on that thread before counting (tests hold the
+  // count with it). Call at most once.
+  void CountInBackground(std::function<void()> gate = {});
+  static constexpr std::chrono::seconds kRetryPause{10};
+
+  // How far the count from scratch has gone, for the answer while it runs.
+  struct Readiness {
+    bool ready = false;        // counted: the figures answer
+    std::int64_t counted = 0;  // dossier ids read so far, of
+    std::int64_t of = 0;       // the highest id when the count began
+    // When to ask again: the time the rest should take at the pace so far,
+    // 1 to 60 s.
+    std::chrono::seconds retry_after{5};
+  };
+  Readiness CountingProgress() const;
 
   // Every dossier's row compared with its history replayed: what `motcua
   // verify --statistics` reports. A row without a history (or a history
@@ -121,9 +147,9 @@ class StatsService {
   // they need a period of whole half months (months, quarters, years, the
   // report periods), since those are the counters' grain; by month, they are
   // the period's months (report months of a report period) begun by today.
-  // Errors: kNotFound
-  // for an unknown unit; kInvalidArgument naming "by" for a day's rows by
-  // procedure, field or month.
+  // Errors: kNotFound for an unknown unit; kInvalidArgument naming "by" for a
+  // day's rows by procedure, field or month; kUnavailable while the count in
+  // the background runs (CountingProgress says when to ask again).
   [[nodiscard]] Result<UnitFigures> Figures(const FiguresQuery& query);
 
   // Bytes the counters and the facts take (for the benchmark's report).
@@ -168,6 +194,13 @@ class StatsService {
   bool built_ = false;                        // counted from every dossier once
   bool rebuilding_ = false;
   std::vector<std::int64_t> touched_;  // changed while rebuilding
+
+  // The count in the background and its progress (Count writes them).
+  std::thread counting_;
+  std::atomic<bool> in_background_{false};
+  std::atomic<bool> stop_counting_{false};
+  std::atomic<std::int64_t> counted_{0}, count_of_{0};
+  std::atomic<std::int64_t> count_started_ms_{0};  // steady clock, when Count began
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
