@@ -1,8 +1,9 @@
 // A citizen's own dossiers (/ho-so-cua-toi) and one of them (/ho-so/{id}):
 // where it is, what the office is waiting for, and the supplement form when
 // documents were asked for.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
+import { useData } from '../common/data.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
@@ -20,19 +21,11 @@ function SignInFirst({ next }) {
 }
 
 export function MyDossiers({ user }) {
-  const [items, setItems] = useState(null);
-  const [next, setNext] = useState(null);
-  const [error, setError] = useState(null);
-  const load = async (before) => {
-    try {
-      const r = await api('/api/v1/me/dossiers', { query: { before, limit: 20 } });
-      setItems((old) => (before && old ? [...old, ...r.items] : r.items));
-      setNext(r.next_before);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  useEffect(() => { if (user) load(); }, [user]);
+  const ask = (before) => (signal) => api('/api/v1/me/dossiers', { query: { before, limit: 20 }, signal });
+  const { data, error, more } = useData(user ? ask() : null, [user]);
+  const items = data && data.items;
+  const next = data && data.next_before;
+  const showMore = () => more(ask(next), (old, page) => ({ ...page, items: [...old.items, ...page.items] }));
   if (!user) return <SignInFirst next="/ho-so-cua-toi" />;
   return (
     <Page title={t('nav.my_dossiers')}>
@@ -54,44 +47,33 @@ export function MyDossiers({ user }) {
           ))}
         </ul>
       )}
-      {next && <button type="button" class="secondary" onClick={() => load(next)}>{t('home.more')}</button>}
+      {next && <button type="button" class="secondary" onClick={showMore}>{t('home.more')}</button>}
     </Page>
   );
 }
 
 export function MyDossier({ id, user }) {
-  const [d, setD] = useState(null);
-  const [error, setError] = useState(null);
   const [done, setDone] = useState('');
-  const [attempt, setAttempt] = useState(0);
-  const [states, setStates] = useState([]);
-  useEffect(() => {
-    if (!user) return;
-    (async () => {
-      try {
-        const x = await api('/api/v1/dossiers/' + encodeURIComponent(id));
-        const wf = await api('/api/v1/workflows/' + encodeURIComponent(x.workflow.code));
-        setStates(wf.nodes);
-        setD(x);
-        setError(null);
-      } catch (e) {
-        setError(e);
-      }
-    })();
-  }, [id, user, attempt]);
+  // The dossier, and its workflow for the names of the states it went through.
+  const { data, error, reload } = useData(user ? async (signal) => {
+    const d = await api('/api/v1/dossiers/' + encodeURIComponent(id), { signal });
+    const wf = await api('/api/v1/workflows/' + encodeURIComponent(d.workflow.code), { signal });
+    return { d, states: wf.nodes };
+  } : null, [id, user]);
   if (!user) return <SignInFirst next={'/ho-so/' + id} />;
   if (error && error.status === 404) return <Page title={t('dossier.not_found')}><p><Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link></p></Page>;
-  if (!d) return <Page title={t('common.loading')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
+  if (!data) return <Page title={t('common.loading')}>{error ? <ErrorNote error={error} onRetry={reload} /> : <Loading />}</Page>;
+  const { d, states } = data;
   const supplement = d.actions.find((a) => a.id === 'supplement');
   const withdraw = d.actions.find((a) => a.id === 'withdraw');
-  const reload = (message) => { setDone(message); setAttempt((n) => n + 1); };
+  const changed = (message) => { setDone(message); reload(); };
   return (
     <Page title={pick(d.procedure)}>
       <p class="state"><span class={'badge status-' + d.state.national_status}>{pick(d.state)}</span></p>
       {done && <p class="note ok" role="status">{done}</p>}
       {d.pending_request && <Pending request={d.pending_request} />}
       {supplement && d.pending_request && d.pending_request.kind === 'supplement' && (
-        <SupplementForm d={d} action={supplement} onDone={() => reload(t('mine.supplemented'))} />
+        <SupplementForm d={d} action={supplement} onDone={() => changed(t('mine.supplemented'))} />
       )}
       <Definitions rows={[
         [t('lookup.number'), d.number],
@@ -128,7 +110,7 @@ export function MyDossier({ id, user }) {
       <MyResult id={d.id} />
       <h2>{t('form.printed')}</h2>
       <PrintedForms d={d} />
-      {withdraw && <Withdraw d={d} action={withdraw} onDone={() => reload(t('mine.withdrawn'))} />}
+      {withdraw && <Withdraw d={d} action={withdraw} onDone={() => changed(t('mine.withdrawn'))} />}
       <p><Link href="/ho-so-cua-toi">{t('nav.my_dossiers')}</Link></p>
     </Page>
   );

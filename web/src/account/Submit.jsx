@@ -1,16 +1,18 @@
 // Submitting a dossier online (/nop-ho-so/{code}): where to submit, who
 // applies, one file per document (with progress and a retry), consent to the
 // use of personal data, then the receipt with the lookup code, shown once.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
+import { useData, useUnits } from '../common/data.js';
 import { formatMoment, formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { ApplicantFields, ReceiptPdf, applicantBody, applicantProblems, emptyApplicant, receivesLevels } from '../common/dossier.jsx';
 import { ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function Submit({ code, user }) {
-  const [p, setP] = useState(null);
-  const [units, setUnits] = useState([]);
+  const { data: p, error: loadError } = useData(
+    (signal) => api('/api/v1/procedures/' + encodeURIComponent(code), { signal }), [code]);
+  const { units: all, open, error: unitsError } = useUnits();
   const [error, setError] = useState(null);
   const [form, setForm] = useState({ ...emptyApplicant, unit_id: '', full_name: user?.display_name || '' });
   const [files, setFiles] = useState({});  // component code -> {file, progress, attachment, error}
@@ -18,15 +20,11 @@ export function Submit({ code, user }) {
   const [problems, setProblems] = useState({});
   const [sending, setSending] = useState(false);
   const [receipt, setReceipt] = useState(null);
-
+  // The units that receive this procedure; the only one is chosen.
+  const units = useMemo(() => (p ? open.filter((x) => receivesLevels(x, p.levels)) : []), [p, open]);
   useEffect(() => {
-    Promise.all([api('/api/v1/procedures/' + encodeURIComponent(code)), api('/api/v1/units')]).then(([proc, u]) => {
-      setP(proc);
-      const list = u.items.filter((x) => receivesLevels(x, proc.levels) && !x.valid_to);
-      setUnits(list);
-      if (list.length === 1) setForm((f) => ({ ...f, unit_id: String(list[0].id) }));
-    }, setError);
-  }, [code]);
+    if (units.length === 1) setForm((f) => ({ ...f, unit_id: String(units[0].id) }));
+  }, [units]);
 
   if (!user) {
     return (
@@ -38,7 +36,10 @@ export function Submit({ code, user }) {
     );
   }
   if (receipt) return <Receipt r={receipt} />;
-  if (!p) return <Page title={t('submit.title')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
+  if (!p || !all) {
+    const failed = loadError || unitsError;
+    return <Page title={t('submit.title')}>{failed ? <ErrorNote error={failed} /> : <Loading />}</Page>;
+  }
   if (p.online_mode === 'none') {
     return <Page title={pick(p)}><p>{t('submit.not_online')}</p></Page>;
   }

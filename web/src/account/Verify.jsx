@@ -2,8 +2,9 @@
 // on its stamp, sees what it is and who signed it, and can check that the
 // file they hold is the one issued, unchanged. Without a code (/verify),
 // the file alone is checked. Nobody needs an account.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api } from '../common/api.js';
+import { useData } from '../common/data.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, useSubmit } from '../common/ui.jsx';
 
@@ -38,21 +39,18 @@ async function check(file, code) {
 }
 
 export function Verify({ code }) {
-  const [facts, setFacts] = useState(code ? undefined : null);
-  const [error, setError] = useState(null);
+  // What the code names (no code: only the file is checked).
+  const { data: facts, error, loading } = useData(
+    code ? (signal) => api('/api/v1/verify/' + encodeURIComponent(code), { signal }) : null, [code]);
   const [file, setFile] = useState(null);
   const [verdict, setVerdict] = useState(null);
-  useEffect(() => {
-    if (!code) return;
-    api('/api/v1/verify/' + encodeURIComponent(code)).then(setFacts, (e) => { setFacts(null); setError(e); });
-  }, [code]);
 
   const checking = useSubmit(async () => {
     setVerdict(null);
     setVerdict(await check(file, code));
   });
 
-  if (facts === undefined) return <Page title={t('verify.title')}><Loading /></Page>;
+  if (loading && !facts) return <Page title={t('verify.title')}><Loading /></Page>;
   return (
     <Page title={t('verify.title')}>
       {code && facts && (

@@ -9,11 +9,21 @@ import '../common/style_work.css';
 import { isStaff, logout, whoAmI } from '../common/api.js';
 import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
 import { accountMessages } from '../common/messages_account.js';
-import { match, setOwnPaths, useRoute } from '../common/router.js';
+import { findRoute, setOwnPaths, useRoute } from '../common/router.js';
 import { Loading, Page, SiteFrame } from '../common/ui.jsx';
 import { MyDossier, MyDossiers } from './MyDossiers.jsx';
 import { Submit } from './Submit.jsx';
 import { Verify } from './Verify.jsx';
+
+// The pages of this app, tried in this order (any other address of it shows
+// the citizen's dossiers). `section`: the menu entry current on the page.
+const routes = [
+  { path: '/nop-ho-so/:code', page: ({ params, user }) => <Submit code={params.code} user={user} /> },
+  { path: '/ho-so/:id', section: '/ho-so-cua-toi', page: ({ params, user }) => <MyDossier id={params.id} user={user} /> },
+  { path: '/verify/:code', page: ({ params }) => <Verify code={params.code} /> },
+  { path: '/verify', page: () => <Verify /> },
+  { path: '/*', section: '/ho-so-cua-toi', page: ({ user }) => <MyDossiers user={user} /> },
+];
 
 setOwnPaths((p) => p === '/ho-so-cua-toi' || p.startsWith('/ho-so/') || p.startsWith('/nop-ho-so/') ||
   p === '/verify' || p.startsWith('/verify/'));
@@ -25,19 +35,13 @@ function App() {
   useEffect(() => onLangChange(setLang), []);
   useEffect(() => { whoAmI().then(setUser, () => setUser(null)); }, []);
 
-  let page;
-  let params;
-  if (user === undefined) page = <Page title={t('common.loading')}><Loading /></Page>;
-  else if ((params = match('/nop-ho-so/:code', path))) page = <Submit code={params.code} user={user} />;
-  else if ((params = match('/ho-so/:id', path))) page = <MyDossier id={params.id} user={user} />;
-  else if ((params = match('/verify/:code', path))) page = <Verify code={params.code} />;
-  else if (match('/verify', path)) page = <Verify />;
-  else page = <MyDossiers user={user} />;
-
+  const found = findRoute(routes, path);
+  const page = user === undefined ? <Page title={t('common.loading')}><Loading /></Page>
+    : found.route.page({ params: found.params, user });
   const links = [
     { href: '/', label: t('nav.procedures') },
     { href: '/tra-cuu', label: t('nav.lookup') },
-    { href: '/ho-so-cua-toi', label: t('nav.my_dossiers'), current: path.startsWith('/ho-so') },
+    { href: '/ho-so-cua-toi', label: t('nav.my_dossiers'), current: found.route.section === '/ho-so-cua-toi' },
   ];
   const userLinks = user && isStaff(user) && <a href="/can-bo/">{t('nav.workspace')}</a>;
   return (

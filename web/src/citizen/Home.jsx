@@ -1,6 +1,7 @@
 // The home page: find a procedure as you type, with or without diacritics.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { useData } from '../common/data.js';
 import { formatTimeLimit, formatVnd, pick, t } from '../common/i18n.js';
 import { Link, navigate } from '../common/router.js';
 import { ErrorNote, Page } from '../common/ui.jsx';
@@ -11,46 +12,27 @@ export function Home({ query }) {
   const [q, setQ] = useState(query.get('q') || '');
   const [level, setLevel] = useState(query.get('cap') || '');
   const [online, setOnline] = useState(query.get('hinh-thuc') || '');
-  const [result, setResult] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const inFlight = useRef(null);
-
-  const load = async (offset, append) => {
-    inFlight.current?.abort();
-    const ctl = new AbortController();
-    inFlight.current = ctl;
-    setBusy(true);
-    try {
-      const page = await api('/api/v1/procedures', {
-        query: { q: q.trim(), level, online_mode: online, limit: PAGE, offset }, signal: ctl.signal,
-      });
-      setResult((old) => (append && old ? { ...page, items: [...old.items, ...page.items] } : page));
-      setError(null);
-    } catch (e) {
-      if (e.name !== 'AbortError') setError(e);
-    } finally {
-      if (inFlight.current === ctl) setBusy(false);
-    }
-  };
-
+  const ask = (offset) => (signal) => api('/api/v1/procedures', {
+    query: { q: q.trim(), level, online_mode: online, limit: PAGE, offset }, signal,
+  });
   // As the citizen types: wait for a pause of 150 ms, then ask; an answer to
   // an older question is dropped (aborted).
+  const { data: result, error, loading: busy, reload, more } = useData(ask(0), [q, level, online], { delay: q ? 150 : 0 });
+  const showMore = () => more(ask(result.items.length), (old, page) => ({ ...page, items: [...old.items, ...page.items] }));
+
+  // The address keeps the search, so that back and a shared link work.
   useEffect(() => {
-    const timer = setTimeout(() => load(0, false), q ? 150 : 0);
     const params = new URLSearchParams();
     if (q) params.set('q', q);
     if (level) params.set('cap', level);
     if (online) params.set('hinh-thuc', online);
     const url = '/' + (params.toString() ? '?' + params : '');
     if (url !== location.pathname + location.search) navigate(url, { replace: true });
-    return () => clearTimeout(timer);
-  }, [q, level, online, attempt]);
+  }, [q, level, online]);
 
   return (
     <Page title={t('home.title')}>
-      <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); load(0, false); }}>
+      <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); reload(); }}>
         <label for="q">{t('home.search_label')}</label>
         <p class="hint" id="q-hint">{t('home.search_hint')}</p>
         <input id="q" type="search" value={q} autoComplete="off" spellcheck={false} aria-describedby="q-hint"
@@ -72,7 +54,7 @@ export function Home({ query }) {
           </div>
         </div>
       </form>
-      <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      <ErrorNote error={error} onRetry={reload} />
       <section id="results" aria-busy={busy ? 'true' : 'false'}>
         <p class="count" role="status">{result ? t('home.count', { count: result.total }) : ''}</p>
         {result && result.total === 0 && <p>{t('home.none')}</p>}
@@ -92,7 +74,7 @@ export function Home({ query }) {
           </ul>
         )}
         {result && result.items.length < result.total && (
-          <button type="button" class="secondary" disabled={busy} onClick={() => load(result.items.length, true)}>
+          <button type="button" class="secondary" disabled={busy} onClick={showMore}>
             {t('home.more')}
           </button>
         )}

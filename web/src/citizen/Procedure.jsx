@@ -1,22 +1,14 @@
 // One procedure as a citizen reads it before coming: what to bring, how
 // long it takes, what it costs.
-import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { useData } from '../common/data.js';
 import { formatDate, formatTimeLimit, formatVnd, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Loading, Page } from '../common/ui.jsx';
 
 export function Procedure({ code }) {
-  const [p, setP] = useState(null);
-  const [error, setError] = useState(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api('/api/v1/procedures/' + encodeURIComponent(code))
-      .then((x) => live && setP(x), (e) => live && setError(e));
-    return () => { live = false; };
-  }, [code, attempt]);
+  const { data: p, error, reload } = useData(
+    (signal) => api('/api/v1/procedures/' + encodeURIComponent(code), { signal }), [code]);
 
   if (error && error.status === 404) {
     return (
@@ -28,7 +20,7 @@ export function Procedure({ code }) {
   if (!p) {
     return (
       <Page title={t('common.loading')}>
-        {error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : <Loading />}
+        {error ? <ErrorNote error={error} onRetry={reload} /> : <Loading />}
       </Page>
     );
   }

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import '../common/style.css';
 import { isStaff, logout, whoAmI } from '../common/api.js';
 import { currentLang, onLangChange, t } from '../common/i18n.js';
-import { Link, match, setOwnPaths, useRoute } from '../common/router.js';
+import { Link, findRoute, setOwnPaths, useRoute } from '../common/router.js';
 import { Page, SiteFrame } from '../common/ui.jsx';
 import { Login, Register } from './Auth.jsx';
 import { Home } from './Home.jsx';
@@ -25,6 +25,17 @@ function NotFound() {
   );
 }
 
+// The portal's pages, tried in this order; `section`: the menu entry that is
+// current on the page.
+const routes = [
+  { path: '/', section: '/', page: ({ query }) => <Home query={query} /> },
+  { path: '/thu-tuc/:code', section: '/', page: ({ params }) => <Procedure code={params.code} /> },
+  { path: '/tra-cuu', section: '/tra-cuu', page: ({ query }) => <Lookup query={query} /> },
+  { path: '/dang-nhap', page: ({ query, setUser }) => <Login query={query} onSignedIn={setUser} /> },
+  { path: '/dang-ky', page: () => <Register /> },
+  { path: '/*', page: () => <NotFound /> },
+];
+
 function App() {
   const route = useRoute();
   const [, setLang] = useState(currentLang());
@@ -33,20 +44,12 @@ function App() {
   useEffect(() => { whoAmI().then(setUser, () => setUser(null)); }, []);
 
   const { path, query } = route;
-  let page;
-  let params;
-  if (path === '/') page = <Home query={query} />;
-  else if ((params = match('/thu-tuc/:code', path))) page = <Procedure code={params.code} />;
-  else if (match('/tra-cuu', path)) page = <Lookup query={query} />;
-  else if (match('/dang-nhap', path)) page = <Login query={query} onSignedIn={setUser} />;
-  else if (match('/dang-ky', path)) page = <Register />;
-
-  else page = <NotFound />;
-
+  const found = findRoute(routes, path);
+  const page = found.route.page({ params: found.params, query, setUser });
   const links = [
-    { href: '/', label: t('nav.procedures'), current: path === '/' || path.startsWith('/thu-tuc') },
-    { href: '/tra-cuu', label: t('nav.lookup'), current: path === '/tra-cuu' },
-  ];
+    { href: '/', label: t('nav.procedures') },
+    { href: '/tra-cuu', label: t('nav.lookup') },
+  ].map((l) => ({ ...l, current: found.route.section === l.href }));
   const userLinks = user && (isStaff(user) ? <a href="/can-bo/">{t('nav.workspace')}</a>
     : <a href="/ho-so-cua-toi">{t('nav.my_dossiers')}</a>);
   return (

@@ -1,23 +1,16 @@
 // A dossier's electronic result once signed: the file to download, who
 // signed it and when, and where anyone can check it. For the citizen's and
 // the officer's dossier pages.
-import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
+import { useData } from './data.js';
 import { formatMoment, t } from './i18n.js';
 import { Definitions, ErrorNote } from './ui.jsx';
 
 // Loads GET /api/v1/dossiers/{id}/result: [result, error, set] (set: what a
 // change answered, without asking again).
 export function useResult(id) {
-  const [result, setResult] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    let live = true;
-    api(`/api/v1/dossiers/${id}/result`).then((r) => { if (live) { setResult(r); setError(null); } },
-      (e) => { if (live) setError(e); });
-    return () => { live = false; };
-  }, [id]);
-  return [result, error, setResult];
+  const { data, error, set } = useData((signal) => api(`/api/v1/dossiers/${id}/result`, { signal }), [id]);
+  return [data, error, set];
 }
 
 export function SignedResult({ id, result }) {

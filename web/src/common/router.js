@@ -42,16 +42,31 @@ export function Link({ href, children, ...rest }) {
   return h('a', { href, onClick, ...rest }, children);
 }
 
-// "/thu-tuc/:code" against "/thu-tuc/1.2.3" -> {code: "1.2.3"}, or null.
+// "/thu-tuc/:code" against "/thu-tuc/1.2.3" -> {code: "1.2.3"}, or null. A
+// last segment "*" matches the rest of the path, if any ("/can-bo/*").
+// A trailing slash does not count: "/can-bo/" is "/can-bo", "/" is "".
 export function match(pattern, path) {
-  const p = pattern.split('/');
+  const p = pattern.replace(/\/+$/, '').split('/');
   const s = path.replace(/\/+$/, '').split('/');
-  if (path === '/') s.length = 1;
-  if (p.length !== s.length) return null;
+  const rest = p[p.length - 1] === '*';
+  if (rest) p.pop();
+  if (rest ? s.length < p.length : p.length !== s.length) return null;
   const params = {};
   for (let i = 0; i < p.length; i++) {
     if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
     else if (p[i] !== s[i]) return null;
   }
   return params;
+}
+
+// An app's pages as one table, in the order they are tried: each entry has
+// `path` (a pattern for match()) and `page(params)`, which renders it; the
+// app may add what it needs (which menu entry it belongs to, who may see it).
+// Returns the first entry that matches with its params, or null.
+export function findRoute(routes, path) {
+  for (const route of routes) {
+    const params = match(route.path, path);
+    if (params) return { route, params };
+  }
+  return null;
 }

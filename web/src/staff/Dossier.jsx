@@ -2,8 +2,9 @@
 // working time left, the actions allowed now as buttons (each asking only for
 // what it needs), the history and the process control sheet. Opening it is a
 // read of personal data: the server logs it.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
+import { useData, useUnits } from '../common/data.js';
 import { formatMoment, formatTimeLimit, formatVnd, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Pending, PrintedForms } from '../common/dossier.jsx';
@@ -11,45 +12,33 @@ import { ResultWork } from './ResultWork.jsx';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function StaffDossier({ id, user }) {
-  const [d, setD] = useState(null);
-  const [ctx, setCtx] = useState(null);  // workflow, procedure, units
-  const [error, setError] = useState(null);
   const [done, setDone] = useState('');
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      try {
-        const dossier = await api('/api/v1/dossiers/' + encodeURIComponent(id));
-        const [workflow, procedure, units] = await Promise.all([
-          api('/api/v1/workflows/' + encodeURIComponent(dossier.workflow.code)),
-          api('/api/v1/procedures/' + encodeURIComponent(dossier.procedure.code)),
-          api('/api/v1/units'),
-        ]);
-        if (!live) return;
-        setCtx({ workflow, procedure, units: units.items });
-        setD(dossier);
-        setError(null);
-      } catch (e) {
-        if (live) setError(e);
-      }
-    })();
-    return () => { live = false; };
-  }, [id, attempt]);
+  // The dossier, with its workflow and procedure (the names of states,
+  // actions and documents).
+  const { data, error, reload } = useData(async (signal) => {
+    const d = await api('/api/v1/dossiers/' + encodeURIComponent(id), { signal });
+    const [workflow, procedure] = await Promise.all([
+      api('/api/v1/workflows/' + encodeURIComponent(d.workflow.code), { signal }),
+      api('/api/v1/procedures/' + encodeURIComponent(d.procedure.code), { signal }),
+    ]);
+    return { d, workflow, procedure };
+  }, [id]);
+  const { units, byId, open, error: unitsError } = useUnits();
 
   if (error && error.status === 404) {
     return <Page title={t('dossier.not_found')}><p><Link href="/can-bo/">{t('staff.inbox')}</Link></p></Page>;
   }
-  if (!d || !ctx) {
-    return <Page title={t('common.loading')}>{error ? <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} /> : <Loading />}</Page>;
+  if (!data || !units) {
+    const failed = error || unitsError;
+    return <Page title={t('common.loading')}>{failed ? <ErrorNote error={failed} onRetry={reload} /> : <Loading />}</Page>;
   }
+  const { d, ...ctx } = data;
   const stateName = (sid) => pick(ctx.workflow.nodes.find((n) => n.id === sid)) || sid;
   // Submission, apologies and the citizen's rating are not workflow actions.
   const own = { submit: 'history.submit', apology: 'history.apology', rated: 'history.rated',
     result_drafted: 'history.result_drafted', result_signed: 'history.result_signed' };
   const actionName = (aid) => pick(ctx.workflow.edges.find((e) => e.action === aid)) || t(own[aid] || 'history.other');
-  const unitName = (uid) => ctx.units.find((u) => u.id === uid)?.name || '';
+  const unitName = (uid) => byId.get(uid)?.name || '';
   const a = d.applicant;
   const due = d.apology_due_at || d.due_at;
   return (
@@ -75,8 +64,8 @@ export function StaffDossier({ id, user }) {
 
       <h2>{t('dossier.actions')}</h2>
       {d.actions.length === 0 ? <p>{t('dossier.no_actions')}</p> : (
-        <Actions d={d} procedure={ctx.procedure} units={ctx.units}
-          onDone={(name, after) => { setDone(t('dossier.done', { action: name }) + (after ? ' ' + after : '')); setAttempt((n) => n + 1); }} />
+        <Actions d={d} procedure={ctx.procedure} units={open}
+          onDone={(name, after) => { setDone(t('dossier.done', { action: name }) + (after ? ' ' + after : '')); reload(); }} />
       )}
 
       <h2>{t('dossier.applicant')}</h2>
@@ -118,7 +107,7 @@ export function StaffDossier({ id, user }) {
         ))}
       </ol>
 
-      <ResultWork d={d} user={user} onChanged={() => setAttempt((n) => n + 1)} />
+      <ResultWork d={d} user={user} onChanged={reload} />
 
       <h2>{t('form.printed')}</h2>
       <PrintedForms d={d} />
@@ -190,7 +179,7 @@ function ActionForm({ d, action, procedure, units, onCancel, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const targets = action.transfer && action.transfer !== 'receiving_unit'
-    ? units.filter((u) => u.kind === action.transfer && !u.valid_to) : [];
+    ? units.filter((u) => u.kind === action.transfer) : [];
 
   const submit = async (e) => {
     e.preventDefault();

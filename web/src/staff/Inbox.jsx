@@ -2,6 +2,7 @@
 // counts and a colour for how close each dossier is to its deadline.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { useData } from '../common/data.js';
 import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link, navigate } from '../common/router.js';
 import { ErrorNote, Loading, Page } from '../common/ui.jsx';
@@ -10,27 +11,17 @@ export function Inbox({ query }) {
   const [q, setQ] = useState(query.get('q') || '');
   const [due, setDue] = useState(query.get('han') || '');
   const [cursor, setCursor] = useState(query.get('trang') || '');
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-  const [attempt, setAttempt] = useState(0);
-
+  const { data, error, reload } = useData(
+    (signal) => api('/api/v1/inbox', { query: { q: q.trim(), due, cursor, limit: 20 }, signal }),
+    [q, due, cursor], { delay: q ? 200 : 0 });
+  // The address keeps the search, the filter and the page.
   useEffect(() => {
-    const ctl = new AbortController();
-    const timer = setTimeout(async () => {
-      try {
-        setData(await api('/api/v1/inbox', { query: { q: q.trim(), due, cursor, limit: 20 }, signal: ctl.signal }));
-        setError(null);
-      } catch (e) {
-        if (e.name !== 'AbortError') setError(e);
-      }
-    }, q ? 200 : 0);
     const p = new URLSearchParams();
     if (q) p.set('q', q);
     if (due) p.set('han', due);
     if (cursor) p.set('trang', cursor);
     navigate('/can-bo/' + (p.toString() ? '?' + p : ''), { replace: true });
-    return () => { clearTimeout(timer); ctl.abort(); };
-  }, [q, due, cursor, attempt]);
+  }, [q, due, cursor]);
 
   const c = data && data.counts;
   return (
@@ -58,7 +49,7 @@ export function Inbox({ query }) {
           </select>
         </div>
       </form>
-      <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      <ErrorNote error={error} onRetry={reload} />
       {!data && !error && <Loading />}
       {data && data.items.length === 0 && <p role="status">{t('staff.empty')}</p>}
       {data && data.items.length > 0 && (

@@ -5,17 +5,16 @@
 // the next citizen at once, keeping the procedure if asked to.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { useData, useUnits } from '../common/data.js';
 import { formatTimeLimit, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { ApplicantFields, ReceiptPdf, applicantBody, applicantProblems, emptyApplicant, levelOfCounter } from '../common/dossier.jsx';
 import { ErrorNote, Field, Loading, Page, errorText } from '../common/ui.jsx';
 
 export function IntakePage({ user }) {
-  const [units, setUnits] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { api('/api/v1/units').then((r) => setUnits(r.items), setError); }, []);
+  const { units, open, error } = useUnits();
   if (!units) return <Page title={t('intake.title')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
-  return <Intake user={user} units={units} />;
+  return <Intake user={user} units={open} />;
 }
 
 function Intake({ user, units }) {
@@ -148,21 +147,16 @@ function Receipt({ r }) {
 // Escape to close. Searches the catalogue as one types, at this counter's level.
 function ProcedurePicker({ level, value, error, onPick }) {
   const [q, setQ] = useState('');
-  const [items, setItems] = useState([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-  useEffect(() => {
-    if (!open || !q.trim()) { setItems([]); return undefined; }
-    const ctl = new AbortController();
-    const timer = setTimeout(() => {
-      api('/api/v1/procedures', { query: { q: q.trim(), level, limit: 8 }, signal: ctl.signal })
-        .then((r) => { setItems(r.items); setActive(0); }, () => {});
-    }, 120);
-    return () => { clearTimeout(timer); ctl.abort(); };
-  }, [q, level, open]);
+  const asking = open && q.trim() !== '';
+  const found = useData(asking ? (signal) => api('/api/v1/procedures', { query: { q: q.trim(), level, limit: 8 }, signal })
+    : null, [q, level, asking], { delay: 120 });
+  const items = (asking && found.data && found.data.items) || [];
+  useEffect(() => setActive(0), [found.data]);
   useEffect(() => { if (value) setQ(pick(value)); }, [value]);
 
-  const choose = (p) => { setOpen(false); setItems([]); onPick(p); };
+  const choose = (p) => { setOpen(false); onPick(p); };
   const onKey = (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); setOpen(true); setActive((i) => Math.min(i + 1, items.length - 1)); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); setActive((i) => Math.max(i - 1, 0)); }

@@ -2,12 +2,12 @@
 // unit over a report period (the 15th of the month before to the 14th), with
 // the official column groups, on the page and as CSV or XLSX to file.
 // The URL holds the choice: ?don-vi=&ky=&theo=hien-nay.
-import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { unitName, useData, useUnits } from '../common/data.js';
 import { currentLang, formatDate, t } from '../common/i18n.js';
 import { Link, navigate } from '../common/router.js';
 import { ErrorNote, Field, Loading, Page } from '../common/ui.jsx';
-import { UnitChoice, ViewChoice, number, ownUnits, pageHref, reportMonthNow, unitName, useUnits } from './Statistics.jsx';
+import { UnitChoice, ViewChoice, number, ownUnits, pageHref, reportMonthNow } from './Statistics.jsx';
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -34,19 +34,11 @@ export function Report({ user, query }) {
   const period = query.get('ky') || choices.months[0];
   const unit = Number(query.get('don-vi')) || own[0];
   const view = query.get('theo') === 'hien-nay' ? 'today' : 'of_the_time';
-  const units = useUnits();
-  const [report, setReport] = useState(null);
-  const [error, setError] = useState(null);
+  const { byId } = useUnits();
   const go = (change) => navigate(href({ 'don-vi': unit, ky: period, theo: view === 'today' ? 'hien-nay' : '', ...change }));
-
-  useEffect(() => {
-    if (!unit) return undefined;
-    let live = true;
-    setReport(null);
-    api('/api/v1/reports/decree09', { query: { unit, period, units: view } })
-      .then((r) => { if (live) { setReport(r); setError(null); } }, (e) => { if (live) setError(e); });
-    return () => { live = false; };
-  }, [unit, period, view]);
+  const { data: report, error, loading } = useData(
+    unit ? (signal) => api('/api/v1/reports/decree09', { query: { unit, period, units: view }, signal }) : null,
+    [unit, period, view]);
 
   if (!unit) return <Page title={t('report.title')}><p>{t('stats.no_unit')}</p></Page>;
   const all = [...choices.months, ...choices.quarters, ...choices.halves, ...choices.years];
@@ -55,7 +47,7 @@ export function Report({ user, query }) {
     <Page title={t('report.title')} wide>
       <p>{t('report.intro')}</p>
       <div class="filters">
-        <UnitChoice id="report-unit" own={own} unit={unit} name={unitName(units)} choose={(u) => go({ 'don-vi': u })} />
+        <UnitChoice id="report-unit" own={own} unit={unit} name={unitName(byId)} choose={(u) => go({ 'don-vi': u })} />
         <Field id="report-period" label={t('report.period')}>
           {(a) => (
             <select {...a} value={period} onChange={(e) => go({ ky: e.currentTarget.value })}>
@@ -78,7 +70,7 @@ export function Report({ user, query }) {
         <ViewChoice id="report-view" view={view} go={go} />
       </div>
       <ErrorNote error={error} />
-      {!report ? (!error && <Loading />) : <ReportTable report={report} file={file} />}
+      {loading ? <Loading /> : report && !error && <ReportTable report={report} file={file} />}
       <p><Link href={`/can-bo/thong-ke?don-vi=${unit}`}>{t('report.to_dashboard')}</Link></p>
     </Page>
   );

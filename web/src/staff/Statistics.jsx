@@ -5,8 +5,9 @@
 // nearing-due dossiers with the step they wait in and who answers for it.
 // Drill down from the province to a unit (?don-vi=), a procedure (?thu-tuc=)
 // and its dossiers. Asked again every 5 seconds while in view.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { api } from '../common/api.js';
+import { unitName, useData, useUnits } from '../common/data.js';
 import { formatDate, formatMoment, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link, navigate } from '../common/router.js';
 import { Definitions, ErrorNote, Field, Loading, Page } from '../common/ui.jsx';
@@ -43,19 +44,6 @@ export function reportMonthNow(today = new Date()) {
   return m === 12 ? { y: y + 1, m: 1 } : { y, m: m + 1 };
 }
 
-// Every unit, retired ones too, by id (null until they come).
-export function useUnits() {
-  const [units, setUnits] = useState(null);
-  useEffect(() => {
-    api('/api/v1/units', { query: { include_retired: 'true' } })
-      .then((r) => setUnits(Object.fromEntries(r.items.map((u) => [u.id, u]))), () => setUnits({}));
-  }, []);
-  return units;
-}
-
-// A unit's name from useUnits()'s map, its id while the names load.
-export const unitName = (units) => (id) => (units && units[id] ? units[id].name : String(id));
-
 // The units a user works at, each once.
 export function ownUnits(user) {
   return [...new Set(user.roles.filter((r) => r.role !== 'citizen' && r.unit_id).map((r) => r.unit_id))];
@@ -83,46 +71,33 @@ const href = (query) => pageHref('/can-bo/thong-ke', query);
 
 export function Statistics({ user, query }) {
   const own = ownUnits(user);
-  const units = useUnits();
+  const { byId } = useUnits();
   const choices = periodsNow();
   const period = query.get('ky') || choices[0];
   const unit = Number(query.get('don-vi')) || own[0];
   const view = query.get('theo') === 'hien-nay' ? 'today' : 'of_the_time';
   const procedure = query.get('thu-tuc') || '';
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
   const [due, setDue] = useState('overdue');
   const go = (change) => navigate(href({ 'don-vi': unit, ky: period, theo: view === 'today' ? 'hien-nay' : '', 'thu-tuc': procedure, ...change }));
 
-  useEffect(() => {
-    if (!unit) return undefined;
-    let live = true;
+  const { data, error } = useData(unit ? (signal) => {
     const base = { unit, period, units: view };
     const day = /^\d{4}-\d{2}-\d{2}$/.test(period);
-    const load = () => Promise.all([
-      api('/api/v1/statistics', { query: { ...base, by: 'unit' } }),
-      api('/api/v1/statistics', { query: { ...base, period: yearOf(period), by: 'month' } }),
-      day ? Promise.resolve(null) : api('/api/v1/statistics', { query: { ...base, by: 'procedure' } }),
-      api('/api/v1/dossiers', { query: { unit, due, limit: 20, ...(procedure ? { procedure_code: procedure } : {}) } }),
-    ]).then(([figures, months, procedures, dossiers]) => {
-      if (live) { setData({ figures, months, procedures, dossiers }); setError(null); }
-    }, (e) => { if (live) setError(e); });
-    load();
-    const timer = setInterval(() => { if (!document.hidden) load(); }, REFRESH_MS);
-    const shown = () => { if (!document.hidden) load(); };
-    document.addEventListener('visibilitychange', shown);
-    return () => { live = false; clearInterval(timer); document.removeEventListener('visibilitychange', shown); };
-  }, [unit, period, view, due, procedure]);
+    return Promise.all([
+      api('/api/v1/statistics', { query: { ...base, by: 'unit' }, signal }),
+      api('/api/v1/statistics', { query: { ...base, period: yearOf(period), by: 'month' }, signal }),
+      day ? Promise.resolve(null) : api('/api/v1/statistics', { query: { ...base, by: 'procedure' }, signal }),
+      api('/api/v1/dossiers', { query: { unit, due, limit: 20, ...(procedure ? { procedure_code: procedure } : {}) }, signal }),
+    ]).then(([figures, months, procedures, dossiers]) => ({ figures, months, procedures, dossiers }));
+  } : null, [unit, period, view, due, procedure], { every: REFRESH_MS });
 
   if (!unit) return <Page title={t('stats.title')}><p>{t('stats.no_unit')}</p></Page>;
-  const name = unitName(units);
+  const name = unitName(byId);
   // The way down from one's own unit to the one shown.
   const trail = [];
-  if (units) {
-    for (let u = units[unit]; u; u = u.parent_id ? units[u.parent_id] : null) {
-      trail.unshift(u.id);
-      if (own.includes(u.id)) break;
-    }
+  for (let u = byId.get(unit); u; u = u.parent_id ? byId.get(u.parent_id) : null) {
+    trail.unshift(u.id);
+    if (own.includes(u.id)) break;
   }
   return (
     <Page title={t('stats.title')} wide>
@@ -205,7 +180,7 @@ function Dashboard({ data, unitName, period, query, go, due, setDue, procedure }
         [t('stats.average'), f.average_working_hours === null ? t('stats.not_available') : t('stats.hours', { n: points(f.average_working_hours) })],
         [t('stats.online_share'), t('stats.share_of', { n: number(f.received_online), of: number(f.received), share: percent(f.received_online, f.received) })],
         [t('stats.digitised'), t('stats.share_of', { n: number(f.received_digitised), of: number(f.received), share: percent(f.received_digitised, f.received) })],
-        [t('stats.electronic'), t('stats.share_of', { n: number(f.decided_electronic), of: number(f.decided), share: percent(f.decided_electronic, f.decided) })],
+        [t('stats.electronic'), t('stats.share_of', { n: number(f.decided_electronic), of: number(f.decided_accepted), share: percent(f.decided_electronic, f.decided_accepted) })],
         [t('stats.paid_online'), t('stats.not_held')],
       ]} />
       <Trend months={months} />

@@ -8,7 +8,7 @@ import { isStaff, logout, whoAmI } from '../common/api.js';
 import { addMessages, currentLang, onLangChange, t } from '../common/i18n.js';
 import { accountMessages } from '../common/messages_account.js';
 import { staffMessages } from '../common/messages_staff.js';
-import { match, setOwnPaths, useRoute } from '../common/router.js';
+import { findRoute, setOwnPaths, useRoute } from '../common/router.js';
 import { ErrorNote, Loading, Page, SiteFrame, addFieldErrors } from '../common/ui.jsx';
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
@@ -24,6 +24,33 @@ import { Workflow, Workflows } from './admin/Workflows.jsx';
 
 setOwnPaths((p) => /^\/(can-bo|quan-tri)(\/|$)/.test(p));
 
+const has = (user, role) => user.roles.some((r) => r.role === role);
+
+// The workspace's pages, tried in this order. `menu`: the page has an entry
+// in the menu, with this label, when `shown(user)` (if given) says so;
+// `admin`: for administrators only; `section`: the menu entry current on the
+// page (by default its own path, or administration's for `admin`). An
+// unknown address under /can-bo/ shows the inbox, under /quan-tri/
+// administration's first page.
+const routes = [
+  { path: '/can-bo/', menu: () => t('staff.inbox'), page: ({ query }) => <Inbox query={query} /> },
+  { path: '/can-bo/tiep-nhan', menu: () => t('intake.title'), shown: (user) => has(user, 'officer'),
+    page: ({ user }) => <IntakePage user={user} /> },
+  { path: '/can-bo/thong-ke', menu: () => t('stats.nav'), page: ({ user, query }) => <Statistics user={user} query={query} /> },
+  { path: '/can-bo/bao-cao', menu: () => t('report.nav'), page: ({ user, query }) => <Report user={user} query={query} /> },
+  { path: '/can-bo/ho-so/:id', page: ({ params, user }) => <StaffDossier id={params.id} user={user} /> },
+  { path: '/quan-tri/', admin: true, menu: () => t('admin.title'), page: () => <AdminHome /> },
+  { path: '/quan-tri/don-vi', admin: true, page: () => <Units /> },
+  { path: '/quan-tri/nguoi-dung', admin: true, page: () => <Users /> },
+  { path: '/quan-tri/quy-trinh/:code', admin: true, page: ({ params }) => <Workflow code={params.code} /> },
+  { path: '/quan-tri/quy-trinh', admin: true, page: () => <Workflows /> },
+  { path: '/quan-tri/ngay-nghi', admin: true, page: ({ query }) => <Holidays query={query} /> },
+  { path: '/quan-tri/thu-tuc/:code', admin: true, page: ({ params }) => <ProcedureVersions code={params.code} /> },
+  { path: '/quan-tri/thu-tuc', admin: true, page: () => <Procedures /> },
+  { path: '/quan-tri/*', admin: true, page: () => <AdminHome /> },
+  { path: '/*', section: '', page: ({ query }) => <Inbox query={query} /> },
+];
+
 function App() {
   const { path, query } = useRoute();
   const [, setLang] = useState(currentLang());
@@ -37,38 +64,18 @@ function App() {
     }, setError);
   }, []);
 
+  const found = findRoute(routes, path);
+  const section = found.route.section ?? (found.route.admin ? '/quan-tri/' : found.route.path);
   let page;
   if (error) page = <Page title={t('staff.title')}><ErrorNote error={error} /></Page>;
   else if (!user) page = <Page title={t('staff.title')}><Loading /></Page>;
   else if (!isStaff(user)) page = <Page title={t('staff.title')}><p>{t('staff.not_staff')}</p></Page>;
-  else {
-    let params;
-    if (path.startsWith('/quan-tri')) {
-      if (!isAdmin(user)) page = <Page title={t('admin.title')}><p>{t('admin.not_admin')}</p></Page>;
-      else if (match('/quan-tri/don-vi', path)) page = <Units />;
-      else if (match('/quan-tri/nguoi-dung', path)) page = <Users />;
-      else if ((params = match('/quan-tri/quy-trinh/:code', path))) page = <Workflow code={params.code} />;
-      else if (match('/quan-tri/quy-trinh', path)) page = <Workflows />;
-      else if (match('/quan-tri/ngay-nghi', path)) page = <Holidays query={query} />;
-      else if ((params = match('/quan-tri/thu-tuc/:code', path))) page = <ProcedureVersions code={params.code} />;
-      else if (match('/quan-tri/thu-tuc', path)) page = <Procedures />;
-      else page = <AdminHome />;
-    } else if ((params = match('/can-bo/ho-so/:id', path))) page = <StaffDossier id={params.id} user={user} />;
-    else if (match('/can-bo/tiep-nhan', path)) page = <IntakePage user={user} />;
-    else if (match('/can-bo/thong-ke', path)) page = <Statistics user={user} query={query} />;
-    else if (match('/can-bo/bao-cao', path)) page = <Report user={user} query={query} />;
-    else page = <Inbox query={query} />;
-  }
+  else if (found.route.admin && !isAdmin(user)) page = <Page title={t('admin.title')}><p>{t('admin.not_admin')}</p></Page>;
+  else page = found.route.page({ params: found.params, query, user });
 
-  const links = [{ href: '/can-bo/', label: t('staff.inbox'), current: path === '/can-bo/' || path === '/can-bo' }];
-  if (user && user.roles.some((r) => r.role === 'officer')) {
-    links.push({ href: '/can-bo/tiep-nhan', label: t('intake.title'), current: path === '/can-bo/tiep-nhan' });
-  }
-  if (user && isStaff(user)) {
-    links.push({ href: '/can-bo/thong-ke', label: t('stats.nav'), current: path === '/can-bo/thong-ke' });
-    links.push({ href: '/can-bo/bao-cao', label: t('report.nav'), current: path === '/can-bo/bao-cao' });
-  }
-  if (isAdmin(user)) links.push({ href: '/quan-tri/', label: t('admin.title'), current: path.startsWith('/quan-tri') });
+  const links = !user || !isStaff(user) ? [{ href: '/can-bo/', label: t('staff.inbox'), current: section === '/can-bo/' }]
+    : routes.filter((r) => r.menu && (!r.shown || r.shown(user)) && (!r.admin || isAdmin(user)))
+      .map((r) => ({ href: r.path, label: r.menu(), current: section === r.path }));
   return (
     <SiteFrame home="/can-bo/" links={links} user={user || undefined} footer={false}
       onLogout={() => logout().then(() => location.assign('/'))}>

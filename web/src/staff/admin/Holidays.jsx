@@ -6,6 +6,7 @@
 // encodes.
 import { useEffect, useState } from 'preact/hooks';
 import { api, csrfToken } from '../../common/api.js';
+import { useData } from '../../common/data.js';
 import { currentLang, formatDate, pick, t } from '../../common/i18n.js';
 import { navigate } from '../../common/router.js';
 import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
@@ -18,13 +19,8 @@ function weekday(iso) {
 
 export function Holidays({ query }) {
   const [year, setYear] = useState(Number(query.get('nam')) || new Date().getFullYear());
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    setData(null);
-    api('/api/v1/holidays', { query: { year } }).then((d) => { setData(d); setError(null); }, setError);
-    navigate('/quan-tri/ngay-nghi?nam=' + year, { replace: true });
-  }, [year]);
+  const { data, error, loading } = useData((signal) => api('/api/v1/holidays', { query: { year }, signal }), [year]);
+  useEffect(() => { navigate('/quan-tri/ngay-nghi?nam=' + year, { replace: true }); }, [year]);
   return (
     <Page title={t('admin.holidays')}>
       <p class="hint">{t('admin.holidays_text')}</p>
@@ -33,8 +29,8 @@ export function Holidays({ query }) {
         <button type="button" class="secondary" onClick={() => setYear(year + 1)}>{t('admin.year_after', { year: year + 1 })}</button>
       </div>
       <ErrorNote error={error} />
-      {!data && !error && <Loading />}
-      {data && (
+      {loading && <Loading />}
+      {data && !loading && !error && (
         <>
           <h2>{t('admin.holidays_of', { year: data.year })}</h2>
           <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.holidays_of', { year: data.year })}>
@@ -89,15 +85,12 @@ year = ${year}
 }
 
 function TableEditor({ year, inForce }) {
-  const [loaded, setLoaded] = useState(null);
-  const [text, setText] = useState('');
+  const { data: loaded, error } = useData((signal) => api(`/api/v1/holidays/${year}/table`, { signal }), [year]);
+  const [edited, setText] = useState(null);
   const [result, setResult] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    api(`/api/v1/holidays/${year}/table`).then((r) => { setLoaded(r); setText(r.text ?? template(year)); }, setError);
-  }, [year]);
   if (error) return <ErrorNote error={error} />;
   if (!loaded) return <Loading />;
+  const text = edited ?? loaded.text ?? template(year);
   const check = async () => {
     try {
       const r = await fetch(`/api/v1/holidays/check?year=${year}`, {

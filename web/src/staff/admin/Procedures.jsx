@@ -3,8 +3,9 @@
 // its status and the days it was in force, and its workflow; publishing a
 // new version (edited as JSON, the server's problems shown in place) and
 // retiring the procedure.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../../common/api.js';
+import { useData } from '../../common/data.js';
 import { formatDate, formatTimeLimit, formatVnd, pick, t } from '../../common/i18n.js';
 import { Link } from '../../common/router.js';
 import { ErrorNote, Field, Loading, Page, errorText } from '../../common/ui.jsx';
@@ -12,16 +13,8 @@ import { JsonProblems } from './editing.jsx';
 
 export function Procedures() {
   const [q, setQ] = useState('');
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => {
-      api('/api/v1/procedures', { query: { q: q.trim(), limit: 100 }, signal: ctl.signal })
-        .then((d) => { setData(d); setError(null); }, (e) => e.name !== 'AbortError' && setError(e));
-    }, q ? 150 : 0);
-    return () => { clearTimeout(timer); ctl.abort(); };
-  }, [q]);
+  const { data, error } = useData((signal) => api('/api/v1/procedures', { query: { q: q.trim(), limit: 100 }, signal }),
+    [q], { delay: q ? 150 : 0 });
   return (
     <Page title={t('admin.procedures')} wide>
       <div class="field">
@@ -61,14 +54,10 @@ export function Procedures() {
 }
 
 export function ProcedureVersions({ code }) {
-  const [versions, setVersions] = useState(null);
-  const [error, setError] = useState(null);
+  const { data: versions, error, reload } = useData((signal) =>
+    api('/api/v1/procedures/' + encodeURIComponent(code) + '/versions', { signal }).then((r) => r.items), [code]);
   const [done, setDone] = useState('');
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    api('/api/v1/procedures/' + encodeURIComponent(code) + '/versions').then((r) => setVersions(r.items), setError);
-  }, [code, attempt]);
-  const changed = (message) => { setDone(message); setAttempt((n) => n + 1); };
+  const changed = (message) => { setDone(message); reload(); };
   if (!versions) return <Page title={t('admin.procedures')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
   const newest = versions[versions.length - 1];
   return (

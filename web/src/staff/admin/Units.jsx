@@ -2,29 +2,21 @@
 // communes, with the units retired by a merger and what succeeded them; an
 // administrator adds a unit and records a merger or a dissolution (the day a
 // unit ends and the units that take over its dossiers).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../../common/api.js';
+import { useUnits, vnToday } from '../../common/data.js';
 import { formatDate, t } from '../../common/i18n.js';
 import { ErrorNote, Field, Loading, Page, errorText, fieldError } from '../../common/ui.jsx';
 
 const KINDS = ['province', 'center', 'department', 'district', 'commune'];
 
-// Today in Vietnam, YYYY-MM-DD.
-const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
-
 export function Units() {
-  const [units, setUnits] = useState(null);
-  const [error, setError] = useState(null);
+  const { units, byId, error, reload } = useUnits();
   const [retired, setRetired] = useState(true);
   const [form, setForm] = useState(null);  // 'new' or the unit being retired
   const [done, setDone] = useState('');
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    api('/api/v1/units', { query: { include_retired: 'true' } }).then((r) => setUnits(r.items), setError);
-  }, [attempt]);
-  const saved = (message) => { setForm(null); setDone(message); setAttempt((n) => n + 1); };
+  const saved = (message) => { setForm(null); setDone(message); reload(); };
   if (!units) return <Page title={t('admin.units')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
-  const byId = new Map(units.map((u) => [u.id, u]));
   const children = (id) => units.filter((u) => u.parent_id === id && (retired || !u.valid_to));
   const roots = units.filter((u) => !u.parent_id || !byId.has(u.parent_id));
   const Node = ({ u }) => {
@@ -69,7 +61,7 @@ export function Units() {
 function NewUnit({ units, onClose, onSaved }) {
   const open = units.filter((u) => !u.valid_to);
   const [f, setF] = useState({ kind: 'commune', name: '', agency_code: '', stats_code: '',
-    parent_id: String(open.find((u) => u.kind === 'province')?.id || ''), valid_from: today() });
+    parent_id: String(open.find((u) => u.kind === 'province')?.id || ''), valid_from: vnToday() });
   const [error, setError] = useState(null);
   const [missing, setMissing] = useState({});
   const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.value });
@@ -131,7 +123,7 @@ function NewUnit({ units, onClose, onSaved }) {
 // over (the units of the same level still open).
 function RetireUnit({ unit, units, onClose, onSaved }) {
   const candidates = units.filter((u) => !u.valid_to && u.id !== unit.id && u.kind === unit.kind);
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useState(vnToday());
   const [successors, setSuccessors] = useState([]);
   const [error, setError] = useState(null);
   const save = async (e) => {

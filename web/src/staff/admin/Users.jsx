@@ -2,39 +2,33 @@
 // bindings; an administrator creates staff accounts, locks and unlocks them,
 // and grants and removes roles (a province administrator only inside their
 // subtree, and never system_admin: the API says no, and the page says why).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../../common/api.js';
+import { unitName, useData, useUnits } from '../../common/data.js';
 import { t } from '../../common/i18n.js';
 import { ErrorNote, Field, Loading, Page, errorText, fieldError } from '../../common/ui.jsx';
 
 const ROLES = ['citizen', 'officer', 'specialist', 'unit_leader', 'province_admin', 'system_admin'];
 
 export function Users() {
-  const [users, setUsers] = useState(null);
-  const [units, setUnits] = useState([]);
-  const [error, setError] = useState(null);
+  const { data: users, error, reload } = useData((signal) => api('/api/v1/users', { query: { limit: 200 }, signal })
+    .then((r) => r.items), []);
+  const { units, byId, open, error: unitsError } = useUnits();
   const [editing, setEditing] = useState(null);
   const [creating, setCreating] = useState(false);
   const [done, setDone] = useState('');
   const [rowError, setRowError] = useState(null);
-  const load = async () => {
-    try {
-      const [u, un] = await Promise.all([api('/api/v1/users', { query: { limit: 200 } }), api('/api/v1/units')]);
-      setUsers(u.items);
-      setUnits(un.items);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  useEffect(() => { load(); }, []);
-  if (!users) return <Page title={t('admin.users')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
-  const unitName = (id) => units.find((u) => u.id === id)?.name || String(id);
+  if (!users || !units) {
+    const failed = error || unitsError;
+    return <Page title={t('admin.users')}>{failed ? <ErrorNote error={failed} /> : <Loading />}</Page>;
+  }
+  const name = unitName(byId);
   const setDisabled = async (u, disabled) => {
     setRowError(null);
     try {
       await api(`/api/v1/users/${u.id}`, { method: 'PATCH', body: { disabled } });
       setDone(t(disabled ? 'admin.locked' : 'admin.unlocked', { name: u.username }));
-      load();
+      reload();
     } catch (err) {
       setRowError(err);
     }
@@ -45,8 +39,8 @@ export function Users() {
       <ErrorNote text={rowError && (rowError.status === 403 ? t('admin.not_allowed')
         : rowError.fields.disabled ? t('admin.not_yourself') : errorText(rowError))} />
       {!creating && <p><button type="button" onClick={() => { setCreating(true); setDone(''); }}>{t('admin.new_user')}</button></p>}
-      {creating && <NewUser units={units} onClose={() => setCreating(false)}
-        onSaved={(u) => { setCreating(false); setDone(t('admin.user_created', { name: u.username })); load(); }} />}
+      {creating && <NewUser units={open} onClose={() => setCreating(false)}
+        onSaved={(u) => { setCreating(false); setDone(t('admin.user_created', { name: u.username })); reload(); }} />}
       <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.users')}>
         <table>
           <thead>
@@ -63,7 +57,7 @@ export function Users() {
                 <td>{u.username}{u.disabled && ` (${t('admin.disabled')})`}</td>
                 <td>{u.display_name}</td>
                 <td>{u.roles.map((r, i) => (
-                  <div key={i}>{t('role.' + r.role)} · {unitName(r.unit_id)}{r.subtree ? ` (${t('admin.subtree')})` : ''}</div>
+                  <div key={i}>{t('role.' + r.role)} · {name(r.unit_id)}{r.subtree ? ` (${t('admin.subtree')})` : ''}</div>
                 ))}</td>
                 <td class="buttons">
                   <button type="button" class="secondary" onClick={() => setEditing(u)}>
@@ -76,8 +70,8 @@ export function Users() {
           </tbody>
         </table>
       </div>
-      {editing && <RolesForm key={editing.id} user={editing} units={units} onClose={() => setEditing(null)}
-        onSaved={() => { setEditing(null); load(); }} />}
+      {editing && <RolesForm key={editing.id} user={editing} units={open} name={name} onClose={() => setEditing(null)}
+        onSaved={() => { setEditing(null); reload(); }} />}
     </Page>
   );
 }
@@ -145,7 +139,8 @@ function NewUser({ units, onClose, onSaved }) {
   );
 }
 
-function RolesForm({ user, units, onClose, onSaved }) {
+// `units`: those a role may be bound to (in operation); `name`: any unit's name.
+function RolesForm({ user, units, name, onClose, onSaved }) {
   const [roles, setRoles] = useState(user.roles.map((r) => ({ ...r })));
   const [role, setRole] = useState('officer');
   const [unit, setUnit] = useState(String(units[0]?.id || ''));
@@ -166,7 +161,7 @@ function RolesForm({ user, units, onClose, onSaved }) {
         {t('admin.edit_roles_of', { name: user.display_name })}</h2>
       <ul>
         {roles.map((r, i) => (
-          <li key={i}>{t('role.' + r.role)} · {units.find((u) => u.id === r.unit_id)?.name}{r.subtree ? ` (${t('admin.subtree')})` : ''}{' '}
+          <li key={i}>{t('role.' + r.role)} · {name(r.unit_id)}{r.subtree ? ` (${t('admin.subtree')})` : ''}{' '}
             <button type="button" class="link" onClick={() => setRoles(roles.filter((_, j) => j !== i))}>{t('admin.remove')}</button></li>
         ))}
       </ul>

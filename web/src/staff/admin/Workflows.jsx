@@ -1,17 +1,16 @@
 // Workflows (/quan-tri/quy-trinh/{code}): the states and actions of each, as a
 // diagram (states in columns by how many actions they are from the start)
 // and as a table, which is what a screen reader reads.
-import { useEffect, useState } from 'preact/hooks';
-import { api, csrfToken } from '../../common/api.js';
+import { useState } from 'preact/hooks';
+import { ApiError, api, csrfToken } from '../../common/api.js';
+import { useData } from '../../common/data.js';
 import { JsonProblems, downloadText } from './editing.jsx';
 import { formatTimeLimit, pick, t } from '../../common/i18n.js';
 import { Link } from '../../common/router.js';
 import { ErrorNote, Loading, Page, errorText } from '../../common/ui.jsx';
 
 export function Workflows() {
-  const [list, setList] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { api('/api/v1/workflows').then((r) => setList(r.items), setError); }, []);
+  const { data: list, error } = useData((signal) => api('/api/v1/workflows', { signal }).then((r) => r.items), []);
   return (
     <Page title={t('admin.workflows')}>
       <ErrorNote error={error} />
@@ -58,9 +57,7 @@ function layout(wf) {
 }
 
 export function Workflow({ code }) {
-  const [wf, setWf] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => { api('/api/v1/workflows/' + encodeURIComponent(code)).then(setWf, setError); }, [code]);
+  const { data: wf, error } = useData((signal) => api('/api/v1/workflows/' + encodeURIComponent(code), { signal }), [code]);
   if (!wf) return <Page title={t('admin.workflows')}>{error ? <ErrorNote error={error} /> : <Loading />}</Page>;
   const { pos, width, height } = layout(wf);
   const name = (id) => pick(wf.nodes.find((n) => n.id === id)) || id;
@@ -137,7 +134,7 @@ export function Workflow({ code }) {
           </tbody>
         </table>
       </div>
-      <DefinitionEditor code={wf.code} />
+      <DefinitionEditor key={wf.code} code={wf.code} />
       <p><Link href="/quan-tri/quy-trinh">{t('admin.workflows')}</Link></p>
     </Page>
   );
@@ -147,16 +144,22 @@ export function Workflow({ code }) {
 // load it, each problem shown under the line it is about. Saving is a
 // download: workflows are data files, deployed like the law they encode.
 export function DefinitionEditor({ code }) {
-  const [text, setText] = useState(null);
-  const [result, setResult] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    fetch('/api/v1/workflows/' + encodeURIComponent(code) + '/definition', { credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then(setText, setError);
+  // The file as written (text, not JSON: its lines are what problems point at).
+  const { data: loaded, error } = useData(async (signal) => {
+    let r;
+    try {
+      r = await fetch('/api/v1/workflows/' + encodeURIComponent(code) + '/definition', { credentials: 'same-origin', signal });
+    } catch (e) {
+      throw e.name === 'AbortError' ? e : new ApiError(0, null);
+    }
+    if (!r.ok) throw new ApiError(r.status, null);
+    return r.text();
   }, [code]);
+  const [edited, setText] = useState(null);
+  const [result, setResult] = useState(null);
   if (error) return <ErrorNote error={error} />;
-  if (text === null) return <Loading />;
+  if (loaded === null) return <Loading />;
+  const text = edited ?? loaded;
   const check = async () => {
     try {
       const r = await fetch('/api/v1/workflows/check', {
