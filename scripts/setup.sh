@@ -29,9 +29,10 @@ packages=(
   # download a browser here); Noto has every Vietnamese glyph.
   chromium fonts-noto-core
 )
-# The front end builds with Node.js 20 or later and npm: NodeSource's nodejs
+# The front end builds with Node.js 18 or later and npm: NodeSource's nodejs
 # where the machine has its repository (it carries npm), else Debian's nodejs
-# and npm (Debian 12's is Node.js 18, which scripts/build_web.sh refuses).
+# and npm (Debian 12's Node.js 18 and npm 9 build it; the browser tests, run
+# by scripts/test.sh, need Node.js 20: playwright-core refuses 18).
 if ! command -v node >/dev/null; then
   packages+=(nodejs)
   if ! apt-cache policy nodejs 2>/dev/null | grep -q 'Candidate:.*nodesource'; then packages+=(npm); fi
