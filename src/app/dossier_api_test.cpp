@@ -1568,6 +1568,8 @@ TEST_P(DossierApiTest, ALeaderWatchesTheOverdueDossiersOfTheUnitsBelowWithTheirS
   EXPECT_EQ(Str(step.at("unit").at("name")), "Phường Phan Đình Phùng");
   EXPECT_EQ(Str(step.at("handed_by").at("name")), "Người dùng motcua.pdp");
   EXPECT_LT(item.at("working_seconds_left").as_int64(), 0);
+  // In the calendar's office days: 07:30-11:30 and 13:30-17:00 by default.
+  EXPECT_EQ(item.at("working_day_seconds").as_int64(), 7 * 3600 + 1800);
   // A page of one, then the next.
   auto page1 = Json(watch(admin, "unit=" + province + "&due=overdue&limit=1"));
   ASSERT_TRUE(page1.at("next_cursor").is_string());

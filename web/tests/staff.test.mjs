@@ -73,6 +73,41 @@ test('an officer finds a new counter dossier in the inbox by its number, with th
   await context.close();
 });
 
+// The page reads the working time left in the server's office day
+// (working_day_seconds), not in a day of its own: 7.5 hours with the default
+// hours, and 6 when the server says so (the answer rewritten as a server with
+// 08:00-11:00 and 13:00-16:00 would give it).
+test('the staff dossier shows the working time left in the server\'s office days', async () => {
+  const d = await counterDossier(env.server.url, 'Phạm Văn Đức');
+  await call(env.server.url, d.officer, 'POST', `/api/v1/dossiers/${d.id}/actions/accept`, {});
+  const api = await call(env.server.url, d.officer, 'GET', `/api/v1/dossiers/${d.id}`);
+  assert.equal(api.working_day_seconds, 7.5 * 3600);
+  assert.ok(api.working_seconds_left > 8 * 3600, 'a dossier just accepted has more than a day left');
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInAt(page, 'motcua.phandinhphung', `/can-bo/ho-so/${d.id}`);
+  const left = page.locator('dl.facts > div').filter({ hasText: 'Thời gian còn lại' }).locator('dd');
+  // "còn D ngày H giờ làm việc" or "còn D ngày làm việc": D whole office days and H hours of the next.
+  const reading = async (dayHours) => {
+    const text = await left.innerText();
+    const m = text.match(/^còn (\d+) ngày(?: ([\d,]+) giờ)? làm việc$/);
+    assert.ok(m, text);
+    const hours = Number((m[2] || '0').replace(',', '.'));
+    assert.ok(hours < dayHours, text);
+    const total = Number(m[1]) * dayHours + hours;
+    assert.ok(Math.abs(total - api.working_seconds_left / 3600) < 0.2, `${text} for ${api.working_seconds_left} s`);
+  };
+  await reading(7.5);
+  await page.route(`**/api/v1/dossiers/${d.id}`, async (route) => {
+    const answer = await route.fetch();
+    route.fulfill({ response: answer, json: { ...(await answer.json()), working_day_seconds: 6 * 3600 } });
+  });
+  await page.reload();
+  await left.waitFor();
+  await reading(6);
+  await context.close();
+});
+
 test('the workspace sends a visitor to sign in first, and a citizen is told it is for staff', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
@@ -215,7 +250,7 @@ test('the province\'s leader ranks its units, follows the months, drills down to
   const t = ranking.totals;
   assert.match(facts, new RegExp(`Tiếp nhận trong kỳ\\s+${n(t.received)} \\(`));
   assert.match(facts, new RegExp(`Tiếp nhận trực tuyến\\s+${n(t.received_online)} trên ${n(t.received)}`));
-  assert.match(facts, new RegExp(`Giải quyết có kết quả điện tử \\(đã ký số\\)\\s+${n(t.decided_electronic)} trên ${n(t.decided)}`));
+  assert.match(facts, new RegExp(`Giải quyết có kết quả điện tử \\(đã ký số\\)\\s+${n(t.decided_electronic)} trên ${n(t.decided_accepted)}`));
   // Fees paid online: motcua takes no payments, so it says it holds no data.
   assert.match(facts, /Thanh toán phí, lệ phí trực tuyến\s+Hệ thống chưa có dữ liệu/);
   // The charts are drawn (Chart.js, loaded with the page's first chart).

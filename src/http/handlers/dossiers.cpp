@@ -56,6 +56,8 @@ void Urgency(JsonWriter& w, const DossierView& v) {
     w.Int(v.working_time_left->count() / 1'000'000);
   else
     w.Null();
+  // The office day those seconds are counted in: the page says "2 days 3 hours" with it.
+  w.Key("working_day_seconds").Int(v.working_day.count() / 1'000'000);
 }
 
 // {"id", "name"} of a unit, at `key`.

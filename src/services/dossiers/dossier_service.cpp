@@ -330,6 +330,7 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
   auto tree = units_.Tree();
   if (const auto* u = tree->Find(row.receiving_unit_id)) v.receiving_unit_name = u->name;
   if (const auto* u = tree->Find(row.current_unit_id)) v.current_unit_name = u->name;
+  v.working_day = cal_.office_hours().DayLength();
   const auto clock = workflow::ParseClock(row.clock).value_or(StateClock::kStopped);
   auto appointment = dossier::AppointmentToMeet(AppointmentOf(row), clock);
   if (!row.terminal && appointment) {

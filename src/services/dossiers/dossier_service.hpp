@@ -129,6 +129,7 @@ struct DossierView {
   std::string current_unit_name;
   std::optional<dossier::Urgency> urgency;  // open dossiers with an appointment
   std::optional<Micros> working_time_left;  // until the appointment; negative when overdue
+  Micros working_day{0};                    // one office day of the calendar, to read it in days
   std::vector<AllowedAction> actions;       // for the caller, now
 };
 

@@ -70,12 +70,21 @@ export function formatTimeLimit(limit) {
   return t('limit.' + limit.unit, { value: limit.value });
 }
 
-// Working time left, in office days of 7.5 hours (07:30-11:30, 13:30-17:00).
-export function formatWorkingLeft(seconds) {
+// Working time left until an appointment, in office days and hours: the API
+// gives both `working_seconds_left` (negative once overdue) and
+// `working_day_seconds`, the length of the server's office day (its office
+// hours are configurable): "còn 2 ngày 3,5 giờ làm việc", "còn 5 ngày làm
+// việc", "quá hạn 1,5 giờ làm việc".
+export function formatWorkingLeft(seconds, daySeconds) {
   if (seconds === null || seconds === undefined) return '';
-  const day = 7.5 * 3600;
-  const days = Math.floor(seconds / day);
-  const hours = Math.round(((seconds - days * day) / 3600) * 10) / 10;
-  if (days > 0) return t('time.left_days', { days, hours });
-  return t('time.left_hours', { hours });
+  const over = seconds < 0;
+  // In tenths of an hour, so that 7.46 hours of a 7.5-hour day is not "0 days 7.5 hours".
+  const tenths = Math.round(Math.abs(seconds) / 360);
+  const dayTenths = daySeconds > 0 ? Math.round(daySeconds / 360) : 0;
+  const days = dayTenths > 0 ? Math.floor(tenths / dayTenths) : 0;
+  const rest = tenths - days * dayTenths;
+  const hours = (rest / 10).toLocaleString(locale(), { maximumFractionDigits: 1 });
+  if (days > 0 && rest === 0) return t(over ? 'time.over_days_only' : 'time.left_days_only', { days });
+  if (days > 0) return t(over ? 'time.over_days' : 'time.left_days', { days, hours });
+  return t(over ? 'time.over_hours' : 'time.left_hours', { hours });
 }

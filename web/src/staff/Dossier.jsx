@@ -55,7 +55,7 @@ export function StaffDossier({ id, user }) {
         [t('dossier.current_unit'), d.current_unit.name],
         [t('lookup.submitted_at'), formatMoment(d.submitted_at)],
         [t('lookup.due_at'), due ? formatMoment(due) : t('lookup.not_yet')],
-        d.working_seconds_left !== null && [t('dossier.time_left'), formatWorkingLeft(d.working_seconds_left)],
+        d.working_seconds_left !== null && [t('dossier.time_left'), formatWorkingLeft(d.working_seconds_left, d.working_day_seconds)],
         d.supplement_count > 0 && [t('dossier.supplements'), String(d.supplement_count)],
         d.fee_vnd > 0 && [t('dossier.fee'), formatVnd(d.fee_vnd) + (d.paid_at ? ` (${t('dossier.paid')})` : '')],
         d.timeliness && [t('dossier.timeliness'), t('timeliness.' + d.timeliness)],

@@ -356,7 +356,7 @@ function Watch({ dossiers, due, setDue, procedure, procedureName, go }) {
                 {d.step && <span class="meta">{t('stats.since', { at: formatMoment(d.step.started_at) })}</span>}</td>
               <td>{d.step && d.step.handed_by ? d.step.handed_by.name : '–'}</td>
               <td>{d.due_at ? formatDate(d.due_at) : '–'}</td>
-              <td><span class={`badge urgency-${d.urgency || 'none'}`}>{formatWorkingLeft(d.working_seconds_left)}</span></td>
+              <td><span class={`badge urgency-${d.urgency || 'none'}`}>{formatWorkingLeft(d.working_seconds_left, d.working_day_seconds)}</span></td>
             </tr>
           ))}
         </Table>
