@@ -70,11 +70,11 @@ std::vector<const workflow::Action*> MainPath(const workflow::Workflow& wf) {
       if ((act.from_mask & (std::uint64_t{1} << s)) == 0 || act.optional) continue;
       const auto& to = wf.states()[act.to];
       if (to.clock == workflow::Clock::kPaused || seen[act.to]) continue;
-      if (to.terminal && to.national_status != 10) continue;
+      if (to.terminal && to.national_status != workflow::NationalStatus::kReturned) continue;
       seen[act.to] = true;
       via[act.to] = static_cast<int>(a);
       prev[act.to] = static_cast<int>(s);
-      if (to.national_status == 10) {
+      if (to.national_status == workflow::NationalStatus::kReturned) {
         goal = act.to;
         break;
       }
@@ -97,7 +97,8 @@ const workflow::Action* SupplementAction(const workflow::Workflow& wf, std::stri
   for (const auto& a : wf.actions()) {
     const auto& to = wf.states()[a.to];
     if (request && (a.from_mask & (std::uint64_t{1} << *index)) &&
-        to.clock == workflow::Clock::kPaused && to.national_status == 5)
+        to.clock == workflow::Clock::kPaused &&
+        to.national_status == workflow::NationalStatus::kSupplementRequested)
       return &a;
     if (!request && (a.from_mask & (std::uint64_t{1} << *index)) &&
         to.clock == workflow::Clock::kRunning)

@@ -4,6 +4,7 @@ namespace motcua::dossier {
 
 using workflow::Clock;
 using workflow::ClockEffect;
+using workflow::NationalStatus;
 
 Result<TimePoint> AddBudget(const calendar::WorkingCalendar& cal, TimePoint from,
                             const workflow::Budget& budget) {
@@ -55,7 +56,7 @@ Result<Advance> AdvanceClock(const calendar::WorkingCalendar& cal, const Progres
       break;
     case ClockEffect::kPause:
       p.paused_at = now;
-      if (t.to->national_status == kSupplementStatus) ++p.supplement_count;
+      if (t.to->national_status == NationalStatus::kSupplementRequested) ++p.supplement_count;
       break;
     case ClockEffect::kResume:
     case ClockEffect::kStop:
@@ -63,13 +64,13 @@ Result<Advance> AdvanceClock(const calendar::WorkingCalendar& cal, const Progres
       break;
   }
 
-  const bool finishing =
-      t.clock == ClockEffect::kStop || t.terminal || t.to->national_status == kFinishedStatus;
+  const bool finishing = t.clock == ClockEffect::kStop || t.terminal ||
+                         t.to->national_status == NationalStatus::kFinished;
   if (finishing && !p.finished_at) {
     p.finished_at = now;
     if (p.due_at) p.timeliness = Judge(now, *p.due_at, p.supplement_count);
   }
-  if (t.to->national_status == kReturnedStatus && !p.returned_at) p.returned_at = now;
+  if (t.to->national_status == NationalStatus::kReturned && !p.returned_at) p.returned_at = now;
 
   // The next step and its due moment.
   if (t.budget) {

@@ -72,11 +72,6 @@ struct Advance {
   std::optional<TimePoint> step_due_at;  // of the new step; none while paused
 };
 
-// The national status that means "supplements requested" (DOMAIN.md 2).
-inline constexpr int kSupplementStatus = 5;
-inline constexpr int kFinishedStatus = 9;
-inline constexpr int kReturnedStatus = 10;
-
 // Applies `transition` taken at `now` to `before`. Errors: kInvalidArgument
 // from the working-time engine when a moment falls outside 1900..2100, or
 // when `now` is before the pause being resumed.

@@ -72,8 +72,9 @@ void PrintText(const Workflow& wf, std::ostream& out) {
   out << wf.code() << " v" << wf.version() << ": " << wf.name() << " (" << wf.name_en() << ")\n";
   out << "states:\n";
   for (const State& s : wf.states()) {
-    out << "  " << s.id << "  " << s.name << " (" << s.name_en << ")  status " << s.national_status
-        << " " << NationalStatusLabel(s.national_status) << ", clock " << ClockName(s.clock);
+    out << "  " << s.id << "  " << s.name << " (" << s.name_en << ")  status "
+        << NationalCode(s.national_status) << " " << NationalStatusLabel(s.national_status)
+        << ", clock " << ClockName(s.clock);
     if (&s == &wf.initial()) out << ", initial";
     if (s.terminal) out << ", terminal";
     out << "\n";

@@ -190,11 +190,14 @@ bool IsCode(std::string_view s) {
   return true;
 }
 
-bool IsFinalStatus(int status) { return status == 3 || status == 7 || status == 8 || status == 10; }
-bool IsWaitingStatus(int status) { return status == 5 || status == 6; }
+bool IsWaitingStatus(NationalStatus status) {
+  return status == NationalStatus::kSupplementRequested ||
+         status == NationalStatus::kFinancialObligation;
+}
 
-std::string StatusPhrase(int status) {
-  return std::to_string(status) + " (" + std::string(NationalStatusLabel(status)) + ")";
+std::string StatusPhrase(NationalStatus status) {
+  return std::to_string(NationalCode(status)) + " (" + std::string(NationalStatusLabel(status)) +
+         ")";
 }
 
 }  // namespace
@@ -430,7 +433,7 @@ class Loader {
         }
       }
       if (status && clock) {
-        s.national_status = *status;
+        s.national_status = *ParseNationalStatus(*status);  // Int checked 1..10
         s.clock = *clock;
         CheckStateMeaning(s, path);
       }
@@ -441,14 +444,14 @@ class Loader {
 
   // What the national status code implies for the state (DOMAIN.md section 2).
   void CheckStateMeaning(const State& s, const std::string& path) {
-    int status = s.national_status;
-    if (s.terminal && !IsFinalStatus(status)) {
+    const NationalStatus status = s.national_status;
+    if (s.terminal && !IsFinal(status)) {
       Problem(Member(path, "national_status"),
               "a terminal state reports a final status: 3 (not accepted), 7 (withdrawn), "
               "8 (processing stopped) or 10 (result returned), not " +
                   StatusPhrase(status));
     }
-    if (!s.terminal && IsFinalStatus(status)) {
+    if (!s.terminal && IsFinal(status)) {
       Problem(Member(path, "terminal"),
               "status " + StatusPhrase(status) + " is final: the state must be terminal");
     }

@@ -113,9 +113,23 @@ std::optional<BudgetUnit> ParseBudgetUnit(std::string_view name) {
 std::string_view UnitKindName(UnitKind kind) { return NameOf(kUnitKinds, kind); }
 std::optional<UnitKind> ParseUnitKind(std::string_view name) { return Lookup(kUnitKinds, name); }
 
+std::string_view NationalStatusLabel(NationalStatus status) {
+  return kNationalStatusLabels[static_cast<std::size_t>(NationalCode(status))];
+}
+
 std::string_view NationalStatusLabel(int code) {
-  if (code < 1 || code > 10) return "";
-  return kNationalStatusLabels[static_cast<std::size_t>(code)];
+  auto status = ParseNationalStatus(code);
+  return status ? NationalStatusLabel(*status) : std::string_view();
+}
+
+std::optional<NationalStatus> ParseNationalStatus(int code) {
+  if (code < 1 || code > 10) return std::nullopt;
+  return static_cast<NationalStatus>(code);
+}
+
+bool IsFinal(NationalStatus s) {
+  return s == NationalStatus::kNotAccepted || s == NationalStatus::kWithdrawn ||
+         s == NationalStatus::kStopped || s == NationalStatus::kReturned;
 }
 
 ClockEffect EffectOf(Clock from, Clock to) {
@@ -174,7 +188,7 @@ const Action* Workflow::FindAction(std::string_view id) const {
   return i ? &actions_[*i] : nullptr;
 }
 
-Result<int> Workflow::NationalStatus(std::string_view state) const {
+Result<NationalStatus> Workflow::NationalStatusOf(std::string_view state) const {
   const State* s = FindState(state);
   if (!s) return Fail(UnknownId("state", state, code_));
   return s->national_status;
@@ -239,7 +253,7 @@ std::string Workflow::Describe() const {
         {"id", s.id},
         {"name", s.name},
         {"name_en", s.name_en},
-        {"national_status", s.national_status},
+        {"national_status", NationalCode(s.national_status)},
         {"national_status_label", NationalStatusLabel(s.national_status)},
         {"clock", ClockName(s.clock)},
         {"initial", i == initial_},

@@ -55,6 +55,28 @@ enum class ClockEffect {
 // "none", "start", "pause", "resume", "stop".
 std::string_view ClockEffectName(ClockEffect effect);
 
+// The national status of a dossier (DOMAIN.md section 2), as synced to the
+// national portal. Every state of a workflow maps to one (data); the rules
+// that depend on the status name it here, never by its number.
+enum class NationalStatus : std::uint8_t {
+  kSubmitted = 1,            // newly submitted
+  kAccepted = 2,             // accepted
+  kNotAccepted = 3,          // refused at intake
+  kProcessing = 4,           // processing
+  kSupplementRequested = 5,  // supplements requested of the citizen
+  kFinancialObligation = 6,  // fees or taxes requested
+  kWithdrawn = 7,            // withdrawn by the citizen
+  kStopped = 8,              // processing stopped
+  kFinished = 9,             // processing finished
+  kReturned = 10,            // result returned
+};
+// The code as synced and stored (1..10).
+constexpr int NationalCode(NationalStatus s) { return static_cast<int>(s); }
+// The status of a code; none outside 1..10.
+std::optional<NationalStatus> ParseNationalStatus(int code);
+// Whether a dossier with this status has ended: 3, 7, 8 or 10.
+bool IsFinal(NationalStatus s);
+
 enum class BudgetUnit { kWorkingDays, kWorkingHours };
 // "working_days", "working_hours".
 std::string_view BudgetUnitName(BudgetUnit unit);
@@ -118,7 +140,7 @@ struct State {  // trạng thái hồ sơ
   std::string id;
   std::string name;  // Vietnamese
   std::string name_en;
-  int national_status = 1;  // 1..10, as synced to the national portal
+  NationalStatus national_status = NationalStatus::kSubmitted;
   bool terminal = false;
   Clock clock = Clock::kRunning;
 };
@@ -143,7 +165,7 @@ struct Transition {
   const Action* action = nullptr;
   const State* from = nullptr;
   const State* to = nullptr;
-  int national_status = 0;  // of `to`
+  NationalStatus national_status = NationalStatus::kSubmitted;  // of `to`
   std::optional<Budget> budget;
   ClockEffect clock = ClockEffect::kNone;
   std::optional<UnitKind> transfer;
@@ -172,7 +194,7 @@ class Workflow {  // quy trình xử lý
   const Action* FindAction(std::string_view id) const;  // nullptr if unknown
 
   // Errors: kInvalidArgument (field "state") for a state not in this workflow.
-  [[nodiscard]] Result<int> NationalStatus(std::string_view state) const;
+  [[nodiscard]] Result<workflow::NationalStatus> NationalStatusOf(std::string_view state) const;
   [[nodiscard]] Result<bool> IsTerminal(std::string_view state) const;
 
   // The actions `roles` may take in `state` now, in definition order.
@@ -228,7 +250,9 @@ class Workflow {  // quy trình xử lý
 // The clock effect of moving from a state with clock `from` to one with `to`.
 ClockEffect EffectOf(Clock from, Clock to);
 
-// The label of a national status code ("processing" for 4), "" outside 1..10.
+// The label of a national status ("processing" for 4).
+std::string_view NationalStatusLabel(NationalStatus status);
+// The label of a stored code; "" outside 1..10.
 std::string_view NationalStatusLabel(int code);
 
 }  // namespace motcua::workflow

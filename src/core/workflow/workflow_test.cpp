@@ -51,34 +51,34 @@ class CommuneSimpleTest : public ::testing::Test {
 
 TEST_F(CommuneSimpleTest, MainPathFromIntakeToReturnedResult) {
   EXPECT_EQ(wf_.initial().id, "received");
-  EXPECT_EQ(wf_.initial().national_status, 1);
+  EXPECT_EQ(NationalCode(wf_.initial().national_status), 1);
 
   Transition accept = Step(wf_, "received", "accept", kOfficer);
   EXPECT_EQ(accept.to->id, "accepted");
-  EXPECT_EQ(accept.national_status, 2);
+  EXPECT_EQ(NationalCode(accept.national_status), 2);
   EXPECT_EQ(accept.clock, ClockEffect::kStart);  // the appointment date is set now
   EXPECT_EQ(accept.budget, (Budget{4, BudgetUnit::kWorkingHours}));
   EXPECT_FALSE(accept.transfer);
   EXPECT_FALSE(accept.terminal);
 
   Transition take = Step(wf_, "accepted", "start_processing", kSpecialist);
-  EXPECT_EQ(take.national_status, 4);
+  EXPECT_EQ(NationalCode(take.national_status), 4);
   EXPECT_EQ(take.clock, ClockEffect::kNone);
   EXPECT_EQ(take.budget, (Budget{3, BudgetUnit::kWorkingDays}));
 
   Transition submit = Step(wf_, "processing", "submit_for_approval", kSpecialist);
   EXPECT_EQ(submit.to->id, "leader_approval");
-  EXPECT_EQ(submit.national_status, 4);
+  EXPECT_EQ(NationalCode(submit.national_status), 4);
   EXPECT_EQ(submit.budget, (Budget{1, BudgetUnit::kWorkingDays}));
 
   Transition approve = Step(wf_, "leader_approval", "approve", kLeader);
-  EXPECT_EQ(approve.national_status, 9);
+  EXPECT_EQ(NationalCode(approve.national_status), 9);
   EXPECT_EQ(approve.clock,
             ClockEffect::kStop);  // processing finished: on time or not is judged here
   EXPECT_FALSE(approve.terminal);
 
   Transition ret = Step(wf_, "result_ready", "return_result", kOfficer);
-  EXPECT_EQ(ret.national_status, 10);
+  EXPECT_EQ(NationalCode(ret.national_status), 10);
   EXPECT_TRUE(ret.terminal);
   EXPECT_EQ(ret.clock, ClockEffect::kNone);
   EXPECT_EQ(ret.from->id, "result_ready");
@@ -87,7 +87,7 @@ TEST_F(CommuneSimpleTest, MainPathFromIntakeToReturnedResult) {
 
 TEST_F(CommuneSimpleTest, SupplementsPauseTheClockAndTheCitizenResumesIt) {
   Transition ask = Step(wf_, "processing", "request_supplement", kSpecialist);
-  EXPECT_EQ(ask.national_status, 5);
+  EXPECT_EQ(NationalCode(ask.national_status), 5);
   EXPECT_EQ(ask.clock, ClockEffect::kPause);
   EXPECT_TRUE(ask.requires_reason);  // every missing item, listed at once
   EXPECT_EQ(ask.action->name, "Yêu cầu bổ sung hồ sơ");
@@ -97,7 +97,7 @@ TEST_F(CommuneSimpleTest, SupplementsPauseTheClockAndTheCitizenResumesIt) {
   Transition back = Step(wf_, "supplement_requested", "supplement", kCitizen);
   EXPECT_EQ(back.to->id, "processing");
   EXPECT_EQ(back.clock, ClockEffect::kResume);
-  EXPECT_EQ(back.national_status, 4);
+  EXPECT_EQ(NationalCode(back.national_status), 4);
   EXPECT_FALSE(back.budget);  // the step continues with what was left of it
   // At the counter, the officer records the supplements for the citizen.
   EXPECT_TRUE(wf_.Decide("supplement_requested", "supplement", kOfficer));
@@ -105,7 +105,7 @@ TEST_F(CommuneSimpleTest, SupplementsPauseTheClockAndTheCitizenResumesIt) {
 
 TEST_F(CommuneSimpleTest, FinancialObligationsPauseTheClockUntilPaid) {
   Transition ask = Step(wf_, "processing", "request_payment", kSpecialist);
-  EXPECT_EQ(ask.national_status, 6);
+  EXPECT_EQ(NationalCode(ask.national_status), 6);
   EXPECT_EQ(ask.clock, ClockEffect::kPause);
   Transition paid = Step(wf_, "payment_requested", "confirm_payment", kCitizen);
   EXPECT_EQ(paid.clock, ClockEffect::kResume);
@@ -114,7 +114,7 @@ TEST_F(CommuneSimpleTest, FinancialObligationsPauseTheClockUntilPaid) {
 
 TEST_F(CommuneSimpleTest, RefusalAtIntakeIsTerminalWithAReason) {
   Transition refuse = Step(wf_, "received", "refuse", kOfficer);
-  EXPECT_EQ(refuse.national_status, 3);
+  EXPECT_EQ(NationalCode(refuse.national_status), 3);
   EXPECT_TRUE(refuse.terminal);
   EXPECT_TRUE(refuse.requires_reason);
   EXPECT_EQ(refuse.clock, ClockEffect::kNone);  // the clock never started
@@ -136,7 +136,7 @@ TEST_F(CommuneSimpleTest, CitizenWithdrawsFromAnyWaitingStateButNotOnceFinished)
   for (const char* state : {"received", "accepted", "processing", "leader_approval",
                             "supplement_requested", "payment_requested"}) {
     Transition w = Step(wf_, state, "withdraw", kCitizen);
-    EXPECT_EQ(w.national_status, 7) << state;
+    EXPECT_EQ(NationalCode(w.national_status), 7) << state;
     EXPECT_TRUE(w.terminal) << state;
   }
   EXPECT_EQ(Step(wf_, "supplement_requested", "withdraw", kCitizen).clock, ClockEffect::kStop);
@@ -148,7 +148,7 @@ TEST_F(CommuneSimpleTest, CitizenWithdrawsFromAnyWaitingStateButNotOnceFinished)
 
 TEST_F(CommuneSimpleTest, OnlyTheLeaderStopsProcessingAndMustSayWhy) {
   Transition stop = Step(wf_, "payment_requested", "stop", kLeader);
-  EXPECT_EQ(stop.national_status, 8);
+  EXPECT_EQ(NationalCode(stop.national_status), 8);
   EXPECT_TRUE(stop.terminal);
   EXPECT_TRUE(stop.requires_reason);
   EXPECT_EQ(stop.clock, ClockEffect::kStop);
@@ -193,7 +193,7 @@ TEST_F(CommuneSimpleTest, UnknownIdsAreInvalidArguments) {
   EXPECT_EQ(action.error().fields.at("action"), "unknown action 'aprove'");
 
   EXPECT_FALSE(wf_.AllowedActions("archived", kLeader));
-  EXPECT_FALSE(wf_.NationalStatus("archived"));
+  EXPECT_FALSE(wf_.NationalStatusOf("archived"));
   EXPECT_FALSE(wf_.IsTerminal("archived"));
 }
 
@@ -230,9 +230,14 @@ TEST_F(CommuneSimpleTest, RolesActingInAStateServeTheInboxes) {
 }
 
 TEST_F(CommuneSimpleTest, LookupsAndTheNationalStatusMapping) {
-  EXPECT_EQ(wf_.NationalStatus("leader_approval").value_or(0), 4);
-  EXPECT_EQ(wf_.NationalStatus("payment_requested").value_or(0), 6);
-  EXPECT_EQ(wf_.NationalStatus("withdrawn").value_or(0), 7);
+  EXPECT_EQ(
+      NationalCode(wf_.NationalStatusOf("leader_approval").value_or(NationalStatus::kSubmitted)),
+      4);
+  EXPECT_EQ(
+      NationalCode(wf_.NationalStatusOf("payment_requested").value_or(NationalStatus::kSubmitted)),
+      6);
+  EXPECT_EQ(NationalCode(wf_.NationalStatusOf("withdrawn").value_or(NationalStatus::kSubmitted)),
+            7);
   EXPECT_EQ(wf_.IsTerminal("stopped").value_or(false), true);
   EXPECT_EQ(wf_.IsTerminal("result_ready").value_or(true), false);
   ASSERT_NE(wf_.FindState("result_ready"), nullptr);
@@ -293,10 +298,10 @@ TEST(DepartmentWorkflowTest, TransfersToTheDepartmentAndBackToTheCentre) {
   EXPECT_FALSE(approve.transfer);
   Transition back = Step(wf, "result_at_department", "transfer_result_to_center", kSpecialist);
   EXPECT_EQ(back.transfer, UnitKind::kReceivingUnit);
-  EXPECT_EQ(back.national_status, 9);
+  EXPECT_EQ(NationalCode(back.national_status), 9);
   Transition ret = Step(wf, "result_at_center", "return_result", kOfficer);
   EXPECT_TRUE(ret.terminal);
-  EXPECT_EQ(ret.national_status, 10);
+  EXPECT_EQ(NationalCode(ret.national_status), 10);
 }
 
 TEST(InterLevelWorkflowTest, OptionalAppraisalMayBeTakenOrSkipped) {
@@ -340,7 +345,7 @@ TEST(ImmediateWorkflowTest, AnsweredWithinTheWorkingDayOrRefused) {
   Transition ret = Step(wf, "processing", "return_result", kOfficer);
   EXPECT_TRUE(ret.terminal);
   EXPECT_EQ(ret.clock, ClockEffect::kStop);
-  EXPECT_EQ(Step(wf, "received", "refuse", kOfficer).national_status, 3);
+  EXPECT_EQ(NationalCode(Step(wf, "received", "refuse", kOfficer).national_status), 3);
 }
 
 // Main-path budgets against the limits the demo workflows are made for:
@@ -399,7 +404,7 @@ TEST(DemoWalkTest, EveryStateIsReachedAndEveryStateCanFinish) {
       for (const Action* a : *allowed) {
         auto t = wf.Decide(state, a->id, a->roles);
         ASSERT_TRUE(t) << state << " / " << a->id << ": " << t.error().message;
-        EXPECT_EQ(t->national_status, wf.NationalStatus(t->to->id).value());
+        EXPECT_EQ(t->national_status, wf.NationalStatusOf(t->to->id).value());
         next[state].insert(t->to->id);
         if (seen.insert(t->to->id).second) queue.push_back(t->to->id);
       }

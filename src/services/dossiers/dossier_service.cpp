@@ -27,6 +27,7 @@ using storage::Tx;
 // The workflow engine's clock of a state (running, paused, stopped).
 using StateClock = workflow::Clock;
 using calendar::FormatMoment;
+using workflow::NationalStatus;
 using workflow::RoleSet;
 
 constexpr std::string_view kAggregate = "dossier";
@@ -84,7 +85,9 @@ std::optional<TimePoint> AppointmentOf(const DossierRow& r) {
 // National statuses of endings that are not anyone's work: a withdrawal
 // (the citizen's wish, which an officer may record) and stopping
 // processing (a leader's exceptional decision).
-bool EndsWithoutWork(int national_status) { return national_status == 7 || national_status == 8; }
+bool EndsWithoutWork(NationalStatus status) {
+  return status == NationalStatus::kWithdrawn || status == NationalStatus::kStopped;
+}
 
 // The roles whose work a dossier in `state` waits for: those of its actions
 // other than withdrawing or stopping it (an inbox is a to-do list; every
@@ -104,7 +107,7 @@ std::int64_t InboxRoles(const workflow::Workflow& wf, const workflow::State& sta
 
 void SetState(DossierRow& r, const workflow::Workflow& wf, const workflow::State& s) {
   r.state = s.id;
-  r.national_status = s.national_status;
+  r.national_status = workflow::NationalCode(s.national_status);
   r.clock = std::string(ClockText(s.clock));
   r.terminal = s.terminal;
   r.acting_roles = InboxRoles(wf, s);
@@ -345,14 +348,15 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
     if (allowed) {
       for (const workflow::Action* a : *allowed) {
         const workflow::State& to = wf->states()[a->to];
-        AllowedAction out{
-            a->id,
-            a->name,
-            a->name_en,
-            a->requires_reason,
-            to.national_status == dossier::kSupplementStatus && to.clock == StateClock::kPaused,
-            to.national_status == 6 && to.clock == StateClock::kPaused,
-            std::nullopt};
+        AllowedAction out{a->id,
+                          a->name,
+                          a->name_en,
+                          a->requires_reason,
+                          to.national_status == NationalStatus::kSupplementRequested &&
+                              to.clock == StateClock::kPaused,
+                          to.national_status == NationalStatus::kFinancialObligation &&
+                              to.clock == StateClock::kPaused,
+                          std::nullopt};
         if (a->transfer) out.transfer = std::string(workflow::UnitKindName(*a->transfer));
         if (!row.due_at && proc != nullptr) {
           auto t = wf->Decide(row.state, a->id, roles);
@@ -579,9 +583,10 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
     return Fail(Code::kInternal, "procedure version of dossier " + row.number + " is not loaded");
 
   // The inputs each kind of action needs, and only those.
-  const bool asks_supplements =
-      t->to->clock == StateClock::kPaused && t->to->national_status == dossier::kSupplementStatus;
-  const bool asks_payment = t->to->clock == StateClock::kPaused && t->to->national_status == 6;
+  const bool asks_supplements = t->to->clock == StateClock::kPaused &&
+                                t->to->national_status == NationalStatus::kSupplementRequested;
+  const bool asks_payment = t->to->clock == StateClock::kPaused &&
+                            t->to->national_status == NationalStatus::kFinancialObligation;
   Error bad{Code::kInvalidArgument, "invalid action", {}};
   std::string reason(catalog::TrimSpaces(req.reason));
   if (t->requires_reason && reason.empty())
@@ -674,7 +679,9 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
     }
     row.pending_request = json::serialize(request);
   } else if (t->from->clock == StateClock::kPaused) {
-    if (t->from->national_status == 6 && t->to->clock == StateClock::kRunning) row.paid_at = now;
+    if (t->from->national_status == NationalStatus::kFinancialObligation &&
+        t->to->clock == StateClock::kRunning)
+      row.paid_at = now;
     row.pending_request.reset();
   }
   if (to_unit != from_unit) payload["to_unit_id"] = to_unit;
@@ -785,7 +792,9 @@ constexpr std::size_t kMaxRatingComment = 1000;
 // A dossier can be rated once its handling ended for the citizen: a result
 // returned, a refusal, processing stopped. A withdrawal is the citizen's own
 // decision, not handling to rate.
-bool Rateable(bool terminal, int national_status) { return terminal && national_status != 7; }
+bool Rateable(bool terminal, int national_status) {
+  return terminal && national_status != workflow::NationalCode(NationalStatus::kWithdrawn);
+}
 
 }  // namespace
 
@@ -847,7 +856,7 @@ Result<Rating> DossierService::RateIn(Tx& tx, const Principal* who, const Dossie
   if (!Rateable(row.terminal, row.national_status))
     return Fail(Error{
         Code::kFailedPrecondition,
-        row.national_status == 7
+        row.national_status == workflow::NationalCode(NationalStatus::kWithdrawn)
             ? "a withdrawn dossier is not rated"
             : "a dossier is rated once its handling has ended (its result returned or a refusal)",
         {{"state", row.state}}});
@@ -929,12 +938,12 @@ std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history,
     // A rating keeps the state it was given in: it decides nothing.
     if (h.action == "rated" || !wf || !h.to_state) continue;
     const auto* state = wf->FindState(*h.to_state);
-    const int status = state ? state->national_status : 0;
-    if (status == 5)
+    if (state == nullptr) continue;
+    if (state->national_status == NationalStatus::kSupplementRequested)
       decided(2, i);
-    else if (status == 3)
+    else if (state->national_status == NationalStatus::kNotAccepted)
       decided(3, i);
-    else if (status == 8)
+    else if (state->national_status == NationalStatus::kStopped)
       decided(5, i);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.form < b.form; });

@@ -70,9 +70,9 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
   row.submitted_at = first.occurred_at;
   row.digitised = HandsInFiles(*submit);
   std::string state = *first.to_state;
-  auto status = wf->NationalStatus(state);
+  auto status = wf->NationalStatusOf(state);
   if (!status) return Fail(Unreplayable(first, "state '" + state + "' is not in its workflow"));
-  row.national_status = *status;
+  row.national_status = workflow::NationalCode(*status);
 
   dossier::Progress progress;
   std::optional<TimePoint> apology_due;
@@ -110,7 +110,7 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
       if (!advanced) return Fail(Unreplayable(e, advanced.error().message));
       progress = std::move(advanced->progress);
       state = t->to->id;
-      row.national_status = t->to->national_status;
+      row.national_status = workflow::NationalCode(t->to->national_status);
       row.digitised = row.digitised || HandsInFiles(*payload);
     }
   }

@@ -18,7 +18,6 @@ namespace {
 using calendar::LocalDate;
 using storage::stats::DossierStatRow;
 
-constexpr int kWithdrawnStatus = 7;
 constexpr int kBatch = 1000;  // dossier ids per read
 constexpr std::string_view kDossierAggregate = "dossier";
 
@@ -45,7 +44,7 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure,
     f.due = LocalDate(*due);
   }
   if (r.finished_at) {
-    if (r.national_status == kWithdrawnStatus) {
+    if (r.national_status == workflow::NationalCode(workflow::NationalStatus::kWithdrawn)) {
       f.withdrawn = LocalDate(*r.finished_at);
     } else {
       f.decided = LocalDate(*r.finished_at);
