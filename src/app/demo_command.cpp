@@ -133,7 +133,9 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
   if (!store) return ReportError(err, "demo", store.error(), 1);
   if (auto st = (*store)->Migrate(); !st) return ReportError(err, "demo", st.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  auto app = App::Create(
+      **store, clock,
+      AppOptions{.data_dir = parsed->Get("data-dir"), .office_hours = parsed->Get("office-hours")});
   if (!app) return ReportError(err, "demo", app.error(), 1);
   if ((*app)->units().Tree()->size() > 0) {
     if (parsed->Has("if-empty")) {

@@ -185,7 +185,9 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
     }
   }
   SystemClock clock;
-  auto created = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  auto created = App::Create(
+      **store, clock,
+      AppOptions{.data_dir = parsed->Get("data-dir"), .office_hours = parsed->Get("office-hours")});
   if (!created) return ReportError(err, "seed", created.error(), 1);
   App& app = **created;
   const TimePoint now = clock.Now();

@@ -220,7 +220,9 @@ int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err) {
   auto store = OpenStore(*parsed);
   if (!store) return ReportError(err, "seed-statistics", store.error(), 1);
   SystemClock clock;
-  auto created = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  auto created = App::Create(
+      **store, clock,
+      AppOptions{.data_dir = parsed->Get("data-dir"), .office_hours = parsed->Get("office-hours")});
   if (!created) return ReportError(err, "seed-statistics", created.error(), 1);
   App& app = **created;
   std::optional<storage::accounts::UserRow> admin;

@@ -63,9 +63,10 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
       parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
   if (!store) return ReportError(err, "serve", store.error(), 1);
   SystemClock clock;
-  auto app = App::Create(
-      **store, clock,
-      AppOptions{.web_dir = parsed->Get("web-dir"), .data_dir = parsed->Get("data-dir")});
+  auto app = App::Create(**store, clock,
+                         AppOptions{.web_dir = parsed->Get("web-dir"),
+                                    .data_dir = parsed->Get("data-dir"),
+                                    .office_hours = parsed->Get("office-hours")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // The statistics are counted from every dossier on a thread of their own,
   // so that the server listens at once; until they are, they answer 503.

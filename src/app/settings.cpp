@@ -13,6 +13,10 @@ std::vector<OptionSpec> CommonOptions() {
        "sqlite:data/motcua.db"},
       {"data-dir", "DIR", "data folder: holiday tables, demo data, attachments", "data"},
       {"log-level", "LEVEL", "debug, info, warn or error", "info"},
+      {"office-hours", "HOURS",
+       "office hours of a working day at UTC+7, for deadlines and working time (every command of "
+       "one database must use the same)",
+       "07:30-11:30,13:30-17:00"},
       {"config", "FILE", "TOML file with any of these options (flags and environment win)", ""},
   };
 }

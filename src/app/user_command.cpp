@@ -56,7 +56,9 @@ int RunUser(const Args& args, std::ostream& out, std::ostream& err) {
   auto store = OpenStore(*parsed);
   if (!store) return ReportError(err, "user add", store.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  auto app = App::Create(
+      **store, clock,
+      AppOptions{.data_dir = parsed->Get("data-dir"), .office_hours = parsed->Get("office-hours")});
   if (!app) return ReportError(err, "user add", app.error(), 1);
 
   accounts::RoleBinding binding{*role, 0, parsed->Has("subtree")};

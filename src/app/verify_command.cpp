@@ -61,7 +61,9 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
       << "\n";
   if (!parsed->Has("statistics")) return 0;
   SystemClock clock;
-  auto app = App::Create(**store, clock, AppOptions{.data_dir = parsed->Get("data-dir")});
+  auto app = App::Create(
+      **store, clock,
+      AppOptions{.data_dir = parsed->Get("data-dir"), .office_hours = parsed->Get("office-hours")});
   if (!app) return ReportError(err, "verify", app.error(), 1);
   auto check = (*app)->statistics().CheckAgainstEventLog();
   if (!check) return ReportError(err, "verify", check.error(), 1);
