@@ -1,10 +1,10 @@
 #include "http/handlers/documents.hpp"
 
-#include <boost/json.hpp>
 #include <map>
 #include <string>
 
 #include "core/calendar/date.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/dossier/lookup_secret.hpp"
 #include "documents/notice.hpp"
 #include "http/auth.hpp"
@@ -114,20 +114,15 @@ void Notice(dossiers::DossierService& service, const units::UnitService& units,
         d.received_at = row.submitted_at;
         d.decided_at = decided->at;
         d.signer = decided->actor_name;
-        boost::system::error_code ec;
-        auto details = boost::json::parse(decided->payload, ec);
-        if (!ec && details.is_object()) {
-          const auto& o = details.as_object();
-          if (const auto* r = o.if_contains("reason"); r && r->is_string())
-            d.reason = std::string(r->as_string());
-          if (const auto* items = o.if_contains("items"); items && items->is_array())
-            for (const auto& item : items->as_array())
-              if (item.is_object())
-                if (const auto* text = item.as_object().if_contains("description");
-                    text && text->is_string())
-                  d.items.emplace_back(text->as_string());
-          if (const auto* due = o.if_contains("new_due_at"); due && due->is_string())
-            if (auto t = calendar::ParseMoment(std::string(due->as_string()))) d.new_due_at = *t;
+        // The letter's words come from the event that decided it, typed.
+        auto details = dossier::ParsePayload(decided->action, decided->payload);
+        if (!details) return respond(ErrorResponse(details.error()));
+        if (const auto* a = std::get_if<dossier::ActionPayload>(&*details)) {
+          if (a->reason) d.reason = *a->reason;
+          for (const auto& item : a->items) d.items.push_back(item.description);
+        } else if (const auto* apology = std::get_if<dossier::ApologyPayload>(&*details)) {
+          d.reason = apology->reason;
+          d.new_due_at = apology->new_due_at;
         }
         auto pdf = documents::RenderNotice(fonts, layout, d);
         if (!pdf) return respond(ErrorResponse(pdf.error()));

@@ -8,7 +8,9 @@
 
 #include "core/calendar/date.hpp"
 #include "core/catalog/text.hpp"
+#include "core/dossier/action_plan.hpp"
 #include "core/dossier/dossier_number.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/dossier/lifecycle.hpp"
 #include "core/events/event.hpp"
 #include "storage/accounts_repo.hpp"
@@ -31,11 +33,7 @@ using workflow::NationalStatus;
 using workflow::RoleSet;
 
 constexpr std::string_view kAggregate = "dossier";
-// A reason is a sentence an officer types: long enough for a refusal that
-// cites the legal basis, bounded so that an event stays small.
-constexpr std::size_t kMaxReason = 2000;
-constexpr std::size_t kMaxItems = 100;  // a procedure has at most 100 components
-constexpr std::size_t kMaxFiles = 200;  // the staged-file quota of one user
+using dossier::kMaxReason;
 // An apology moves the appointment at most this far: a year of working days
 // is beyond any procedure's limit (365, core/catalog/procedure.hpp).
 constexpr auto kMaxApologyShift = std::chrono::days(2 * 365);
@@ -131,23 +129,17 @@ std::optional<catalog::Level> LevelOfUnit(units::Kind kind) {
 
 std::string TextOrEmpty(const std::optional<std::string>& s) { return s.value_or(""); }
 
+std::vector<dossier::HandedFile> Handed(const std::vector<FileRef>& files) {
+  std::vector<dossier::HandedFile> out;
+  for (const auto& f : files) out.push_back({f.attachment_id, f.component_code});
+  return out;
+}
+
+// The problems of the files named for `proc` (core/dossier's rule).
 Status ValidateFileRefs(const std::vector<FileRef>& files, const catalog::Procedure& proc,
                         std::string_view field) {
   Error error{Code::kInvalidArgument, "invalid files", {}};
-  if (files.size() > kMaxFiles)
-    error.With(std::string(field), "at most " + std::to_string(kMaxFiles) + " files");
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    std::string at = std::string(field) + "[" + std::to_string(i) + "]";
-    const FileRef& f = files[i];
-    bool known =
-        std::any_of(proc.components.begin(), proc.components.end(),
-                    [&](const catalog::Component& c) { return c.code == f.component_code; });
-    if (!known)
-      error.With(at + ".component_code",
-                 "'" + f.component_code + "' is not a component of procedure " + proc.code);
-    if (!seen.insert(f.attachment_id).second) error.With(at + ".attachment_id", "is named twice");
-  }
+  dossier::CheckFiles(Handed(files), proc, field, error);
   if (!error.fields.empty()) return Fail(std::move(error));
   return {};
 }
@@ -163,14 +155,6 @@ Status LinkFiles(Tx& tx, const std::vector<FileRef>& files, std::int64_t owner,
                           "is not a file you uploaded and have not used yet");
   }
   return {};
-}
-
-json::array FilesJson(const std::vector<FileRef>& files) {
-  json::array out;
-  for (const auto& f : files)
-    out.push_back(
-        json::object{{"attachment_id", f.attachment_id}, {"component_code", f.component_code}});
-  return out;
 }
 
 std::string EncodeCursor(TimePoint at, std::int64_t id) {
@@ -256,16 +240,6 @@ const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string
   for (const auto& p : c.Versions(code))
     if (p.id == id) return &p;
   return nullptr;
-}
-
-dossier::ProcedureTime TimeOf(const catalog::Procedure& p) {
-  dossier::ProcedureTime t;
-  t.limit.value = p.time_limit.value;
-  t.limit.unit = p.time_limit.unit == catalog::TimeUnit::kWorkingHours
-                     ? dossier::TimeLimit::Unit::kWorkingHours
-                     : dossier::TimeLimit::Unit::kWorkingDays;
-  t.cut_off = p.cutoff_1500;
-  return t;
 }
 
 DossierService::DossierService(storage::Store& store, const Clock& clock,
@@ -361,7 +335,8 @@ Result<DossierView> DossierService::MakeView(const Principal* who, DossierRow ro
         if (!row.due_at && proc != nullptr) {
           auto t = wf->Decide(row.state, a->id, roles);
           if (t && t->clock == workflow::ClockEffect::kStart) {
-            auto adv = dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now);
+            auto adv =
+                dossier::AdvanceClock(cal_, ToProgress(row), *t, dossier::TimeOf(*proc), now);
             if (adv) out.due_at = adv->progress.due_at;
           }
         }
@@ -495,17 +470,12 @@ Result<Submitted> DossierService::InsertSubmission(Tx& tx, const Principal& who,
                                    std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
   MOTCUA_TRY_VOID(LinkFiles(tx, files, who.user_id, row.id, "files"));
   Remember(row);
-  json::object payload{{"number", row.number},
-                       {"channel", row.channel},
-                       {"procedure_code", row.procedure_code},
-                       {"procedure_id", row.procedure_id},
-                       {"workflow", row.workflow_code},
-                       {"workflow_version", row.workflow_version},
-                       {"unit_id", row.receiving_unit_id},
-                       {"files", FilesJson(files)}};
+  const dossier::SubmitPayload payload{
+      row.number,        row.channel,          row.procedure_code,    row.procedure_id,
+      row.workflow_code, row.workflow_version, row.receiving_unit_id, Handed(files)};
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit",
-                           std::nullopt, row.state, json::serialize(payload)}));
+                           std::nullopt, row.state, dossier::ToJson(payload)}));
   auto view = MOTCUA_TRY(MakeView(&who, std::move(row), true, now));
   return Submitted{std::move(view), secret};
 }
@@ -558,9 +528,6 @@ void DossierService::Remember(const DossierRow& row) const {
 
 Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int64_t id,
                                           const ActRequest& req, TimePoint now) const {
-  if (req.reason.size() > kMaxReason * 4) return InvalidField("reason", "is too long");
-  if (req.items.size() > kMaxItems)
-    return InvalidField("items", "at most " + std::to_string(kMaxItems) + " items");
   auto found = MOTCUA_TRY(LoadForWrite(tx, id));
   if (!found || !(RolesOn(who, *found).Has(Role::kCitizen) || SeesByUnit(who, *found)))
     return Fail(Code::kNotFound, "no dossier " + std::to_string(id));
@@ -582,140 +549,45 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
   if (proc == nullptr)
     return Fail(Code::kInternal, "procedure version of dossier " + row.number + " is not loaded");
 
-  // The inputs each kind of action needs, and only those.
-  const bool asks_supplements = t->to->clock == StateClock::kPaused &&
-                                t->to->national_status == NationalStatus::kSupplementRequested;
-  const bool asks_payment = t->to->clock == StateClock::kPaused &&
-                            t->to->national_status == NationalStatus::kFinancialObligation;
-  Error bad{Code::kInvalidArgument, "invalid action", {}};
-  std::string reason(catalog::TrimSpaces(req.reason));
-  if (t->requires_reason && reason.empty())
-    bad.With("reason", "is required for '" + req.action + "'");
-  if (catalog::CodePointCount(reason) > kMaxReason)
-    bad.With("reason", "must be at most " + std::to_string(kMaxReason) + " characters");
-  if (asks_supplements && req.items.empty())
-    bad.With("items", "list everything the citizen must supply, all at once");
-  if (!asks_supplements && !req.items.empty())
-    bad.With("items", "only a request for supplements lists items");
-  for (std::size_t i = 0; i < req.items.size(); ++i) {
-    const MissingItem& item = req.items[i];
-    std::string at = "items[" + std::to_string(i) + "]";
-    if (item.component_code &&
-        std::none_of(proc->components.begin(), proc->components.end(),
-                     [&](const catalog::Component& c) { return c.code == *item.component_code; }))
-      bad.With(at + ".component_code", "is not a component of this procedure");
-    if (!item.component_code && catalog::TrimSpaces(item.description).empty())
-      bad.With(at + ".description", "say what is missing");
-  }
-  std::int64_t fee = 0;
-  if (asks_payment) {
-    fee = req.fee_vnd.value_or(catalog::TotalFee(*proc));
-    if (fee <= 0) bad.With("fee_vnd", "the procedure has no fee: give the amount to pay");
-  } else if (req.fee_vnd) {
-    bad.With("fee_vnd", "only a request for payment names an amount");
-  }
-  std::int64_t to_unit = row.current_unit_id;
+  // The rules are core/dossier's: load, plan, write.
+  dossier::ActionInput input{req.reason, {}, req.fee_vnd, req.to_unit_id, Handed(req.files)};
+  for (const auto& item : req.items) input.items.push_back({item.description, item.component_code});
   auto tree = units_.Tree();
-  if (t->transfer) {
-    using workflow::UnitKind;
-    if (*t->transfer == UnitKind::kReceivingUnit) {
-      to_unit = row.receiving_unit_id;
-      if (req.to_unit_id && *req.to_unit_id != to_unit)
-        bad.With("to_unit_id", "this transfer goes back to the receiving unit");
-    } else if (!req.to_unit_id) {
-      bad.With("to_unit_id", "choose the " + std::string(workflow::UnitKindName(*t->transfer)) +
-                                 " to send the dossier to");
-    } else {
-      const units::Unit* u = tree->Find(*req.to_unit_id);
-      units::Kind want = *t->transfer == UnitKind::kDepartment ? units::Kind::kDepartment
-                         : *t->transfer == UnitKind::kCommune  ? units::Kind::kCommune
-                                                               : units::Kind::kCenter;
-      if (u == nullptr) {
-        bad.With("to_unit_id", "no such unit");
-      } else if (u->kind != want) {
-        bad.With("to_unit_id",
-                 "'" + u->name + "' is not a " + std::string(workflow::UnitKindName(*t->transfer)));
-      } else if (!u->ActiveOn(catalog::Date{calendar::LocalDate(now)})) {
-        bad.With("to_unit_id", "'" + u->name + "' no longer exists");
-      } else {
-        to_unit = u->id;
-      }
-    }
-  } else if (req.to_unit_id) {
-    bad.With("to_unit_id", "'" + req.action + "' does not transfer the dossier");
-  }
-  if (auto st = ValidateFileRefs(req.files, *proc, "files"); !st) {
-    for (auto& [k, v] : st.error().fields) bad.With(k, v);
-  }
-  if (!bad.fields.empty()) return Fail(std::move(bad));
+  const dossier::ActionPlan plan = MOTCUA_TRY(dossier::PlanAction(
+      {cal_, *tree, now}, {ToProgress(row), row.receiving_unit_id, row.current_unit_id}, *t, *proc,
+      input));
 
-  auto adv = MOTCUA_TRY(dossier::AdvanceClock(cal_, ToProgress(row), *t, TimeOf(*proc), now));
   const std::int64_t old_version = row.version;
   const std::int64_t from_unit = row.current_unit_id;
   const std::string from_state = row.state;
   const int closing_step = row.step;
-  const bool judged_before = row.timeliness.has_value();
-  FromProgress(adv.progress, row);
-  row.current_unit_id = to_unit;
-  json::object payload;
-  if (!reason.empty()) payload["reason"] = reason;
-  if (asks_supplements || asks_payment) {
-    json::object request{{"kind", asks_supplements ? "supplement" : "payment"},
-                         {"requested_at", FormatMoment(now)}};
-    if (!reason.empty()) request["reason"] = reason;
-    if (asks_supplements) {
-      json::array items;
-      for (const auto& item : req.items) {
-        json::object o{{"description", std::string(catalog::TrimSpaces(item.description))}};
-        if (item.component_code) o["component_code"] = *item.component_code;
-        items.push_back(std::move(o));
-      }
-      request["items"] = items;
-      payload["items"] = std::move(items);
-    } else {
-      request["fee_vnd"] = fee;
-      payload["fee_vnd"] = fee;
-      row.fee_vnd = fee;
-    }
-    row.pending_request = json::serialize(request);
-  } else if (t->from->clock == StateClock::kPaused) {
-    if (t->from->national_status == NationalStatus::kFinancialObligation &&
-        t->to->clock == StateClock::kRunning)
-      row.paid_at = now;
-    row.pending_request.reset();
-  }
-  if (to_unit != from_unit) payload["to_unit_id"] = to_unit;
-  if (!req.files.empty()) payload["files"] = FilesJson(req.files);
-  if (t->clock == workflow::ClockEffect::kStart && row.due_at) {
-    payload["clock_start"] = FormatMoment(*row.clock_start);
-    payload["due_at"] = FormatMoment(*row.due_at);
-  }
-  if (t->clock == workflow::ClockEffect::kResume && row.due_at)
-    payload["due_at"] = FormatMoment(*row.due_at);
-  if (adv.step_due_at) payload["step_due_at"] = FormatMoment(*adv.step_due_at);
-  if (adv.closed_step)
-    payload["closed_step_timeliness"] = std::string(dossier::TimelinessName(*adv.closed_step));
-  if (row.timeliness && !judged_before) payload["timeliness"] = *row.timeliness;
-
+  FromProgress(plan.progress, row);
+  row.current_unit_id = plan.current_unit_id;
+  if (plan.pending == dossier::ActionPlan::Pending::kSet)
+    row.pending_request = dossier::PendingRequestJson(*plan.request);
+  if (plan.pending == dossier::ActionPlan::Pending::kClear) row.pending_request.reset();
+  if (plan.fee_vnd) row.fee_vnd = *plan.fee_vnd;
+  if (plan.paid_at) row.paid_at = *plan.paid_at;
   SetState(row, *wf, *t->to);
-  if (adv.opens_step) row.step = closing_step + 1;
+  if (plan.opens_step) row.step = closing_step + 1;
   row.version = old_version + 1;
   row.updated_at = now;
 
   std::optional<std::string_view> judged;
-  if (adv.closed_step) judged = dossier::TimelinessName(*adv.closed_step);
+  if (plan.closed_step) judged = dossier::TimelinessName(*plan.closed_step);
   MOTCUA_TRY_VOID(repo::CloseStep(tx, row.id, closing_step, now, who.user_id, req.action, judged));
-  if (adv.opens_step) {
-    MOTCUA_TRY_VOID(repo::InsertStep(
-        tx, StepRow{row.id, row.step, req.action, row.state, from_unit, to_unit, who.user_id, now,
-                    adv.step_due_at, std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
+  if (plan.opens_step) {
+    MOTCUA_TRY_VOID(
+        repo::InsertStep(tx, StepRow{row.id, row.step, req.action, row.state, from_unit,
+                                     row.current_unit_id, who.user_id, now, plan.step_due_at,
+                                     std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
   }
   MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
   Remember(row);
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, req.action,
-                           from_state, row.state, json::serialize(payload)}));
+                           from_state, row.state, dossier::ToJson(plan.payload)}));
   return MakeView(&who, std::move(row), false, now);
 }
 
@@ -775,12 +647,10 @@ Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, st
   row.version = old_version + 1;
   row.updated_at = now;
   MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
-  json::object payload{{"reason", reason},
-                       {"previous_due_at", FormatMoment(*appointment)},
-                       {"new_due_at", FormatMoment(req.new_due_at)}};
+  const dossier::ApologyPayload payload{reason, *appointment, req.new_due_at};
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology", row.state,
-                           row.state, json::serialize(payload)}));
+                           row.state, dossier::ToJson(payload)}));
   Remember(row);
   return MakeView(&who, std::move(row), false, now);
 }
@@ -789,11 +659,10 @@ namespace {
 
 constexpr std::size_t kMaxRatingComment = 1000;
 
-// A dossier can be rated once its handling ended for the citizen: a result
-// returned, a refusal, processing stopped. A withdrawal is the citizen's own
-// decision, not handling to rate.
+// core/dossier's rule over the stored status (a row holds the code 1..10).
 bool Rateable(bool terminal, int national_status) {
-  return terminal && national_status != workflow::NationalCode(NationalStatus::kWithdrawn);
+  auto status = workflow::ParseNationalStatus(national_status);
+  return status && dossier::Rateable(terminal, *status);
 }
 
 }  // namespace
@@ -866,11 +735,11 @@ Result<Rating> DossierService::RateIn(Tx& tx, const Principal* who, const Dossie
   repo::RatingRow rating{row.id, req.level, comment,
                          who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, now};
   MOTCUA_TRY_VOID(repo::InsertRating(tx, rating));
-  json::object payload{{"level", req.level}, {"by", who ? "account" : "receipt"}};
+  const dossier::RatingPayload payload{req.level, who ? "account" : "receipt"};
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), row.id, now,
                            who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, "rated",
-                           row.state, row.state, json::serialize(payload)}));
+                           row.state, row.state, dossier::ToJson(payload)}));
   return Rating{req.level, std::move(comment), now};
 }
 
@@ -923,30 +792,11 @@ namespace {
 
 std::vector<DecidedForm> DecidedForms(const std::vector<HistoryEntry>& history,
                                       const workflow::Workflow* wf) {
+  std::vector<dossier::HistoryStep> steps;
+  steps.reserve(history.size());
+  for (const auto& h : history) steps.push_back({h.action, h.to_state});
   std::vector<DecidedForm> out;
-  auto decided = [&](int form, std::size_t event) {
-    for (auto& f : out)
-      if (f.form == form) return void(f.event = event);
-    out.push_back({form, event});
-  };
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const auto& h = history[i];
-    if (h.action == "apology") {
-      decided(4, i);
-      continue;
-    }
-    // A rating keeps the state it was given in: it decides nothing.
-    if (h.action == "rated" || !wf || !h.to_state) continue;
-    const auto* state = wf->FindState(*h.to_state);
-    if (state == nullptr) continue;
-    if (state->national_status == NationalStatus::kSupplementRequested)
-      decided(2, i);
-    else if (state->national_status == NationalStatus::kNotAccepted)
-      decided(3, i);
-    else if (state->national_status == NationalStatus::kStopped)
-      decided(5, i);
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.form < b.form; });
+  for (const auto& f : dossier::DecidedForms(steps, wf)) out.push_back({f.form, f.event});
   return out;
 }
 

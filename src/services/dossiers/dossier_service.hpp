@@ -280,8 +280,6 @@ struct DossierOptions {
 // or nullptr.
 const catalog::Procedure* FindVersionById(const catalog::Catalog& c, std::string_view code,
                                           std::int64_t id);
-// What a procedure version says about time, as the dossier's clock reads it.
-dossier::ProcedureTime TimeOf(const catalog::Procedure& p);
 
 class DossierService {
  public:

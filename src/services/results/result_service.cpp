@@ -4,6 +4,7 @@
 #include <future>
 
 #include "core/calendar/date.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/events/event.hpp"
 #include "core/events/sha256.hpp"
 #include "storage/dossiers_repo.hpp"
@@ -69,10 +70,10 @@ Status MayChange(const Standing& s, const std::optional<repo::ResultRow>& curren
 }
 
 Status AppendResultEvent(Tx& tx, const Standing& s, const Principal& who, TimePoint now,
-                         std::string action, json::object payload) {
+                         std::string action, const dossier::EventPayload& payload) {
   MOTCUA_TRY(storage::events::AppendEvent(
       tx, events::NewEvent{std::string(kAggregate), s.row.id, now, who.user_id, std::move(action),
-                           s.row.state, s.row.state, json::serialize(payload)}));
+                           s.row.state, s.row.state, dossier::ToJson(payload)}));
   return {};
 }
 
@@ -166,7 +167,7 @@ Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossi
     MOTCUA_TRY_VOID(repo::PutDraft(tx, row));
     return AppendResultEvent(
         tx, s, who, now, "result_drafted",
-        {{"code", row.code}, {"generated", request.generated}, {"sha256", info.sha256}});
+        dossier::ResultDraftedPayload{row.code, request.generated, info.sha256});
   });
   if (!written) {
     if (stored_here) (void)files_.Delete(who.user_id, info.id);
@@ -247,11 +248,9 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
     if (!MOTCUA_TRY(repo::LinkFile(tx, info.id, who.user_id, dossier_id)))
       return Fail(Code::kInternal, "the signed file could not be linked to the dossier");
     MOTCUA_TRY_VOID(repo::MarkSigned(tx, row));
-    return AppendResultEvent(tx, s, who, now, "result_signed",
-                             {{"code", row.code},
-                              {"sha256", info.sha256},
-                              {"signer", cert.subject},
-                              {"certificate_sha256", cert.sha256}});
+    return AppendResultEvent(
+        tx, s, who, now, "result_signed",
+        dossier::ResultSignedPayload{row.code, info.sha256, cert.subject, cert.sha256});
   });
   if (!written) {
     (void)files_.Delete(who.user_id, info.id);

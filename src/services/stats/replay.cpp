@@ -1,8 +1,8 @@
 #include "services/stats/replay.hpp"
 
-#include <boost/json.hpp>
-
 #include "core/calendar/date.hpp"
+#include "core/dossier/action_plan.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/dossier/lifecycle.hpp"
 #include "services/dossiers/dossier_service.hpp"
 #include "storage/accounts_repo.hpp"
@@ -10,7 +10,6 @@
 namespace motcua::stats {
 namespace {
 
-namespace json = boost::json;
 using storage::stats::DossierStatRow;
 
 Error Unreplayable(const events::Event& e, std::string why) {
@@ -18,19 +17,6 @@ Error Unreplayable(const events::Event& e, std::string why) {
                "dossier " + std::to_string(e.aggregate_id) + ": event " + std::to_string(e.seq) +
                    " (" + e.action + ") cannot be replayed: " + std::move(why),
                {}};
-}
-
-const json::object* PayloadOf(const events::Event& e, json::value& holder) {
-  boost::system::error_code ec;
-  holder = json::parse(e.payload, ec);
-  if (ec || !holder.is_object()) return nullptr;
-  return &holder.as_object();
-}
-
-// Whether the event handed in files (a "files" array with at least one).
-bool HandsInFiles(const json::object& payload) {
-  const auto* files = payload.if_contains("files");
-  return files && files->is_array() && !files->as_array().empty();
 }
 
 std::string Shown(const std::optional<TimePoint>& t) {
@@ -45,30 +31,24 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
                                      const calendar::WorkingCalendar& calendar) {
   if (history.empty()) return Fail(Code::kInternal, "a dossier without events cannot be replayed");
   const events::Event& first = history.front();
-  json::value holder;
-  const json::object* submit = PayloadOf(first, holder);
-  if (first.action != "submit" || !submit || !first.to_state)
+  if (first.action != "submit" || !first.to_state)
     return Fail(Unreplayable(first, "the first event is not a submission"));
+  auto submit = dossier::ParsePayloadAs<dossier::SubmitPayload>(first.action, first.payload);
+  if (!submit) return Fail(Unreplayable(first, "its payload: " + submit.error().message));
   DossierStatRow row;
-  const workflow::Workflow* wf = nullptr;
-  const catalog::Procedure* procedure = nullptr;
-  try {
-    row.id = first.aggregate_id;
-    row.receiving_unit_id = submit->at("unit_id").to_number<std::int64_t>();
-    row.channel = submit->at("channel").to_number<int>();
-    row.procedure_code = json::value_to<std::string>(submit->at("procedure_code"));
-    row.procedure_id = submit->at("procedure_id").to_number<std::int64_t>();
-    wf = workflows.Find(json::value_to<std::string>(submit->at("workflow")),
-                        submit->at("workflow_version").to_number<int>());
-  } catch (const std::exception& e) {
-    return Fail(Unreplayable(first, std::string("its payload lacks a fact: ") + e.what()));
-  }
+  row.id = first.aggregate_id;
+  row.receiving_unit_id = submit->unit_id;
+  row.channel = submit->channel;
+  row.procedure_code = submit->procedure_code;
+  row.procedure_id = submit->procedure_id;
+  const workflow::Workflow* wf = workflows.Find(submit->workflow, submit->workflow_version);
   if (wf == nullptr) return Fail(Unreplayable(first, "its workflow version is not loaded"));
-  procedure = dossiers::FindVersionById(catalog, row.procedure_code, row.procedure_id);
+  const catalog::Procedure* procedure =
+      dossiers::FindVersionById(catalog, row.procedure_code, row.procedure_id);
   if (procedure == nullptr) return Fail(Unreplayable(first, "its procedure version is not loaded"));
-  const dossier::ProcedureTime rules = dossiers::TimeOf(*procedure);
+  const dossier::ProcedureTime rules = dossier::TimeOf(*procedure);
   row.submitted_at = first.occurred_at;
-  row.digitised = HandsInFiles(*submit);
+  row.digitised = !submit->files.empty();
   std::string state = *first.to_state;
   auto status = wf->NationalStatusOf(state);
   if (!status) return Fail(Unreplayable(first, "state '" + state + "' is not in its workflow"));
@@ -79,25 +59,18 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
   const auto anyone = workflow::RoleSet::FromBits(0xff);  // who acted was checked when it happened
   for (const events::Event& e : history.subspan(1)) {
     if (e.aggregate_id != row.id) return Fail(Unreplayable(e, "it belongs to another dossier"));
-    json::value value;
-    const json::object* payload = PayloadOf(e, value);
-    if (!payload) return Fail(Unreplayable(e, "its payload is not a JSON object"));
-    if (e.action == "apology") {
-      const auto* to = payload->if_contains("new_due_at");
-      if (!to || !to->is_string()) return Fail(Unreplayable(e, "it has no new appointment"));
-      auto at = calendar::ParseMoment(to->as_string());
-      if (!at) return Fail(Unreplayable(e, "its new appointment is not a moment"));
-      apology_due = *at;
-    } else if (e.action == "result_signed") {
+    auto payload = dossier::ParsePayload(e.action, e.payload);
+    if (!payload) return Fail(Unreplayable(e, "its payload: " + payload.error().message));
+    if (const auto* apology = std::get_if<dossier::ApologyPayload>(&*payload)) {
+      apology_due = apology->new_due_at;
+    } else if (std::holds_alternative<dossier::ResultSignedPayload>(*payload)) {
       row.electronic_result = true;
-    } else if (e.action == "rated") {
-      auto level = payload->if_contains("level");
-      if (!level || !level->is_int64()) return Fail(Unreplayable(e, "it has no level"));
+    } else if (const auto* rating = std::get_if<dossier::RatingPayload>(&*payload)) {
       row.rated_at = e.occurred_at;
-      row.rating_level = static_cast<int>(level->as_int64());
-    } else if (e.action == "result_drafted") {
+      row.rating_level = rating->level;
+    } else if (std::holds_alternative<dossier::ResultDraftedPayload>(*payload)) {
       // A draft changes no figure.
-    } else {
+    } else if (const auto* action = std::get_if<dossier::ActionPayload>(&*payload)) {
       if (!e.from_state || *e.from_state != state)
         return Fail(Unreplayable(
             e, "it leaves state '" + e.from_state.value_or("") + "', not '" + state + "'"));
@@ -111,7 +84,9 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
       progress = std::move(advanced->progress);
       state = t->to->id;
       row.national_status = workflow::NationalCode(t->to->national_status);
-      row.digitised = row.digitised || HandsInFiles(*payload);
+      row.digitised = row.digitised || !action->files.empty();
+    } else {
+      return Fail(Unreplayable(e, "a dossier is submitted once"));
     }
   }
   if (const auto* s = wf->FindState(state)) row.clock = std::string(workflow::ClockName(s->clock));
