@@ -9,16 +9,15 @@
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
-#include "storage/accounts_repo.hpp"
 
 namespace motcua::http {
 namespace {
 
 namespace json = boost::json;
 using accounts::AccountService;
+using accounts::FormatTime;
 using accounts::Role;
 using accounts::RoleBinding;
-using storage::accounts::FormatTime;
 
 constexpr Micros kDay = std::chrono::hours(24);
 // Usernames are at most 64 characters and passwords 128; the looser bounds

@@ -6,15 +6,15 @@
 
 #include "core/files/file_name.hpp"
 #include "http/auth.hpp"
-#include "storage/accounts_repo.hpp"
+#include "services/accounts/account_service.hpp"
 
 namespace motcua::http {
 namespace {
 
 namespace json = boost::json;
+using accounts::FormatTime;
 using attachments::AttachmentInfo;
 using attachments::AttachmentStore;
-using storage::accounts::FormatTime;
 
 constexpr std::string_view kNameHeader = "X-File-Name";
 

@@ -25,7 +25,7 @@ constexpr std::size_t kMaxContent = 20000;
 // A PKCS#12 file with a long chain is a few KB; its base64 is bounded here.
 constexpr std::size_t kMaxPkcs12Base64 = 64 * 1024;
 
-json::object CertificateJson(const storage::results::ResultRow& r) {
+json::object CertificateJson(const results::ResultRow& r) {
   return {{"subject", r.signer_name},
           {"organization", r.signer_organization},
           {"issuer", r.certificate_issuer},

@@ -27,9 +27,15 @@
 #include "services/accounts/auth_cache.hpp"
 #include "services/accounts/password_hasher.hpp"
 #include "services/accounts/rate_limiter.hpp"
+#include "storage/accounts_repo.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::accounts {
+
+// How the API writes the times of accounts, sessions, tokens and attachments:
+// as the accounts tables store them, "2026-01-31T08:15:00.000000Z" (always
+// microseconds, always 'Z'; calendar::FormatMoment writes +07:00 instead).
+using storage::accounts::FormatTime;
 
 struct AccountOptions {
   // OWASP Session Management: 15-30 minutes idle for a system holding

@@ -55,6 +55,7 @@
 namespace motcua::dossiers {
 
 using storage::dossiers::DossierRow;
+using storage::dossiers::InboxCounts;
 using storage::dossiers::StepRow;
 
 enum class Channel { kCounter = 1, kOnline = 2, kPost = 3 };

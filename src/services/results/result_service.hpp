@@ -46,6 +46,8 @@
 
 namespace motcua::results {
 
+using storage::results::ResultRow;
+
 struct ResultView {
   storage::results::ResultRow row;
   std::string number;                // the dossier's
