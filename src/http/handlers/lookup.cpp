@@ -1,0 +1,113 @@
+#include "http/handlers/lookup.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "core/dossier/lookup_secret.hpp"
+#include "http/handlers/dossier_json.hpp"
+#include "http/handlers/lookup_cache.hpp"
+#include "http/json_body.hpp"
+#include "services/accounts/rate_limiter.hpp"
+
+namespace motcua::http {
+namespace {
+
+using dossier_json::Err;
+using dossier_json::Private;
+using dossiers::DossierService;
+
+// Failed lookups per address: a person mistyping a code from paper gets
+// thirty tries a quarter hour; a guesser gets 2,880 a day per address
+// against 31^8 (8.5e11) codes per dossier number. Successful lookups are
+// not limited: a QR code scanned at a counter all day is fine.
+const accounts::SlidingWindowLimiter::Options kLookupLimit{30, std::chrono::minutes(15), 50'000};
+
+// The lookup limit's answer (429), with the seconds until a try is free again.
+Response TooManyFailedLookups(Micros wait) {
+  Response res = Err(
+      Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
+  res.SetHeader("Retry-After",
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1));
+  return res;
+}
+
+Response LookupResponse(std::string body) {
+  return Private(JsonTextResponse(200, std::move(body)));
+}
+
+void Lookup(DossierService& service, accounts::SlidingWindowLimiter& limiter, LookupCache& cache,
+            const Clock& clock, Request& req, Responder respond) {
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  std::string number, secret;
+  for (const auto& [name, value] : req.query) {
+    if (name == "number")
+      number = value;
+    else if (name == "secret")
+      secret = value;
+    else
+      error.With(name, "unknown parameter");
+  }
+  if (number.empty()) error.With("number", "is required");
+  if (secret.empty()) error.With("secret", "is required");
+  if (!error.fields.empty()) return respond(Err(error));
+  const TimePoint now = clock.Now();
+  if (auto wait = limiter.TryAcquire(req.remote_ip, now))
+    return respond(TooManyFailedLookups(*wait));
+  if (auto normal = dossier::NormalizeLookupSecret(secret)) {
+    if (auto body = cache.Find(number, *normal, now)) {
+      limiter.Release(req.remote_ip, now);
+      return respond(LookupResponse(std::move(*body)));
+    }
+  }
+  const std::uint64_t epoch = cache.Epoch(number);
+  auto found = service.Lookup(number, secret);
+  if (!found) return respond(Err(found.error()));
+  limiter.Release(req.remote_ip, now);
+  std::string body = dossier_json::LookupBody(*found);
+  cache.Put(found->number, epoch, {found->lookup_hash, body, now});
+  respond(LookupResponse(std::move(body)));
+}
+
+// The rating of whoever holds the receipt: its number and code, as the
+// lookup, and under the lookup's limit of failed tries per address.
+void RateByLookup(DossierService& service, std::shared_ptr<accounts::SlidingWindowLimiter> limiter,
+                  const Clock& clock, Request& req, Responder respond) {
+  auto body = ParseJsonObject(req);
+  if (!body) return respond(Err(body.error()));
+  ObjectReader r(*body);
+  std::string number = r.RequiredString("number", {.min_length = 1, .max_length = 64});
+  std::string secret = r.RequiredString("secret", {.min_length = 1, .max_length = 64});
+  dossiers::RateRequest g = dossier_json::ReadRating(r);
+  if (auto st = r.Finish(); !st) return respond(Err(st.error()));
+  const TimePoint now = clock.Now();
+  if (auto wait = limiter->TryAcquire(req.remote_ip, now))
+    return respond(TooManyFailedLookups(*wait));
+  service.RateByLookup(
+      std::move(number), std::move(secret), std::move(g),
+      [respond, limiter, ip = req.remote_ip, now](Result<dossiers::Rating> out) mutable {
+        // Only a wrong number or code counts as a failed try.
+        if (out || out.error().code != Code::kNotFound) limiter->Release(ip, now);
+        respond(dossier_json::RatingResponse(out));
+      });
+}
+
+}  // namespace
+
+void RegisterLookupRoutes(Router& router, DossierService& service, const Clock& clock) {
+  auto limiter = std::make_shared<accounts::SlidingWindowLimiter>(kLookupLimit);
+  auto cache = std::make_shared<LookupCache>();
+  service.AddChangeListener(
+      [cache](std::int64_t, const std::string& number) { cache->Invalidate(number); });
+  router.Add("GET", "/api/v1/lookup",
+             [&service, limiter, cache, &clock](Request& req, Responder respond) {
+               Lookup(service, *limiter, *cache, clock, req, std::move(respond));
+             });
+  router.Add("POST", "/api/v1/lookup/rating",
+             [&service, limiter, &clock](Request& req, Responder respond) {
+               RateByLookup(service, limiter, clock, req, std::move(respond));
+             });
+}
+
+}  // namespace motcua::http
