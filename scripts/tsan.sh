@@ -4,9 +4,9 @@
 # credential cache and rate limiters (services), the HTTP server's threads,
 # the statistics' worker and background count, and the dossier API's
 # concurrent actions, submissions and two servers on one database (app).
-# Not part of scripts/test.sh: a third full build (TSan at -O1, about 15
-# minutes on a 2-core machine with a cold ccache) does not fit CI's time
-# beside the Release and ASan passes. A data race fails the run with its two
+# Not part of scripts/test.sh: a third full build (TSan, RelWithDebInfo: about
+# 8 minutes on a 2-core machine with a cold ccache, then 95 tests in 75 s)
+# would take CI's margin beside the Release and ASan passes. A data race fails the run with its two
 # stacks. PostgreSQL tests run against a server started here, as in test.sh.
 #
 # usage: scripts/tsan.sh [ctest -R regex]
