@@ -74,30 +74,30 @@ class Reader {
     return t;
   }
   std::vector<HandedFile> Files(std::string_view key) {
-    std::vector<HandedFile> out;
-    const json::value* v = o_.if_contains(key);
-    if (v == nullptr) return out;
-    if (!v->is_array()) return Bad(key, "must be an array"), out;
-    for (const auto& item : v->as_array()) {
-      if (!item.is_object()) return Bad(key, "must hold objects"), out;
-      Reader r(item.as_object());
-      HandedFile f{r.String("attachment_id"), r.String("component_code")};
-      if (r.problem_) return Bad(key, *r.problem_), out;
-      out.push_back(std::move(f));
-    }
-    return out;
+    return List<HandedFile>(key, [](Reader& r) {
+      return HandedFile{r.String("attachment_id"), r.String("component_code")};
+    });
   }
   std::vector<AskedItem> Items(std::string_view key) {
-    std::vector<AskedItem> out;
+    return List<AskedItem>(key, [](Reader& r) {
+      return AskedItem{r.String("description"), r.OptString("component_code")};
+    });
+  }
+
+  // An optional array of objects under `key`, each read by `one`; a problem
+  // inside is named under `key` ("items.description").
+  template <typename T, typename One>
+  std::vector<T> List(std::string_view key, One one) {
+    std::vector<T> out;
     const json::value* v = o_.if_contains(key);
     if (v == nullptr) return out;
     if (!v->is_array()) return Bad(key, "must be an array"), out;
     for (const auto& item : v->as_array()) {
       if (!item.is_object()) return Bad(key, "must hold objects"), out;
       Reader r(item.as_object());
-      AskedItem i{r.String("description"), r.OptString("component_code")};
+      T value = one(r);
       if (r.problem_) return Bad(key, *r.problem_), out;
-      out.push_back(std::move(i));
+      out.push_back(std::move(value));
     }
     return out;
   }
