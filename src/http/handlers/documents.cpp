@@ -115,12 +115,11 @@ void Notice(dossiers::DossierService& service, const units::UnitService& units,
         d.decided_at = decided->at;
         d.signer = decided->actor_name;
         // The letter's words come from the event that decided it, typed.
-        auto details = dossier::ParsePayload(decided->action, decided->payload);
-        if (!details) return respond(ErrorResponse(details.error()));
-        if (const auto* a = std::get_if<dossier::ActionPayload>(&*details)) {
+        const dossier::EventPayload* details = &decided->details;
+        if (const auto* a = std::get_if<dossier::ActionPayload>(details)) {
           if (a->reason) d.reason = *a->reason;
           for (const auto& item : a->items) d.items.push_back(item.description);
-        } else if (const auto* apology = std::get_if<dossier::ApologyPayload>(&*details)) {
+        } else if (const auto* apology = std::get_if<dossier::ApologyPayload>(details)) {
           d.reason = apology->reason;
           d.new_due_at = apology->new_due_at;
         }

@@ -4,6 +4,7 @@
 
 #include "core/calendar/date.hpp"
 #include "core/dossier/deadline.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/workflow/workflow.hpp"
 
 namespace motcua::http::dossier_json {
@@ -255,7 +256,7 @@ std::string DetailBody(const dossiers::DossierDetail& d) {
         .Key("to_state")
         .String(h.to_state)
         .Key("details")
-        .JsonText(h.payload)
+        .JsonText(dossier::ToJson(h.details))
         .End();
   }
   w.End();

@@ -89,8 +89,16 @@ void DossierService::Get(const Principal& who, std::int64_t id, ReadContext cont
     auto events = MOTCUA_TRY(storage::events::ListEvents(tx, kAggregate, id));
     std::map<std::int64_t, std::string> names;
     for (auto& e : events) {
+      // Every writer builds its payload through event_payloads.hpp, and the
+      // golden file holds each kind: one that does not read is damage,
+      // which `motcua verify` reports too.
+      auto details = dossier::ParsePayload(e.action, e.payload);
+      if (!details)
+        return Fail(Code::kInternal, "dossier " + std::to_string(id) + ": event " +
+                                         std::to_string(e.seq) +
+                                         " cannot be read: " + details.error().message);
       HistoryEntry h{e.seq,    e.occurred_at, e.actor_id, "",
-                     e.action, e.from_state,  e.to_state, std::move(e.payload)};
+                     e.action, e.from_state,  e.to_state, std::move(*details)};
       if (e.actor_id) {
         auto it = names.find(*e.actor_id);
         if (it == names.end()) {

@@ -43,6 +43,7 @@
 #include "core/calendar/working_time.hpp"
 #include "core/dossier/applicant.hpp"
 #include "core/dossier/deadline.hpp"
+#include "core/dossier/event_payloads.hpp"
 #include "core/dossier/lifecycle.hpp"
 #include "core/dossier/lookup_secret.hpp"
 #include "core/workflow/registry.hpp"
@@ -142,7 +143,7 @@ struct HistoryEntry {
   std::string action;
   std::optional<std::string> from_state;
   std::optional<std::string> to_state;
-  std::string payload;  // canonical JSON
+  dossier::EventPayload details;  // the event's payload, typed (core/dossier/event_payloads.hpp)
 };
 
 struct FileInfo {
