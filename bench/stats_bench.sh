@@ -8,8 +8,9 @@
 #      dossiers (rows for counting: see src/app/seed_statistics_command.cpp);
 #   2. `motcua serve` listens at once and counts them on a thread of its own
 #      (statistics answer 503 meanwhile): the time to listen, the time to the
-#      figures, the bytes the counters and the facts take, and the process's
-#      resident memory;
+#      figures, the bytes the counters and the facts take; then a clean stop
+#      (which saves the facts) and a restart that reads them back: the same
+#      times again, and the process's resident memory;
 #   3. GET /healthz, the server's own ceiling in this run;
 #   4. GET /api/v1/statistics for random units (every unit of the province,
 #      today's and former ones) and periods (days of the last two months,
@@ -80,18 +81,37 @@ fi
 
 # Read the database file once, as a server that has been up a while has it cached.
 cat "$work/data/m.db" >/dev/null
-# The access log stays on (one line per request, as in production), into a file.
-./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 --log-level info \
-  >"$work/serve.out" 2>&1 &
-server=$!
-started_ns=$(date +%s%N)
-for _ in $(seq 60000); do grep -q 'motcua listening' "$work/serve.out" && break; sleep 0.01; done
-listen_ms=$((($(date +%s%N) - started_ns) / 1000000))
-url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)
-for _ in $(seq 60000); do grep -q '"statistics counted"' "$work/serve.out" && break; sleep 0.01; done
-figures_ms=$((($(date +%s%N) - started_ns) / 1000000))
+start_server() {  # -> server, url, listen_ms, figures_ms, counted
+  # The access log stays on (one line per request, as in production), into a file.
+  : >"$work/serve.out"
+  ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 --log-level info \
+    >"$work/serve.out" 2>&1 &
+  server=$!
+  local started_ns
+  started_ns=$(date +%s%N)
+  for _ in $(seq 60000); do grep -q 'motcua listening' "$work/serve.out" && break; sleep 0.01; done
+  listen_ms=$((($(date +%s%N) - started_ns) / 1000000))
+  url=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)
+  for _ in $(seq 60000); do grep -q '"statistics counted"' "$work/serve.out" && break; sleep 0.01; done
+  figures_ms=$((($(date +%s%N) - started_ns) / 1000000))
+  counted=$(grep -h '"statistics counted"' "$work/serve.out" | sed 's/.*"msg":"statistics counted",//; s/}$//')
+}
+# The first start counts from scratch, or from the snapshot a former run
+# left (then it says "from":"snapshot"); a clean stop saves the facts; the
+# second start reads them back (services/stats/stats_service.hpp).
+start_server
+first="listening after $listen_ms ms, figures after $figures_ms ms: $counted"
+# Wait for the snapshot a count from scratch saves, then stop cleanly.
+if grep -q '"from":"dossiers"' "$work/serve.out"; then
+  for _ in $(seq 60000); do grep -q '"statistics snapshot saved"' "$work/serve.out" && break; sleep 0.01; done
+fi
+saved=$(grep -h '"statistics snapshot saved"' "$work/serve.out" | tail -1 | sed 's/.*"msg":"statistics snapshot saved",//; s/}$//')
+stop_ns=$(date +%s%N)
+kill -TERM "$server"
+wait "$server" || true
+stop_ms=$((($(date +%s%N) - stop_ns) / 1000000))
+start_server
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
-counted=$(grep -h '"statistics counted"' "$work/serve.out" | sed 's/.*"msg":"statistics counted",//; s/}$//')
 
 token() {  # username -> an API token of that demo user
   local jar="$work/$1.cookies" csrf
@@ -148,8 +168,9 @@ run() {  # connections, wrk arguments... -> "rps p50 p99 non2xx"
 }
 echo
 echo "motcua statistics benchmark: $dossiers dossiers, wrk -d${duration}s on $(nproc) cores"
-echo "listening after $listen_ms ms, figures after $figures_ms ms (503 until then)"
-echo "counted at start: $counted"
+echo "first start: $first"
+echo "snapshot saved: ${saved:-none (already current)}; clean stop in $stop_ms ms"
+echo "restart: listening after $listen_ms ms, figures after $figures_ms ms (503 until then): $counted"
 echo "server resident memory after counting: $((rss_kb / 1024)) MiB"
 printf '%-48s %10s %9s %9s %7s %7s\n' run "req/s" p50 p99 ratio errors
 for c in 8 64; do

@@ -19,6 +19,7 @@
 #include "app/internal/test_province.hpp"
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
+#include "core/stats/periods.hpp"
 #include "documents/signing.hpp"
 #include "documents/test_tools.hpp"
 #include "http/server.hpp"
@@ -1355,6 +1356,123 @@ TEST_P(DossierApiTest, UntilTheFiguresAreCountedTheyAnswer503AndEverythingElseWo
   auto t = Json(Call(leader, "GET", "/api/v1/statistics" + query)).at("totals").as_object();
   EXPECT_EQ(t.at("received").as_int64(), 2);
   EXPECT_EQ(t.at("in_progress").as_int64(), 2);
+}
+
+// A restart reads the statistics' saved facts instead of counting every
+// dossier, then only the dossiers changed since the save, from their rows:
+// the figures are those of a count from scratch. A snapshot made with other
+// office hours, or damaged, is not used: the count is from scratch.
+TEST_P(DossierApiTest, ARestartReadsTheSavedStatisticsAndCountsOnlyWhatChangedSince) {
+  Session citizen = SignIn("congdan");
+  Session officer = SignIn("motcua.pdp");
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(Submit(citizen).at("dossier").at("id").as_int64());
+  Act(officer, ids[0], "accept");
+  ASSERT_TRUE(app_->statistics().Rebuild());
+  ASSERT_TRUE(app_->statistics().SaveSnapshot());
+  // After the save: a dossier accepted, one more received.
+  clock_.Advance(std::chrono::minutes(5));
+  Act(officer, ids[1], "accept");
+  Submit(citizen);
+  app_->statistics().Flush();
+
+  const char* source = std::getenv("MOTCUA_SOURCE_DIR");
+  auto restart = [&](std::string office_hours) {
+    auto app = App::Create(
+        *store_, clock_,
+        AppOptions{.data_dir = (std::filesystem::path(source ? source : ".") / "data").string(),
+                   .attachments_dir = (province_.dir() / "attachments").string(),
+                   .office_hours = std::move(office_hours),
+                   .trust_dir = (province_.dir() / "trusted-ca").string()});
+    EXPECT_TRUE(app) << app.error().message;
+    return std::move(*app);
+  };
+  auto counted = [](stats::StatsService& s) {
+    s.CountInBackground();
+    for (int i = 0; i < 1000 && !s.CountingProgress().ready; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return s.CountingProgress();
+  };
+  const stats::FiguresQuery query{.unit_id = commune_,
+                                  .period = *stats::ParsePeriod("2026-12"),
+                                  .by = stats::Breakdown::kProcedure};
+  auto expected = app_->statistics().Figures(query);
+  ASSERT_TRUE(expected) << expected.error().message;
+  ASSERT_EQ(expected->totals.received, 5);
+  auto same_figures = [&](stats::StatsService& s) {
+    auto got = s.Figures(query);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(got->totals, expected->totals);
+    ASSERT_EQ(got->rows.size(), expected->rows.size());
+    for (std::size_t i = 0; i < got->rows.size(); ++i) {
+      EXPECT_EQ(got->rows[i].key, expected->rows[i].key);
+      EXPECT_EQ(got->rows[i].totals, expected->rows[i].totals);
+    }
+  };
+  {
+    auto second = restart("");
+    const auto ready = counted(second->statistics());
+    ASSERT_TRUE(ready.ready);
+    EXPECT_TRUE(ready.from_snapshot);
+    EXPECT_EQ(ready.read_again, 2);  // the one accepted and the new one
+    same_figures(second->statistics());
+  }
+  {
+    // A dossier received through another `motcua serve` on the same
+    // database: no listener here hears of it; the catch-up reads it, and the
+    // snapshot saved after it holds it.
+    internal::TestProvince other;
+    auto started =
+        other.Start(std::string("dossier-snapshot-") + storage::testing::EngineName(GetParam()),
+                    clock_, {.engine = GetParam(), .url = province_.url()});
+    ASSERT_TRUE(started) << started.error().message;
+    http::Headers h = officer.headers;
+    h.emplace_back("content-type", "application/json");
+    auto r = other.client().Send(
+        "POST", "/api/v1/dossiers",
+        R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(commune_) +
+            R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+            R"("id_number":"001203004568","phone":"0912345679"}})",
+        h);
+    ASSERT_EQ(r.status, 201) << r.body;
+    app_->statistics().Flush();
+    EXPECT_EQ(app_->statistics().Figures(query)->totals.received, 5);  // not heard of
+    ASSERT_TRUE(app_->statistics().CatchUp());
+    EXPECT_EQ(app_->statistics().Figures(query)->totals.received, 6);
+    ASSERT_TRUE(app_->statistics().SaveSnapshot());
+    expected = app_->statistics().Figures(query);
+    ASSERT_TRUE(expected);
+    auto after = restart("");
+    const auto ready = counted(after->statistics());
+    ASSERT_TRUE(ready.from_snapshot);
+    EXPECT_EQ(ready.read_again, 0);
+    same_figures(after->statistics());
+  }
+  {
+    // Other office hours give other working times: not this snapshot.
+    auto other = restart("08:00-12:00,13:00-17:00");
+    const auto ready = counted(other->statistics());
+    ASSERT_TRUE(ready.ready);
+    EXPECT_FALSE(ready.from_snapshot);
+    EXPECT_EQ(ready.read_again, 6);
+    auto got = other->statistics().Figures(query);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->totals.received, 6);
+  }
+  // The count from scratch saved one of its own basis; damage it.
+  ASSERT_TRUE(store_->WriteSync([&](storage::Tx& tx) -> Status {
+    MOTCUA_TRY(tx.Exec("UPDATE stats_snapshot_parts SET data = 'QUJD' WHERE part = 1"));
+    return {};
+  }));
+  {
+    auto third = restart("08:00-12:00,13:00-17:00");
+    const auto ready = counted(third->statistics());
+    ASSERT_TRUE(ready.ready);
+    EXPECT_FALSE(ready.from_snapshot);
+    auto got = third->statistics().Figures(query);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->totals.received, 6);
+  }
 }
 
 TEST_P(DossierApiTest, StatisticsByUnitProcedureAndFieldAddUpAndTodaysUnitsTakeInTheMergedOnes) {

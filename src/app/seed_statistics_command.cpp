@@ -39,6 +39,7 @@
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
 #include "storage/accounts_repo.hpp"
+#include "storage/stats_repo.hpp"
 
 namespace motcua::app {
 namespace {
@@ -237,6 +238,13 @@ int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(
         err, "seed-statistics",
         Error{Code::kFailedPrecondition, "run 'motcua demo' first: no user 'admin'", {}}, 1);
+
+  // Rows without events are what a statistics snapshot cannot see change:
+  // the next start counts from scratch (services/stats/stats_service.hpp).
+  if (auto st = (*store)->WriteSync(
+          [](storage::Tx& tx) -> Status { return storage::stats::DeleteSnapshots(tx); });
+      !st)
+    return ReportError(err, "seed-statistics", st.error(), 1);
 
   // The province's units.
   auto tree = app.units().Tree();

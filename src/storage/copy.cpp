@@ -33,6 +33,10 @@ const std::vector<TableSpec>& Specs() {
       {"dossier_steps", {"dossier_id", "step"}},
       {"dossier_ratings", {"dossier_id"}},
       {"dossier_results", {"dossier_id"}},
+      // The statistics' saved facts: their mark is an event seq, which the
+      // copy keeps, so the target's first start reads them too.
+      {"stats_snapshots", {"generation"}},
+      {"stats_snapshot_parts", {"generation", "part"}},
   };
   return specs;
 }

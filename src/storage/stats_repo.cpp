@@ -5,6 +5,7 @@
 namespace motcua::storage::stats {
 namespace {
 
+using storage::accounts::FormatTime;
 using storage::accounts::ParseTime;
 
 const std::string kSelect =
@@ -76,6 +77,86 @@ Result<std::vector<DossierStatRow>> ListDossiersOfIds(Tx& tx, std::int64_t after
 Result<std::int64_t> MaxDossierId(Tx& tx) {
   auto rows = MOTCUA_TRY(tx.Query("SELECT COALESCE(MAX(id), 0) FROM dossiers"));
   return rows.at(0).Int(0);
+}
+
+Result<std::int64_t> LastEventSeq(Tx& tx) {
+  auto rows = MOTCUA_TRY(tx.Query("SELECT COALESCE(MAX(seq), 0) FROM events"));
+  return rows.at(0).Int(0);
+}
+
+Result<std::vector<std::int64_t>> DossiersChangedBetween(Tx& tx, std::int64_t after,
+                                                         std::int64_t up_to) {
+  // The seq range is the primary key's: a short scan after a recent mark.
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT DISTINCT aggregate_id FROM events WHERE seq > $1 AND seq <= $2 AND "
+               "aggregate_type = 'dossier' ORDER BY aggregate_id",
+               {after, up_to}));
+  std::vector<std::int64_t> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(r.Int(0));
+  return out;
+}
+
+Result<std::optional<SnapshotHeader>> LatestSnapshot(Tx& tx) {
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT generation, basis, last_event_seq, dossiers, parts, taken_at FROM "
+               "stats_snapshots WHERE complete = 1 ORDER BY generation DESC LIMIT 1"));
+  if (rows.empty()) return std::optional<SnapshotHeader>();
+  const Row& r = rows.front();
+  auto taken = ParseTime(r.Text(5));
+  if (!taken) return Fail(Code::kInternal, "a statistics snapshot has an unreadable time");
+  return std::optional<SnapshotHeader>(SnapshotHeader{.generation = r.Int(0),
+                                                      .basis = r.Text(1),
+                                                      .last_event_seq = r.Int(2),
+                                                      .dossiers = r.Int(3),
+                                                      .parts = static_cast<int>(r.Int(4)),
+                                                      .taken_at = *taken});
+}
+
+Result<std::string> SnapshotPart(Tx& tx, std::int64_t generation, int part) {
+  auto rows = MOTCUA_TRY(
+      tx.Query("SELECT data FROM stats_snapshot_parts WHERE generation = $1 AND part = $2",
+               {generation, static_cast<std::int64_t>(part)}));
+  if (rows.empty())
+    return Fail(Code::kNotFound, "statistics snapshot " + std::to_string(generation) +
+                                     " has no part " + std::to_string(part));
+  return rows.front().Text(0);
+}
+
+Result<std::int64_t> BeginSnapshot(Tx& tx, const SnapshotHeader& header) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "INSERT INTO stats_snapshots (generation, basis, last_event_seq, dossiers, parts, "
+      "taken_at, complete) SELECT COALESCE(MAX(generation), 0) + 1, $1, $2, $3, $4, $5, 0 FROM "
+      "stats_snapshots RETURNING generation",
+      {header.basis, header.last_event_seq, header.dossiers,
+       static_cast<std::int64_t>(header.parts), FormatTime(header.taken_at)}));
+  return rows.at(0).Int(0);
+}
+
+Status PutSnapshotPart(Tx& tx, std::int64_t generation, int part, const std::string& data) {
+  MOTCUA_TRY(
+      tx.Exec("INSERT INTO stats_snapshot_parts (generation, part, data) VALUES ($1, $2, $3)",
+              {generation, static_cast<std::int64_t>(part), data}));
+  return {};
+}
+
+Status CompleteSnapshot(Tx& tx, std::int64_t generation) {
+  const auto done = MOTCUA_TRY(
+      tx.Exec("UPDATE stats_snapshots SET complete = 1 WHERE generation = $1 AND "
+              "parts = (SELECT COUNT(*) FROM stats_snapshot_parts WHERE generation = $1)",
+              {generation}));
+  if (done != 1)
+    return Fail(Code::kInternal,
+                "statistics snapshot " + std::to_string(generation) + " is missing parts");
+  MOTCUA_TRY(tx.Exec("DELETE FROM stats_snapshot_parts WHERE generation <> $1", {generation}));
+  MOTCUA_TRY(tx.Exec("DELETE FROM stats_snapshots WHERE generation <> $1", {generation}));
+  return {};
+}
+
+Status DeleteSnapshots(Tx& tx) {
+  MOTCUA_TRY(tx.Exec("DELETE FROM stats_snapshot_parts"));
+  MOTCUA_TRY(tx.Exec("DELETE FROM stats_snapshots"));
+  return {};
 }
 
 }  // namespace motcua::storage::stats

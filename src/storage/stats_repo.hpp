@@ -42,4 +42,32 @@ struct DossierStatRow {
 // The highest dossier id (0 with none).
 [[nodiscard]] Result<std::int64_t> MaxDossierId(Tx& tx);
 
+// The highest event seq (0 with none): the mark a snapshot is taken at.
+[[nodiscard]] Result<std::int64_t> LastEventSeq(Tx& tx);
+// The dossiers with an event of seq in (after, up_to], ascending.
+[[nodiscard]] Result<std::vector<std::int64_t>> DossiersChangedBetween(Tx& tx, std::int64_t after,
+                                                                       std::int64_t up_to);
+
+// The statistics' saved facts (migration 0010_stats_snapshots says what they are).
+struct SnapshotHeader {
+  std::int64_t generation = 0;
+  std::string basis;
+  std::int64_t last_event_seq = 0;
+  std::int64_t dossiers = 0;
+  int parts = 0;
+  TimePoint taken_at{};
+};
+// The newest complete snapshot, if any.
+[[nodiscard]] Result<std::optional<SnapshotHeader>> LatestSnapshot(Tx& tx);
+// Part `part` of snapshot `generation`; kNotFound if it has none.
+[[nodiscard]] Result<std::string> SnapshotPart(Tx& tx, std::int64_t generation, int part);
+// Starts a snapshot (not complete, so never read) and returns its generation.
+[[nodiscard]] Result<std::int64_t> BeginSnapshot(Tx& tx, const SnapshotHeader& header);
+[[nodiscard]] Status PutSnapshotPart(Tx& tx, std::int64_t generation, int part,
+                                     const std::string& data);
+// Makes snapshot `generation` the one read, and deletes every other.
+[[nodiscard]] Status CompleteSnapshot(Tx& tx, std::int64_t generation);
+// Deletes every snapshot (after writing dossier rows without their events).
+[[nodiscard]] Status DeleteSnapshots(Tx& tx);
+
 }  // namespace motcua::storage::stats

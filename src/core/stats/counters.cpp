@@ -361,6 +361,22 @@ void FactsTable::Reserve(std::int64_t max_id) {
     packed_.resize(static_cast<std::size_t>(max_id) + 1);
 }
 
+void FactsTable::ForEach(const std::function<void(std::int64_t, const DossierFacts&)>& fn) const {
+  std::vector<std::int64_t> loose;
+  loose.reserve(loose_.size());
+  for (const auto& [id, facts] : loose_) loose.push_back(id);
+  std::sort(loose.begin(), loose.end());
+  auto next_loose = loose.begin();
+  for (std::size_t id = 0; id < packed_.size(); ++id) {
+    if (packed_[id].channel == 0) continue;
+    const auto packed_id = static_cast<std::int64_t>(id);
+    for (; next_loose != loose.end() && *next_loose < packed_id; ++next_loose)
+      fn(*next_loose, loose_.at(*next_loose));
+    fn(packed_id, Unpack(packed_[id]));
+  }
+  for (; next_loose != loose.end(); ++next_loose) fn(*next_loose, loose_.at(*next_loose));
+}
+
 std::size_t FactsTable::MemoryBytes() const {
   return packed_.capacity() * sizeof(Packed) +
          loose_.size() * (sizeof(DossierFacts) + 2 * sizeof(void*) + sizeof(std::int64_t)) +

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -61,6 +62,7 @@ struct DossierFacts {
   bool electronic_result = false;       // it has a signed result
   std::optional<calendar::Date> rated;  // when the citizen rated its handling
   bool satisfied = false;               // with rated: satisfied or very satisfied
+  bool operator==(const DossierFacts&) const = default;
 };
 
 // The figures of a set of units over a period.
@@ -184,6 +186,8 @@ class FactsTable {
   // Makes room for the ids up to `max_id` at once (a rebuild knows it).
   void Reserve(std::int64_t max_id);
   std::size_t size() const { return size_; }
+  // Calls fn(id, facts) for every dossier stored, by ascending id.
+  void ForEach(const std::function<void(std::int64_t, const DossierFacts&)>& fn) const;
   std::size_t MemoryBytes() const;
 
  private:

@@ -1,12 +1,14 @@
 #include "services/stats/stats_service.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <span>
 
 #include "common/log.hpp"
 #include "core/calendar/date.hpp"
 #include "core/dossier/lifecycle.hpp"
+#include "core/stats/facts_snapshot.hpp"
 #include "services/dossiers/dossier_service.hpp"
 #include "services/stats/replay.hpp"
 #include "storage/events_repo.hpp"
@@ -116,18 +118,33 @@ void StatsService::CountInBackground(std::function<void()> gate) {
     if (gate) gate();
     for (;;) {
       const auto started = std::chrono::steady_clock::now();
-      auto st = Rebuild();
+      Status st;
+      bool restored = false;
+      if (auto r = RestoreSnapshot(); !r) {
+        st = Fail(r.error());
+      } else {
+        restored = *r;
+        if (!restored) st = Rebuild();
+      }
       if (stop_counting_) return;
       if (st) {
         const auto memory = MemoryUse();
+        const Readiness ready = CountingProgress();
         log::Info(
             "statistics counted",
             {{"dossiers", static_cast<std::int64_t>(memory.dossiers)},
+             {"from", restored ? "snapshot" : "dossiers"},
+             {"read_again", ready.read_again},
              {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                   std::chrono::steady_clock::now() - started)
                                                   .count())},
              {"counter_bytes", static_cast<std::int64_t>(memory.counters)},
              {"facts_bytes", static_cast<std::int64_t>(memory.facts)}});
+        if (!restored || ready.read_again > kSaveAfterReading) {
+          if (auto saved = SaveSnapshot(); !saved)
+            log::Warn("statistics snapshot not saved", {{"error", saved.error().message}});
+        }
+        KeepUp();
         return;
       }
       log::Error("statistics could not be counted; trying again",
@@ -139,11 +156,240 @@ void StatsService::CountInBackground(std::function<void()> gate) {
   });
 }
 
+void StatsService::KeepUp() {
+  auto last_save = std::chrono::steady_clock::now();
+  std::unique_lock lock(queue_mu_);
+  while (!queue_cv_.wait_for(lock, kCatchUpEvery, [&] { return stopping_; })) {
+    lock.unlock();
+    const bool save = std::chrono::steady_clock::now() - last_save >= kSaveEvery;
+    Status done;
+    if (save) {
+      done = SaveSnapshot();
+      last_save = std::chrono::steady_clock::now();
+    } else if (auto caught = CatchUp(); !caught) {
+      done = Fail(caught.error());
+    }
+    if (!done)
+      log::Warn(save ? "statistics snapshot not saved" : "statistics could not catch up",
+                {{"error", done.error().message}});
+    lock.lock();
+  }
+}
+
+Result<std::int64_t> StatsService::CatchUp() {
+  std::int64_t from;
+  {
+    std::lock_guard lock(mu_);
+    if (!built_ || rebuilding_)
+      return Fail(Code::kFailedPrecondition, "the statistics are not counted yet");
+    from = mark_;
+  }
+  std::int64_t to = from;
+  std::vector<std::int64_t> changed;
+  MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+    to = MOTCUA_TRY(storage::stats::LastEventSeq(tx));
+    if (to > from) changed = MOTCUA_TRY(storage::stats::DossiersChangedBetween(tx, from, to));
+    return {};
+  }));
+  // Read after `to` was: each holds its events up to it.
+  for (std::int64_t id : changed) Changed(id);
+  Flush();
+  std::lock_guard lock(mu_);
+  mark_ = std::max(mark_, to);
+  return to;
+}
+
+std::string StatsService::Basis() const {
+  // FNV-1a over what DossierFacts are computed with: a fingerprint, not a
+  // defence (the snapshot is the database's own data).
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::string_view bytes) {
+    for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // a separator
+  };
+  auto number = [&](std::int64_t n) { mix(std::to_string(n)); };
+  mix("facts v1");
+  mix(calendar_.office_hours().ToString());
+  const auto& holidays = calendar_.holidays();
+  for (int year = calendar::HolidayCalendar::kFirstYear;
+       year <= calendar::HolidayCalendar::kLastYear; ++year) {
+    for (const auto& day : holidays.Holidays(year)) number(day.date.time_since_epoch().count());
+    for (const auto& day : holidays.MakeUpWorkingDays(year))
+      number(-day.time_since_epoch().count());
+  }
+  for (const auto& p : catalog_.Snapshot()->All()) {
+    mix(p.code);
+    number(p.id);
+    number(static_cast<std::int64_t>(p.online_mode));
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("facts-v1:") + hex;
+}
+
+Result<bool> StatsService::RestoreSnapshot() {
+  {
+    std::lock_guard lock(mu_);
+    rebuilding_ = true;
+    touched_.clear();
+  }
+  const std::string basis = Basis();
+  Tally counted{.counters = Counters(definition_.report_cutoff_day), .codes = {}};
+  std::vector<std::string> codes;
+  std::optional<storage::stats::SnapshotHeader> header;
+  std::vector<std::int64_t> changed;
+  std::int64_t mark = 0;
+  Status decoded;
+  count_started_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  counted_ = 0;
+  // One read: the snapshot and the dossiers changed after its mark are of
+  // the same moment; later changes come through Changed (touched).
+  auto read = store_.Read([&](storage::Tx& tx) -> Status {
+    header = MOTCUA_TRY(storage::stats::LatestSnapshot(tx));
+    if (!header || header->basis != basis) return {};
+    count_of_ = header->dossiers;
+    counted.facts.Reserve(MOTCUA_TRY(storage::stats::MaxDossierId(tx)));
+    for (int part = 0; part < header->parts && decoded; ++part) {
+      if (stop_counting_) return Fail(Code::kUnavailable, "the service is stopping");
+      const std::string text =
+          MOTCUA_TRY(storage::stats::SnapshotPart(tx, header->generation, part));
+      decoded = DecodeFactsPart(static_cast<std::size_t>(part), text, codes,
+                                [&](std::int64_t id, const DossierFacts& f) {
+                                  if (auto old = counted.facts.Exchange(id, f))
+                                    counted.counters.Remove(*old);
+                                  counted.counters.Add(f);
+                                });
+      counted_ = static_cast<std::int64_t>(counted.facts.size());
+    }
+    if (decoded && static_cast<std::int64_t>(counted.facts.size()) != header->dossiers)
+      decoded = Fail(Code::kInvalidArgument,
+                     "the statistics snapshot holds " + std::to_string(counted.facts.size()) +
+                         " dossiers, its header says " + std::to_string(header->dossiers));
+    if (decoded) {
+      mark = MOTCUA_TRY(storage::stats::LastEventSeq(tx));
+      changed =
+          MOTCUA_TRY(storage::stats::DossiersChangedBetween(tx, header->last_event_seq, mark));
+    }
+    return {};
+  });
+  auto nothing = [&](Result<bool> answer) {
+    Install(std::nullopt);
+    return answer;
+  };
+  if (!read) return nothing(Fail(read.error()));
+  if (!header) return nothing(false);
+  if (header->basis != basis) {
+    log::Info("statistics snapshot of another basis: counting from scratch",
+              {{"snapshot", header->basis}, {"today", basis}});
+    return nothing(false);
+  }
+  if (!decoded) {
+    log::Warn("statistics snapshot unreadable: counting from scratch",
+              {{"error", decoded.error().message}});
+    return nothing(false);
+  }
+  // Too many changed to be worth it: the count from scratch is as quick.
+  if (changed.size() > counted.facts.size() / 3 + kSaveAfterReading) return nothing(false);
+  // The changed dossiers from their rows, numbered like the snapshot.
+  std::unordered_map<std::string, std::int32_t> numbers;
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    numbers.emplace(codes[i], static_cast<std::int32_t>(i));
+  auto snapshot = catalog_.Snapshot();
+  for (std::size_t at = 0; at < changed.size(); at += kBatch) {
+    if (stop_counting_) return nothing(Fail(Code::kUnavailable, "the service is stopping"));
+    const std::size_t end = std::min(changed.size(), at + kBatch);
+    std::vector<std::pair<std::int64_t, std::optional<DossierStatRow>>> rows;
+    auto batch = store_.Read([&](storage::Tx& tx) -> Status {
+      for (std::size_t i = at; i < end; ++i)
+        rows.emplace_back(changed[i], MOTCUA_TRY(storage::stats::FindDossier(tx, changed[i])));
+      return {};
+    });
+    if (!batch) return nothing(Fail(batch.error()));
+    for (auto& [id, row] : rows) {
+      std::optional<DossierFacts> facts;
+      if (row) {
+        auto [it, added] =
+            numbers.emplace(row->procedure_code, static_cast<std::int32_t>(codes.size()));
+        if (added) codes.push_back(row->procedure_code);
+        facts = ToFacts(*row, it->second, *snapshot, calendar_);
+      }
+      if (auto old = counted.facts.Exchange(id, facts)) counted.counters.Remove(*old);
+      if (facts) counted.counters.Add(*facts);
+    }
+  }
+  counted_ = count_of_.load();
+  counted.codes = std::move(codes);
+  counted.from_snapshot = true;
+  counted.read_again = static_cast<std::int64_t>(changed.size());
+  counted.mark = mark;
+  {
+    std::lock_guard lock(save_mu_);
+    saved_mark_ = header->last_event_seq;
+  }
+  Install(std::move(counted));
+  return true;
+}
+
+Status StatsService::SaveSnapshot() {
+  std::lock_guard save(save_mu_);
+  const auto started = std::chrono::steady_clock::now();
+  // The facts hold every event up to the mark once caught up; what comes
+  // after it and is in the copy below anyway is read again at the restore.
+  const std::int64_t mark = MOTCUA_TRY(CatchUp());
+  if (mark == saved_mark_) return {};  // the newest snapshot holds every event
+  FactsTable facts;
+  std::vector<std::string> codes;
+  {
+    std::lock_guard lock(mu_);
+    facts = facts_;  // a copy, so that the figures wait only for that
+    codes = procedure_codes_;
+  }
+  const auto parts = EncodeFacts(facts, codes);
+  std::size_t bytes = 0;
+  for (const auto& p : parts) bytes += p.size();
+  const storage::stats::SnapshotHeader header{.basis = Basis(),
+                                              .last_event_seq = mark,
+                                              .dossiers = static_cast<std::int64_t>(facts.size()),
+                                              .parts = static_cast<int>(parts.size()),
+                                              .taken_at = clock_.Now()};
+  std::int64_t generation = 0;
+  MOTCUA_TRY_VOID(store_.WriteSync([&](storage::Tx& tx) -> Status {
+    generation = MOTCUA_TRY(storage::stats::BeginSnapshot(tx, header));
+    return {};
+  }));
+  // A few parts a write (some 20 MB), the last with the completion.
+  constexpr std::size_t kPartsPerWrite = 8;
+  for (std::size_t at = 0; at < parts.size(); at += kPartsPerWrite) {
+    const std::size_t end = std::min(parts.size(), at + kPartsPerWrite);
+    MOTCUA_TRY_VOID(store_.WriteSync([&](storage::Tx& tx) -> Status {
+      for (std::size_t i = at; i < end; ++i)
+        MOTCUA_TRY_VOID(
+            storage::stats::PutSnapshotPart(tx, generation, static_cast<int>(i), parts[i]));
+      if (end == parts.size()) MOTCUA_TRY_VOID(storage::stats::CompleteSnapshot(tx, generation));
+      return {};
+    }));
+  }
+  saved_mark_ = mark;
+  log::Info("statistics snapshot saved",
+            {{"dossiers", header.dossiers},
+             {"last_event_seq", mark},
+             {"parts", static_cast<std::int64_t>(parts.size())},
+             {"bytes", static_cast<std::int64_t>(bytes)},
+             {"ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count())}});
+  return {};
+}
+
 StatsService::Readiness StatsService::CountingProgress() const {
   Readiness r;
   {
     std::lock_guard lock(mu_);
     r.ready = built_;
+    r.from_snapshot = from_snapshot_;
+    r.read_again = read_again_;
   }
   r.counted = counted_;
   r.of = count_of_;
@@ -169,21 +415,50 @@ Status StatsService::Rebuild(Source source) {
     rebuilding_ = true;
     touched_.clear();
   }
-  auto rebuilt = Count(source);
+  // Read before the rows: they hold every event up to it.
+  std::int64_t mark = 0;
+  auto marked = store_.Read([&](storage::Tx& tx) -> Status {
+    mark = MOTCUA_TRY(storage::stats::LastEventSeq(tx));
+    return {};
+  });
+  auto rebuilt = marked ? Count(source) : Fail(marked.error());
+  if (!rebuilt) {
+    Install(std::nullopt);
+    return Fail(rebuilt.error());
+  }
+  const auto dossiers = static_cast<std::int64_t>(rebuilt->second.size());
+  Install(Tally{.counters = std::move(rebuilt->first),
+                .facts = std::move(rebuilt->second),
+                .read_again = dossiers,
+                .mark = mark});
+  return {};
+}
+
+void StatsService::Install(std::optional<Tally> counted) {
   std::vector<std::int64_t> touched;
   {
     std::lock_guard lock(mu_);
-    if (rebuilt) {
-      counters_ = std::move(rebuilt->first);
-      facts_ = std::move(rebuilt->second);
+    if (counted) {
+      counters_ = std::move(counted->counters);
+      facts_ = std::move(counted->facts);
+      if (counted->codes) {
+        // The snapshot's numbers. Codes numbered meanwhile are numbered
+        // again when their dossiers are counted again (they are touched).
+        procedure_codes_ = std::move(*counted->codes);
+        procedure_numbers_.clear();
+        for (std::size_t i = 0; i < procedure_codes_.size(); ++i)
+          procedure_numbers_.emplace(procedure_codes_[i], static_cast<std::int32_t>(i));
+        ++numbering_;
+      }
+      from_snapshot_ = counted->from_snapshot;
+      read_again_ = counted->read_again;
+      mark_ = counted->mark;
       built_ = true;
     }
     rebuilding_ = false;
     touched.swap(touched_);
   }
   for (std::int64_t id : touched) Changed(id);
-  if (!rebuilt) return Fail(rebuilt.error());
-  return {};
 }
 
 std::int32_t StatsService::ProcedureNumber(const std::string& code) {
@@ -301,22 +576,31 @@ Result<StatsService::LogCheck> StatsService::CheckAgainstEventLog() {
   return check;
 }
 
-Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id) {
+Result<std::optional<DossierFacts>> StatsService::Load(storage::Tx& tx, std::int64_t id,
+                                                       std::uint64_t* numbering) {
   auto row = MOTCUA_TRY(storage::stats::FindDossier(tx, id));
   if (!row) return std::optional<DossierFacts>();
   std::int32_t number;
   {
     std::lock_guard lock(mu_);
     number = ProcedureNumber(row->procedure_code);
+    *numbering = numbering_;
   }
   return std::optional<DossierFacts>(ToFacts(*row, number, *catalog_.Snapshot(), calendar_));
 }
 
-void StatsService::Replace(std::int64_t id, std::optional<DossierFacts> facts) {
-  std::lock_guard lock(mu_);
-  if (rebuilding_) touched_.push_back(id);
-  if (auto old = facts_.Exchange(id, facts)) counters_.Remove(*old);
-  if (facts) counters_.Add(*facts);
+void StatsService::Replace(std::int64_t id, std::optional<DossierFacts> facts,
+                           std::uint64_t numbering) {
+  {
+    std::lock_guard lock(mu_);
+    if (numbering == numbering_) {
+      if (rebuilding_) touched_.push_back(id);
+      if (auto old = facts_.Exchange(id, facts)) counters_.Remove(*old);
+      if (facts) counters_.Add(*facts);
+      return;
+    }
+  }
+  Changed(id);  // numbered before a snapshot's numbers came in: again
 }
 
 void StatsService::Changed(std::int64_t id) {
@@ -343,13 +627,14 @@ void StatsService::Work() {
     queue_.pop_front();
     lock.unlock();
     std::optional<DossierFacts> facts;
+    std::uint64_t numbering = 0;
     auto read = store_.Read([&](storage::Tx& tx) -> Status {
-      facts = MOTCUA_TRY(Load(tx, id));
+      facts = MOTCUA_TRY(Load(tx, id, &numbering));
       return {};
     });
     // A read that fails leaves the old contribution: the next change of the
     // dossier, or the next start, counts it again.
-    if (read) Replace(id, std::move(facts));
+    if (read) Replace(id, std::move(facts), numbering);
     lock.lock();
     ++done_;
     queue_cv_.notify_all();
