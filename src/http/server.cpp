@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -145,21 +146,40 @@ struct Exchange {
   static void Deliver(const std::shared_ptr<Exchange>& ex, Response res, bool quiet);
 };
 
-// Behind a trusted reverse proxy, the client is the last address the proxy
-// appended to X-Forwarded-For (earlier entries come from the client and can
-// be forged), and X-Forwarded-Proto says whether the client used TLS, which
-// decides whether cookies get Secure.
-void ApplyForwardedHeaders(Request* req) {
-  if (auto proto = req->Header("x-forwarded-proto")) req->secure = beast::iequals(*proto, "https");
-  if (auto chain = req->Header("x-forwarded-for")) {
-    std::string_view last = *chain;
-    if (auto comma = last.rfind(','); comma != std::string_view::npos)
-      last.remove_prefix(comma + 1);
-    while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-    while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+// Behind a trusted reverse proxy, the client is the address the proxy saw:
+// the last entry of X-Forwarded-For, taken over every line of the header in
+// order (a proxy may add a line of its own rather than extend the client's:
+// RFC 9110 5.3 makes the lines one comma-separated list), passing over the
+// entries that are trusted proxies themselves (a chain of them); everything
+// before it comes from the client and can be forged. An entry that is not an
+// address ends the walk: the request is then the last trusted hop's. The
+// last X-Forwarded-Proto says whether the client used TLS, which decides
+// whether cookies get Secure and HSTS is sent.
+void ApplyForwardedHeaders(Request* req, const std::function<bool(const std::string&)>& trusted) {
+  std::vector<std::string_view> hops;
+  std::optional<std::string_view> proto;
+  for (const auto& [name, value] : req->headers) {
+    if (name == "x-forwarded-proto") {
+      std::string_view v = value;
+      if (auto comma = v.rfind(','); comma != std::string_view::npos) v.remove_prefix(comma + 1);
+      proto = internal::TrimAscii(v);
+    }
+    if (name != "x-forwarded-for") continue;
+    std::string_view rest = value;
+    for (;;) {
+      const std::size_t comma = rest.find(',');
+      hops.push_back(internal::TrimAscii(rest.substr(0, comma)));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  if (proto) req->secure = beast::iequals(*proto, "https");
+  for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
     beast::error_code ec;
-    auto address = net::ip::make_address(std::string(last), ec);
-    if (!ec) req->remote_ip = address.to_string();
+    auto address = net::ip::make_address(std::string(*hop), ec);
+    if (ec) break;
+    req->remote_ip = address.to_string();
+    if (!trusted(req->remote_ip)) break;
   }
 }
 
@@ -325,7 +345,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     req.body = std::move(msg.body());
     req.remote_ip = remote_ip_;
-    if (server_.TrustsProxy(remote_ip_)) ApplyForwardedHeaders(&req);
+    if (server_.TrustsProxy(remote_ip_))
+      ApplyForwardedHeaders(&req,
+                            [this](const std::string& ip) { return server_.TrustsProxy(ip); });
     auto id = req.Header("x-request-id");
     req.request_id =
         id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();

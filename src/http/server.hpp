@@ -69,7 +69,9 @@ struct ServerOptions {
   // Addresses of reverse proxies whose X-Forwarded-For and
   // X-Forwarded-Proto headers are believed (exact IP strings, e.g.
   // "127.0.0.1"). From anyone else those headers are ignored: a client could
-  // otherwise pose as another address, or as TLS.
+  // otherwise pose as another address, or as TLS. From them, the client is
+  // the last X-Forwarded-For entry over every line that is not a trusted
+  // proxy itself: the entries before it are the client's to forge.
   std::vector<std::string> trusted_proxies;
 };
 

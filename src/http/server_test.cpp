@@ -364,6 +364,27 @@ TEST_F(ServerTest, ForwardedHeadersAreBelievedOnlyFromTrustedProxies) {
   auto plain = boost::json::parse(proxied.Send("GET", "/whoami").body).as_object();
   EXPECT_EQ(plain.at("ip").as_string(), "127.0.0.1");
   EXPECT_FALSE(plain.at("secure").as_bool());
+  // A proxy that adds a line of its own: the client's line comes first and
+  // is not the client (issue 19: 12 wrong passwords in a row went unlimited).
+  auto ip_of = [&](const Headers& h) {
+    return std::string(
+        boost::json::parse(proxied.Send("GET", "/whoami", "", h).body).at("ip").as_string());
+  };
+  EXPECT_EQ(ip_of({{"x-forwarded-for", "10.9.9.9"}, {"x-forwarded-for", "198.51.100.23"}}),
+            "198.51.100.23");
+  EXPECT_EQ(
+      ip_of({{"x-forwarded-for", "10.9.9.9, 10.8.8.8"}, {"x-forwarded-for", "198.51.100.23"}}),
+      "198.51.100.23");
+  // A chain of trusted proxies: the first address from the right that is not one.
+  EXPECT_EQ(ip_of({{"x-forwarded-for", "10.9.9.9, 198.51.100.23, 127.0.0.1"}}), "198.51.100.23");
+  // Garbage where the proxy's entry should be: the proxy's own address, never an earlier claim.
+  EXPECT_EQ(ip_of({{"x-forwarded-for", "10.9.9.9, not-an-address"}}), "127.0.0.1");
+  // The proxy nearest says the scheme.
+  auto secure_of = [&](const Headers& h) {
+    return boost::json::parse(proxied.Send("GET", "/whoami", "", h).body).at("secure").as_bool();
+  };
+  EXPECT_FALSE(secure_of({{"x-forwarded-proto", "https"}, {"x-forwarded-proto", "http"}}));
+  EXPECT_TRUE(secure_of({{"x-forwarded-proto", "http, https"}}));
   behind_proxy.Stop();
 }
 
