@@ -395,6 +395,25 @@ void CliTest::ServeAndStopWith(int signal) {
 TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigterm) { ServeAndStopWith(SIGTERM); }
 TEST_F(CliTest, ServeAnswersAndStopsCleanlyOnSigint) { ServeAndStopWith(SIGINT); }
 
+// The address printed on receipts and results is the operator's, never a
+// request's Host: serving beyond this machine without one is refused, and a
+// malformed one is named (issue 19).
+TEST_F(CliTest, ServeBeyondLoopbackNeedsThePublicAddress) {
+  ASSERT_EQ(RunMotcua({"migrate", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
+  RunResult open = RunMotcua(
+      {"serve", "--db", "sqlite:data/m.db", "--listen", "0.0.0.0:0", "--log-level", "warn"}, "",
+      dir_);
+  EXPECT_EQ(open.exit_code, 2);
+  EXPECT_NE(open.err.find("--public-url"), std::string::npos) << open.err;
+  for (const char* bad : {"ftp://x.gov.vn", "https://", "https://a b.vn", "https://x.vn/?q=1"}) {
+    RunResult r = RunMotcua({"serve", "--db", "sqlite:data/m.db", "--listen", "127.0.0.1:0",
+                             "--public-url", bad, "--log-level", "warn"},
+                            "", dir_);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--public-url"), std::string::npos) << bad << ": " << r.err;
+  }
+}
+
 TEST_F(CliTest, DemoProvinceIsTheMergedThaiNguyenWithItsCatalogue) {
   ASSERT_EQ(RunMotcua({"demo", "--db", "sqlite:data/m.db"}, "", dir_).exit_code, 0);
   auto store = storage::Store::Open("sqlite:" + (dir_ / "data" / "m.db").string());

@@ -1115,6 +1115,15 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   const std::string code = Str(Json(draft).at("code"));
   EXPECT_EQ(code.size(), 16u);
   EXPECT_EQ(Str(Json(draft).at("state")), "draft");
+  // The verify link is the configured address's, whatever Host the request
+  // names (issue 19: "Host: evil.example" was printed on citizens' papers).
+  {
+    std::string raw = "GET " + path + " HTTP/1.1\r\nHost: evil.example\r\n";
+    for (const auto& [k, v] : leader.headers) raw += k + ": " + v + "\r\n";
+    auto forged = client_->SendRaw(raw + "\r\n");
+    ASSERT_EQ(forged.status, 200) << forged.body;
+    EXPECT_EQ(Str(Json(forged).at("verify_url")), "http://127.0.0.1:8080/verify/" + code);
+  }
   // The citizen sees nothing until it is signed; the staff read the draft.
   EXPECT_EQ(Str(Json(Call(citizen, "GET", path)).at("state")), "none");
   EXPECT_EQ(Call(citizen, "GET", path + "/file").status, 404);

@@ -25,6 +25,12 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
       {"db-readers", "N",
        "database connections for reads (1 to 64); with the writer's, 1 + N per process", "4"});
   options.push_back({"web-dir", "DIR", "built web front end to serve at /", "web/dist"});
+  options.push_back(
+      {"public-url", "URL",
+       "the address citizens reach motcua at, for the links and QR codes on receipts and results\n"
+       "(https://dichvucong.example.gov.vn); required unless listening on loopback; default: the\n"
+       "forms file's portal, else http://LISTEN",
+       ""});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
   Command cmd(
@@ -60,6 +66,17 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  std::string public_url;
+  if (!parsed->Get("public-url").empty()) {
+    auto url = ParsePublicUrl(parsed->Get("public-url"));
+    if (!url) return ReportError(err, "serve", url.error(), 2);
+    public_url = *url;
+  }
+  const std::string listen = parsed->Get("listen");
+  const std::string listen_host = listen.substr(0, listen.rfind(':'));
+  const bool loopback = listen_host == "127.0.0.1" || listen_host == "localhost" ||
+                        listen_host == "[::1]" || listen_host == "::1";
+
   auto store = storage::Store::Open(
       parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
   if (!store) return ReportError(err, "serve", store.error(), 1);
@@ -67,8 +84,20 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   auto app = App::Create(**store, clock,
                          AppOptions{.web_dir = parsed->Get("web-dir"),
                                     .data_dir = parsed->Get("data-dir"),
-                                    .office_hours = parsed->Get("office-hours")});
+                                    .office_hours = parsed->Get("office-hours"),
+                                    .public_url = public_url,
+                                    .fallback_public_url = "http://" + listen});
   if (!app) return ReportError(err, "serve", app.error(), 1);
+  // A receipt's QR code sends citizens to this address: from anywhere but
+  // this machine, it must be the one they reach, said by the operator.
+  if ((*app)->public_url_defaulted() && !loopback)
+    return ReportError(
+        err, "serve",
+        InvalidField("--public-url", "is required when listening on " + listen +
+                                         ": the address citizens reach motcua at, printed on "
+                                         "receipts and results (or the forms file's portal)")
+            .error(),
+        2);
   // The statistics are counted from every dossier on a thread of their own,
   // so that the server listens at once; until they are, they answer 503.
   (*app)->statistics().CountInBackground();

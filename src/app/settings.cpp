@@ -53,4 +53,28 @@ Result<std::unique_ptr<storage::Store>> OpenStore(const ParsedArgs& args) {
   return storage::Store::Open(args.Get("db"));
 }
 
+Result<std::string> ParsePublicUrl(std::string_view text) {
+  auto bad = [](std::string why) { return InvalidField("--public-url", std::move(why)); };
+  std::string_view rest = text;
+  if (rest.starts_with("https://"))
+    rest.remove_prefix(8);
+  else if (rest.starts_with("http://"))
+    rest.remove_prefix(7);
+  else
+    return bad("must begin with https:// (or http://)");
+  const std::string_view host = rest.substr(0, rest.find('/'));
+  if (host.empty()) return bad("has no host");
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return bad("has a character a host cannot have: '" + std::string(1, c) + "'");
+  }
+  for (char c : rest)
+    if (c == '?' || c == '#' || c == ' ' || static_cast<unsigned char>(c) < 0x21)
+      return bad("must be an address without a query, a fragment or spaces");
+  std::string out(text);
+  while (out.ends_with('/')) out.pop_back();
+  return out;
+}
+
 }  // namespace motcua::app

@@ -68,6 +68,11 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
     Forms forms = MOTCUA_TRY(LoadForms(data_dir));
     app->forms_ = std::move(forms.layout);
     app->fonts_ = std::move(forms.fonts);
+    if (!app->options_.public_url.empty()) app->forms_.portal = app->options_.public_url;
+    if (app->forms_.portal.empty()) {
+      app->forms_.portal = app->options_.fallback_public_url;
+      app->public_url_defaulted_ = true;
+    }
   }
   {
     std::string known;

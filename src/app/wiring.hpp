@@ -50,12 +50,21 @@ struct AppOptions {
   // DATA_DIR/keys/trusted-ca (`motcua demo` puts its demo CA there). No
   // folder, no signing: the sign route says so.
   std::string trust_dir;
+  // The address citizens reach motcua at ("https://dichvucong.example.gov.vn"),
+  // for the links and QR codes on receipts and results; empty: the forms
+  // file's portal, else `fallback_public_url`. Never the request's Host
+  // header, which the client writes.
+  std::string public_url;
+  std::string fallback_public_url = "http://127.0.0.1:8080";
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
 // Store and the Clock must outlive it.
 class App {
  public:
+  // Whether the public address is the fallback (neither configured nor in
+  // the forms file): `motcua serve` refuses that unless it listens on loopback.
+  bool public_url_defaulted() const { return public_url_defaulted_; }
   // Loads the units and catalogue snapshots, the holiday tables and the
   // workflows; fails if the schema is not current (the message says to run
   // `motcua migrate`), the store cannot be read, or a data file is wrong
@@ -95,6 +104,7 @@ class App {
   workflow::Registry workflows_;
   std::vector<calendar::TableFile> holiday_tables_;  // as loaded, for the administrators' editor
   documents::FormLayout forms_;                      // the printed forms' words (data/documents)
+  bool public_url_defaulted_ = false;
   std::shared_ptr<const documents::Fonts> fonts_;
   std::unique_ptr<calendar::WorkingCalendar> calendar_;
   audit::AccessLog access_log_;

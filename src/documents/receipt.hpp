@@ -24,7 +24,7 @@ namespace motcua::documents {
 struct FormLayout {
   std::string font_regular;  // TrueType files with every Vietnamese glyph
   std::string font_bold;
-  std::string portal;  // the citizen portal's address for QR codes; empty: the request's
+  std::string portal;  // the citizen portal's address for QR codes (app/wiring.hpp: public_url)
   std::string place;   // "Thái Nguyên", before the date line
   std::string nation;  // the national title and motto of every administrative document
   std::string motto;

@@ -140,7 +140,7 @@ void Receipt(dossiers::DossierService& service, const catalog::CatalogService& c
   ObjectReader r(*body);
   std::string secret = r.RequiredString("secret", {.min_length = 1, .max_length = 64});
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
-  std::string portal = PortalAddress(layout, req);
+  std::string portal = PortalAddress(layout);
   auto matches = service.IsLookupSecret(*id, secret);
   if (!matches) return respond(ErrorResponse(matches.error()));
   dossiers::ReadContext ctx = ReadContextOf(req);
@@ -209,12 +209,7 @@ void UnitAgencies(const units::UnitService& units, const documents::FormLayout& 
   }
 }
 
-std::string PortalAddress(const documents::FormLayout& layout, const Request& req) {
-  if (!layout.portal.empty()) return layout.portal;
-  auto proto = req.Header("x-forwarded-proto");
-  return std::string(proto && *proto == "https" ? "https://" : "http://") +
-         std::string(req.Header("host").value_or("localhost"));
-}
+std::string PortalAddress(const documents::FormLayout& layout) { return layout.portal; }
 
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers,
                             const catalog::CatalogService& catalog, const units::UnitService& units,

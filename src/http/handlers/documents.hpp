@@ -32,9 +32,10 @@ namespace motcua::http {
 void UnitAgencies(const units::UnitService& units, const documents::FormLayout& layout,
                   std::int64_t unit_id, std::string& parent_agency, std::string& agency);
 
-// The citizen portal's address for QR codes: the forms file's, else the
-// request's own (scheme from X-Forwarded-Proto, host from Host).
-std::string PortalAddress(const documents::FormLayout& layout, const Request& req);
+// The citizen portal's address for links and QR codes: configured (App sets
+// it from --public-url, the forms file or the listen address), never taken
+// from a request, whose Host header the client writes (issue 19).
+std::string PortalAddress(const documents::FormLayout& layout);
 
 void RegisterDocumentRoutes(Router& router, dossiers::DossierService& dossiers,
                             const catalog::CatalogService& catalog, const units::UnitService& units,

@@ -98,7 +98,7 @@ void GetResult(results::ResultService& results, const documents::FormLayout& lay
   auto view = results.Get(*req.principal, *id);
   if (!view) return respond(ErrorResponse(view.error()));
   if (!*view) return respond(Json(200, {{"state", "none"}}));
-  respond(Json(200, ViewJson(**view, PortalAddress(layout, req))));
+  respond(Json(200, ViewJson(**view, PortalAddress(layout))));
 }
 
 // The result document motcua draws, from the dossier as its reader sees it.
@@ -154,7 +154,7 @@ void PutResult(results::ResultService& results, dossiers::DossierService& dossie
   }
   auto view = results.Draft(*req.principal, *id, std::move(draft));
   if (!view) return respond(ErrorResponse(view.error()));
-  respond(Json(200, ViewJson(*view, PortalAddress(layout, req))));
+  respond(Json(200, ViewJson(*view, PortalAddress(layout))));
 }
 
 void SignResult(results::ResultService& results, const documents::FormLayout& layout, Request& req,
@@ -173,10 +173,10 @@ void SignResult(results::ResultService& results, const documents::FormLayout& la
   if (!p12.empty() && !(der = Base64Decode(p12)))
     r.Problem("pkcs12", "must be the .p12 file in base64");
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
-  auto view = results.Sign(*req.principal, *id, *der, password, PortalAddress(layout, req),
-                           ReadContextOf(req));
+  auto view =
+      results.Sign(*req.principal, *id, *der, password, PortalAddress(layout), ReadContextOf(req));
   if (!view) return respond(ErrorResponse(view.error()));
-  respond(Json(200, ViewJson(*view, PortalAddress(layout, req))));
+  respond(Json(200, ViewJson(*view, PortalAddress(layout))));
 }
 
 void ResultFile(results::ResultService& results, Request& req, Responder respond) {
