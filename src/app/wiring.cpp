@@ -37,6 +37,10 @@ bool LiveUnitHierarchy::IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) 
   return units_.Tree()->IsSameOrBelow(unit, ancestor);
 }
 
+bool LiveUnitHierarchy::IsTopLevel(std::int64_t unit) const {
+  return units_.Tree()->IsTopLevel(unit);
+}
+
 App::App(storage::Store& store, const Clock& clock, AppOptions options)
     : store_(store),
       clock_(clock),

@@ -33,6 +33,7 @@ class LiveUnitHierarchy final : public accounts::UnitHierarchy {
  public:
   explicit LiveUnitHierarchy(const units::UnitService& units) : units_(units) {}
   bool IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const override;
+  bool IsTopLevel(std::int64_t unit) const override;
 
  private:
   const units::UnitService& units_;

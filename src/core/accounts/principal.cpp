@@ -75,9 +75,27 @@ bool Principal::CanGrant(const RoleBinding& binding, const UnitHierarchy& units)
 
 bool Principal::CanManage(const std::vector<RoleBinding>& target_roles,
                           const UnitHierarchy& units) const {
-  if (!IsAdministrator()) return false;
+  if (!IsAdministrator() || !CanSeeAccount(target_roles, units)) return false;
   return std::all_of(target_roles.begin(), target_roles.end(),
                      [&](const RoleBinding& b) { return CanGrant(b, units); });
+}
+
+bool Principal::CanSeeAccount(const std::vector<RoleBinding>& target_roles,
+                              const UnitHierarchy& units) const {
+  if (std::any_of(roles.begin(), roles.end(),
+                  [](const RoleBinding& b) { return b.role == Role::kSystemAdmin; }))
+    return true;
+  bool staff = false;
+  for (const RoleBinding& target : target_roles) {
+    if (target.role == Role::kCitizen) continue;
+    staff = true;
+    for (const RoleBinding& b : roles)
+      if (b.role == Role::kProvinceAdmin && Covers(b, target.unit_id, units)) return true;
+  }
+  if (staff) return false;
+  return std::any_of(roles.begin(), roles.end(), [&](const RoleBinding& b) {
+    return b.role == Role::kProvinceAdmin && b.subtree && units.IsTopLevel(b.unit_id);
+  });
 }
 
 }  // namespace motcua::accounts

@@ -40,6 +40,9 @@ class UnitHierarchy {
  public:
   virtual ~UnitHierarchy() = default;
   virtual bool IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const = 0;
+  // Whether `unit` is at the top of the tree (a province): a binding there
+  // with its subtree covers the whole province. No, by default.
+  virtual bool IsTopLevel(std::int64_t /*unit*/) const { return false; }
 };
 
 enum class AuthMethod { kSession, kApiToken };
@@ -73,10 +76,19 @@ struct Principal {
   // covers (a subtree binding only if its root is covered, since everything
   // below a covered unit is covered too). Everyone else may grant nothing.
   bool CanGrant(const RoleBinding& binding, const UnitHierarchy& units) const;
-  // May change an account holding `target_roles`: only if every one of those
-  // bindings is one this principal could grant, so that a province
-  // administrator cannot disable, or strip, a system administrator.
+  // May change an account holding `target_roles`: only one it may see
+  // (CanSeeAccount), and only if every one of those bindings is one this
+  // principal could grant, so that a province administrator cannot disable,
+  // or strip, a system administrator.
   bool CanManage(const std::vector<RoleBinding>& target_roles, const UnitHierarchy& units) const;
+  // May see an account holding `target_roles` (list it, read it): a system
+  // administrator any; a province administrator one with a staff binding on
+  // a unit their province_admin binding covers, and one with none (a citizen,
+  // or roles not given yet) only if bound to a whole province (top level,
+  // with its subtree), since citizens belong to no unit. An administrator of
+  // one commune sees that commune's staff, not the province's (issue 19).
+  bool CanSeeAccount(const std::vector<RoleBinding>& target_roles,
+                     const UnitHierarchy& units) const;
 };
 
 }  // namespace motcua::accounts

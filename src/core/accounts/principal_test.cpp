@@ -18,6 +18,10 @@ class FakeUnits final : public UnitHierarchy {
     }
     return false;
   }
+  bool IsTopLevel(std::int64_t unit) const override {
+    auto it = parent_.find(unit);
+    return it != parent_.end() && it->second == 0;
+  }
 
  private:
   std::map<std::int64_t, std::int64_t> parent_{{1, 0}, {10, 1}, {100, 10}, {20, 1}, {2, 0}};
@@ -97,6 +101,34 @@ TEST(CanManage, ProvinceAdminCannotTouchSystemAdmin) {
       admin.CanManage({{Role::kOfficer, 10, false}, {Role::kSystemAdmin, 1, true}}, units));
   auto root = With({{Role::kSystemAdmin, 1, true}});
   EXPECT_TRUE(root.CanManage({{Role::kSystemAdmin, 1, true}}, units));
+}
+
+TEST(CanSeeAccount, AnAdministratorSeesTheStaffOfTheirScopeAndCitizensOnlyFromTheTop) {
+  FakeUnits units;
+  const std::vector<RoleBinding> officer_100 = {{Role::kOfficer, 100, false}};
+  const std::vector<RoleBinding> officer_20 = {{Role::kOfficer, 20, false}};
+  const std::vector<RoleBinding> citizen = {{Role::kCitizen, 0, false}};
+  const std::vector<RoleBinding> nothing = {};
+  auto department = With({{Role::kProvinceAdmin, 10, true}});
+  EXPECT_TRUE(department.CanSeeAccount(officer_100, units));
+  EXPECT_FALSE(department.CanSeeAccount(officer_20, units));
+  EXPECT_FALSE(department.CanSeeAccount(citizen, units));
+  EXPECT_FALSE(department.CanSeeAccount(nothing, units));
+  EXPECT_FALSE(department.CanManage(citizen, units));  // not even to disable one
+  // Staff somewhere in scope and somewhere out: seen, not managed.
+  const std::vector<RoleBinding> both = {{Role::kOfficer, 100, false}, {Role::kOfficer, 20, false}};
+  EXPECT_TRUE(department.CanSeeAccount(both, units));
+  EXPECT_FALSE(department.CanManage(both, units));
+  auto province = With({{Role::kProvinceAdmin, 1, true}});
+  EXPECT_TRUE(province.CanSeeAccount(officer_20, units));
+  EXPECT_TRUE(province.CanSeeAccount(citizen, units));
+  EXPECT_TRUE(province.CanManage(citizen, units));
+  EXPECT_FALSE(province.CanSeeAccount({{Role::kOfficer, 2, false}}, units));
+  // A province administrator bound to the province alone, not its subtree.
+  EXPECT_FALSE(With({{Role::kProvinceAdmin, 1, false}}).CanSeeAccount(citizen, units));
+  EXPECT_TRUE(
+      With({{Role::kSystemAdmin, 1, true}}).CanSeeAccount({{Role::kOfficer, 2, false}}, units));
+  EXPECT_FALSE(With({{Role::kUnitLeader, 1, true}}).CanSeeAccount(officer_100, units));
 }
 
 }  // namespace

@@ -27,6 +27,11 @@ class UnitTree final : public accounts::UnitHierarchy {
 
   // False if either id is unknown.
   bool IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const override;
+  // A known unit with no parent (a province).
+  bool IsTopLevel(std::int64_t unit) const override {
+    const Unit* u = Find(unit);
+    return u != nullptr && !u->parent_id;
+  }
 
   const Unit* Find(std::int64_t id) const;
   // Every unit, ascending id.

@@ -29,6 +29,7 @@ class FakeUnits final : public accounts::UnitHierarchy {
   bool IsSameOrBelow(std::int64_t unit, std::int64_t ancestor) const override {
     return unit == ancestor || (unit == 10 && ancestor == 1);
   }
+  bool IsTopLevel(std::int64_t unit) const override { return unit == 1 || unit == 2; }
 };
 
 constexpr char kPassword[] = "sông Hồng chảy về xuôi";
@@ -283,6 +284,60 @@ TEST_F(AccountRoutesTest, ProvinceAdminCannotGrantSystemAdmin) {
   // An officer may not even list users.
   Session officer = SignIn("can.bo.a");
   EXPECT_EQ(client_->Send("GET", "/api/v1/users", {}, WithSession(officer)).status, 403);
+}
+
+// An administrator sees the accounts of their own scope: bound to the
+// department, its staff; bound to the province, the province's staff and the
+// citizens; never another province's (issue 19: a commune's administrator
+// listed and read every account of the province).
+TEST_F(AccountRoutesTest, AdministratorsSeeOnlyTheAccountsOfTheirScope) {
+  CreateUser("qt.tinh", {{Role::kProvinceAdmin, 1, true}});
+  CreateUser("qt.so", {{Role::kProvinceAdmin, 10, true}});
+  CreateUser("cb.so", {{Role::kOfficer, 10, false}});
+  CreateUser("cb.tinh", {{Role::kOfficer, 1, false}});
+  CreateUser("cb.tinh.b", {{Role::kOfficer, 2, false}});
+  CreateUser("cong.dan", {{Role::kCitizen, 0, false}});
+  auto listed = [&](const std::string& who, const std::string& query = "?limit=200") {
+    Session s = SignIn(who);
+    Response r = client_->Send("GET", "/api/v1/users" + query, {}, WithSession(s));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> names;
+    const json::value body = Body(r);
+    for (const auto& u : body.at("items").as_array())
+      names.emplace_back(u.at("username").as_string());
+    return std::pair(names, body);
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(listed("qt.so").first, (V{"qt.so", "cb.so"}));
+  EXPECT_EQ(listed("qt.tinh").first, (V{"qt.tinh", "qt.so", "cb.so", "cb.tinh", "cong.dan"}));
+  // Pages skip what is out of scope and still say where the next begins.
+  auto [first, page] = listed("qt.so", "?limit=1");
+  EXPECT_EQ(first, V{"qt.so"});
+  ASSERT_TRUE(page.at("next_after").is_int64()) << json::serialize(page);
+  auto [second, last] =
+      listed("qt.so", "?limit=1&after=" + std::to_string(page.at("next_after").as_int64()));
+  EXPECT_EQ(second, V{"cb.so"});
+  EXPECT_TRUE(last.at("next_after").is_null()) << json::serialize(last);
+  // Reading one: out of scope is not found, as if it did not exist; everyone
+  // reads their own.
+  auto id_of = [&](const std::string& who) {
+    Session s = SignIn(who);
+    Response me = client_->Send("GET", "/api/v1/auth/me", {}, WithSession(s, false));
+    EXPECT_EQ(me.status, 200) << me.body;
+    return std::pair(Body(me).at("user").at("id").as_int64(), s);
+  };
+  auto [citizen, citizen_session] = id_of("cong.dan");
+  auto [other, other_session] = id_of("cb.tinh.b");
+  auto get = [&](const Session& s, std::int64_t id) {
+    return client_->Send("GET", "/api/v1/users/" + std::to_string(id), {}, WithSession(s)).status;
+  };
+  Session so = SignIn("qt.so");
+  Session tinh = SignIn("qt.tinh");
+  EXPECT_EQ(get(so, citizen), 404);
+  EXPECT_EQ(get(tinh, citizen), 200);
+  EXPECT_EQ(get(tinh, other), 404);
+  EXPECT_EQ(get(other_session, other), 200);
+  EXPECT_EQ(get(citizen_session, citizen), 200);
 }
 
 TEST_F(AccountRoutesTest, UnknownFieldsAndWrongTypesAre400NamingTheField) {

@@ -381,13 +381,23 @@ Result<UserPage> AccountService::ListUsers(const Principal& actor, std::int64_t 
   if (limit < 1 || limit > kMaxPageSize) return InvalidField("limit", "must be 1 to 200");
   UserPage page;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
-    // One row more than asked tells whether another page follows.
-    auto rows = MOTCUA_TRY(repo::ListUsers(tx, after_id, limit + 1));
-    const bool more = rows.size() > static_cast<std::size_t>(limit);
-    if (more) rows.pop_back();
-    for (const auto& r : rows) page.users.push_back(ToUser(r));
-    if (more) page.next_after = page.users.back().id;
-    return {};
+    // The accounts this administrator may see, read in batches until the
+    // page is full, and one more that tells whether another page follows.
+    constexpr int kBatch = 500;
+    std::int64_t cursor = after_id;
+    for (;;) {
+      auto rows = MOTCUA_TRY(repo::ListUsers(tx, cursor, kBatch));
+      for (const auto& r : rows) {
+        cursor = r.id;
+        if (!actor.CanSeeAccount(r.roles, units_)) continue;
+        if (page.users.size() == static_cast<std::size_t>(limit)) {
+          page.next_after = page.users.back().id;
+          return {};
+        }
+        page.users.push_back(ToUser(r));
+      }
+      if (rows.size() < static_cast<std::size_t>(kBatch)) return {};
+    }
   }));
   return page;
 }
@@ -404,7 +414,11 @@ Result<User> AccountService::LoadUser(std::int64_t user_id) {
 
 Result<User> AccountService::GetUser(const Principal& actor, std::int64_t user_id) {
   if (!actor.IsAdministrator() && actor.user_id != user_id) return Fail(NotAllowed());
-  return LoadUser(user_id);
+  auto user = MOTCUA_TRY(LoadUser(user_id));
+  // Beyond their scope an administrator learns nothing, not even that it exists.
+  if (actor.user_id != user_id && !actor.CanSeeAccount(user.roles, units_))
+    return Fail(Code::kNotFound, "no such user");
+  return user;
 }
 
 Result<User> AccountService::UpdateUser(const Principal& actor, std::int64_t user_id,

@@ -27,6 +27,10 @@ class FakeUnits final : public UnitHierarchy {
     }
     return false;
   }
+  bool IsTopLevel(std::int64_t unit) const override {
+    auto it = parent_.find(unit);
+    return it != parent_.end() && it->second == 0;
+  }
 
  private:
   std::map<std::int64_t, std::int64_t> parent_{{1, 0}, {10, 1}, {20, 1}, {2, 0}};
