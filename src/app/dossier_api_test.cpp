@@ -556,9 +556,24 @@ TEST_P(DossierApiTest, NobodySeesADossierOutsideTheirReach) {
   auto detail = Get(citizen, id);
   const std::string file = Str(detail.at("files").at(0).at("id"));
   Session officer = SignIn("motcua.pdp");
+  const std::string log_path = "/api/v1/dossiers/" + std::to_string(id) + "/access-log";
+  auto file_reads = [&](const std::string& by) {
+    int n = 0;
+    const json::value log = Json(Call(officer, "GET", log_path + "?limit=1000"));
+    for (const auto& e : log.at("items").as_array())
+      if (Str(e.at("route")).starts_with("GET /api/v1/attachments/") && Str(e.at("purpose")) == by)
+        ++n;
+    return n;
+  };
   EXPECT_EQ(Call(officer, "GET", "/api/v1/attachments/" + file).status, 200);
+  EXPECT_EQ(Call(officer, "GET", "/api/v1/attachments/" + file + "/meta").status, 200);
   EXPECT_EQ(Call(elsewhere, "GET", "/api/v1/attachments/" + file).status, 404);
   EXPECT_EQ(Call(stranger, "GET", "/api/v1/attachments/" + file).status, 404);
+  EXPECT_EQ(Call(citizen, "GET", "/api/v1/attachments/" + file).status, 200);
+  // Every read of a dossier's file is in its personal-data access log
+  // (issue 19: reads through /api/v1/attachments left none), refused ones not.
+  EXPECT_EQ(file_reads("processing"), 2);
+  EXPECT_EQ(file_reads("data_subject"), 1);
   // The citizen can see and withdraw it.
   EXPECT_EQ(Str(detail.at("applicant").at("id_number")), "001203004567");
   EXPECT_EQ(Str(Act(citizen, id, "withdraw").at("state").at("id")), "withdrawn");
@@ -1127,6 +1142,12 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   // The citizen sees nothing until it is signed; the staff read the draft.
   EXPECT_EQ(Str(Json(Call(citizen, "GET", path)).at("state")), "none");
   EXPECT_EQ(Call(citizen, "GET", path + "/file").status, 404);
+  // Nor by the file's own address (issue 19: the draft was served there),
+  // nor its description; the staff too read results through the result route.
+  const std::string draft_id = Str(Json(draft).at("file").at("id"));
+  EXPECT_EQ(Call(citizen, "GET", "/api/v1/attachments/" + draft_id).status, 404);
+  EXPECT_EQ(Call(citizen, "GET", "/api/v1/attachments/" + draft_id + "/meta").status, 404);
+  EXPECT_EQ(Call(leader, "GET", "/api/v1/attachments/" + draft_id).status, 404);
   auto draft_file = Call(leader, "GET", path + "/file");
   ASSERT_EQ(draft_file.status, 200);
   const std::string draft_text = PdfText(draft_file.body);

@@ -105,8 +105,9 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   dossiers::DossierService* dossier_service = app->dossiers_.get();
   app->attachments_ = std::make_unique<attachments::AttachmentStore>(
       store, clock, attachments_dir, std::move(key), attachments::Limits{},
-      [dossier_service](const accounts::Principal& who, std::int64_t dossier_id) {
-        return dossier_service->CanSee(who, dossier_id);
+      [dossier_service](const accounts::Principal& who, std::int64_t dossier_id,
+                        const audit::ReadContext& context) {
+        return dossier_service->MayReadFiles(who, dossier_id, context);
       });
 
   auto trust = MOTCUA_TRY(LoadTrustList(

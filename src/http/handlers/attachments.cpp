@@ -83,13 +83,17 @@ void Upload(AttachmentStore& store, Request& req, Responder respond) {
   respond(std::move(res));
 }
 
+// The route and request of a read, for the personal-data access log.
+audit::ReadContext Context(const Request& req) {
+  return {req.method + " " + (req.route ? req.route->pattern : req.path), req.request_id};
+}
+
 void Download(AttachmentStore& store, Request& req, Responder respond) {
   if (auto ok = RequireAuthenticated(req); !ok) return respond(ErrorResponse(ok.error()));
-  // Owners reading their own uploads are not logged. Reads by others become
-  // possible only through the DossierAccess rule the dossier service will
-  // supply, which knows the dossier and the purpose and is where the
-  // personal-data access log entry belongs.
-  auto file = store.Open(*req.principal, PathId(req));
+  // An owner reading a staged upload is not logged; a dossier's document is
+  // read only through the dossier service's rule, which logs each read
+  // (attachment_store.hpp).
+  auto file = store.Open(*req.principal, PathId(req), Context(req));
   if (!file) return respond(ErrorResponse(file.error()));
   Response res;
   res.status = 200;
@@ -107,7 +111,7 @@ void Download(AttachmentStore& store, Request& req, Responder respond) {
 
 void Meta(AttachmentStore& store, Request& req, Responder respond) {
   if (auto ok = RequireAuthenticated(req); !ok) return respond(ErrorResponse(ok.error()));
-  auto info = store.Describe(*req.principal, PathId(req));
+  auto info = store.Describe(*req.principal, PathId(req), Context(req));
   if (!info) return respond(ErrorResponse(info.error()));
   json::object out = InfoJson(*info);
   out["dossier_id"] = info->dossier_id ? json::value(*info->dossier_id) : json::value(nullptr);

@@ -34,9 +34,17 @@ class AttachmentRoutesTest : public ::testing::Test {
     ASSERT_TRUE(bed_.Open("attachment_routes"));
     alice_ = std::to_string(testing::AddUser(bed_.store(), "alice"));
     bob_ = std::to_string(testing::AddUser(bed_.store(), "bob"));
+    // The dossier rule of this test: alice's dossier 9, each read noted as
+    // the access log would have it.
     files_ = std::make_unique<attachments::AttachmentStore>(
         bed_.store(), clock_, bed_.dir() / "attachments", testing::Key(),
-        attachments::Limits{.max_file_bytes = 64 * 1024, .max_staged_files = 3});
+        attachments::Limits{.max_file_bytes = 64 * 1024, .max_staged_files = 3},
+        [this](const accounts::Principal& who, std::int64_t dossier,
+               const audit::ReadContext& context) -> Result<bool> {
+          const bool may = std::to_string(who.user_id) == alice_ && dossier == 9;
+          if (may) logged_.push_back(context.route);
+          return may;
+        });
     RegisterAttachmentRoutes(bed_.router(), *files_);
     ASSERT_TRUE(bed_.Serve());
   }
@@ -44,6 +52,7 @@ class AttachmentRoutesTest : public ::testing::Test {
     bed_.StopServer();
     files_.reset();
   }
+  std::vector<std::string> logged_;
 
   Response Upload(std::string body, const std::string& user,
                   std::optional<std::string> type = kPdfType,
@@ -203,6 +212,12 @@ TEST_F(AttachmentRoutesTest, DeleteWorksOnlyWhileTheFileIsStaged) {
   Response meta = Send("GET", "/api/v1/attachments/" + linked + "/meta", alice_);
   EXPECT_EQ(Body(meta).at("dossier_id").as_int64(), 9);
   EXPECT_EQ(Body(meta).at("component_code").as_string(), "to_khai");
+  // Reads of a dossier's document go through its rule, with their route
+  // for the personal-data access log (issue 19: they left no entry).
+  EXPECT_EQ(Send("GET", "/api/v1/attachments/" + linked, alice_).status, 200);
+  EXPECT_EQ(Send("GET", "/api/v1/attachments/" + linked, bob_).status, 404);
+  EXPECT_EQ(logged_, (std::vector<std::string>{"GET /api/v1/attachments/{id}/meta",
+                                               "GET /api/v1/attachments/{id}"}));
 }
 
 }  // namespace

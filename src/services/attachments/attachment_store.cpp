@@ -326,23 +326,40 @@ Result<AttachmentInfo> AttachmentStore::Load(std::string_view id) {
   return ToInfo(*row);
 }
 
-Status AttachmentStore::Authorize(const accounts::Principal& who,
-                                  const AttachmentInfo& info) const {
-  if (who.user_id == info.owner_user_id) return {};
-  if (info.dossier_id && dossier_access_ && MOTCUA_TRY(dossier_access_(who, *info.dossier_id)))
-    return {};
+Status AttachmentStore::Authorize(const accounts::Principal& who, const AttachmentInfo& info,
+                                  const audit::ReadContext& context) const {
+  if (!info.dossier_id) {
+    if (who.user_id == info.owner_user_id) return {};
+    return NoSuchAttachment(info.id);
+  }
+  // A result file (no component): the result service's to give.
+  if (!info.component_code) return NoSuchAttachment(info.id);
+  if (dossier_access_ && MOTCUA_TRY(dossier_access_(who, *info.dossier_id, context))) return {};
   return NoSuchAttachment(info.id);
 }
 
 Result<AttachmentInfo> AttachmentStore::Describe(const accounts::Principal& who,
-                                                 std::string_view id) {
+                                                 std::string_view id,
+                                                 const audit::ReadContext& context) {
   AttachmentInfo info = MOTCUA_TRY(Load(id));
-  MOTCUA_TRY_VOID(Authorize(who, info));
+  MOTCUA_TRY_VOID(Authorize(who, info, context));
   return info;
 }
 
-Result<Attachment> AttachmentStore::Open(const accounts::Principal& who, std::string_view id) {
-  Attachment out{MOTCUA_TRY(Describe(who, id)), {}};
+Result<AttachmentInfo> AttachmentStore::DescribeForService(std::string_view id) { return Load(id); }
+
+Result<Attachment> AttachmentStore::Open(const accounts::Principal& who, std::string_view id,
+                                         const audit::ReadContext& context) {
+  return Read(MOTCUA_TRY(Describe(who, id, context)));
+}
+
+Result<Attachment> AttachmentStore::OpenForService(std::string_view id) {
+  return Read(MOTCUA_TRY(Load(id)));
+}
+
+Result<Attachment> AttachmentStore::Read(AttachmentInfo info) {
+  Attachment out{std::move(info), {}};
+  const std::string id = out.info.id;
   if (out.info.key_id != key_.id) {
     return Fail(Code::kInternal, "attachment " + out.info.id + " was encrypted with key " +
                                      out.info.key_id + ", which is not loaded (the loaded key is " +

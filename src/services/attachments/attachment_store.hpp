@@ -42,6 +42,7 @@
 #include "common/result.hpp"
 #include "core/accounts/principal.hpp"
 #include "services/attachments/attachment_key.hpp"
+#include "services/audit/access_log.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::attachments {
@@ -80,11 +81,12 @@ struct Attachment {
   std::string bytes;  // the plaintext, verified against info.sha256
 };
 
-// The seam for the dossier service: may `who` read the files of dossier
-// `dossier_id`? Called for callers who are not the file's owner, with no
-// transaction open; must be thread safe.
-using DossierAccess =
-    std::function<Result<bool>(const accounts::Principal& who, std::int64_t dossier_id)>;
+// The seam for the dossier service: may `who` read the documents of dossier
+// `dossier_id`, through `context`? When it answers yes, the read is in the
+// personal-data access log already (DossierService::MayReadFiles). Called
+// with no transaction open; must be thread safe.
+using DossierAccess = std::function<Result<bool>(
+    const accounts::Principal& who, std::int64_t dossier_id, const audit::ReadContext& context)>;
 
 class AttachmentStore {
  public:
@@ -106,17 +108,26 @@ class AttachmentStore {
                                            std::string_view declared_name,
                                            std::string_view declared_type);
 
-  // The row of a file `who` may read. Errors: kInvalidArgument (field "id")
-  // for an id that is not 32 lower-case hex digits; kNotFound if there is no
-  // such file or `who` may not read it.
-  [[nodiscard]] Result<AttachmentInfo> Describe(const accounts::Principal& who,
-                                                std::string_view id);
+  // The row of a file `who` may read: a staged file, its owner alone; a
+  // document of a dossier (one of its components), whoever may see the
+  // dossier, each read logged (DossierAccess, with `context`). A dossier's
+  // result files are read through the result service only (which keeps the
+  // draft from the citizen), never here. Errors: kInvalidArgument (field
+  // "id") for an id that is not 32 lower-case hex digits; kNotFound if there
+  // is no such file or `who` may not read it.
+  [[nodiscard]] Result<AttachmentInfo> Describe(const accounts::Principal& who, std::string_view id,
+                                                const audit::ReadContext& context = {});
 
   // The row and the decrypted bytes. Errors: those of Describe; kInternal
   // "attachment ... is damaged" if the file fails authentication or its
   // SHA-256 or size differs from the row (never wrong bytes), or if its file
   // is missing or its key is not loaded; kUnavailable if it cannot be read.
-  [[nodiscard]] Result<Attachment> Open(const accounts::Principal& who, std::string_view id);
+  [[nodiscard]] Result<Attachment> Open(const accounts::Principal& who, std::string_view id,
+                                        const audit::ReadContext& context = {});
+  // The same without a reader's check: for a service that decided who may
+  // read the file and logged the read itself (the result service).
+  [[nodiscard]] Result<AttachmentInfo> DescribeForService(std::string_view id);
+  [[nodiscard]] Result<Attachment> OpenForService(std::string_view id);
 
   // Removes a staged file of its owner `owner_user_id`: the row first, then
   // the file (a crash in between leaves only an unreadable orphan).
@@ -130,7 +141,9 @@ class AttachmentStore {
 
  private:
   Result<AttachmentInfo> Load(std::string_view id);
-  Status Authorize(const accounts::Principal& who, const AttachmentInfo& info) const;
+  Status Authorize(const accounts::Principal& who, const AttachmentInfo& info,
+                   const audit::ReadContext& context) const;
+  Result<Attachment> Read(AttachmentInfo info);
   Status WriteDurably(const std::string& id, const std::string& sealed) const;
 
   storage::Store& store_;

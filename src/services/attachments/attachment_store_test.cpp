@@ -84,9 +84,17 @@ class AttachmentStoreTest : public ::testing::Test {
     EXPECT_TRUE(info) << info.error().message;
     return info.value_or(AttachmentInfo{});
   }
-  Status Link(const std::string& id, std::int64_t owner, std::int64_t dossier) {
+  // As a dossier's document (component "to_khai"), or as a result file (none).
+  Status Link(const std::string& id, std::int64_t owner, std::int64_t dossier,
+              std::optional<std::string> component = "to_khai") {
     return db_->WriteSync([&](storage::Tx& tx) -> Status {
-      if (!MOTCUA_TRY(storage::attachments::LinkToDossier(tx, id, owner, dossier, "to_khai"))) {
+      if (component) {
+        if (!MOTCUA_TRY(storage::attachments::LinkToDossier(tx, id, owner, dossier, *component)))
+          return Fail(Code::kNotFound, "not linked");
+        return {};
+      }
+      if (MOTCUA_TRY(tx.Exec("UPDATE attachments SET dossier_id = $1 WHERE id = $2",
+                             {dossier, id})) != 1) {
         return Fail(Code::kNotFound, "not linked");
       }
       return {};
@@ -268,12 +276,23 @@ TEST_F(AttachmentStoreTest, AnotherUsersFileLooksLikeNoFileAtAll) {
 TEST_F(AttachmentStoreTest, OfficersReadDossierFilesWhenTheDossierRuleSaysSo) {
   const AttachmentInfo info = PutPdf(alice_);
   const AttachmentInfo staged = PutPdf(alice_);
+  const AttachmentInfo result = PutPdf(alice_);
   ASSERT_TRUE(Link(info.id, alice_, 42));
+  ASSERT_TRUE(Link(result.id, alice_, 42, std::nullopt));
+  std::vector<std::string> asked;  // the rule logs each read it allows: it gets the route
   Reopen({}, testing::Key(),
-         [this](const accounts::Principal& who, std::int64_t dossier) -> Result<bool> {
+         [this, &asked](const accounts::Principal& who, std::int64_t dossier,
+                        const audit::ReadContext& context) -> Result<bool> {
+           asked.push_back(context.route);
            return who.user_id == bob_ && dossier == 42;
          });
-  EXPECT_TRUE(files_->Open(Caller(bob_), info.id));
+  EXPECT_TRUE(files_->Open(Caller(bob_), info.id, {"GET /api/v1/attachments/{id}", "r1"}));
+  EXPECT_EQ(asked, std::vector<std::string>{"GET /api/v1/attachments/{id}"});
+  // A result file (the draft too) is the result service's to give, whatever
+  // the dossier rule says (issue 19: a citizen read the unsigned draft here).
+  EXPECT_EQ(files_->Open(Caller(bob_), result.id).error().code, Code::kNotFound);
+  EXPECT_EQ(files_->Describe(Caller(alice_), result.id).error().code, Code::kNotFound);
+  EXPECT_TRUE(files_->OpenForService(result.id));
   EXPECT_FALSE(files_->Open(Caller(bob_), staged.id)) << "staged files are the owner's alone";
   EXPECT_FALSE(files_->Open(Caller(bob_ + 100), info.id));
   auto meta = files_->Describe(Caller(bob_), info.id);
@@ -292,7 +311,10 @@ TEST_F(AttachmentStoreTest, DeleteRemovesAStagedFileButNotOneInADossier) {
   auto refused = files_->Delete(alice_, linked.id);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Code::kFailedPrecondition);
-  EXPECT_TRUE(files_->Open(Caller(alice_), linked.id));
+  // Part of a dossier, it is the dossier's rule that lets anyone read it,
+  // its uploader too (so that the read is logged); with no rule, nobody.
+  EXPECT_EQ(files_->Open(Caller(alice_), linked.id).error().code, Code::kNotFound);
+  EXPECT_TRUE(files_->OpenForService(linked.id));
 }
 
 }  // namespace

@@ -22,6 +22,13 @@
 
 namespace motcua::audit {
 
+// Why a read of personal data happens, for the access log: the route and the
+// request that asked.
+struct ReadContext {
+  std::string route;
+  std::string request_id;
+};
+
 struct AccessRecord {
   std::int64_t user_id = 0;       // who read (users.id)
   std::string aggregate_type;     // "dossier"

@@ -1,4 +1,5 @@
 // A dossier in full for those who may see it (every read logged), and access checks.
+#include <future>
 #include <map>
 
 #include "core/dossier/lookup_secret.hpp"
@@ -44,6 +45,29 @@ Result<std::optional<DossierService::Standing>> DossierService::StandingIn(Tx& t
     return std::optional<Standing>();
   RoleSet roles = RolesOn(who, *row);
   return std::optional<Standing>(Standing{std::move(*row), roles});
+}
+
+Result<bool> DossierService::MayReadFiles(const Principal& who, std::int64_t dossier_id,
+                                          const ReadContext& context) const {
+  bool visible = false, own = false;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    auto row = MOTCUA_TRY(repo::Find(tx, dossier_id));
+    if (!row) return {};
+    own = row->citizen_user_id && *row->citizen_user_id == who.user_id;
+    visible = Sees(who, *row, {}) || Sees(who, *row, MOTCUA_TRY(repo::ListSteps(tx, dossier_id)));
+    return {};
+  }));
+  if (!visible) return false;
+  // No record, no file: the read must be on file before it happens.
+  std::promise<Status> recorded;
+  access_log_.Record(
+      audit::AccessRecord{who.user_id, std::string(kAggregate), dossier_id,
+                          own ? "data_subject" : "processing",
+                          context.route.empty() ? "GET /api/v1/attachments/{id}" : context.route,
+                          context.request_id},
+      [&recorded](Status st) { recorded.set_value(std::move(st)); });
+  MOTCUA_TRY_VOID(recorded.get_future().get());
+  return true;
 }
 
 Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {

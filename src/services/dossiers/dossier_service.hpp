@@ -266,10 +266,7 @@ struct CitizenPage {
 };
 
 // Why a read of personal data happens, for the access log.
-struct ReadContext {
-  std::string route;
-  std::string request_id;
-};
+using ReadContext = audit::ReadContext;
 
 // When a dossier counts as nearing its appointment: one working day of
 // office hours left (DOMAIN.md: 07:30-11:30, 13:30-17:00 is 7.5 hours).
@@ -372,6 +369,11 @@ class DossierService {
 
   // For the attachment store: may `who` read the files of this dossier?
   [[nodiscard]] Result<bool> CanSee(const accounts::Principal& who, std::int64_t dossier_id) const;
+  // The same, for a read of one of its files through `context`: when it may,
+  // the read is in the personal-data access log before this returns (the
+  // dossier's citizen as "data_subject", anyone else "processing").
+  [[nodiscard]] Result<bool> MayReadFiles(const accounts::Principal& who, std::int64_t dossier_id,
+                                          const ReadContext& context) const;
 
   // For services beside this one (the signed result): the dossier's row and
   // the roles `who` holds on it now (as for workflow actions: at its current

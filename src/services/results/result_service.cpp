@@ -120,7 +120,7 @@ Result<std::optional<ResultView>> ResultService::Get(const Principal& who,
                                                      std::int64_t dossier_id) {
   Visible v = MOTCUA_TRY(Find(who, dossier_id));
   if (!v.row) return std::optional<ResultView>();
-  auto info = MOTCUA_TRY(files_.Describe(who, v.row->file_id()));
+  auto info = MOTCUA_TRY(files_.DescribeForService(v.row->file_id()));
   return std::optional<ResultView>(
       ResultView{std::move(*v.row), v.standing.row.number, std::move(info)});
 }
@@ -209,7 +209,7 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
   }));
   // The leader reads the draft, which names the applicant: logged.
   MOTCUA_TRY_VOID(Logged(who, *standing, context));
-  const auto draft = MOTCUA_TRY(files_.Open(who, row.draft_attachment_id));
+  const auto draft = MOTCUA_TRY(files_.OpenForService(row.draft_attachment_id));
   const std::string address = verify_base + "/verify/" + row.code;
   const auto& cert = identity.certificate();
   documents::SignOptions options{
@@ -279,7 +279,7 @@ Result<attachments::Attachment> ResultService::Open(const Principal& who, std::i
     return Fail(Code::kNotFound, "dossier " + std::to_string(dossier_id) + " has no result yet");
   // No record, no file: the read must be on file before it happens.
   MOTCUA_TRY_VOID(Logged(who, v.standing, context));
-  return files_.Open(who, v.row->file_id());
+  return files_.OpenForService(v.row->file_id());
 }
 
 Result<PublicResult> ResultService::ToPublic(Tx& tx, const repo::ResultRow& row) {
