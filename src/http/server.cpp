@@ -348,6 +348,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.TrustsProxy(remote_ip_))
       ApplyForwardedHeaders(&req,
                             [this](const std::string& ip) { return server_.TrustsProxy(ip); });
+    secure_ = req.secure;
     auto id = req.Header("x-request-id");
     req.request_id =
         id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
@@ -439,6 +440,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (res_.find("content-security-policy") == res_.end()) {
       res_.set("content-security-policy", "default-src 'self'");
     }
+    // Over TLS (a trusted proxy's X-Forwarded-Proto: https), browsers are
+    // told to come back only over TLS for a year; over plain HTTP the header
+    // would mean nothing (RFC 6797 8.1) and is left out.
+    if (secure_ && res_.find(bhttp::field::strict_transport_security) == res_.end())
+      res_.set(bhttp::field::strict_transport_security, "max-age=31536000");
     res_.set(bhttp::field::date, HttpDate());
     res_.keep_alive(after == After::kKeepAlive);
     bool no_body =
@@ -501,6 +507,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bhttp::response<bhttp::string_body> res_;  // lives until written
   net::steady_timer handler_timer_;
   std::string remote_ip_;
+  bool secure_ = false;  // the request being answered came over TLS (as a trusted proxy says)
   State state_ = State::kIdle;
   std::uint64_t seq_ = 0;
   bool head_ = false;

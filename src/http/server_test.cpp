@@ -347,6 +347,7 @@ TEST_F(ServerTest, ForwardedHeadersAreBelievedOnlyFromTrustedProxies) {
       boost::json::parse(client.Send("GET", "/whoami", "", forwarded).body).as_object();
   EXPECT_EQ(untrusted.at("ip").as_string(), "127.0.0.1");
   EXPECT_FALSE(untrusted.at("secure").as_bool());
+  EXPECT_FALSE(client.Send("GET", "/whoami", "", forwarded).Header("strict-transport-security"));
   server_->Stop();
   server_.reset();
 
@@ -385,6 +386,11 @@ TEST_F(ServerTest, ForwardedHeadersAreBelievedOnlyFromTrustedProxies) {
   };
   EXPECT_FALSE(secure_of({{"x-forwarded-proto", "https"}, {"x-forwarded-proto", "http"}}));
   EXPECT_TRUE(secure_of({{"x-forwarded-proto", "http, https"}}));
+  // HSTS over TLS only (issue 19: there was none behind https).
+  EXPECT_EQ(proxied.Send("GET", "/whoami", "", {{"x-forwarded-proto", "https"}})
+                .Header("strict-transport-security"),
+            "max-age=31536000");
+  EXPECT_FALSE(proxied.Send("GET", "/whoami").Header("strict-transport-security"));
   behind_proxy.Stop();
 }
 
