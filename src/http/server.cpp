@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
@@ -21,6 +23,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <ctime>
+#include <limits>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -104,9 +107,11 @@ class Server::Impl {
     return std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), ip) !=
            options_.trusted_proxies.end();
   }
-  void Unregister(Session* s) {
+  void Unregister(Session* s, const std::string& ip) {
     std::lock_guard lock(mu_);
     sessions_.erase(s);
+    if (auto it = per_address_.find(ip); it != per_address_.end() && --it->second == 0)
+      per_address_.erase(it);
     sessions_cv_.notify_all();
   }
 
@@ -115,9 +120,12 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint16_t> port_{0};
 
-  mutable std::mutex mu_;  // guards sessions_
+  mutable std::mutex mu_;  // guards sessions_ and per_address_
   std::condition_variable sessions_cv_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> per_address_;  // open connections, trusted proxies too
+  std::size_t max_connections_ = 0;                           // set by Start
+  bool refusing_ = false;  // the last connection was refused (the acceptor's strand)
 
   std::mutex stop_mu_;  // guards the flags below
   std::condition_variable stop_cv_;
@@ -186,12 +194,16 @@ void ApplyForwardedHeaders(Request* req, const std::function<bool(const std::str
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Server::Impl& server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)), handler_timer_(stream_.get_executor()) {
+      : server_(server),
+        stream_(std::move(socket)),
+        buffer_(server.options_.max_header_bytes + kReadChunk),
+        handler_timer_(stream_.get_executor()) {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = endpoint.address().to_string();
   }
-  ~Session() { server_.Unregister(this); }
+  ~Session() { server_.Unregister(this, remote_ip_); }
+  const std::string& remote_ip() const { return remote_ip_; }
 
   auto executor() { return stream_.get_executor(); }
 
@@ -251,10 +263,27 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
     parser_->body_limit(server_.options_.max_body_bytes);
-    stream_.expires_after(server_.options_.read_timeout);
-    bhttp::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+    read_deadline_ = std::chrono::steady_clock::now() + server_.options_.read_timeout;
+    ReadSome(/*header_only=*/true);
+  }
+
+  // Reads the request a piece at a time: each piece within stall_timeout,
+  // all of it within read_timeout; then OnHeader or OnRead.
+  void ReadSome(bool header_only) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        read_deadline_ - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return OnRead(beast::error::timeout);
+    stream_.expires_after(std::min(left, server_.options_.stall_timeout));
+    bhttp::async_read_some(stream_, buffer_, *parser_,
+                           [self = shared_from_this(), header_only](beast::error_code ec,
+                                                                    std::size_t) {
+                             if (self->state_ != State::kReading) return;
+                             if (ec) return header_only ? self->OnHeader(ec) : self->OnRead(ec);
+                             if (header_only && self->parser_->is_header_done())
+                               return self->OnHeader({});
+                             if (!header_only && self->parser_->is_done()) return self->OnRead({});
+                             self->ReadSome(header_only);
+                           });
   }
 
   // A client that sent "Expect: 100-continue" (curl does for bodies over
@@ -286,9 +315,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+    if (parser_->is_done()) return OnRead({});
+    ReadSome(/*header_only=*/false);
   }
 
   void OnRead(beast::error_code ec) {
@@ -297,7 +325,9 @@ class Session : public std::enable_shared_from_this<Session> {
       Handle();
       return;
     }
-    if (ec == bhttp::error::header_limit) {
+    // A header line, or a line of chunked trailers (which Beast does not
+    // hold to the header limit), longer than the read buffer.
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       Reject(431,
              Error{Code::kInvalidArgument,
                    "the request headers are larger than " +
@@ -502,8 +532,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Server::Impl& server_;
   beast::tcp_stream stream_;
+  // Bounded, so that no line of the request (a trailer, which Beast does
+  // not hold to the header limit and would throw on past 64 KiB) can be
+  // longer than the header limit and a little more.
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::chrono::steady_clock::time_point read_deadline_{};
   bhttp::response<bhttp::string_body> res_;  // lives until written
   net::steady_timer handler_timer_;
   std::string remote_ip_;
@@ -551,6 +585,26 @@ Status Server::Impl::Start() {
   auto fail = [&](const std::string& why) {
     return Fail(Code::kUnavailable, "cannot listen on " + listen + ": " + why);
   };
+  max_connections_ = options_.max_connections;
+  if (max_connections_ == 0) {
+    // Every connection is a descriptor: take all the system allows this
+    // process, and keep some for the database, the files and the logs.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+      if (files.rlim_cur < files.rlim_max) {
+        rlimit raised = files;
+        raised.rlim_cur = files.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+      }
+      const auto limit = static_cast<std::size_t>(
+          std::min<rlim_t>(files.rlim_cur, std::numeric_limits<std::uint32_t>::max()));
+      max_connections_ = limit > 2 * ServerOptions::kReservedDescriptors
+                             ? limit - ServerOptions::kReservedDescriptors
+                             : limit / 2;
+    } else {
+      max_connections_ = 1024 - ServerOptions::kReservedDescriptors;
+    }
+  }
   std::size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 == listen.size()) return fail("expected host:port");
   std::string host = listen.substr(0, colon);
@@ -618,6 +672,29 @@ void Server::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
   }
   // Responses go out in one write; do not let Nagle hold back the next one.
   socket.set_option(tcp::no_delay(true), ec);
+  std::string ip;
+  if (auto endpoint = socket.remote_endpoint(ec); !ec) ip = endpoint.address().to_string();
+  std::optional<std::string_view> refused;
+  {
+    std::lock_guard lock(mu_);
+    std::size_t& from_here = per_address_[ip];
+    if (sessions_.size() >= max_connections_)
+      refused = "too many connections";
+    else if (from_here >= options_.max_connections_per_address && !TrustsProxy(ip))
+      refused = "too many connections from one address";
+    if (!refused) ++from_here;
+    if (from_here == 0) per_address_.erase(ip);
+  }
+  if (refused) {
+    // Closed at once: an answer would cost what the limit is there to save.
+    // Logged when the count first reaches the limit, not for every one.
+    if (std::exchange(refusing_, true) == false)
+      log::Warn("connection refused", {{"remote_ip", ip}, {"reason", std::string(*refused)}});
+    socket.close(ec);
+    DoAccept();
+    return;
+  }
+  refusing_ = false;
   auto session = std::make_shared<Session>(*this, std::move(socket));
   {
     std::lock_guard lock(mu_);

@@ -5,8 +5,12 @@
 // Behaviour a client sees:
 //  - keep-alive on HTTP/1.1 unless the client says "Connection: close";
 //    HTTP/1.0 connections close after one response unless they ask otherwise;
-//  - headers over max_header_bytes: 431 and close; a body over
-//    max_body_bytes: 413 (code payload_too_large, field "body") and close;
+//  - headers over max_header_bytes (a line of chunked trailers too): 431 and
+//    close; a body over max_body_bytes: 413 (code payload_too_large, field
+//    "body") and close; a request that stalls (stall_timeout) or takes longer
+//    than read_timeout: closed;
+//  - more connections from one address than max_connections_per_address,
+//    or in all than max_connections: the new ones closed at once;
 //    a request Beast cannot parse: 400 and close; a target that fails
 //    ParseTarget: 400, connection kept;
 //  - a handler that throws: 500, logged, the server keeps running; a handler
@@ -59,6 +63,21 @@ struct ServerOptions {
   // A JSON request takes well under a second even over 2G; a full 8 MiB body
   // needs about 1 Mbit/s to make it.
   std::chrono::milliseconds read_timeout = std::chrono::seconds(60);
+  // Within a request, the longest wait for the next byte: a body announced
+  // and never sent frees its connection after this, not after read_timeout.
+  // A phone on 2G pauses for a few seconds at worst between packets.
+  std::chrono::milliseconds stall_timeout = std::chrono::seconds(15);
+  // Connections open at once from one client address. A browser opens at
+  // most 6 to a host, so a commune office of 40 browsers behind one address
+  // needs 240; a client that holds more (idle connections to exhaust the
+  // file descriptors) has the next ones closed at once. Trusted proxies,
+  // which carry every client, are not counted.
+  std::size_t max_connections_per_address = 256;
+  // Connections open at once in all; 0: the process's file descriptor limit
+  // (raised to its hard limit at Start) less kReservedDescriptors for the
+  // database, the attachments and the logs, so that they never starve.
+  std::size_t max_connections = 0;
+  static constexpr std::size_t kReservedDescriptors = 256;
   // A handler that has not answered by then is stuck (a lost Responder, a
   // hung dependency); no legitimate request takes this long, and the
   // connection must not be held forever.
