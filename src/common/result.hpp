@@ -6,8 +6,10 @@
 // to blame, name it in `fields` (field -> what is wrong with it).
 #pragma once
 
+#include <chrono>
 #include <expected>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,9 @@ struct Error {
   Code code = Code::kInternal;
   std::string message;
   std::map<std::string, std::string> fields;  // field name -> problem
+  // With kResourceExhausted or kUnavailable: when trying again may work
+  // (the HTTP answer's Retry-After).
+  std::optional<std::chrono::seconds> retry_after;
 
   Error& With(std::string field, std::string problem) & {
     fields.emplace(std::move(field), std::move(problem));

@@ -125,7 +125,11 @@ Response ErrorResponse(int http_status, const Error& error) {
   inner["fields"] = std::move(fields);
   boost::json::object outer;
   outer["error"] = std::move(inner);
-  return JsonResponse(http_status, outer);
+  Response res = JsonResponse(http_status, outer);
+  if (error.retry_after)
+    res.SetHeader("Retry-After",
+                  std::to_string(std::max<std::int64_t>(1, error.retry_after->count())));
+  return res;
 }
 
 Response ErrorResponse(const Error& error) { return ErrorResponse(HttpStatus(error.code), error); }

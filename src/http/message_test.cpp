@@ -76,6 +76,17 @@ TEST(ErrorResponseTest, BodyNamesCodeMessageAndFields) {
   EXPECT_EQ(body.at("fields").as_object().at("name").as_string(), "is required");
 }
 
+TEST(ErrorResponseTest, AnErrorThatSaysWhenToRetryGetsRetryAfter) {
+  Error error{Code::kResourceExhausted, "too many", {}};
+  EXPECT_FALSE(ErrorResponse(error).Header("retry-after"));
+  error.retry_after = std::chrono::seconds(42);
+  Response res = ErrorResponse(error);
+  EXPECT_EQ(res.status, 429);
+  EXPECT_EQ(res.Header("retry-after"), "42");
+  error.retry_after = std::chrono::seconds(0);  // never "0": at least a second
+  EXPECT_EQ(ErrorResponse(error).Header("retry-after"), "1");
+}
+
 TEST(ErrorResponseTest, InternalDetailsStayOutOfTheResponse) {
   Response res =
       ErrorResponse(Error{Code::kInternal, "sqlite: disk I/O error at /var/lib/motcua/db", {}});

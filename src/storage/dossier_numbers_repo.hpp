@@ -23,7 +23,7 @@ namespace motcua::storage::dossier_numbers {
 // `received_at` (UTC+7: 23:30 UTC on the 13th numbers under the 14th) and
 // returns it formatted ("000.00.21.H12-250314-0007"). Errors: kInvalidArgument
 // for a malformed agency code or a date outside 2000–2099; kResourceExhausted
-// past 99,999 dossiers in one agency's day (the increment is undone when
+// past 9,999,999 dossiers in one agency's day (the increment is undone when
 // the callback returns the error, as it should); those of Tx.
 [[nodiscard]] Result<std::string> NextDossierNumber(Tx& tx, std::string_view agency_code,
                                                     TimePoint received_at);

@@ -77,7 +77,7 @@ TEST_F(DossierNumbersTest, WidensAfter9999AndStopsAtTheLimit) {
   ASSERT_TRUE(store_->WriteSync([&](Tx& tx) -> Status {
     MOTCUA_TRY(
         tx.Exec("INSERT INTO dossier_number_counters (agency_code, day, last_seq) VALUES "
-                "($1, '2025-03-14', 9999), ($2, '2025-03-14', 99999)",
+                "($1, '2025-03-14', 9999), ($2, '2025-03-14', 9999999)",
                 {std::string(kAgency), std::string("000.00.00.H55")}));
     return {};
   }));
@@ -94,7 +94,7 @@ TEST_F(DossierNumbersTest, WidensAfter9999AndStopsAtTheLimit) {
             .Int(0);
     return {};
   }));
-  EXPECT_EQ(last, 99999);
+  EXPECT_EQ(last, 9999999);
 }
 
 // 16 threads queue 200 writes each; every seventh callback fails after taking

@@ -70,12 +70,13 @@ Result<DossierNumber> ParseDossierNumber(std::string_view text) {
   n.day = sys_days(ymd);
 
   std::string_view seq = text.substr(dash2 + 1);
-  if (seq.size() < kDossierSequenceDigits || seq.size() > kDossierSequenceDigits + 1 ||
+  if (seq.size() < kDossierSequenceDigits ||
+      seq.size() > static_cast<std::size_t>(kMaxDossierSequenceDigits) ||
       !ParseDigits(seq, &n.sequence)) {
-    return bad("the sequence must be 4 digits (5 from 10000)");
+    return bad("the sequence must be 4 digits (up to 7 from 10000)");
   }
   // One text per number: "0007", never "00007"; "10000", never padded.
-  if (n.sequence < 1 || (seq.size() == kDossierSequenceDigits + 1 && n.sequence < 10'000)) {
+  if (n.sequence < 1 || (seq.size() > kDossierSequenceDigits && seq.front() == '0')) {
     return bad("the sequence " + std::string(seq) + " is not a valid daily sequence");
   }
   return n;

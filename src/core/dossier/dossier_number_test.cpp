@@ -18,11 +18,13 @@ TEST(DossierNumberTest, FormatsTheCircularExample) {
   EXPECT_EQ(*FormatDossierNumber({"000.00.21.H12", k20250314, 9999}), "000.00.21.H12-250314-9999");
 }
 
-TEST(DossierNumberTest, WidensToFiveDigitsAfter9999) {
+TEST(DossierNumberTest, WidensAfter9999UpToSevenDigits) {
   EXPECT_EQ(*FormatDossierNumber({"000.00.00.H55", k20250314, 10000}),
             "000.00.00.H55-250314-10000");
+  EXPECT_EQ(*FormatDossierNumber({"000.00.00.H55", k20250314, 100000}),
+            "000.00.00.H55-250314-100000");
   EXPECT_EQ(*FormatDossierNumber({"000.00.00.H55", k20250314, kMaxDossierSequence}),
-            "000.00.00.H55-250314-99999");
+            "000.00.00.H55-250314-9999999");
   auto over = FormatDossierNumber({"000.00.00.H55", k20250314, kMaxDossierSequence + 1});
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().code, Code::kResourceExhausted);
@@ -41,7 +43,7 @@ TEST(DossierNumberTest, RefusesWhatCannotBeNumbered) {
 }
 
 TEST(DossierNumberTest, ParsesWhatItFormats) {
-  for (int seq : {1, 7, 999, 9999, 10000, 54321, 99999}) {
+  for (int seq : {1, 7, 999, 9999, 10000, 54321, 99999, 100000, 1234567, 9999999}) {
     DossierNumber n{"000.00.21.H12", sys_days{year{2031} / 12 / 31}, seq};
     auto text = FormatDossierNumber(n);
     ASSERT_TRUE(text);
@@ -56,11 +58,12 @@ TEST(DossierNumberTest, ParseRejectsEveryOtherText) {
            "",
            "000.00.21.H12",
            "000.00.21.H12-250314",
-           "000.00.21.H12-250314-7",       // too short
-           "000.00.21.H12-250314-00007",   // padded to five
-           "000.00.21.H12-250314-0000",    // zero
-           "000.00.21.H12-250314-123456",  // too long
-           "000.00.21.H12-250230-0001",    // 30 February
+           "000.00.21.H12-250314-7",         // too short
+           "000.00.21.H12-250314-00007",     // padded to five
+           "000.00.21.H12-250314-0000",      // zero
+           "000.00.21.H12-250314-012345",    // padded to six
+           "000.00.21.H12-250314-12345678",  // too long
+           "000.00.21.H12-250230-0001",      // 30 February
            "000.00.21.H12-25031-40001",
            "000.00.21.H12-250314-0001-2",
            "00.00.21.H12-250314-0001",

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 
+#include "common/check.hpp"
 #include "core/calendar/date.hpp"
 #include "core/dossier/deadline.hpp"
+#include "core/dossier/dossier_number.hpp"
 #include "services/dossiers/internal/helpers.hpp"
 
 namespace motcua::dossiers {
@@ -35,7 +37,13 @@ DossierService::DossierService(storage::Store& store, const Clock& clock,
       hierarchy_(hierarchy),
       access_log_(access_log),
       random_(std::move(random)),
-      options_(options) {
+      options_(options),
+      citizen_submissions_(
+          {options.citizen_submissions_per_10_minutes, std::chrono::minutes(10), 100'000}),
+      staff_submissions_(
+          {options.staff_submissions_per_10_minutes, std::chrono::minutes(10), 20'000}) {
+  MOTCUA_CHECK(static_cast<std::int64_t>(options_.submissions_per_unit_hour) * 24 <
+               dossier::kMaxDossierSequence);
   if (!options_.nearing) options_.nearing = cal_.office_hours().DayLength();
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <span>
 #include <sstream>
 
 #include "core/calendar/date.hpp"
@@ -165,6 +166,43 @@ class DossierServiceTest : public ::testing::Test {
   std::int64_t commune_ = 0;
   Principal officer_, specialist_, elsewhere_;
 };
+
+// Submissions are limited per account and per receiving unit and hour, so
+// that no account can flood a unit, nor use up its day's numbers (issue 19:
+// one counter account created 100,002 dossiers in 10 s).
+TEST_F(DossierServiceTest, SubmissionsAreLimitedPerAccountAndPerUnitAndHour) {
+  service_ = std::make_unique<DossierService>(
+      *store_, clock_, cal_, *catalog_, workflows_, *units_, *tree_, *access_log_,
+      [](std::span<std::uint8_t> bytes) -> Status {
+        for (auto& b : bytes) b = 7;
+        return {};
+      },
+      DossierOptions{.staff_submissions_per_10_minutes = 3, .submissions_per_unit_hour = 5});
+  const Principal second = User("motcua.pdp2", Role::kOfficer, commune_);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(AtCounter(officer_, commune_)) << i;
+  auto account = AtCounter(officer_, commune_);
+  ASSERT_FALSE(account);
+  EXPECT_EQ(account.error().code, Code::kResourceExhausted);
+  EXPECT_TRUE(Names(account.error(), "submissions")) << account.error().message;
+  ASSERT_TRUE(account.error().retry_after);
+  EXPECT_GT(account.error().retry_after->count(), 0);
+  EXPECT_LE(account.error().retry_after->count(), 601);
+  // Another officer of the unit, up to the unit's hour.
+  ASSERT_TRUE(AtCounter(second, commune_));
+  ASSERT_TRUE(AtCounter(second, commune_));
+  auto unit = AtCounter(second, commune_);
+  ASSERT_FALSE(unit);
+  EXPECT_EQ(unit.error().code, Code::kResourceExhausted);
+  EXPECT_TRUE(Names(unit.error(), "unit_id")) << unit.error().message;
+  ASSERT_TRUE(unit.error().retry_after);
+  EXPECT_LE(unit.error().retry_after->count(), 3600);
+  // Another unit is not held up; the refused tries took no place.
+  ASSERT_TRUE(AtCounter(elsewhere_, Unit("000.54.00.H55")));
+  // The next hour: both again.
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_TRUE(AtCounter(second, commune_));
+  EXPECT_TRUE(AtCounter(officer_, commune_));
+}
 
 TEST_F(DossierServiceTest, ACounterDossierIsNumberedAcceptedAndRecordedAsTypedEvents) {
   auto first = AtCounter(officer_, commune_);

@@ -145,6 +145,65 @@ Result<Submitted> DossierService::SubmitIn(Tx& tx, const Principal& who, const S
   return InsertSubmission(tx, who, std::move(prepared), req.files, now, secret);
 }
 
+namespace {
+
+bool IsStaffAccount(const Principal& who) {
+  return std::any_of(who.roles.begin(), who.roles.end(),
+                     [](const accounts::RoleBinding& b) { return IsStaff(b.role); });
+}
+
+std::int64_t HourOf(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::hours>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Status DossierService::TakeSubmissionPlace(const Principal& who, std::int64_t unit, TimePoint now) {
+  const bool staff = IsStaffAccount(who);
+  auto& per_account = staff ? staff_submissions_ : citizen_submissions_;
+  const std::string key = std::to_string(who.user_id);
+  if (auto wait = per_account.TryAcquire(key, now)) {
+    const int most = staff ? options_.staff_submissions_per_10_minutes
+                           : options_.citizen_submissions_per_10_minutes;
+    Error e{Code::kResourceExhausted,
+            "too many dossiers submitted from this account: at most " + std::to_string(most) +
+                " in 10 minutes",
+            {}};
+    e.retry_after =
+        std::chrono::duration_cast<std::chrono::seconds>(*wait) + std::chrono::seconds(1);
+    return Fail(std::move(e).With(
+        "submissions", "at most " + std::to_string(most) + " in 10 minutes from one account"));
+  }
+  std::lock_guard lock(unit_submissions_mu_);
+  auto& [hour, count] = unit_submissions_[unit];
+  if (hour != HourOf(now)) {
+    hour = HourOf(now);
+    count = 0;
+  }
+  if (count >= options_.submissions_per_unit_hour) {
+    per_account.Release(key, now);
+    Error e{Code::kResourceExhausted,
+            "this unit has received " + std::to_string(count) +
+                " dossiers in this hour, its limit; try again next hour",
+            {}};
+    e.retry_after = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::hours(hour + 1) -
+                                                                     now.time_since_epoch());
+    return Fail(std::move(e).With("unit_id", "has received its most dossiers for this hour"));
+  }
+  ++count;
+  return {};
+}
+
+void DossierService::GiveBackSubmissionPlace(const Principal& who, std::int64_t unit,
+                                             TimePoint at) {
+  (IsStaffAccount(who) ? staff_submissions_ : citizen_submissions_)
+      .Release(std::to_string(who.user_id), at);
+  std::lock_guard lock(unit_submissions_mu_);
+  if (auto it = unit_submissions_.find(unit);
+      it != unit_submissions_.end() && it->second.first == HourOf(at) && it->second.second > 0)
+    --it->second.second;
+}
+
 void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone done) {
   const TimePoint now = clock_.Now();
   auto secret = dossier::GenerateLookupSecret(random_);
@@ -153,13 +212,20 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
   // thread: the writer only numbers and stores.
   auto prepared = PrepareSubmission(who, req, now);
   if (!prepared) return done(std::unexpected(prepared.error()));
+  const std::int64_t unit = prepared->row.receiving_unit_id;
+  if (auto st = TakeSubmissionPlace(who, unit, now); !st) return done(std::unexpected(st.error()));
+  // A submission that is not stored does not count.
+  SubmitDone answer = [this, who, unit, now, done = std::move(done)](Result<Submitted> r) {
+    if (!r) GiveBackSubmissionPlace(who, unit, now);
+    done(std::move(r));
+  };
   WriteThenAnswer<Submitted>(
       store_,
       [this, who, prepared = std::move(*prepared), files = std::move(req.files), now,
        secret = *secret](Tx& tx) {
         return InsertSubmission(tx, who, prepared, files, now, secret);
       },
-      std::move(done), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
+      std::move(answer), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
 }
 
 }  // namespace motcua::dossiers
