@@ -412,6 +412,15 @@ TEST_F(CliTest, ServeBeyondLoopbackNeedsThePublicAddress) {
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_NE(r.err.find("--public-url"), std::string::npos) << bad << ": " << r.err;
   }
+  // The submission limits, likewise named when wrong (and never beyond what
+  // a day's numbers hold).
+  for (const char* bad : {"1,2", "30,300,416667", "0,300,30000", "30,300,30000,1"}) {
+    RunResult r = RunMotcua({"serve", "--db", "sqlite:data/m.db", "--listen", "127.0.0.1:0",
+                             "--submission-limits", bad, "--log-level", "warn"},
+                            "", dir_);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--submission-limits"), std::string::npos) << bad << ": " << r.err;
+  }
 }
 
 TEST_F(CliTest, DemoProvinceIsTheMergedThaiNguyenWithItsCatalogue) {

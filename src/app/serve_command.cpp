@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -31,6 +32,11 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
        "(https://dichvucong.example.gov.vn); required unless listening on loopback; default: the\n"
        "forms file's portal, else http://LISTEN",
        ""});
+  options.push_back(
+      {"submission-limits", "C,S,U",
+       "dossiers one citizen account, one staff account may submit in 10 minutes, and one unit\n"
+       "may receive in an hour (U at most 416666, so that a day's numbers cannot run out)",
+       "30,300,30000"});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
   Command cmd(
@@ -72,6 +78,23 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
     if (!url) return ReportError(err, "serve", url.error(), 2);
     public_url = *url;
   }
+  dossiers::DossierOptions dossier_options;
+  {
+    long c = 0, s = 0, u = 0;
+    char tail = 0;
+    const std::string text = parsed->Get("submission-limits");
+    if (std::sscanf(text.c_str(), "%ld,%ld,%ld%c", &c, &s, &u, &tail) != 3 || c < 1 || s < 1 ||
+        u < 1 || c > 1'000'000 || s > 1'000'000 || u > 416'666)
+      return ReportError(err, "serve",
+                         InvalidField("--submission-limits",
+                                      "must be three whole numbers C,S,U: 1 to 1000000, 1 to "
+                                      "1000000, 1 to 416666")
+                             .error(),
+                         2);
+    dossier_options.citizen_submissions_per_10_minutes = static_cast<int>(c);
+    dossier_options.staff_submissions_per_10_minutes = static_cast<int>(s);
+    dossier_options.submissions_per_unit_hour = static_cast<int>(u);
+  }
   const std::string listen = parsed->Get("listen");
   const std::string listen_host = listen.substr(0, listen.rfind(':'));
   const bool loopback = listen_host == "127.0.0.1" || listen_host == "localhost" ||
@@ -86,7 +109,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                                     .data_dir = parsed->Get("data-dir"),
                                     .office_hours = parsed->Get("office-hours"),
                                     .public_url = public_url,
-                                    .fallback_public_url = "http://" + listen});
+                                    .fallback_public_url = "http://" + listen,
+                                    .dossier_options = dossier_options});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // A receipt's QR code sends citizens to this address: from anywhere but
   // this machine, it must be the one they reach, said by the operator.

@@ -96,7 +96,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
 
   app->dossiers_ = std::make_unique<dossiers::DossierService>(
       store, clock, *app->calendar_, app->catalog_, app->workflows_, app->units_, app->hierarchy_,
-      app->access_log_, SystemRandom);
+      app->access_log_, SystemRandom, app->options_.dossier_options);
   std::string attachments_dir = app->options_.attachments_dir.empty()
                                     ? data_dir + "/attachments"
                                     : app->options_.attachments_dir;

@@ -57,6 +57,9 @@ struct AppOptions {
   // header, which the client writes.
   std::string public_url;
   std::string fallback_public_url = "http://127.0.0.1:8080";
+  // The submission limits and the rest of the dossier service's settings
+  // (`motcua serve --submission-limits`; benchmarks lift them).
+  dossiers::DossierOptions dossier_options;
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
