@@ -23,9 +23,9 @@
 #include <charconv>
 #include <condition_variable>
 #include <ctime>
-#include <limits>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -123,9 +123,10 @@ class Server::Impl {
   mutable std::mutex mu_;  // guards sessions_ and per_address_
   std::condition_variable sessions_cv_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
-  std::unordered_map<std::string, std::size_t> per_address_;  // open connections, trusted proxies too
-  std::size_t max_connections_ = 0;                           // set by Start
-  bool refusing_ = false;  // the last connection was refused (the acceptor's strand)
+  std::unordered_map<std::string, std::size_t>
+      per_address_;                  // open connections, trusted proxies too
+  std::size_t max_connections_ = 0;  // set by Start
+  bool refusing_ = false;            // the last connection was refused (the acceptor's strand)
 
   std::mutex stop_mu_;  // guards the flags below
   std::condition_variable stop_cv_;
@@ -274,16 +275,15 @@ class Session : public std::enable_shared_from_this<Session> {
         read_deadline_ - std::chrono::steady_clock::now());
     if (left.count() <= 0) return OnRead(beast::error::timeout);
     stream_.expires_after(std::min(left, server_.options_.stall_timeout));
-    bhttp::async_read_some(stream_, buffer_, *parser_,
-                           [self = shared_from_this(), header_only](beast::error_code ec,
-                                                                    std::size_t) {
-                             if (self->state_ != State::kReading) return;
-                             if (ec) return header_only ? self->OnHeader(ec) : self->OnRead(ec);
-                             if (header_only && self->parser_->is_header_done())
-                               return self->OnHeader({});
-                             if (!header_only && self->parser_->is_done()) return self->OnRead({});
-                             self->ReadSome(header_only);
-                           });
+    bhttp::async_read_some(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this(), header_only](beast::error_code ec, std::size_t) {
+          if (self->state_ != State::kReading) return;
+          if (ec) return header_only ? self->OnHeader(ec) : self->OnRead(ec);
+          if (header_only && self->parser_->is_header_done()) return self->OnHeader({});
+          if (!header_only && self->parser_->is_done()) return self->OnRead({});
+          self->ReadSome(header_only);
+        });
   }
 
   // A client that sent "Expect: 100-continue" (curl does for bodies over
