@@ -353,6 +353,96 @@ Result<std::string> Prepare(std::string_view bytes, const SignOptions& options,
 
 }  // namespace
 
+namespace {
+
+// The iteration count a password-based algorithm asks for: PKCS#5 v1.5 and
+// PKCS#12 PBE (PBEPARAM), or PBES2 with PBKDF2; 0 for one that asks for none
+// we know, -1 for parameters that do not read.
+long PbeIterations(const X509_ALGOR* alg) {
+  if (alg == nullptr) return 0;
+  const ASN1_OBJECT* oid = nullptr;
+  int type = 0;
+  const void* value = nullptr;
+  X509_ALGOR_get0(&oid, &type, &value, alg);
+  if (type != V_ASN1_SEQUENCE || value == nullptr) return 0;
+  const ASN1_TYPE* params = alg->parameter;
+  if (OBJ_obj2nid(oid) == NID_pbes2) {
+    PBE2PARAM* pbe2 =
+        static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), params));
+    if (pbe2 == nullptr) return -1;
+    long iterations = -1;
+    if (pbe2->keyfunc != nullptr && OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2) {
+      PBKDF2PARAM* kdf = static_cast<PBKDF2PARAM*>(
+          ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter));
+      if (kdf != nullptr) {
+        iterations = ASN1_INTEGER_get(kdf->iter);
+        PBKDF2PARAM_free(kdf);
+      }
+    }
+    PBE2PARAM_free(pbe2);
+    return iterations;
+  }
+  PBEPARAM* pbe =
+      static_cast<PBEPARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), params));
+  if (pbe == nullptr) return -1;
+  const long iterations = ASN1_INTEGER_get(pbe->iter);
+  PBEPARAM_free(pbe);
+  return iterations;
+}
+
+// The largest iteration count the file asks for, each read before it is
+// run: its MAC, its encrypted contents, and its shrouded keys (those inside
+// an encrypted part once that part, within the bound, is opened with
+// `password`); -1 if one cannot be read.
+long MostPkcs12Iterations(PKCS12* p12, const std::string& password, long bound) {
+  long most = 0;
+  auto take = [&](long n) { most = n < 0 || most < 0 ? -1 : std::max(most, n); };
+  auto keys_in = [&](STACK_OF(PKCS12_SAFEBAG) * bags) {
+    for (int b = 0; b < sk_PKCS12_SAFEBAG_num(bags); ++b) {
+      const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, b);
+      if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
+      const X509_ALGOR* alg = nullptr;
+      X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, nullptr);
+      take(PbeIterations(alg));
+    }
+  };
+  const ASN1_INTEGER* mac_iter = nullptr;
+  PKCS12_get0_mac(nullptr, nullptr, nullptr, &mac_iter, p12);
+  if (mac_iter != nullptr) take(ASN1_INTEGER_get(mac_iter));
+  STACK_OF(PKCS7)* safes = PKCS12_unpack_authsafes(p12);
+  if (safes == nullptr) return -1;
+  for (int i = 0; i < sk_PKCS7_num(safes); ++i) {
+    PKCS7* safe = sk_PKCS7_value(safes, i);
+    const int nid = OBJ_obj2nid(safe->type);
+    if (nid == NID_pkcs7_encrypted) {
+      const PKCS7_ENC_CONTENT* content =
+          safe->d.encrypted != nullptr ? safe->d.encrypted->enc_data : nullptr;
+      const long n = content != nullptr ? PbeIterations(content->algorithm) : -1;
+      take(n);
+      if (n < 0 || n > bound) break;
+      // Within the bound: open it to see the keys inside (a wrong password
+      // leaves nothing to see, and PKCS12_parse refuses it after).
+      if (STACK_OF(PKCS12_SAFEBAG)* bags =
+              PKCS12_unpack_p7encdata(safe, password.c_str(), static_cast<int>(password.size()))) {
+        keys_in(bags);
+        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+      }
+    } else if (nid == NID_pkcs7_data) {
+      STACK_OF(PKCS12_SAFEBAG)* bags = PKCS12_unpack_p7data(safe);
+      if (bags == nullptr) {
+        take(-1);
+        continue;
+      }
+      keys_in(bags);
+      sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+    }
+  }
+  sk_PKCS7_pop_free(safes, PKCS7_free);
+  return most;
+}
+
+}  // namespace
+
 Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der,
                                                     const std::string& password) {
   Bio in(BIO_new_mem_buf(der.data(), static_cast<int>(der.size())));
@@ -361,6 +451,13 @@ Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der,
     ERR_clear_error();
     return InvalidField("pkcs12", "not a PKCS#12 (.p12, .pfx) file");
   }
+  const long iterations = MostPkcs12Iterations(p12.get(), password, kMaxPkcs12Iterations);
+  ERR_clear_error();
+  if (iterations < 0) return InvalidField("pkcs12", "its encryption parameters cannot be read");
+  if (iterations > kMaxPkcs12Iterations)
+    return InvalidField("pkcs12", "it asks for " + std::to_string(iterations) +
+                                      " key derivation iterations, more than the " +
+                                      std::to_string(kMaxPkcs12Iterations) + " accepted");
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* ca = nullptr;

@@ -48,8 +48,14 @@ struct CertificateInfo {
 // above it, as a PKCS#12 (.p12, .pfx) file holds them.
 class SigningIdentity {
  public:
+  // Tools write 2,048 (OpenSSL) to 600,000 (the most careful) iterations; a
+  // million of PBKDF2 take about a second here.
+  static constexpr long kMaxPkcs12Iterations = 1'000'000;
   // Errors: kInvalidArgument naming "pkcs12" for a file that is not PKCS#12
-  // or holds no key and certificate, or "password" when it does not open it.
+  // or holds no key and certificate, or whose key derivations ask for more
+  // than kMaxPkcs12Iterations (a hostile file would otherwise hold a thread
+  // for hours: the count is the file's to say, and OpenSSL obeys it), or
+  // "password" when it does not open it.
   [[nodiscard]] static Result<SigningIdentity> FromPkcs12(std::string_view der,
                                                           const std::string& password);
 

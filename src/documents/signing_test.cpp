@@ -6,6 +6,7 @@
 #include "documents/signing.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/pkcs12.h>
 
 #include <filesystem>
 #include <fstream>
@@ -184,6 +185,36 @@ TEST_F(SigningTest, SomethingAppendedAfterSigningIsNoticed) {
   EXPECT_TRUE(check->intact);
   EXPECT_FALSE(check->whole_file);
   EXPECT_EQ(check->problem, "something was added to the file after it was signed");
+}
+
+// A .p12 says how many key derivation iterations it takes, and OpenSSL
+// obeys: one that asks for two billion is refused before any is run (issue
+// 19: a hostile file would hold a thread for hours).
+TEST_F(SigningTest, APkcs12AskingForEndlessIterationsIsRefusedAtOnce) {
+  const auto* in = reinterpret_cast<const unsigned char*>(p12_->data());
+  PKCS12* p12 = d2i_PKCS12(nullptr, &in, static_cast<long>(p12_->size()));
+  ASSERT_NE(p12, nullptr);
+  const ASN1_INTEGER* iter = nullptr;
+  PKCS12_get0_mac(nullptr, nullptr, nullptr, &iter, p12);
+  ASSERT_NE(iter, nullptr);
+  ASSERT_LE(ASN1_INTEGER_get(iter), SigningIdentity::kMaxPkcs12Iterations);
+  ASN1_INTEGER_set(const_cast<ASN1_INTEGER*>(iter), 2'000'000'000);
+  unsigned char* out = nullptr;
+  const int n = i2d_PKCS12(p12, &out);
+  ASSERT_GT(n, 0);
+  const std::string hostile(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  OPENSSL_free(out);
+  PKCS12_free(p12);
+  const auto start = std::chrono::steady_clock::now();
+  auto refused = SigningIdentity::FromPkcs12(hostile, "demo-pass");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Code::kInvalidArgument);
+  EXPECT_TRUE(refused.error().fields.contains("pkcs12"));
+  EXPECT_NE(refused.error().message.find("2000000000"), std::string::npos)
+      << refused.error().message;
+  // The file as it was still opens.
+  EXPECT_TRUE(SigningIdentity::FromPkcs12(*p12_, "demo-pass"));
 }
 
 TEST_F(SigningTest, ASignerFromAnotherCaIsNotTrusted) {
