@@ -4,6 +4,7 @@
 // specialist and a leader would see at each step of a dossier's life.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -90,6 +91,7 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
   struct DemoPki {
     documents::DemoCa ca;
     std::string leader_p12;
+    std::string other_leader_p12;  // the justice department's leader's
   };
   static const DemoPki& Pki() {
     static const DemoPki pki = [] {
@@ -98,6 +100,8 @@ class DossierApiTest : public ::testing::TestWithParam<storage::testing::Engine>
       p.ca = *documents::MakeDemoCa("Demo CA", "motcua tests", from, 10);
       p.leader_p12 = *documents::MakeDemoSigner(p.ca, "Ngô Quang Huy",
                                                 "UBND phường Phan Đình Phùng", "p12-pass", from, 3);
+      p.other_leader_p12 =
+          *documents::MakeDemoSigner(p.ca, "Hà Thị Thu", "Sở Tư pháp", "p12-other", from, 3);
       return p;
     }();
     return pki;
@@ -1213,6 +1217,49 @@ TEST_P(DossierApiTest, TheLeaderSignsTheResultAndWhoeverHoldsItCanVerifyIt) {
   EXPECT_EQ(foreign.status, 400) << foreign.body;
   EXPECT_TRUE(Json(foreign).at("error").at("fields").as_object().contains("pkcs12"))
       << foreign.body;
+  // The certificate must be registered to the signer's account (issue 19: a
+  // leader signed with another leader's .p12 and its password).
+  auto not_registered =
+      Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass"));
+  EXPECT_EQ(not_registered.status, 403) << not_registered.body;
+  EXPECT_TRUE(Json(not_registered).at("error").at("fields").as_object().contains("pkcs12"));
+  AddUser("quantri.tinh", Role::kProvinceAdmin, UnitId("000.00.00.H55"), true);
+  Session admin = SignIn("quantri.tinh");
+  auto id_of = [&](const char* username) {
+    Session s = SignIn(username);
+    return Json(Call(s, "GET", "/api/v1/auth/me")).at("user").at("id").as_int64();
+  };
+  auto cert_of = [&](const std::string& p12, const std::string& password) {
+    auto identity = documents::SigningIdentity::FromPkcs12(p12, password);
+    EXPECT_TRUE(identity);
+    unsigned char* der = nullptr;
+    const int n = i2d_X509(identity->x509(), &der);
+    std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+    OPENSSL_free(der);
+    return json::serialize(json::object{{"certificate", b64(out)}});
+  };
+  const std::string mine =
+      "/api/v1/users/" + std::to_string(id_of("lanhdao.pdp")) + "/certificates";
+  const std::string theirs =
+      "/api/v1/users/" + std::to_string(id_of("lanhdao.tuphap")) + "/certificates";
+  EXPECT_EQ(Call(leader, "POST", mine, cert_of(Pki().leader_p12, "p12-pass")).status, 403);
+  auto registered = Call(admin, "POST", mine, cert_of(Pki().leader_p12, "p12-pass"));
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  EXPECT_EQ(Str(Json(registered).at("subject")), "Ngô Quang Huy");
+  ASSERT_EQ(Call(admin, "POST", theirs, cert_of(Pki().other_leader_p12, "p12-other")).status, 201);
+  // One certificate signs for one person.
+  EXPECT_EQ(Call(admin, "POST", theirs, cert_of(Pki().leader_p12, "p12-pass")).status, 409);
+  EXPECT_EQ(Call(admin, "POST", mine, R"({"certificate":"bm90IGEgY2VydA=="})").status, 400);
+  // The other leader's file and password: not this leader's to sign with.
+  auto borrowed =
+      Call(leader, "POST", path + "/sign", sign_body(Pki().other_leader_p12, "p12-other"));
+  EXPECT_EQ(borrowed.status, 403) << borrowed.body;
+  // A revoked certificate signs no more.
+  const std::int64_t theirs_id =
+      Json(Call(admin, "GET", theirs)).at("items").at(0).at("id").as_int64();
+  EXPECT_EQ(Call(admin, "DELETE", theirs + "/" + std::to_string(theirs_id)).status, 204);
+  EXPECT_FALSE(Json(Call(admin, "GET", theirs)).at("items").at(0).at("revoked_at").is_null());
+  EXPECT_EQ(Json(Call(leader, "GET", mine)).at("items").as_array().size(), 1u);  // one's own
   clock_.Set(At("2026-12-03T09:15+07:00"));
   auto signed_result =
       Call(leader, "POST", path + "/sign", sign_body(Pki().leader_p12, "p12-pass"));

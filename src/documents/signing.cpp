@@ -443,6 +443,18 @@ long MostPkcs12Iterations(PKCS12* p12, const std::string& password, long bound) 
 
 }  // namespace
 
+Result<CertificateInfo> ReadCertificate(std::string_view text) {
+  Bio in(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  X509* x = text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos
+                ? PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)
+                : d2i_X509_bio(in.get(), nullptr);
+  ERR_clear_error();
+  if (x == nullptr) return InvalidField("certificate", "is not an X.509 certificate (PEM or DER)");
+  const CertificateInfo info = Describe(x);
+  X509_free(x);
+  return info;
+}
+
 Result<SigningIdentity> SigningIdentity::FromPkcs12(std::string_view der,
                                                     const std::string& password) {
   Bio in(BIO_new_mem_buf(der.data(), static_cast<int>(der.size())));

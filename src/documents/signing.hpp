@@ -44,6 +44,11 @@ struct CertificateInfo {
   TimePoint not_after{};
 };
 
+// The certificate in `text`, PEM ("-----BEGIN CERTIFICATE-----") or DER:
+// what an administrator registers to a leader's account. Errors:
+// kInvalidArgument naming "certificate".
+[[nodiscard]] Result<CertificateInfo> ReadCertificate(std::string_view text);
+
 // A signer's private key and certificate, with the certificates of the CAs
 // above it, as a PKCS#12 (.p12, .pfx) file holds them.
 class SigningIdentity {

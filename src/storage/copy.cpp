@@ -37,6 +37,7 @@ const std::vector<TableSpec>& Specs() {
       // copy keeps, so the target's first start reads them too.
       {"stats_snapshots", {"generation"}},
       {"stats_snapshot_parts", {"generation", "part"}},
+      {"signing_certificates", {"id"}, true},
   };
   return specs;
 }

@@ -1,5 +1,7 @@
 #include "http/handlers/accounts.hpp"
 
+#include <openssl/evp.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
@@ -44,6 +46,21 @@ json::value RolesJson(const std::vector<RoleBinding>& roles) {
     out.push_back(std::move(o));
   }
   return out;
+}
+
+json::object CertificateJson(const accounts::SigningCertificate& c) {
+  return {
+      {"id", c.id},
+      {"user_id", c.user_id},
+      {"subject", c.subject},
+      {"organization", c.organization},
+      {"issuer", c.issuer},
+      {"serial", c.serial},
+      {"sha256", c.sha256},
+      {"not_after", FormatTime(c.not_after)},
+      {"registered_by", c.registered_by ? json::value(*c.registered_by) : json::value(nullptr)},
+      {"registered_at", FormatTime(c.registered_at)},
+      {"revoked_at", c.revoked_at ? json::value(FormatTime(*c.revoked_at)) : json::value(nullptr)}};
 }
 
 json::object UserJson(const accounts::User& u) {
@@ -324,6 +341,63 @@ class AccountRoutes {
     respond(JsonResponse(200, UserJson(*user)));
   }
 
+  // A leader's signing certificates (issue 19): registered by an
+  // administrator, the certificate as PEM text or base64 DER.
+  void RegisterCertificate(Request& req, const Responder& respond) {
+    if (auto ok = RequireAnyRole(req, {Role::kProvinceAdmin, Role::kSystemAdmin}); !ok)
+      return respond(Error(ok.error()));
+    auto id = PathId(req);
+    if (!id) return respond(Error(id.error()));
+    auto body = ParseJsonObject(req);
+    if (!body) return respond(Error(body.error()));
+    ObjectReader r(*body);
+    std::string text = r.RequiredString("certificate", {.min_length = 1, .max_length = 64 * 1024});
+    if (auto st = r.Finish(); !st) return respond(Error(st.error()));
+    if (text.find("-----BEGIN") == std::string::npos) {
+      // Base64 of the DER.
+      std::string der(text.size() / 4 * 3 + 3, '\0');
+      const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(der.data()),
+                                    reinterpret_cast<const unsigned char*>(text.data()),
+                                    static_cast<int>(text.size()));
+      if (n < 0)
+        return respond(
+            Error(InvalidField("certificate", "must be PEM, or the DER in base64").error()));
+      // EVP_DecodeBlock counts the padding as zero bytes.
+      const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+      der.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(padding, n));
+      text = std::move(der);
+    }
+    auto cert = accounts_.RegisterSigningCertificate(*req.principal, *id, text);
+    if (!cert) return respond(Error(cert.error()));
+    respond(JsonResponse(201, CertificateJson(*cert)));
+  }
+
+  void ListCertificates(Request& req, const Responder& respond) {
+    if (auto ok = RequireAuthenticated(req); !ok) return respond(Error(ok.error()));
+    auto id = PathId(req);
+    if (!id) return respond(Error(id.error()));
+    auto list = accounts_.ListSigningCertificates(*req.principal, *id);
+    if (!list) return respond(Error(list.error()));
+    json::array items;
+    for (const auto& c : *list) items.push_back(CertificateJson(c));
+    respond(JsonResponse(200, json::object{{"items", std::move(items)}}));
+  }
+
+  void RevokeCertificate(Request& req, const Responder& respond) {
+    if (auto ok = RequireAnyRole(req, {Role::kProvinceAdmin, Role::kSystemAdmin}); !ok)
+      return respond(Error(ok.error()));
+    auto id = PathId(req);
+    if (!id) return respond(Error(id.error()));
+    auto cert = ParsePositiveId(req.path_params.at("certificate"));
+    if (!cert)
+      return respond(Error(InvalidField("certificate", "must be a positive whole number").error()));
+    if (auto st = accounts_.RevokeSigningCertificate(*req.principal, *id, *cert); !st)
+      return respond(Error(st.error()));
+    Response res;
+    res.status = 204;
+    respond(std::move(res));
+  }
+
   void PatchUser(Request& req, const Responder& respond) {
     if (auto ok = RequireAnyRole(req, {Role::kProvinceAdmin, Role::kSystemAdmin}); !ok) {
       return respond(Error(ok.error()));
@@ -391,6 +465,10 @@ void RegisterAccountRoutes(Router& router, AccountService& accounts,
   router.Add("GET", "/api/v1/users/{id}", bind(&AccountRoutes::GetUser));
   router.Add("PATCH", "/api/v1/users/{id}", bind(&AccountRoutes::PatchUser));
   router.Add("PUT", "/api/v1/users/{id}/roles", bind(&AccountRoutes::PutRoles));
+  router.Add("GET", "/api/v1/users/{id}/certificates", bind(&AccountRoutes::ListCertificates));
+  router.Add("POST", "/api/v1/users/{id}/certificates", bind(&AccountRoutes::RegisterCertificate));
+  router.Add("DELETE", "/api/v1/users/{id}/certificates/{certificate}",
+             bind(&AccountRoutes::RevokeCertificate));
 }
 
 }  // namespace motcua::http

@@ -7,8 +7,10 @@
 #include "common/check.hpp"
 #include "common/log.hpp"
 #include "core/accounts/credentials_policy.hpp"
+#include "documents/signing.hpp"
 #include "services/accounts/secrets.hpp"
 #include "storage/accounts_repo.hpp"
+#include "storage/certificates_repo.hpp"
 
 namespace motcua::accounts {
 namespace {
@@ -532,6 +534,82 @@ Result<std::int64_t> AccountService::PurgeExpiredSessions() {
     return {};
   }));
   return deleted;
+}
+
+namespace {
+
+SigningCertificate ToCertificate(const storage::certificates::CertificateRow& r) {
+  return {r.id,     r.user_id,   r.subject,       r.organization,  r.issuer,    r.serial,
+          r.sha256, r.not_after, r.registered_by, r.registered_at, r.revoked_at};
+}
+
+}  // namespace
+
+Result<SigningCertificate> AccountService::RegisterSigningCertificate(
+    const Principal& actor, std::int64_t user_id, std::string_view certificate) {
+  if (!actor.IsAdministrator()) return Fail(NotAllowed());
+  const documents::CertificateInfo info = MOTCUA_TRY(documents::ReadCertificate(certificate));
+  const TimePoint now = clock_.Now();
+  storage::certificates::CertificateRow row{.user_id = user_id,
+                                            .sha256 = info.sha256,
+                                            .subject = info.subject,
+                                            .organization = info.organization,
+                                            .issuer = info.issuer,
+                                            .serial = info.serial,
+                                            .not_after = info.not_after,
+                                            .registered_by = actor.user_id,
+                                            .registered_at = now};
+  MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
+    auto target = MOTCUA_TRY(repo::FindUserById(tx, user_id));
+    if (!target || !actor.CanSeeAccount(target->roles, units_))
+      return Fail(Code::kNotFound, "no such user");
+    if (!actor.CanManage(target->roles, units_)) return Fail(NotAllowed());
+    if (MOTCUA_TRY(storage::certificates::FindBySha256(tx, info.sha256)))
+      return Fail(Error{
+          Code::kAlreadyExists,
+          "this certificate is registered already (one certificate signs for one "
+          "person)",
+          {}}.With("certificate", "is registered already"));
+    row.id = MOTCUA_TRY(storage::certificates::Insert(tx, row));
+    return {};
+  }));
+  log::Info("signing certificate registered",
+            {{"user_id", user_id}, {"by", actor.user_id}, {"sha256", info.sha256}});
+  return ToCertificate(row);
+}
+
+Result<std::vector<SigningCertificate>> AccountService::ListSigningCertificates(
+    const Principal& actor, std::int64_t user_id) {
+  std::vector<SigningCertificate> out;
+  MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
+    if (actor.user_id != user_id) {
+      auto target = MOTCUA_TRY(repo::FindUserById(tx, user_id));
+      if (!actor.IsAdministrator() || !target || !actor.CanSeeAccount(target->roles, units_))
+        return Fail(Code::kNotFound, "no such user");
+    }
+    for (const auto& r : MOTCUA_TRY(storage::certificates::ListOfUser(tx, user_id)))
+      out.push_back(ToCertificate(r));
+    return {};
+  }));
+  return out;
+}
+
+Status AccountService::RevokeSigningCertificate(const Principal& actor, std::int64_t user_id,
+                                                std::int64_t certificate_id) {
+  if (!actor.IsAdministrator()) return Fail(NotAllowed());
+  const TimePoint now = clock_.Now();
+  MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
+    auto target = MOTCUA_TRY(repo::FindUserById(tx, user_id));
+    if (!target || !actor.CanSeeAccount(target->roles, units_))
+      return Fail(Code::kNotFound, "no such user");
+    if (!actor.CanManage(target->roles, units_)) return Fail(NotAllowed());
+    if (!MOTCUA_TRY(storage::certificates::Revoke(tx, user_id, certificate_id, now)))
+      return Fail(Code::kNotFound, "no such signing certificate of this user, or revoked already");
+    return {};
+  }));
+  log::Info("signing certificate revoked",
+            {{"user_id", user_id}, {"by", actor.user_id}, {"certificate_id", certificate_id}});
+  return {};
 }
 
 }  // namespace motcua::accounts

@@ -72,6 +72,19 @@ struct User {
   TimePoint updated_at{};
 };
 
+// A certificate a leader may sign results with (issue 19): registered to
+// their account by an administrator; a result is signed only with one of
+// the signing account's own, not revoked.
+struct SigningCertificate {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string subject, organization, issuer, serial, sha256;
+  TimePoint not_after{};
+  std::optional<std::int64_t> registered_by;  // none: `motcua demo`
+  TimePoint registered_at{};
+  std::optional<TimePoint> revoked_at;
+};
+
 struct NewUser {
   std::string username;  // lower-cased before it is checked
   std::string display_name;
@@ -186,6 +199,22 @@ class AccountService {
   // Requires the current password (limited like sign-in, per address) and a
   // new one that meets the policy; ends every other session of the user.
   // Only from a browser session (kPermissionDenied for API tokens).
+  // Registers `certificate` (PEM or DER: the public part, never a private
+  // key) to account `user_id`, for an administrator who may manage that
+  // account. Errors: kPermissionDenied; kNotFound (no such account);
+  // kInvalidArgument naming "certificate"; kAlreadyExists if it is
+  // registered already, to anyone (one certificate signs for one person).
+  [[nodiscard]] Result<SigningCertificate> RegisterSigningCertificate(const Principal& actor,
+                                                                      std::int64_t user_id,
+                                                                      std::string_view certificate);
+  // Newest first; for the account itself, or an administrator who may see it.
+  [[nodiscard]] Result<std::vector<SigningCertificate>> ListSigningCertificates(
+      const Principal& actor, std::int64_t user_id);
+  // Revokes one; the row stays. Errors: kPermissionDenied as for registering;
+  // kNotFound for none of that account's not yet revoked.
+  [[nodiscard]] Status RevokeSigningCertificate(const Principal& actor, std::int64_t user_id,
+                                                std::int64_t certificate_id);
+
   [[nodiscard]] Status ChangePassword(const Principal& actor, std::string_view old_password,
                                       std::string_view new_password, std::string_view ip,
                                       RetryAfter* retry_after = nullptr);

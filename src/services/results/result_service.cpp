@@ -7,6 +7,7 @@
 #include "core/dossier/event_payloads.hpp"
 #include "core/events/event.hpp"
 #include "core/events/sha256.hpp"
+#include "storage/certificates_repo.hpp"
 #include "storage/dossiers_repo.hpp"
 #include "storage/events_repo.hpp"
 
@@ -198,6 +199,17 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
   std::optional<Standing> standing;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {
     standing = MOTCUA_TRY(Load(tx, dossiers_, who, dossier_id));
+    // The certificate must be the signer's own (issue 19: a leader signed
+    // with another leader's .p12 and its password).
+    const auto registered =
+        MOTCUA_TRY(storage::certificates::FindBySha256(tx, identity.certificate().sha256));
+    if (!registered || registered->user_id != who.user_id || registered->revoked_at)
+      return Fail(Error{
+          Code::kPermissionDenied,
+          "this certificate (" + identity.certificate().subject +
+              ") is not registered to your account: an administrator registers "
+              "each leader's signing certificate",
+          {}}.With("pkcs12", "is not a certificate registered to your account"));
     number = standing->row.number;
     auto current = MOTCUA_TRY(repo::Find(tx, dossier_id));
     MOTCUA_TRY_VOID(MayChange(*standing, current, true));
