@@ -1,12 +1,12 @@
 #include "core/stats/facts_snapshot.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <optional>
+
+#include "core/files/base64.hpp"
 
 namespace motcua::stats {
 namespace {
@@ -38,35 +38,6 @@ void PutZigzag(std::string& out, std::int64_t v) {
 }
 
 std::int64_t DayNumber(Date d) { return (d - kEpoch).count(); }
-
-std::string Base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  for (char c : text) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '/' || c == '=';
-    if (!ok) return std::nullopt;
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  std::size_t padding = 0;
-  if (!text.empty() && text.back() == '=') ++padding;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
 
 // Reads one part's bytes, remembering the first problem.
 class Reader {
@@ -148,7 +119,7 @@ std::vector<std::string> EncodeFacts(const FactsTable& facts,
     PutVarint(bytes, code.size());
     bytes += code;
   }
-  parts.push_back(Base64(bytes));
+  parts.push_back(files::EncodeBase64(bytes));
 
   std::string records;
   std::size_t in_part = 0;
@@ -157,7 +128,7 @@ std::vector<std::string> EncodeFacts(const FactsTable& facts,
     std::string part(kFactsMagic);
     PutVarint(part, in_part);
     part += records;
-    parts.push_back(Base64(part));
+    parts.push_back(files::EncodeBase64(part));
     records.clear();
     in_part = 0;
     previous = 0;
@@ -201,7 +172,7 @@ Status DecodeFacts(const std::vector<std::string>& parts, std::vector<std::strin
 Status DecodeFactsPart(std::size_t p, std::string_view part, std::vector<std::string>& codes,
                        const std::function<void(std::int64_t, const DossierFacts&)>& each) {
   if (p == 0) codes.clear();
-  auto bytes = FromBase64(part);
+  auto bytes = files::DecodeBase64(part);
   if (!bytes) return Fail(PartError(p, "not base64"));
   Reader in(*bytes);
   const auto magic = in.Bytes(4);

@@ -1,13 +1,12 @@
 #include "http/handlers/accounts.hpp"
 
-#include <openssl/evp.h>
-
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
 #include <limits>
 #include <memory>
 
+#include "core/files/base64.hpp"
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
@@ -354,18 +353,11 @@ class AccountRoutes {
     std::string text = r.RequiredString("certificate", {.min_length = 1, .max_length = 64 * 1024});
     if (auto st = r.Finish(); !st) return respond(Error(st.error()));
     if (text.find("-----BEGIN") == std::string::npos) {
-      // Base64 of the DER.
-      std::string der(text.size() / 4 * 3 + 3, '\0');
-      const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(der.data()),
-                                    reinterpret_cast<const unsigned char*>(text.data()),
-                                    static_cast<int>(text.size()));
-      if (n < 0)
+      auto der = files::DecodeBase64(text);  // the DER in base64
+      if (!der)
         return respond(
             Error(InvalidField("certificate", "must be PEM, or the DER in base64").error()));
-      // EVP_DecodeBlock counts the padding as zero bytes.
-      const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-      der.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(padding, n));
-      text = std::move(der);
+      text = std::move(*der);
     }
     auto cert = accounts_.RegisterSigningCertificate(*req.principal, *id, text);
     if (!cert) return respond(Error(cert.error()));

@@ -1,11 +1,10 @@
 #include "http/handlers/results.hpp"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
 #include <future>
 
 #include "core/calendar/date.hpp"
+#include "core/files/base64.hpp"
 #include "core/files/file_name.hpp"
 #include "documents/notice.hpp"
 #include "http/auth.hpp"
@@ -63,25 +62,6 @@ json::object PublicJson(const results::PublicResult& p) {
                                        {"organization", p.signer_organization},
                                        {"issuer", p.certificate_issuer},
                                        {"serial", p.certificate_serial}}}};
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  std::string clean;
-  for (char c : text)
-    if (c != '\n' && c != '\r' && c != ' ') clean += c;
-  if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(clean.data()),
-                                static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  if (clean.ends_with("=="))
-    size -= 2;
-  else if (clean.ends_with("="))
-    size -= 1;
-  out.resize(size);
-  return out;
 }
 
 Response Json(int status, json::object body) {
@@ -170,7 +150,7 @@ void SignResult(results::ResultService& results, const documents::FormLayout& la
   const std::string password =
       r.RequiredString("password", {.min_length = 0, .max_length = 256, .trim = false});
   std::optional<std::string> der;
-  if (!p12.empty() && !(der = Base64Decode(p12)))
+  if (!p12.empty() && !(der = files::DecodeBase64(p12)))
     r.Problem("pkcs12", "must be the .p12 file in base64");
   if (auto st = r.Finish(); !st) return respond(ErrorResponse(st.error()));
   auto view =
