@@ -8,8 +8,6 @@
 #include "app/wiring.hpp"
 #include "core/units/csv_import.hpp"
 #include "documents/signing.hpp"
-#include "storage/accounts_repo.hpp"
-#include "storage/certificates_repo.hpp"
 
 namespace motcua::app {
 namespace {
@@ -74,7 +72,7 @@ void PrintLogins(std::ostream& out, const std::vector<DemoUser>& users) {
 // leader's demo password), made once: files already there are kept. Each
 // leader's certificate is registered to their account (a result is signed
 // only with the signer's own), once.
-Status MakeDemoPki(storage::Store& store, const std::string& data_dir,
+Status MakeDemoPki(accounts::AccountService& accounts, const std::string& data_dir,
                    const std::vector<DemoUser>& users, std::ostream& out) {
   namespace fs = std::filesystem;
   const fs::path keys = fs::path(data_dir) / "keys";
@@ -109,21 +107,7 @@ Status MakeDemoPki(storage::Store& store, const std::string& data_dir,
     }
     const auto identity = MOTCUA_TRY(documents::SigningIdentity::FromPkcs12(
         MOTCUA_TRY(ReadFile(p12.string())), u.user.password));
-    const auto& cert = identity.certificate();
-    MOTCUA_TRY_VOID(store.WriteSync([&](storage::Tx& tx) -> Status {
-      if (MOTCUA_TRY(storage::certificates::FindBySha256(tx, cert.sha256))) return {};
-      auto account = MOTCUA_TRY(storage::accounts::FindUserByUsername(tx, u.user.username));
-      if (!account) return {};
-      MOTCUA_TRY(storage::certificates::Insert(tx, {.user_id = account->id,
-                                                    .sha256 = cert.sha256,
-                                                    .subject = cert.subject,
-                                                    .organization = cert.organization,
-                                                    .issuer = cert.issuer,
-                                                    .serial = cert.serial,
-                                                    .not_after = cert.not_after,
-                                                    .registered_at = SystemClock().Now()}));
-      return {};
-    }));
+    MOTCUA_TRY_VOID(accounts.RegisterSetupCertificate(u.user.username, identity.certificate()));
     if (!any)
       out << "\nsigning certificates of the unit leaders (PKCS#12, password: the login's):\n";
     any = true;
@@ -165,7 +149,7 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       if (auto st = ReadUsers(**app, parsed->Get("data-dir") + "/demo/users.csv", &users); !st)
         return ReportError(err, "demo", st.error(), 1);
       PrintLogins(out, users);
-      if (auto st = MakeDemoPki(**store, parsed->Get("data-dir"), users, out); !st)
+      if (auto st = MakeDemoPki((*app)->accounts(), parsed->Get("data-dir"), users, out); !st)
         return ReportError(err, "demo", st.error(), 1);
       return 0;
     }
@@ -199,7 +183,7 @@ int RunDemo(const Args& args, std::ostream& out, std::ostream& err) {
       << " predecessor/successor links, " << users.size() << " users, " << procedures
       << " procedures\n\n";
   PrintLogins(out, users);
-  if (auto st = MakeDemoPki(**store, parsed->Get("data-dir"), users, out); !st)
+  if (auto st = MakeDemoPki((*app)->accounts(), parsed->Get("data-dir"), users, out); !st)
     return ReportError(err, "demo", st.error(), 1);
   (*store)->Close();
   return 0;

@@ -543,22 +543,40 @@ SigningCertificate ToCertificate(const storage::certificates::CertificateRow& r)
           r.sha256, r.not_after, r.registered_by, r.registered_at, r.revoked_at};
 }
 
+storage::certificates::CertificateRow RowOf(std::int64_t user_id,
+                                            const documents::CertificateInfo& info,
+                                            std::optional<std::int64_t> by, TimePoint now) {
+  return {.user_id = user_id,
+          .sha256 = info.sha256,
+          .subject = info.subject,
+          .organization = info.organization,
+          .issuer = info.issuer,
+          .serial = info.serial,
+          .not_after = info.not_after,
+          .registered_by = by,
+          .registered_at = now};
+}
+
 }  // namespace
+
+Status AccountService::RegisterSetupCertificate(std::string_view username,
+                                                const documents::CertificateInfo& info) {
+  const TimePoint now = clock_.Now();
+  return store_.WriteSync([&](Tx& tx) -> Status {
+    if (MOTCUA_TRY(storage::certificates::FindBySha256(tx, info.sha256))) return {};
+    auto account = MOTCUA_TRY(repo::FindUserByUsername(tx, username));
+    if (!account) return Fail(Code::kNotFound, "no user " + std::string(username));
+    MOTCUA_TRY(storage::certificates::Insert(tx, RowOf(account->id, info, std::nullopt, now)));
+    return {};
+  });
+}
 
 Result<SigningCertificate> AccountService::RegisterSigningCertificate(
     const Principal& actor, std::int64_t user_id, std::string_view certificate) {
   if (!actor.IsAdministrator()) return Fail(NotAllowed());
   const documents::CertificateInfo info = MOTCUA_TRY(documents::ReadCertificate(certificate));
   const TimePoint now = clock_.Now();
-  storage::certificates::CertificateRow row{.user_id = user_id,
-                                            .sha256 = info.sha256,
-                                            .subject = info.subject,
-                                            .organization = info.organization,
-                                            .issuer = info.issuer,
-                                            .serial = info.serial,
-                                            .not_after = info.not_after,
-                                            .registered_by = actor.user_id,
-                                            .registered_at = now};
+  auto row = RowOf(user_id, info, actor.user_id, now);
   MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
     auto target = MOTCUA_TRY(repo::FindUserById(tx, user_id));
     if (!target || !actor.CanSeeAccount(target->roles, units_))

@@ -24,6 +24,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "core/accounts/principal.hpp"
+#include "documents/signing.hpp"
 #include "services/accounts/auth_cache.hpp"
 #include "services/accounts/password_hasher.hpp"
 #include "services/accounts/rate_limiter.hpp"
@@ -207,6 +208,11 @@ class AccountService {
   [[nodiscard]] Result<SigningCertificate> RegisterSigningCertificate(const Principal& actor,
                                                                       std::int64_t user_id,
                                                                       std::string_view certificate);
+  // For setup commands (`motcua demo`): registers `info` to account
+  // `username` with no actor, unless it is registered already (to anyone).
+  // Errors: kNotFound for no such account; those of the store.
+  [[nodiscard]] Status RegisterSetupCertificate(std::string_view username,
+                                                const documents::CertificateInfo& info);
   // Newest first; for the account itself, or an administrator who may see it.
   [[nodiscard]] Result<std::vector<SigningCertificate>> ListSigningCertificates(
       const Principal& actor, std::int64_t user_id);
