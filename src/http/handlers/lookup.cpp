@@ -61,11 +61,9 @@ class LookupLimits {
 
 // The lookup limit's answer (429), with the seconds until a try is free again.
 Response TooManyFailedLookups(Micros wait) {
-  Response res = Err(
-      Error{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}});
-  res.SetHeader("Retry-After",
-                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1));
-  return res;
+  Error e{Code::kResourceExhausted, "too many failed lookups from this address; try later", {}};
+  e.retry_after = std::chrono::duration_cast<std::chrono::seconds>(wait) + std::chrono::seconds(1);
+  return Err(e);
 }
 
 Response LookupResponse(std::string body) {

@@ -41,15 +41,6 @@ json::object TotalsJson(const stats::Totals& t) {
   return o;
 }
 
-// The figures' error; while the server still counts them at start, a 503
-// that says when to ask again (RFC 9110 Retry-After, in seconds).
-Response FiguresError(const stats::StatsService& service, const Error& error) {
-  Response res = ErrorResponse(error);
-  if (error.code == Code::kUnavailable)
-    res.SetHeader("retry-after", std::to_string(service.CountingProgress().retry_after.count()));
-  return res;
-}
-
 json::object IndexJson(const stats::IndexScore& s) {
   json::array groups;
   for (const auto& g : s.groups) {
@@ -151,7 +142,7 @@ void Figures(stats::StatsService& service, const accounts::UnitHierarchy& hierar
   if (!parsed) return respond(ErrorResponse(parsed.error()));
   const stats::FiguresQuery& query = *parsed;
   auto figures = service.Figures(query);
-  if (!figures) return respond(FiguresError(service, figures.error()));
+  if (!figures) return respond(ErrorResponse(figures.error()));
   const auto& f = *figures;
   json::object out{{"unit_id", f.unit_id},
                    {"units_counted", static_cast<std::int64_t>(f.units.size())},
@@ -241,7 +232,7 @@ void Report(stats::StatsService& service, const accounts::UnitHierarchy& hierarc
         "period")));
   query.by = stats::Breakdown::kField;
   auto figures = service.Figures(query);
-  if (!figures) return respond(FiguresError(service, figures.error()));
+  if (!figures) return respond(ErrorResponse(figures.error()));
   const auto& f = *figures;
   const unsigned cutoff = service.definition().report_cutoff_day;
   const std::string file = "bao-cao-tthc-" + f.agency_code + "-" + stats::FormatPeriod(f.period);

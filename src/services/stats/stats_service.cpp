@@ -688,11 +688,13 @@ Result<UnitFigures> StatsService::Figures(const FiguresQuery& query) {
   if (!built) {
     if (in_background_) {
       const Readiness r = CountingProgress();
-      return Fail(Code::kUnavailable, "the figures are being counted since the server started (" +
-                                          std::to_string(r.counted) + " of " +
-                                          std::to_string(r.of) +
-                                          " dossiers so far); ask again in " +
-                                          std::to_string(r.retry_after.count()) + " s");
+      Error e{Code::kUnavailable,
+              "the figures are being counted since the server started (" +
+                  std::to_string(r.counted) + " of " + std::to_string(r.of) +
+                  " dossiers so far); ask again in " + std::to_string(r.retry_after.count()) + " s",
+              {}};
+      e.retry_after = r.retry_after;  // the answer's Retry-After
+      return Fail(std::move(e));
     }
     MOTCUA_TRY_VOID(Rebuild());
   }

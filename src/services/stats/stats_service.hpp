@@ -200,7 +200,7 @@ class StatsService {
   // the period's months (report months of a report period) begun by today.
   // Errors: kNotFound for an unknown unit; kInvalidArgument naming "by" for a
   // day's rows by procedure, field or month; kUnavailable while the count in
-  // the background runs (CountingProgress says when to ask again).
+  // the background runs, with retry_after (CountingProgress's estimate).
   [[nodiscard]] Result<UnitFigures> Figures(const FiguresQuery& query);
 
   // Bytes the counters and the facts take (for the benchmark's report).
