@@ -20,6 +20,8 @@ constexpr const char* kUsage =
     "  workflow   check and describe workflow definitions\n"
     "  verify     check the hash chain of the event log\n"
     "  copy       copy a whole database into an empty one (SQLite to PostgreSQL)\n"
+    "  backup     write a verified backup (database and attachment files) to a new folder\n"
+    "  restore    restore a backup into a new database and data folder, and verify it\n"
     "  seed       fill a demo database with generated dossiers (benchmarks)\n"
     "  seed-statistics  fill a demo database with years of dossier rows (statistics benchmark)\n"
     "  version    print the version\n"
@@ -53,6 +55,8 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "seed") return RunSeed(rest, out, err);
   if (cmd == "seed-statistics") return RunSeedStatistics(rest, out, err);
   if (cmd == "copy") return RunCopy(rest, out, err);
+  if (cmd == "backup") return RunBackup(rest, out, err);
+  if (cmd == "restore") return RunRestore(rest, out, err);
   err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

@@ -17,5 +17,7 @@ int RunUser(const Args& args, std::ostream& out, std::ostream& err);
 int RunSeed(const Args& args, std::ostream& out, std::ostream& err);
 int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err);
 int RunCopy(const Args& args, std::ostream& out, std::ostream& err);
+int RunBackup(const Args& args, std::ostream& out, std::ostream& err);
+int RunRestore(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace motcua::app

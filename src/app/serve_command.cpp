@@ -143,17 +143,28 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   log::Info("listening", {{"url", url}, {"db_engine", std::string((*store)->engine())}});
   out << "motcua listening on " << url << std::endl;
 
-  // Expired sessions are refused when presented anyway; purging them keeps
-  // the table small. Every ten minutes is plenty for a 30-minute idle limit.
+  // Housekeeping, off the requests' threads. Expired sessions are refused
+  // when presented anyway; purging them keeps the table small, and every ten
+  // minutes is plenty for a 30-minute idle limit. Attachment files that a
+  // crash left without a row (AttachmentStore::RemoveOrphans) are removed at
+  // start and every hour, once ten minutes old: another server's upload in
+  // flight is milliseconds from its commit.
   std::mutex purge_mu;
   std::condition_variable purge_cv;
   bool stopping = false;
   std::thread purger([&] {
+    auto sweep = [&] {
+      auto swept = (*app)->attachments().RemoveOrphans(std::chrono::minutes(10));
+      if (!swept) log::Warn("orphaned attachment sweep failed", {{"error", swept.error().message}});
+    };
+    sweep();
     std::unique_lock lock(purge_mu);
-    while (!purge_cv.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; })) {
+    for (int round = 1;
+         !purge_cv.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; }); ++round) {
       lock.unlock();
       auto purged = (*app)->accounts().PurgeExpiredSessions();
       if (!purged) log::Warn("session purge failed", {{"error", purged.error().message}});
+      if (round % 6 == 0) sweep();
       lock.lock();
     }
   });

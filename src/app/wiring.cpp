@@ -100,8 +100,10 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   std::string attachments_dir = app->options_.attachments_dir.empty()
                                     ? data_dir + "/attachments"
                                     : app->options_.attachments_dir;
-  auto key = MOTCUA_TRY(attachments::LoadAttachmentKey(
-      attachments_dir, std::getenv(attachments::kKeyEnvironmentVariable.data())));
+  auto key = app->options_.attachment_key
+                 ? *app->options_.attachment_key
+                 : MOTCUA_TRY(attachments::LoadAttachmentKey(
+                       attachments_dir, std::getenv(attachments::kKeyEnvironmentVariable.data())));
   dossiers::DossierService* dossier_service = app->dossiers_.get();
   app->attachments_ = std::make_unique<attachments::AttachmentStore>(
       store, clock, attachments_dir, std::move(key), attachments::Limits{},

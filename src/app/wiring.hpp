@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.hpp"
@@ -46,6 +47,9 @@ struct AppOptions {
   // Encrypted attachments; empty: DATA_DIR/attachments. Its key lives in
   // ../keys/attachments.key beside it unless MOTCUA_ATTACHMENT_KEY is set.
   std::string attachments_dir;
+  // The attachments' key, when the caller loaded it (motcua restore, backup:
+  // no key file is created beside a backup); else as said above.
+  std::optional<attachments::AttachmentKey> attachment_key;
   std::string office_hours;  // "07:30-11:30,13:30-17:00" when empty
   // The CAs whose certificates may sign results: every *.pem here; empty:
   // DATA_DIR/keys/trusted-ca (`motcua demo` puts its demo CA there). No

@@ -85,4 +85,26 @@ Result<std::vector<AttachmentRow>> ListForDossier(Tx& tx, std::int64_t dossier_i
   return out;
 }
 
+Result<std::vector<AttachmentRow>> ListAfter(Tx& tx, std::string_view after_id, int limit) {
+  auto rows = MOTCUA_TRY(tx.Query(
+      "SELECT " + std::string(kColumns) + " FROM attachments WHERE id > $1 ORDER BY id LIMIT $2",
+      {std::string(after_id), static_cast<std::int64_t>(limit)}));
+  std::vector<AttachmentRow> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(MOTCUA_TRY(FromRow(r)));
+  return out;
+}
+
+Result<std::vector<std::string>> IdsWithPrefix(Tx& tx, std::string_view prefix) {
+  // A range on the primary key rather than LIKE, which neither engine turns
+  // into an index range under every collation: ids are lower-case hex, so
+  // every id with the prefix sorts between the prefix and the prefix + 'g'.
+  auto rows = MOTCUA_TRY(tx.Query("SELECT id FROM attachments WHERE id >= $1 AND id < $2",
+                                  {std::string(prefix), std::string(prefix) + "g"}));
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.Text(0));
+  return out;
+}
+
 }  // namespace motcua::storage::attachments

@@ -54,5 +54,13 @@ struct StagedUsage {
 // Every file the applicant submitted with a dossier (its components; not
 // the result's files, results_repo.hpp), by component code then upload time.
 [[nodiscard]] Result<std::vector<AttachmentRow>> ListForDossier(Tx& tx, std::int64_t dossier_id);
+// Every file, in id order, `limit` at a time after `after_id` ("" for the
+// first page): for checks that read each one (motcua verify --attachments,
+// backups).
+[[nodiscard]] Result<std::vector<AttachmentRow>> ListAfter(Tx& tx, std::string_view after_id,
+                                                           int limit);
+// The ids that begin with `prefix` (the four hex digits of one folder of
+// files): what the sweep of orphaned files keeps.
+[[nodiscard]] Result<std::vector<std::string>> IdsWithPrefix(Tx& tx, std::string_view prefix);
 
 }  // namespace motcua::storage::attachments

@@ -157,4 +157,18 @@ Result<AttachmentKey> LoadAttachmentKey(const std::filesystem::path& attachments
   return LoadOrCreateKeyFile(KeyFilePath(attachments_dir));
 }
 
+Result<AttachmentKey> LoadExistingAttachmentKey(const std::filesystem::path& attachments_dir,
+                                                const char* environment_value) {
+  if (environment_value != nullptr)
+    return KeyFromBase64(environment_value, kKeyEnvironmentVariable);
+  const std::filesystem::path path = KeyFilePath(attachments_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Fail(Error{Code::kFailedPrecondition, "no attachment key", {}}.With(
+        "key", "no file " + path.string() + " and " + std::string(kKeyEnvironmentVariable) +
+                   " is not set: put the key kept apart from the files there"));
+  }
+  return ReadKeyFile(path);
+}
+
 }  // namespace motcua::attachments

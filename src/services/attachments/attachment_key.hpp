@@ -58,4 +58,11 @@ std::filesystem::path KeyFilePath(const std::filesystem::path& attachments_dir);
 [[nodiscard]] Result<AttachmentKey> LoadAttachmentKey(const std::filesystem::path& attachments_dir,
                                                       const char* environment_value);
 
+// The same without creating anything: for commands that read files sealed
+// before (motcua verify --attachments, backup, restore). Errors: those of
+// the key file, and kFailedPrecondition (field "key") when there is no key
+// file and the variable is not set.
+[[nodiscard]] Result<AttachmentKey> LoadExistingAttachmentKey(
+    const std::filesystem::path& attachments_dir, const char* environment_value);
+
 }  // namespace motcua::attachments

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -397,6 +398,93 @@ Status AttachmentStore::Delete(std::int64_t owner_user_id, std::string_view id) 
     log::Warn("attachment file not removed", {{"id", std::string(id)}, {"error", ec.message()}});
   }
   return {};
+}
+
+Result<OrphanSweep> AttachmentStore::RemoveOrphans(std::chrono::seconds grace) {
+  OrphanSweep sweep;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir_, ec)) return sweep;  // no file uploaded yet
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - grace;
+  auto is_hex2 = [](const std::filesystem::path& p) {
+    const std::string n = p.filename().string();
+    return n.size() == 2 && IsAttachmentId(n + std::string(2 * kIdBytes - 2, '0'));
+  };
+  auto subfolders = [&](const std::filesystem::path& dir) -> Result<std::vector<std::string>> {
+    std::vector<std::string> names;
+    std::error_code list_ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, list_ec)) {
+      if (entry.is_directory() && is_hex2(entry.path())) names.push_back(entry.path().filename());
+    }
+    if (list_ec)
+      return Fail(Code::kUnavailable, "cannot list " + dir.string() + ": " + list_ec.message());
+    return names;
+  };
+  for (const std::string& first : MOTCUA_TRY(subfolders(dir_))) {
+    for (const std::string& second : MOTCUA_TRY(subfolders(dir_ / first))) {
+      const std::filesystem::path folder = dir_ / first / second;
+      std::vector<std::string> known;
+      MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+        known = MOTCUA_TRY(repo::IdsWithPrefix(tx, first + second));
+        return {};
+      }));
+      std::sort(known.begin(), known.end());
+      std::error_code list_ec;
+      for (const auto& entry : std::filesystem::directory_iterator(folder, list_ec)) {
+        const std::string name = entry.path().filename();
+        // A file of this layout: an id whose row is missing, or ".<id>.tmp".
+        const bool temporary = name.size() == 2 * kIdBytes + 5 && name.front() == '.' &&
+                               name.ends_with(".tmp") &&
+                               IsAttachmentId(std::string_view(name).substr(1, 2 * kIdBytes));
+        const bool rowless =
+            IsAttachmentId(name) && !std::binary_search(known.begin(), known.end(), name);
+        if (!entry.is_regular_file() || !(temporary || rowless)) continue;
+        std::error_code stat_ec;
+        const auto written = entry.last_write_time(stat_ec);
+        if (stat_ec) continue;  // gone meanwhile
+        if (written > cutoff) {
+          ++sweep.kept_young;
+          continue;
+        }
+        const auto size = static_cast<std::int64_t>(entry.file_size(stat_ec));
+        if (std::filesystem::remove(entry.path(), stat_ec)) {
+          ++sweep.files;
+          sweep.bytes += stat_ec ? 0 : size;
+        }
+      }
+      if (list_ec)
+        return Fail(Code::kUnavailable,
+                    "cannot list " + folder.string() + ": " + list_ec.message());
+    }
+  }
+  if (sweep.files > 0)
+    log::Info("orphaned attachment files removed",
+              {{"files", std::to_string(sweep.files)}, {"bytes", std::to_string(sweep.bytes)}});
+  return sweep;
+}
+
+Result<FileCheck> AttachmentStore::CheckFiles() {
+  FileCheck check;
+  std::string after;
+  for (;;) {
+    std::vector<repo::AttachmentRow> page;
+    MOTCUA_TRY_VOID(store_.Read([&](storage::Tx& tx) -> Status {
+      page = MOTCUA_TRY(repo::ListAfter(tx, after, 500));
+      return {};
+    }));
+    if (page.empty()) return check;
+    after = page.back().id;
+    for (auto& row : page) {
+      ++check.files;
+      auto opened = Read(ToInfo(row));
+      if (opened) {
+        check.bytes += opened->info.size;
+        continue;
+      }
+      if (opened.error().code == Code::kUnavailable) return Fail(std::move(opened.error()));
+      ++check.damaged;
+      if (check.problems.size() < 20) check.problems.push_back(opened.error().message);
+    }
+  }
 }
 
 }  // namespace motcua::attachments

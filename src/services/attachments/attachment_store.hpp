@@ -30,6 +30,7 @@
 // is durable; never call them from inside a Store callback.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -37,6 +38,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -74,6 +76,21 @@ struct AttachmentInfo {
   std::string original_name;  // sanitised, with an extension of the real type
   std::string key_id;         // the AttachmentKey::id that sealed the file
   TimePoint created_at{};
+};
+
+// What RemoveOrphans found and removed.
+struct OrphanSweep {
+  std::int64_t files = 0;  // files removed: no row, or a temporary file left by a crash
+  std::int64_t bytes = 0;
+  std::int64_t kept_young = 0;  // without a row but younger than the grace: maybe in flight
+};
+
+// What CheckFiles read.
+struct FileCheck {
+  std::int64_t files = 0;  // rows whose file was read
+  std::int64_t bytes = 0;  // of plaintext
+  std::int64_t damaged = 0;
+  std::vector<std::string> problems;  // the first 20, each naming the file and why
 };
 
 struct Attachment {
@@ -134,6 +151,21 @@ class AttachmentStore {
   // Errors: kNotFound (no such file, or another user's); kFailedPrecondition
   // if it is already part of a dossier.
   [[nodiscard]] Status Delete(std::int64_t owner_user_id, std::string_view id);
+
+  // Removes the files that no row names and temporary files, when they are
+  // older than `grace`. A crash between a file's rename into place and its
+  // row's commit (Put), or during its writing, leaves one; nothing serves it,
+  // but it takes space. `grace` protects the uploads in flight in another
+  // process on the same folder (PostgreSQL, several servers): a Put's file
+  // waits for its commit for milliseconds, so ten minutes is ample. Reads one
+  // folder's ids at a time (at most 65,536 folders). Errors: kUnavailable if
+  // the folder or the database cannot be read.
+  [[nodiscard]] Result<OrphanSweep> RemoveOrphans(std::chrono::seconds grace);
+  // Reads every file the rows name and checks it as Open does (decrypts,
+  // compares the SHA-256 and size): `motcua verify --attachments` and the
+  // backups. A file that fails is counted and named, not an error. Errors:
+  // kUnavailable if the database cannot be read.
+  [[nodiscard]] Result<FileCheck> CheckFiles();
 
   const Limits& limits() const { return limits_; }
   // Where the file of `id` lives (tests and operations tools).

@@ -1,0 +1,229 @@
+// For the app tests that run the real binary: `motcua <command>` with its
+// output, `motcua serve` in a child process on a free port, a demo user's
+// session, a schema of its own on the test PostgreSQL server, and a counter
+// submission at the demo's Ba Bể commune. Shared by cli_test.cpp,
+// backup_command_test.cpp and crash_test.cpp; not for production code.
+#pragma once
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/test_client.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::app::internal {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+inline std::string ReadAll(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<std::size_t>(n));
+  return s;
+}
+
+// Runs the real binary with `args`, feeding `input` on stdin, in `cwd`, with
+// `env` added to a minimal environment (no MOTCUA_* leaks in from outside).
+inline RunResult RunMotcua(const std::vector<std::string>& args, const std::string& input = "",
+                           const fs::path& cwd = fs::current_path(),
+                           const std::vector<std::string>& env = {}) {
+  int in[2], out[2], err[2];
+  EXPECT_EQ(::pipe(in), 0);
+  EXPECT_EQ(::pipe(out), 0);
+  EXPECT_EQ(::pipe(err), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+    if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+    std::vector<std::string> all = {MOTCUA_BINARY_PATH};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> envs = {"PATH=/usr/bin:/bin"};
+    envs.insert(envs.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (!input.empty()) {
+    EXPECT_EQ(::write(in[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
+  }
+  ::close(in[1]);
+  RunResult r;
+  std::thread t([&] { r.err = ReadAll(err[0]); });
+  r.out = ReadAll(out[0]);
+  t.join();
+  ::close(out[0]);
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+// `motcua serve` in a child process on a free port, stopped (SIGTERM) by
+// Stop or the destructor.
+class ServeProcess {
+ public:
+  ServeProcess(const fs::path& cwd, const std::string& db,
+               const std::vector<std::string>& extra = {}) {
+    int out[2];
+    EXPECT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 2);
+      ::close(out[0]);
+      ::close(out[1]);
+      if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+      std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve",       "--db",      db,
+                                      "--listen",         "127.0.0.1:0", "--threads", "2",
+                                      "--log-level",      "warn"};
+      all.insert(all.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    out_ = out[0];
+    std::string line;
+    char c;
+    while (::read(out_, &c, 1) == 1 && c != '\n') line.push_back(c);
+    auto colon = line.rfind(':');
+    if (colon != std::string::npos && line.find("listening") != std::string::npos)
+      port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+  }
+  ~ServeProcess() { (void)Stop(); }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }  // 0 if it did not start
+  pid_t pid() const { return pid_; }
+  // Stops it with `signal`; returns its exit code (128 + signal if killed,
+  // -1 if it did not stop within 20 s).
+  int Stop(int signal = SIGTERM) {
+    if (pid_ <= 0) return exit_code_;
+    ::kill(pid_, signal);
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        ::close(out_);
+        return exit_code_ = -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    ::close(out_);
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return exit_code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::uint16_t port_ = 0;
+  int exit_code_ = -1;
+};
+
+// A signed-in demo user's headers (session cookie and CSRF token).
+inline http::Headers SignIn(http::TestClient& client, const std::string& username) {
+  auto r = client.Send("POST", "/api/v1/auth/login",
+                       R"({"username":")" + username + R"(","password":"motcua-demo-2026"})",
+                       {{"content-type", "application/json"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return {};
+  std::string cookie(r.Header("set-cookie").value_or(""));
+  cookie = cookie.substr(0, cookie.find(';'));
+  std::string csrf(boost::json::parse(r.body).at("csrf_token").as_string());
+  return {{"cookie", cookie}, {"x-csrf-token", csrf}, {"content-type", "application/json"}};
+}
+
+// The PostgreSQL server of the test command, with a schema of its own for
+// this test (dropped first if a killed run left it).
+inline std::string PostgresSchemaUrl(const std::string& schema,
+                                     const char* server = "MOTCUA_TEST_POSTGRES_URL") {
+  const char* base = std::getenv(server);
+  if (base == nullptr || *base == '\0') {
+    ADD_FAILURE() << server
+                  << " is not set: run scripts/test.sh, which starts the PostgreSQL servers";
+    return "";
+  }
+  auto admin = storage::Store::Open(base);
+  EXPECT_TRUE(admin) << admin.error().message;
+  if (!admin) return "";
+  Status made = (*admin)->WriteSync([&](storage::Tx& tx) -> Status {
+    MOTCUA_TRY(tx.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+    MOTCUA_TRY(tx.Exec("CREATE SCHEMA " + schema));
+    return {};
+  });
+  EXPECT_TRUE(made) << made.error().message;
+  return std::string(base) + (std::string(base).find('?') == std::string::npos ? "?" : "&") +
+         "options=-csearch_path%3D" + schema;
+}
+
+// A counter submission at Ba Bể (the demo's commune 000.54.00.H55).
+inline http::Response SubmitAtBaBe(http::TestClient& client, const http::Headers& officer,
+                                   std::int64_t unit_id) {
+  return client.Send("POST", "/api/v1/dossiers",
+                     R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" +
+                         std::to_string(unit_id) +
+                         R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
+                         R"("id_number":"001203004568","phone":"0912345679"}})",
+                     officer);
+}
+
+inline std::int64_t BaBeUnitId(http::TestClient& client) {
+  auto units = boost::json::parse(client.Send("GET", "/api/v1/units?kind=commune").body);
+  for (const auto& u : units.at("items").as_array())
+    if (u.at("agency_code").as_string() == "000.54.00.H55") return u.at("id").as_int64();
+  return 0;
+}
+
+// The NNNN of "AGENCY-YYMMDD-NNNN", by day.
+inline std::map<std::string, std::vector<int>> SerialsByDay(
+    const std::vector<std::string>& numbers) {
+  std::map<std::string, std::vector<int>> out;
+  for (const std::string& n : numbers) {
+    const std::size_t dash = n.rfind('-');
+    out[n.substr(0, dash)].push_back(std::stoi(n.substr(dash + 1)));
+  }
+  for (auto& [day, serials] : out) std::sort(serials.begin(), serials.end());
+  return out;
+}
+
+}  // namespace motcua::app::internal
