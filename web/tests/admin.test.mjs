@@ -1,8 +1,12 @@
 // Administration in Chromium: the units tree with merged units and their
-// successors, users and their roles, and the workflows as diagrams.
+// successors, users and their roles and signing certificates, and the
+// workflows as diagrams.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { axe, call, heading, serverAndBrowser, shoot, signIn, signInPage, until } from './harness.mjs';
 
 const env = serverAndBrowser();
@@ -284,6 +288,50 @@ test('an administrator adds a commune and records its merger into another', asyn
   assert.match(await unit('Xã Ba Bể').first().innerText(), /Hình thành từ: .*Xã Thử Nghiệm/);
   await shoot(page, 'admin-unit-merged');
   await page.context().close();
+});
+
+test("an administrator registers and revokes a leader's signing certificate, told plainly what is refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-cert-'));
+  // Another leader's certificate, taken from the demo's signing file, and a
+  // new one made here (DER, as a .cer file from a CA often is).
+  const borrowed = join(dir, 'borrowed.pem');
+  execFileSync('openssl', ['pkcs12', '-in', join(env.server.data, 'keys', 'signers', 'lanhdao.phandinhphung.p12'),
+    '-clcerts', '-nokeys', '-passin', 'pass:motcua-demo-2026', '-out', borrowed]);
+  const fresh = join(dir, 'moi.cer');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'),
+    '-outform', 'DER', '-out', fresh, '-days', '365', '-utf8', '-subj', '/CN=Lãnh đạo Sở Tư pháp (mới)/O=Sở Tư pháp']);
+  const page = await signInAt('quantri.tinh');
+  await page.goto(env.server.url + '/quan-tri/nguoi-dung');
+  await page.locator('tr', { hasText: 'lanhdao.tuphap' }).getByRole('button', { name: /Chứng thư số/ }).click();
+  const section = page.locator('section.card');
+  await section.getByRole('heading', { name: /Chứng thư số ký kết quả của/ }).waitFor();
+  // The demo registered this leader's own certificate.
+  await until(async () => await section.locator('tbody tr').count(), 1);
+  assert.match(await section.locator('tbody tr').first().innerText(), /Đang dùng/);
+
+  await section.getByLabel('Hoặc dán nội dung chứng thư (PEM)').fill('không phải chứng thư');
+  await section.getByRole('button', { name: 'Đăng ký chứng thư' }).click();
+  await section.getByText('Không đọc được chứng thư này').waitFor();
+
+  await section.locator('#cert-file').setInputFiles(borrowed);
+  await until(async () => (await section.getByLabel('Hoặc dán nội dung chứng thư (PEM)').inputValue()).includes('BEGIN CERTIFICATE'), true);
+  await section.getByRole('button', { name: 'Đăng ký chứng thư' }).click();
+  await section.getByText('Chứng thư số này đã được đăng ký (mỗi chứng thư chỉ thuộc một người).').waitFor();
+
+  await section.locator('#cert-file').setInputFiles(fresh);
+  await section.getByRole('button', { name: 'Đăng ký chứng thư' }).click();
+  await section.getByRole('status').filter({ hasText: 'Đã đăng ký chứng thư số của Lãnh đạo Sở Tư pháp (mới).' }).waitFor();
+  await until(async () => await section.locator('tbody tr').count(), 2);
+  assert.deepEqual(await axe(page), []);
+
+  page.once('dialog', (d) => d.accept());
+  await section.locator('tr', { hasText: 'Lãnh đạo Sở Tư pháp (mới)' }).getByRole('button', { name: /Thu hồi/ }).click();
+  await section.getByRole('status').filter({ hasText: 'Đã thu hồi chứng thư số của Lãnh đạo Sở Tư pháp (mới).' }).waitFor();
+  await until(async () => /Đã thu hồi lúc/.test(await section.locator('tr', { hasText: 'Lãnh đạo Sở Tư pháp (mới)' }).innerText()), true);
+  // The leader's own certificate stays in use.
+  assert.match(await section.locator('tbody tr', { hasNotText: '(mới)' }).innerText(), /Đang dùng/);
+  await page.context().close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('administration is for administrators', async () => {

@@ -1,12 +1,14 @@
 // Users and their roles (/quan-tri/nguoi-dung): each account with its role
 // bindings; an administrator creates staff accounts, locks and unlocks them,
 // and grants and removes roles (a province administrator only inside their
-// subtree, and never system_admin: the API says no, and the page says why).
+// subtree, and never system_admin: the API says no, and the page says why),
+// and register and revoke the signing certificates a leader signs results
+// with (a result is signed only with a certificate registered to the signer).
 import { useState } from 'preact/hooks';
 import { api } from '../../common/api.js';
 import { unitName, useData, useUnits } from '../../common/data.js';
-import { t } from '../../common/i18n.js';
-import { ErrorNote, Field, Loading, Page, errorText, fieldError } from '../../common/ui.jsx';
+import { formatDate, formatMoment, t } from '../../common/i18n.js';
+import { ErrorNote, Field, FileInput, Loading, Page, errorText, fieldError } from '../../common/ui.jsx';
 
 const ROLES = ['citizen', 'officer', 'specialist', 'unit_leader', 'province_admin', 'system_admin'];
 
@@ -15,6 +17,7 @@ export function Users() {
     .then((r) => r.items), []);
   const { units, byId, open, error: unitsError } = useUnits();
   const [editing, setEditing] = useState(null);
+  const [certificates, setCertificates] = useState(null);
   const [creating, setCreating] = useState(false);
   const [done, setDone] = useState('');
   const [rowError, setRowError] = useState(null);
@@ -60,8 +63,10 @@ export function Users() {
                   <div key={i}>{t('role.' + r.role)} · {name(r.unit_id)}{r.subtree ? ` (${t('admin.subtree')})` : ''}</div>
                 ))}</td>
                 <td class="buttons">
-                  <button type="button" class="secondary" onClick={() => setEditing(u)}>
+                  <button type="button" class="secondary" onClick={() => { setCertificates(null); setEditing(u); }}>
                     {t('admin.edit_roles')}<span class="visually-hidden">: {u.display_name}</span></button>
+                  <button type="button" class="secondary" onClick={() => { setEditing(null); setCertificates(u); }}>
+                    {t('admin.certificates')}<span class="visually-hidden">: {u.display_name}</span></button>
                   <button type="button" class="secondary" onClick={() => setDisabled(u, !u.disabled)}>
                     {t(u.disabled ? 'admin.unlock' : 'admin.lock')}<span class="visually-hidden">: {u.display_name}</span></button>
                 </td>
@@ -70,6 +75,7 @@ export function Users() {
           </tbody>
         </table>
       </div>
+      {certificates && <Certificates key={certificates.id} user={certificates} onClose={() => setCertificates(null)} />}
       {editing && <RolesForm key={editing.id} user={editing} units={open} name={name} onClose={() => setEditing(null)}
         onSaved={() => { setEditing(null); reload(); }} />}
     </Page>
@@ -191,5 +197,113 @@ function RolesForm({ user, units, name, onClose, onSaved }) {
         <button type="button" class="secondary" onClick={onClose}>{t('action.cancel')}</button>
       </div>
     </form>
+  );
+}
+
+// A leader's signing certificates: each with whose it is, who issued it and
+// until when; a new one from its file (.cer, .crt or .pem: PEM or DER), or
+// pasted as PEM text; revoking keeps the record, and signing with it stops.
+function Certificates({ user, onClose }) {
+  const { data: items, error, reload } = useData((signal) => api(`/api/v1/users/${user.id}/certificates`, { signal })
+    .then((r) => r.items), [user.id]);
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState('');
+  const [problem, setProblem] = useState(null);
+  const [missing, setMissing] = useState(false);
+  const [done, setDone] = useState('');
+  const readFile = async ([file]) => {
+    if (!file) return;
+    setFileName(file.name);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const asText = new TextDecoder().decode(bytes);
+    // PEM as it is; DER as base64, which the API takes too.
+    setText(asText.includes('-----BEGIN') ? asText : btoa(String.fromCharCode(...bytes)));
+  };
+  const register = async (e) => {
+    e.preventDefault();
+    setProblem(null);
+    setDone('');
+    setMissing(!text.trim());
+    if (!text.trim()) { document.getElementById('cert-text').focus(); return; }
+    try {
+      const c = await api(`/api/v1/users/${user.id}/certificates`, { method: 'POST', body: { certificate: text } });
+      setText('');
+      setFileName('');
+      setDone(t('admin.certificate_registered', { subject: c.subject }));
+      reload();
+    } catch (err) {
+      setProblem(err);
+    }
+  };
+  const revoke = async (c) => {
+    setProblem(null);
+    if (!window.confirm(t('admin.certificate_revoke_confirm', { subject: c.subject }))) return;
+    try {
+      await api(`/api/v1/users/${user.id}/certificates/${c.id}`, { method: 'DELETE' });
+      setDone(t('admin.certificate_revoked', { subject: c.subject }));
+      reload();
+    } catch (err) {
+      setProblem(err);
+    }
+  };
+  // The API's messages are English, for developers: the page says its own.
+  const certificateError = missing ? t('err.required')
+    : problem?.status === 400 ? t('admin.certificate_unreadable')
+      : problem?.status === 409 ? t('admin.certificate_taken') : '';
+  return (
+    <section class="card" aria-labelledby="cert-heading">
+      <h2 id="cert-heading" tabIndex={-1} ref={(el) => el && !el.dataset.f && (el.dataset.f = '1', el.focus())}>
+        {t('admin.certificates_of', { name: user.display_name })}</h2>
+      <p class="hint">{t('admin.certificates_hint')}</p>
+      {done && <p class="note ok" role="status">{done}</p>}
+      {error && <ErrorNote error={error} />}
+      {!items && !error && <Loading />}
+      {items && items.length === 0 && <p>{t('admin.no_certificates')}</p>}
+      {items && items.length > 0 && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('admin.certificates_of', { name: user.display_name })}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.certificate_subject')}</th>
+                <th scope="col">{t('admin.certificate_issuer')}</th>
+                <th scope="col">{t('admin.certificate_valid_until')}</th>
+                <th scope="col">{t('admin.certificate_state')}</th>
+                <th scope="col"><span class="visually-hidden">{t('admin.certificate_revoke')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.subject}{c.organization && <div class="hint">{c.organization}</div>}
+                    <div class="hint">{t('admin.certificate_serial')}: {c.serial}</div></td>
+                  <td>{c.issuer}</td>
+                  <td>{formatDate(c.not_after)}</td>
+                  <td>{c.revoked_at ? t('admin.certificate_revoked_at', { when: formatMoment(c.revoked_at) })
+                    : t('admin.certificate_active')}</td>
+                  <td class="buttons">{!c.revoked_at && (
+                    <button type="button" class="secondary" onClick={() => revoke(c)}>
+                      {t('admin.certificate_revoke')}<span class="visually-hidden">: {c.subject}</span></button>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form onSubmit={register} aria-labelledby="cert-new-heading" noValidate>
+        <h3 id="cert-new-heading">{t('admin.certificate_new')}</h3>
+        <div class="field">
+          <label for="cert-file">{t('admin.certificate_file')}</label>
+          <FileInput id="cert-file" accept=".cer,.crt,.pem,.der" names={fileName ? [fileName] : []} onFiles={readFile} />
+        </div>
+        <Field id="cert-text" label={t('admin.certificate_pem')} hint={t('admin.certificate_pem_hint')} error={certificateError}>
+          {(a) => <textarea {...a} rows={4} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} />}
+        </Field>
+        <ErrorNote text={problem && !certificateError && (problem.status === 403 ? t('admin.not_allowed') : errorText(problem))} />
+        <div class="buttons">
+          <button type="submit">{t('admin.certificate_register')}</button>
+          <button type="button" class="secondary" onClick={onClose}>{t('admin.close')}</button>
+        </div>
+      </form>
+    </section>
   );
 }
