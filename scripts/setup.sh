@@ -8,6 +8,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   # The test command checks the layout of the C++ tree (.clang-format).
   clang-format
+  # The fuzzers (scripts/fuzz.sh): clang 19 with libFuzzer, since clang 14 and
+  # 16 stop at libstdc++ 12's <expected> (it needs C++20 concepts, 202002L).
+  clang-19 libclang-rt-19-dev
   # Boost 1.81 from Debian's versioned packages. Never libboost-all-dev (1.74):
   # it conflicts with these.
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev

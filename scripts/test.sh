@@ -4,6 +4,7 @@
 # under AddressSanitizer and UndefinedBehaviorSanitizer (memory errors and
 # undefined behaviour fail the run). The front end's browser tests (web/tests,
 # Chromium driven by playwright-core) run in both, against each build's motcua. Set MOTCUA_SKIP_SANITIZERS=1 for a quick local run of the first pass.
+# Between the two, the libFuzzer targets run briefly (scripts/fuzz.sh).
 # A PostgreSQL 15 server runs for the tests meanwhile (scripts/test_postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,15 @@ if [ "${MOTCUA_SKIP_SANITIZERS:-0}" != 1 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j "$jobs" --timeout 600)
+fi
+
+# The fuzzers (fuzz/README.md): every file of the in-tree corpus replayed,
+# then 20 s of each target, two at a time (about 3 minutes with the build on
+# two cores); a crash, leak, timeout or out-of-memory input fails the run.
+# MOTCUA_SKIP_FUZZ=1 leaves them out (MOTCUA_SKIP_SANITIZERS=1 does too).
+if [ "${MOTCUA_SKIP_FUZZ:-${MOTCUA_SKIP_SANITIZERS:-0}}" != 1 ]; then
+  echo "== fuzzers (libFuzzer under ASan and UBSan, 20 s per target) =="
+  scripts/fuzz.sh 20
 fi
 
 echo "== tests (Release) =="

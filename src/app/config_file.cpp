@@ -4,18 +4,19 @@
 
 namespace motcua::app {
 
-Result<std::map<std::string, std::string>> ReadConfigFile(const std::string& path,
-                                                          const std::set<std::string>& known) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::string where = path;
-    if (e.source().begin) where += ":" + std::to_string(e.source().begin.line);
-    return Fail(Error{Code::kInvalidArgument,
-                      "config file " + where + ": " + std::string(e.description()),
-                      {{"config", std::string(e.description())}}});
-  }
+namespace {
+
+Error ParseError(const std::string& path, const toml::parse_error& e) {
+  std::string where = path;
+  if (e.source().begin) where += ":" + std::to_string(e.source().begin.line);
+  return Error{Code::kInvalidArgument,
+               "config file " + where + ": " + std::string(e.description()),
+               {{"config", std::string(e.description())}}};
+}
+
+Result<std::map<std::string, std::string>> FromTable(const toml::table& table,
+                                                     const std::string& path,
+                                                     const std::set<std::string>& known) {
   std::map<std::string, std::string> out;
   for (auto&& [k, v] : table) {
     std::string key(k.str());
@@ -40,6 +41,31 @@ Result<std::map<std::string, std::string>> ReadConfigFile(const std::string& pat
     }
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> ReadConfigFile(const std::string& path,
+                                                          const std::set<std::string>& known) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Fail(ParseError(path, e));
+  }
+  return FromTable(table, path, known);
+}
+
+Result<std::map<std::string, std::string>> ParseConfigText(std::string_view text,
+                                                           const std::string& path,
+                                                           const std::set<std::string>& known) {
+  toml::table table;
+  try {
+    table = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return Fail(ParseError(path, e));
+  }
+  return FromTable(table, path, known);
 }
 
 }  // namespace motcua::app

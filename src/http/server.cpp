@@ -77,6 +77,12 @@ bool SafeHeaderText(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
+// Whether X-Forwarded-* from `ip` are believed.
+bool TrustedIn(const ServerOptions& options, const std::string& ip) {
+  return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), ip) !=
+         options.trusted_proxies.end();
+}
+
 // What to do with the connection once a response is written.
 enum class After { kKeepAlive, kClose, kLinger };
 
@@ -103,10 +109,7 @@ class Server::Impl {
   void Wait();
   void DoAccept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
-  bool TrustsProxy(const std::string& ip) const {
-    return std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), ip) !=
-           options_.trusted_proxies.end();
-  }
+  bool TrustsProxy(const std::string& ip) const { return TrustedIn(options_, ip); }
   void Unregister(Session* s, const std::string& ip) {
     std::lock_guard lock(mu_);
     sessions_.erase(s);
@@ -192,6 +195,82 @@ void ApplyForwardedHeaders(Request* req, const std::function<bool(const std::str
   }
 }
 
+namespace {
+
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+void LimitParser(RequestParser& parser, const ServerOptions& options) {
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+}
+
+// What the server answers by itself to a request that failed to read: 431,
+// 413 or 400; 0 when there is nobody to answer (the client went away, or was
+// too slow).
+int RefusalStatus(beast::error_code ec) {
+  // A header line, or a line of chunked trailers (which Beast does not
+  // hold to the header limit), longer than the read buffer.
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
+    return 400;
+  return 0;
+}
+
+// The Request the application gets from a parsed message that came from
+// `remote_ip`, then ParseTarget's verdict on its target (the request id is
+// set either way, for the 400's header and log).
+Status BuildRequest(bhttp::request<bhttp::string_body> msg, const std::string& remote_ip,
+                    const ServerOptions& options, Request* out) {
+  Request& req = *out;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
+  for (const auto& field : msg) {
+    req.headers.emplace_back(internal::AsciiLower(field.name_string()), std::string(field.value()));
+  }
+  req.body = std::move(msg.body());
+  req.remote_ip = remote_ip;
+  if (TrustedIn(options, remote_ip))
+    ApplyForwardedHeaders(&req,
+                          [&options](const std::string& ip) { return TrustedIn(options, ip); });
+  auto id = req.Header("x-request-id");
+  req.request_id =
+      id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
+  return ParseTarget(req.target, &req);
+}
+
+// The bytes of a connection as a Beast SyncReadStream, for ReadRequests.
+class WireStream {
+ public:
+  explicit WireStream(std::string_view bytes) : rest_(bytes) {}
+
+  template <class MutableBuffers>
+  std::size_t read_some(const MutableBuffers& buffers, beast::error_code& ec) {
+    if (rest_.empty()) {
+      ec = net::error::eof;
+      return 0;
+    }
+    ec = {};
+    const std::size_t n = net::buffer_copy(buffers, net::buffer(rest_.data(), rest_.size()));
+    rest_.remove_prefix(n);
+    return n;
+  }
+  template <class MutableBuffers>
+  std::size_t read_some(const MutableBuffers& buffers) {
+    beast::error_code ec;
+    const std::size_t n = read_some(buffers, ec);
+    if (ec) throw beast::system_error(ec);
+    return n;
+  }
+
+ private:
+  std::string_view rest_;
+};
+
+}  // namespace
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Server::Impl& server, tcp::socket socket)
@@ -262,8 +341,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadRequest() {
     state_ = State::kReading;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options_.max_header_bytes));
-    parser_->body_limit(server_.options_.max_body_bytes);
+    LimitParser(*parser_, server_.options_);
     read_deadline_ = std::chrono::steady_clock::now() + server_.options_.read_timeout;
     ReadSome(/*header_only=*/true);
   }
@@ -325,24 +403,23 @@ class Session : public std::enable_shared_from_this<Session> {
       Handle();
       return;
     }
-    // A header line, or a line of chunked trailers (which Beast does not
-    // hold to the header limit), longer than the read buffer.
-    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+    const int status = RefusalStatus(ec);
+    NoteRefusedScheme();
+    if (status == 431) {
       Reject(431,
              Error{Code::kInvalidArgument,
                    "the request headers are larger than " +
                        std::to_string(server_.options_.max_header_bytes) + " bytes",
                    {{"headers", "too large"}}},
              "header too large");
-    } else if (ec == bhttp::error::body_limit) {
+    } else if (status == 413) {
       std::string limit = std::to_string(server_.options_.max_body_bytes);
       Reject(413,
              Error{Code::kPayloadTooLarge,
                    "the request body is larger than " + limit + " bytes",
                    {{"body", "must be at most " + limit + " bytes"}}},
              "body too large");
-    } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-               ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    } else if (status == 400) {
       Reject(400, Error{Code::kInvalidArgument, "malformed HTTP request: " + ec.message(), {}},
              "malformed request");
     } else {
@@ -366,24 +443,10 @@ class Session : public std::enable_shared_from_this<Session> {
     ex->session = weak_from_this();
     ex->seq = seq_;
     Request& req = ex->request;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-    for (const auto& field : msg) {
-      req.headers.emplace_back(internal::AsciiLower(field.name_string()),
-                               std::string(field.value()));
-    }
-    req.body = std::move(msg.body());
-    req.remote_ip = remote_ip_;
-    if (server_.TrustsProxy(remote_ip_))
-      ApplyForwardedHeaders(&req,
-                            [this](const std::string& ip) { return server_.TrustsProxy(ip); });
+    const Status parsed = BuildRequest(std::move(msg), remote_ip_, server_.options_, &req);
     secure_ = req.secure;
-    auto id = req.Header("x-request-id");
-    req.request_id =
-        id && internal::IsSaneRequestId(*id) ? std::string(*id) : internal::NewRequestId();
 
-    if (auto parsed = ParseTarget(req.target, &req); !parsed) {
+    if (!parsed) {
       ex->done.store(true);
       log::Warn("http request rejected", {{"status", 400},
                                           {"reason", "bad target"},
@@ -426,6 +489,24 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Answers without involving the application, and closes.
+  // A request refused while it was read is answered as it came: over TLS
+  // when a trusted proxy's header saying so was read before the refusal
+  // (Beast refuses a Content-Length over the limit while it reads the
+  // headers, after the fields before it), and never by what the
+  // connection's previous request said.
+  void NoteRefusedScheme() {
+    secure_ = false;
+    if (!parser_ || !server_.TrustsProxy(remote_ip_)) return;
+    Request probe;
+    probe.remote_ip = remote_ip_;
+    for (const auto& field : parser_->get())
+      probe.headers.emplace_back(internal::AsciiLower(field.name_string()),
+                                 std::string(field.value()));
+    ApplyForwardedHeaders(&probe,
+                          [this](const std::string& ip) { return server_.TrustsProxy(ip); });
+    secure_ = probe.secure;
+  }
+
   void Reject(int status, Error error, std::string_view reason) {
     std::string id = internal::NewRequestId();
     log::Warn(
@@ -468,7 +549,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (res_.find("referrer-policy") == res_.end())
       res_.set("referrer-policy", "strict-origin-when-cross-origin");
     if (res_.find("content-security-policy") == res_.end()) {
-      res_.set("content-security-policy", "default-src 'self'");
+      res_.set("content-security-policy", "default-src 'self'; frame-ancestors 'none'");
     }
     // Over TLS (a trusted proxy's X-Forwarded-Proto: https), browsers are
     // told to come back only over TLS for a year; over plain HTTP the header
@@ -536,7 +617,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // not hold to the header limit and would throw on past 64 KiB) can be
   // longer than the header limit and a little more.
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::chrono::steady_clock::time_point read_deadline_{};
   bhttp::response<bhttp::string_body> res_;  // lives until written
   net::steady_timer handler_timer_;
@@ -548,6 +629,27 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   unsigned version_ = 11;
 };
+
+std::vector<WireRequest> ReadRequests(std::string_view wire, const ServerOptions& options,
+                                      const std::string& remote_ip) {
+  std::vector<WireRequest> out;
+  WireStream stream(wire);
+  beast::flat_buffer buffer(options.max_header_bytes + kReadChunk);  // as the session's
+  for (;;) {
+    RequestParser parser;
+    LimitParser(parser, options);
+    beast::error_code ec;
+    bhttp::read(stream, buffer, parser, ec);
+    if (ec) {
+      if (const int status = RefusalStatus(ec); status != 0) out.push_back({status, {}});
+      return out;
+    }
+    const bool keep_alive = parser.get().keep_alive();
+    WireRequest& wr = out.emplace_back();
+    if (!BuildRequest(parser.release(), remote_ip, options, &wr.request)) wr.status = 400;
+    if (!keep_alive) return out;
+  }
+}
 
 Exchange::~Exchange() {
   if (done.exchange(true)) return;

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -126,5 +127,30 @@ class Server {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// One request as ReadRequests saw it.
+struct WireRequest {
+  // 0 when the request reaches the application; else what the server
+  // answers by itself: 400 (malformed, or a target ParseTarget refuses), 413
+  // or 431.
+  int status = 0;
+  // What the handler would get; a 400 for its target has every field but
+  // path and query, the others have nothing.
+  Request request;
+};
+
+// What a connection does with the bytes `wire` before the application sees
+// them, without a socket or a thread: the requests it carries, pipelined one
+// after another, read by the session's own code (Beast's parser under
+// max_header_bytes and max_body_bytes, its bounded read buffer, the Request
+// built with lower-case header names, X-Forwarded-* believed when
+// `remote_ip` is in trusted_proxies, the request id, ParseTarget). Stops
+// where the session would close: after a request the server refused but a
+// bad target (a 400 for that keeps the connection), after one without
+// keep-alive, and at the end of the bytes (a request cut short is left
+// unanswered). The fuzzer's entry point (fuzz/http_request_fuzzer.cpp);
+// no I/O, thread safe.
+std::vector<WireRequest> ReadRequests(std::string_view wire, const ServerOptions& options,
+                                      const std::string& remote_ip);
 
 }  // namespace motcua::http
