@@ -123,6 +123,11 @@ TEST_P(ApiTest, MetricsReportDatabaseTimeAndRequestsByRoute) {
   EXPECT_GT(value("motcua_db_commits_total"), 0);
   EXPECT_GE(value("motcua_db_read_seconds_total"), 0);
   EXPECT_GT(value("motcua_db_commit_seconds_total"), 0);
+  // SQLite's page caches are in this process; PostgreSQL's are the server's.
+  if (GetParam() == storage::testing::Engine::kSqlite)
+    EXPECT_GT(value("motcua_db_engine_heap_bytes"), 100'000) << r.body;
+  else
+    EXPECT_EQ(value("motcua_db_engine_heap_bytes"), 0) << r.body;
   EXPECT_NE(r.body.find("route=\"/api/v1/auth/login\""), std::string::npos);
 }
 

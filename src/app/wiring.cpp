@@ -157,6 +157,11 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
                        [s] { return s->Stats().write_micros / 1e6; });
   m.AddCallbackCounter("motcua_db_commit_seconds_total", "Time in COMMIT (fsync).",
                        [s] { return s->Stats().commit_micros / 1e6; });
+  m.AddCallbackGauge(
+      "motcua_db_engine_heap_bytes",
+      "Memory the database library holds in this process, mostly page caches (SQLite; 0 on "
+      "PostgreSQL).",
+      [s] { return static_cast<double>(s->Stats().engine_heap_bytes); });
 
   if (!app->options_.web_dir.empty() && std::filesystem::is_directory(app->options_.web_dir)) {
     // Every page and file of the front end: the citizen portal at /, the

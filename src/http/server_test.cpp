@@ -251,7 +251,8 @@ TEST_F(ServerTest, EveryResponseCarriesSecurityHeaders) {
     Response res = client.Send("GET", target);
     EXPECT_EQ(res.Header("x-content-type-options"), "nosniff") << target;
     EXPECT_EQ(res.Header("x-frame-options"), "DENY") << target;
-    EXPECT_EQ(res.Header("content-security-policy"), "default-src 'self'") << target;
+    EXPECT_EQ(res.Header("content-security-policy"), "default-src 'self'; frame-ancestors 'none'")
+        << target;
     EXPECT_TRUE(res.Header("referrer-policy").has_value()) << target;
     EXPECT_TRUE(res.Header("date").has_value()) << target;
   }

@@ -159,10 +159,12 @@ TEST_F(StaticFilesTest, APageCarriesThePolicyWrittenBesideIt) {
   EXPECT_EQ(Get("/tra-cuu").Header("content-security-policy"),
             "default-src 'self'; script-src 'self' 'sha256-abc='");
   // Other pages keep the server's default.
-  EXPECT_EQ(Get("/docs/").Header("content-security-policy"), "default-src 'self'");
+  EXPECT_EQ(Get("/docs/").Header("content-security-policy"),
+            "default-src 'self'; frame-ancestors 'none'");
   // A policy file that could split the header is ignored.
   WriteFile(root_ / "docs" / "index.html.csp", "default-src *\r\nX-Evil: 1");
-  EXPECT_EQ(Get("/docs/").Header("content-security-policy"), "default-src 'self'");
+  EXPECT_EQ(Get("/docs/").Header("content-security-policy"),
+            "default-src 'self'; frame-ancestors 'none'");
 }
 
 TEST_F(StaticFilesTest, TraversalNeverEscapesTheRoot) {

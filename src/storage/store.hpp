@@ -119,6 +119,10 @@ struct StoreStats {
   std::uint64_t read_micros = 0;    // time inside Read(), including the wait for a connection
   std::uint64_t write_micros = 0;   // time running write callbacks
   std::uint64_t commit_micros = 0;  // time in COMMIT (the fsync)
+  // Memory the database library holds in this process now, mostly its page
+  // caches (SQLite: sqlite3_memory_used(), every connection of the process;
+  // PostgreSQL's is the server's: 0). A gauge, unlike the counters above.
+  std::uint64_t engine_heap_bytes = 0;
 };
 
 struct StoreOptions {

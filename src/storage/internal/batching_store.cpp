@@ -400,7 +400,7 @@ StoreStats BatchingStore::Stats() const {
   return StoreStats{load(counters_.reads),        load(counters_.writes),
                     load(counters_.commits),      load(counters_.write_errors),
                     load(counters_.read_micros),  load(counters_.write_micros),
-                    load(counters_.commit_micros)};
+                    load(counters_.commit_micros), EngineHeapBytes()};
 }
 
 }  // namespace motcua::storage::internal

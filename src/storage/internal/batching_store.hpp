@@ -101,6 +101,8 @@ class BatchingStore : public Store {
   // Serialises migrations across processes, inside the write transaction
   // (SQLite's write lock does it already).
   virtual Status LockForMigration(Tx&) { return {}; }
+  // StoreStats::engine_heap_bytes; thread safe.
+  virtual std::uint64_t EngineHeapBytes() const { return 0; }
 
   const StoreOptions options_;
 

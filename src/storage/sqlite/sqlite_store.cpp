@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <utility>
 
@@ -39,6 +41,10 @@ Result<bool> SqliteStore::HasMigrationsTable(Tx& tx) {
   auto tables = MOTCUA_TRY(tx.Query(
       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"));
   return tables.at(0).Int(0) != 0;
+}
+
+std::uint64_t SqliteStore::EngineHeapBytes() const {
+  return static_cast<std::uint64_t>(sqlite3_memory_used());
 }
 
 }  // namespace motcua::storage

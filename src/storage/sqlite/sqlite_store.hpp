@@ -47,6 +47,7 @@ class SqliteStore final : public internal::BatchingStore {
   std::string_view BeginWriteSql() const override { return "BEGIN IMMEDIATE"; }
   std::string_view BeginReadSql() const override { return "BEGIN"; }
   Result<bool> HasMigrationsTable(Tx& tx) override;
+  std::uint64_t EngineHeapBytes() const override;
 };
 
 }  // namespace motcua::storage
