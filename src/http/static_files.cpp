@@ -76,6 +76,18 @@ bool KnownType(std::string_view path) {
                      [&](const ContentType& c) { return c.extension == ext; });
 }
 
+// Names of files no page has: editors' and archivers' leftovers, which
+// scanners ask for ("/tra-cuu.bak", "/tra-cuu~"). None is ever served; they
+// get a 404 rather than an app's page, which would answer 200 to a guess.
+bool LeftoverName(std::string_view path) {
+  if (path.ends_with("~")) return true;
+  static constexpr std::string_view kLeftovers[] = {
+      ".bak", ".backup", ".bck", ".old", ".orig", ".save", ".swp",    ".tmp", ".zip", ".rar",
+      ".tar", ".gz",     ".tgz", ".7z",  ".sql",  ".db",   ".sqlite", ".key", ".pem"};
+  std::string ext = internal::AsciiLower(Extension(path));
+  return std::find(std::begin(kLeftovers), std::end(kLeftovers), ext) != std::end(kLeftovers);
+}
+
 bool AcceptsGzip(const Request& req) {
   auto header = req.Header("accept-encoding");
   if (!header) return false;
@@ -127,9 +139,10 @@ class FileServer {
     // Single-page apps: "/can-bo/ho-so/12" is a route of the app whose page
     // is the nearest index up the path (can-bo/index.html), else the root's.
     // A missing file of a known type ("/assets/old-123.js") stays a 404;
-    // other dots are part of a page's address ("/thu-tuc/1.000894.000.00.00.H56").
+    // other dots are part of a page's address ("/thu-tuc/1.000894.000.00.00.H56"),
+    // except a leftover's name ("/tra-cuu.bak").
     bool api = req.path == "/api" || req.path.starts_with("/api/");
-    if (!api && !KnownType(req.path)) {
+    if (!api && !KnownType(req.path) && !LeftoverName(req.path)) {
       std::string dir = *relative;
       while (true) {
         std::size_t slash = dir.rfind('/');
