@@ -132,8 +132,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);
   http::RegisterProcedureRoutes(app->router_, app->catalog_);
   http::RegisterAttachmentRoutes(app->router_, *app->attachments_);
-  http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, app->access_log_,
-                              clock);
+  http::RegisterDossierRoutes(app->router_, *app->dossiers_, app->workflows_, clock);
   http::RegisterDocumentRoutes(app->router_, *app->dossiers_, app->catalog_, app->units_,
                                app->workflows_, app->fonts_, app->forms_, clock);
   http::RegisterStatsRoutes(app->router_, *app->stats_, app->hierarchy_);

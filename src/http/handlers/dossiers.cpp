@@ -193,18 +193,16 @@ void Apologize(DossierService& service, Request& req, Responder respond) {
   });
 }
 
-void AccessLogOf(DossierService& service, audit::AccessLog& log, Request& req, Responder respond) {
+void AccessLogOf(DossierService& service, Request& req, Responder respond) {
   if (auto st = RequireAuthenticated(req); !st) return respond(Err(st.error()));
   auto id = PathId(req);
   if (!id) return respond(Err(id.error()));
-  auto visible = service.CanSee(*req.principal, *id);
-  if (!visible) return respond(Err(visible.error()));
-  if (!*visible)
-    return respond(Err(Error{Code::kNotFound, "no dossier " + std::to_string(*id), {}}));
-  auto entries = log.List("dossier", *id);
+  auto entries = service.AccessLogOf(*req.principal, *id, ReadContextOf(req));
   if (!entries) return respond(Err(entries.error()));
+  if (!*entries)
+    return respond(Err(Error{Code::kNotFound, "no dossier " + std::to_string(*id), {}}));
   json::array items;
-  for (const auto& e : *entries) {
+  for (const auto& e : **entries) {
     items.push_back(json::object{{"user_id", e.record.user_id},
                                  {"at", FormatMoment(e.at)},
                                  {"purpose", e.record.purpose},
@@ -369,8 +367,7 @@ void RateDossier(DossierService& service, Request& req, Responder respond) {
 }  // namespace
 
 void RegisterDossierRoutes(Router& router, DossierService& service,
-                           const workflow::Registry& workflows, audit::AccessLog& access_log,
-                           const Clock& clock) {
+                           const workflow::Registry& workflows, const Clock& clock) {
   router.Add("POST", "/api/v1/dossiers", [&service](Request& req, Responder respond) {
     SubmitDossier(service, req, std::move(respond));
   });
@@ -385,8 +382,8 @@ void RegisterDossierRoutes(Router& router, DossierService& service,
     Apologize(service, req, std::move(respond));
   });
   router.Add("GET", "/api/v1/dossiers/{id}/access-log",
-             [&service, &access_log](Request& req, Responder respond) {
-               AccessLogOf(service, access_log, req, std::move(respond));
+             [&service](Request& req, Responder respond) {
+               AccessLogOf(service, req, std::move(respond));
              });
   router.Add("GET", "/api/v1/inbox", [&service](Request& req, Responder respond) {
     Inbox(service, req, std::move(respond));

@@ -50,7 +50,6 @@ namespace motcua::http {
 dossiers::ReadContext ReadContextOf(const Request& req);
 
 void RegisterDossierRoutes(Router& router, dossiers::DossierService& service,
-                           const workflow::Registry& workflows, audit::AccessLog& access_log,
-                           const Clock& clock);
+                           const workflow::Registry& workflows, const Clock& clock);
 
 }  // namespace motcua::http

@@ -75,7 +75,7 @@ void GetResult(results::ResultService& results, const documents::FormLayout& lay
   if (auto st = RequireAuthenticated(req); !st) return respond(ErrorResponse(st.error()));
   auto id = PathId(req);
   if (!id) return respond(ErrorResponse(id.error()));
-  auto view = results.Get(*req.principal, *id);
+  auto view = results.Get(*req.principal, *id, ReadContextOf(req));
   if (!view) return respond(ErrorResponse(view.error()));
   if (!*view) return respond(Json(200, {{"state", "none"}}));
   respond(Json(200, ViewJson(**view, PortalAddress(layout))));

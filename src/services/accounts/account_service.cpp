@@ -438,7 +438,10 @@ Result<User> AccountService::UpdateUser(const Principal& actor, std::int64_t use
   const TimePoint now = clock_.Now();
   MOTCUA_TRY_VOID(store_.WriteSync([&](Tx& tx) -> Status {
     auto target = MOTCUA_TRY(repo::FindUserById(tx, user_id));
-    if (!target) return Fail(Code::kNotFound, "no such user");
+    // An account beyond the actor's sight answers as one that does not exist
+    // (issue 19): a 403 would tell which ids are taken.
+    if (!target || !actor.CanSeeAccount(target->roles, units_))
+      return Fail(Code::kNotFound, "no such user");
     if (!actor.CanManage(target->roles, units_)) return Fail(NotAllowed());
     MOTCUA_TRY_VOID(repo::UpdateUser(tx, user_id, patch.display_name, patch.disabled, now));
     if (patch.disabled.value_or(false)) {

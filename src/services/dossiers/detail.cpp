@@ -70,6 +70,14 @@ Result<bool> DossierService::MayReadFiles(const Principal& who, std::int64_t dos
   return true;
 }
 
+Result<std::optional<std::vector<audit::AccessEntry>>> DossierService::AccessLogOf(
+    const Principal& who, std::int64_t dossier_id, const ReadContext& context) const {
+  if (!MOTCUA_TRY(MayReadFiles(who, dossier_id, context)))
+    return std::optional<std::vector<audit::AccessEntry>>();
+  return std::optional<std::vector<audit::AccessEntry>>(
+      MOTCUA_TRY(access_log_.List(std::string(kAggregate), dossier_id)));
+}
+
 Result<bool> DossierService::CanSee(const Principal& who, std::int64_t dossier_id) const {
   bool visible = false;
   MOTCUA_TRY_VOID(store_.Read([&](Tx& tx) -> Status {

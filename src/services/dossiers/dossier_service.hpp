@@ -386,6 +386,11 @@ class DossierService {
   // dossier's citizen as "data_subject", anyone else "processing").
   [[nodiscard]] Result<bool> MayReadFiles(const accounts::Principal& who, std::int64_t dossier_id,
                                           const ReadContext& context) const;
+  // The dossier's personal-data access log (newest first) for whoever may see
+  // the dossier; nullopt for anyone else. Who read it is personal data too,
+  // so this read is logged first, as MayReadFiles logs a file's.
+  [[nodiscard]] Result<std::optional<std::vector<audit::AccessEntry>>> AccessLogOf(
+      const accounts::Principal& who, std::int64_t dossier_id, const ReadContext& context) const;
 
   // For services beside this one (the signed result): the dossier's row and
   // the roles `who` holds on it now (as for workflow actions: at its current

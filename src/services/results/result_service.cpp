@@ -117,10 +117,11 @@ Result<ResultService::Visible> ResultService::Find(const Principal& who, std::in
   return v;
 }
 
-Result<std::optional<ResultView>> ResultService::Get(const Principal& who,
-                                                     std::int64_t dossier_id) {
+Result<std::optional<ResultView>> ResultService::Get(const Principal& who, std::int64_t dossier_id,
+                                                     const dossiers::ReadContext& context) {
   Visible v = MOTCUA_TRY(Find(who, dossier_id));
   if (!v.row) return std::optional<ResultView>();
+  MOTCUA_TRY_VOID(Logged(who, v.standing, context));
   auto info = MOTCUA_TRY(files_.DescribeForService(v.row->file_id()));
   return std::optional<ResultView>(
       ResultView{std::move(*v.row), v.standing.row.number, std::move(info)});

@@ -98,9 +98,11 @@ class ResultService {
 
   // The dossier's result as `who` may see it: nullopt when there is none
   // yet, or only a draft and `who` is the citizen. Errors: kNotFound (no
-  // dossier, or not visible to `who`).
+  // dossier, or not visible to `who`). A result shown is in the personal-data
+  // access log before this returns, as its file's read is.
   [[nodiscard]] Result<std::optional<ResultView>> Get(const accounts::Principal& who,
-                                                      std::int64_t dossier_id);
+                                                      std::int64_t dossier_id,
+                                                      const dossiers::ReadContext& context);
 
   // Errors: kNotFound as Get; kPermissionDenied for a caller who is not a
   // specialist or leader of the unit holding the dossier; kFailedPrecondition
