@@ -397,9 +397,9 @@ int BatchingStore::LatestSchemaVersion() const {
 
 StoreStats BatchingStore::Stats() const {
   auto load = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  return StoreStats{load(counters_.reads),        load(counters_.writes),
-                    load(counters_.commits),      load(counters_.write_errors),
-                    load(counters_.read_micros),  load(counters_.write_micros),
+  return StoreStats{load(counters_.reads),         load(counters_.writes),
+                    load(counters_.commits),       load(counters_.write_errors),
+                    load(counters_.read_micros),   load(counters_.write_micros),
                     load(counters_.commit_micros), EngineHeapBytes()};
 }
 
