@@ -46,5 +46,10 @@ if [ "${MOTCUA_SKIP_FUZZ:-${MOTCUA_SKIP_SANITIZERS:-0}}" != 1 ]; then
 fi
 
 echo "== tests (Release) =="
-cd build
-ctest --output-on-failure -j "$jobs" --timeout 300
+(cd build && ctest --output-on-failure -j "$jobs" --timeout 300)
+
+# The soak's short variant (bench/soak.sh; 30 minutes is the documented long
+# run): two minutes of mixed load on the Release build, no request may fail,
+# the server must live and keep its open files.
+echo "== soak, short (bench/soak.sh 2 10) =="
+bench/soak.sh 2 10

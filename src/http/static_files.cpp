@@ -82,8 +82,9 @@ bool KnownType(std::string_view path) {
 bool LeftoverName(std::string_view path) {
   if (path.ends_with("~")) return true;
   static constexpr std::string_view kLeftovers[] = {
-      ".bak", ".backup", ".bck", ".old", ".orig", ".save", ".swp",    ".tmp", ".zip", ".rar",
-      ".tar", ".gz",     ".tgz", ".7z",  ".sql",  ".db",   ".sqlite", ".key", ".pem"};
+      ".bak", ".backup", ".bck", ".old", ".orig",   ".save", ".swp",  ".tmp",
+      ".zip", ".rar",    ".tar", ".gz",  ".tgz",    ".bz2",  ".tbz2", ".xz",
+      ".7z",  ".7zip",   ".sql", ".db",  ".sqlite", ".key",  ".pem"};
   std::string ext = internal::AsciiLower(Extension(path));
   return std::find(std::begin(kLeftovers), std::end(kLeftovers), ext) != std::end(kLeftovers);
 }

@@ -105,8 +105,8 @@ TEST_F(StaticFilesTest, SinglePageAppRoutesFallBackToIndex) {
   EXPECT_EQ(route.Header("cache-control"), "no-cache");
   EXPECT_EQ(Get("/assets/missing-123.js").status, 404);  // an asset with an extension does not
   // Nor a scanner's guess at a leftover (wapiti: "backup file found").
-  for (const char* guess :
-       {"/tra-cuu.bak", "/tra-cuu~", "/tra-cuu.old", "/index.html.zip", "/m.db"})
+  for (const char* guess : {"/tra-cuu.bak", "/tra-cuu~", "/tra-cuu.old", "/index.html.zip", "/m.db",
+                            "/backup.tar.bz2", "/tra-cuu.7zip"})
     EXPECT_EQ(Get(guess).status, 404) << guess;
   EXPECT_EQ(Get("/thu-tuc/1.000894.000.00.00.H56").status, 200);  // a code's dots are not a type
   Response api = Get("/api/v1/nothing");

@@ -32,7 +32,11 @@ std::optional<Micros> SlidingWindowLimiter::TryAcquire(std::string_view key, Tim
     }
     lru_.emplace_front(key);
     it = entries_.emplace(lru_.front(), Entry{{}, lru_.begin()}).first;
-    it->second.attempts.reserve(static_cast<std::size_t>(options_.max_attempts));
+    // Room for a few attempts, not for max_attempts: most keys make one or
+    // two, and reserving the limit (300 per address for lookups) for each of
+    // max_keys keys would hold 120 MB for a scanner's many addresses.
+    it->second.attempts.reserve(
+        std::min<std::size_t>(4, static_cast<std::size_t>(options_.max_attempts)));
   } else {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
   }
