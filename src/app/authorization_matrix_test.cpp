@@ -4,7 +4,6 @@
 // row fails, and so does a row naming no route. Personal-data reads must
 // leave an access-log entry naming the reader; refused ones none.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <boost/json.hpp>
@@ -20,6 +19,7 @@
 #include "app/internal/test_province.hpp"
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
+#include "core/files/base64.hpp"
 #include "documents/signing.hpp"
 #include "http/test_client.hpp"
 
@@ -45,15 +45,6 @@ std::string Source() {
 
 std::string Str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-}
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
 }
 
 struct Row {
@@ -304,7 +295,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
     const int n = i2d_X509(identity->x509(), &der);
     std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
     OPENSSL_free(der);
-    return json::serialize(json::object{{"certificate", Base64(out)}});
+    return json::serialize(json::object{{"certificate", files::EncodeBase64(out)}});
   }
 
   std::string Unique(const std::string& prefix) { return prefix + std::to_string(++unique_); }
@@ -625,8 +616,8 @@ TEST_F(AuthorizationMatrixTest, EveryRouteAnswersEveryActorAsTheTableSays) {
     auto identity = documents::SigningIdentity::FromPkcs12(leader_p12, "p12-pass");
     ASSERT_TRUE(identity);
     ASSERT_TRUE(app_->accounts().RegisterSetupCertificate("mx.leader_a", identity->certificate()));
-    sign_body_ =
-        json::serialize(json::object{{"pkcs12", Base64(leader_p12)}, {"password", "p12-pass"}});
+    sign_body_ = json::serialize(
+        json::object{{"pkcs12", files::EncodeBase64(leader_p12)}, {"password", "p12-pass"}});
   }
   {
     Actor b{"bystander", "mx.bystander", {}, bystander, {}, "10.0.1.1"};
