@@ -36,48 +36,14 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
-// A scanned page: a small PDF, different for each `n`.
-std::string Page(int n) { return "%PDF-1.4\n% page " + std::to_string(n) + "\n%%EOF\n"; }
+using Submitted = SubmittedWithFiles;
 
-struct Submitted {
-  std::int64_t id = 0;
-  std::string number;
-  std::vector<std::pair<std::string, std::string>> files;  // id, bytes
-};
-
-// A counter submission at Ba Bể with two uploaded files (TP1, TP2).
-Submitted SubmitWithFiles(http::TestClient& client, http::Headers officer, std::int64_t unit,
+// A counter submission at Ba Bể with two files; a failure fails the test.
+Submitted SubmitWithFiles(http::TestClient& client, const http::Headers& officer, std::int64_t unit,
                           int n) {
-  Submitted s;
-  std::string files_json;
-  for (const char* component : {"TP1", "TP2"}) {
-    http::Headers h = officer;
-    h.erase(std::remove_if(h.begin(), h.end(), [](auto& kv) { return kv.first == "content-type"; }),
-            h.end());
-    h.emplace_back("content-type", "application/pdf");
-    h.emplace_back("x-file-name", std::string(component) + ".pdf");
-    const std::string bytes = Page(n * 10 + (component[2] - '0'));
-    auto up = client.Send("POST", "/api/v1/attachments", bytes, h);
-    EXPECT_EQ(up.status, 201) << up.body;
-    if (up.status != 201) return s;
-    const std::string id(json::parse(up.body).at("id").as_string());
-    s.files.emplace_back(id, bytes);
-    if (!files_json.empty()) files_json += ",";
-    files_json += R"({"attachment_id":")" + id + R"(","component_code":")" + component + R"("})";
-  }
-  auto r = client.Send(
-      "POST", "/api/v1/dossiers",
-      R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit) +
-          R"(,"channel":1,"consent":true,"applicant":{"full_name":"Trần Văn Bình",)"
-          R"("id_number":"001203004568","phone":"0912345679"},"files":[)" +
-          files_json + "]}",
-      officer);
-  EXPECT_EQ(r.status, 201) << r.body;
-  if (r.status != 201) return s;
-  auto body = json::parse(r.body);
-  s.id = body.at("dossier").at("id").as_int64();
-  s.number = body.at("dossier").at("number").as_string();
-  return s;
+  auto s = SubmitWithFilesAtBaBe(client, officer, unit, /*counter=*/true, n);
+  EXPECT_TRUE(s.has_value()) << "submission " << n << " was not acknowledged";
+  return s.value_or(Submitted{});
 }
 
 class BackupTest : public ::testing::Test {

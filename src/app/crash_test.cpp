@@ -50,41 +50,15 @@ struct Acknowledged {
   std::set<std::string> rated;                          // numbers
 };
 
-// Uploads two pages as `headers`' account and submits them; channel 1 is the
-// counter, 0 online (the citizen's own account). Returns the dossier's id
-// and number with the files, or nothing if any step was not acknowledged.
+// A submission with two files (SubmitWithFilesAtBaBe), recorded in `ack`
+// when the server acknowledged it.
 bool SubmitWithFiles(http::TestClient& client, const http::Headers& headers, std::int64_t unit,
                      bool counter, int n, Acknowledged& ack) {
-  std::set<std::string> ids;
-  std::string files_json;
-  for (const char* component : {"TP1", "TP2"}) {
-    http::Headers h;
-    for (const auto& kv : headers)
-      if (kv.first != "content-type") h.push_back(kv);
-    h.emplace_back("content-type", "application/pdf");
-    h.emplace_back("x-file-name", std::string(component) + ".pdf");
-    auto up = client.Send("POST", "/api/v1/attachments",
-                          "%PDF-1.4\n% page " + std::to_string(n) + component + "\n%%EOF\n", h);
-    if (up.status != 201) return false;
-    const std::string id(json::parse(up.body).at("id").as_string());
-    ids.insert(id);
-    if (!files_json.empty()) files_json += ",";
-    files_json += R"({"attachment_id":")" + id + R"(","component_code":")" + component + R"("})";
-  }
-  auto r = client.Send(
-      "POST", "/api/v1/dossiers",
-      R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit) +
-          (counter ? R"(,"channel":1)" : "") +
-          R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình","id_number":"001203004568",)"
-          R"("phone":"0912345679"},"files":[)" +
-          files_json + "]}",
-      headers);
-  if (r.status != 201) return false;
-  auto body = json::parse(r.body);
-  const std::int64_t id = body.at("dossier").at("id").as_int64();
+  auto s = SubmitWithFilesAtBaBe(client, headers, unit, counter, n);
+  if (!s) return false;
   std::lock_guard lock(ack.mu);
-  ack.dossiers[id] = body.at("dossier").at("number").as_string();
-  ack.files[id] = ids;
+  ack.dossiers[s->id] = s->number;
+  for (const auto& [id, bytes] : s->files) ack.files[s->id].insert(id);
   return true;
 }
 

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,6 +225,51 @@ inline std::map<std::string, std::vector<int>> SerialsByDay(
   }
   for (auto& [day, serials] : out) std::sort(serials.begin(), serials.end());
   return out;
+}
+
+// A dossier submitted at Ba Bể with two uploaded pages (TP1, TP2), different
+// for each `n`: at the counter (channel 1) by an officer's `headers`, or
+// online by a citizen's. nullopt when any step was not acknowledged (2xx);
+// the client throws if the server is gone mid-request.
+struct SubmittedWithFiles {
+  std::int64_t id = 0;
+  std::string number;
+  std::vector<std::pair<std::string, std::string>> files;  // attachment id, bytes
+};
+inline std::optional<SubmittedWithFiles> SubmitWithFilesAtBaBe(http::TestClient& client,
+                                                               const http::Headers& headers,
+                                                               std::int64_t unit, bool counter,
+                                                               int n) {
+  SubmittedWithFiles s;
+  std::string files_json;
+  for (const char* component : {"TP1", "TP2"}) {
+    http::Headers h;
+    for (const auto& kv : headers)
+      if (kv.first != "content-type") h.push_back(kv);
+    h.emplace_back("content-type", "application/pdf");
+    h.emplace_back("x-file-name", std::string(component) + ".pdf");
+    const std::string bytes =
+        "%PDF-1.4\n% page " + std::to_string(n) + " " + component + "\n%%EOF\n";
+    auto up = client.Send("POST", "/api/v1/attachments", bytes, h);
+    if (up.status != 201) return std::nullopt;
+    const std::string id(boost::json::parse(up.body).at("id").as_string());
+    s.files.emplace_back(id, bytes);
+    if (!files_json.empty()) files_json += ",";
+    files_json += R"({"attachment_id":")" + id + R"(","component_code":")" + component + R"("})";
+  }
+  auto r = client.Send(
+      "POST", "/api/v1/dossiers",
+      R"({"procedure_code":"1.004873.000.00.00.H56","unit_id":)" + std::to_string(unit) +
+          (counter ? R"(,"channel":1)" : "") +
+          R"(,"consent":true,"applicant":{"full_name":"Trần Văn Bình","id_number":"001203004568",)"
+          R"("phone":"0912345679"},"files":[)" +
+          files_json + "]}",
+      headers);
+  if (r.status != 201) return std::nullopt;
+  auto body = boost::json::parse(r.body);
+  s.id = body.at("dossier").at("id").as_int64();
+  s.number = body.at("dossier").at("number").as_string();
+  return s;
 }
 
 }  // namespace motcua::app::internal

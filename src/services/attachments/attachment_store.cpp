@@ -445,10 +445,11 @@ Result<OrphanSweep> AttachmentStore::RemoveOrphans(std::chrono::seconds grace) {
           ++sweep.kept_young;
           continue;
         }
-        const auto size = static_cast<std::int64_t>(entry.file_size(stat_ec));
+        const std::uintmax_t size = entry.file_size(stat_ec);
+        const bool sized = !stat_ec;
         if (std::filesystem::remove(entry.path(), stat_ec)) {
           ++sweep.files;
-          sweep.bytes += stat_ec ? 0 : size;
+          if (sized) sweep.bytes += static_cast<std::int64_t>(size);
         }
       }
       if (list_ec)
