@@ -16,6 +16,9 @@ packages=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libargon2-dev libtomlplusplus-dev
   libjemalloc-dev
+  # The integration spine (src/integrations): libcurl carries every outbound
+  # call, HTTP to the national portal and gateways, SMTP to the mail server.
+  libcurl4-openssl-dev
   # PostgreSQL: libpq to build, the 15 server for the tests (scripts/test_postgres.sh).
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -18,7 +18,8 @@ constexpr const char* kUsage =
     "  user add   create an account with a role bound to a unit\n"
     "  calendar   lunar dates, holidays and working-time arithmetic\n"
     "  workflow   check and describe workflow definitions\n"
-    "  verify     check the hash chain of the event log\n"
+    "  verify     check the hash chain of the event log (and the exchange log, statistics, files)\n"
+    "  outbox     list, retry, discard or replay what is owed to the outside systems\n"
     "  copy       copy a whole database into an empty one (SQLite to PostgreSQL)\n"
     "  backup     write a verified backup (database and attachment files) to a new folder\n"
     "  restore    restore a backup into a new database and data folder, and verify it\n"
@@ -57,6 +58,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
   if (cmd == "copy") return RunCopy(rest, out, err);
   if (cmd == "backup") return RunBackup(rest, out, err);
   if (cmd == "restore") return RunRestore(rest, out, err);
+  if (cmd == "outbox") return RunOutbox(rest, out, err);
   err << "motcua: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

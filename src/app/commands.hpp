@@ -19,5 +19,6 @@ int RunSeedStatistics(const Args& args, std::ostream& out, std::ostream& err);
 int RunCopy(const Args& args, std::ostream& out, std::ostream& err);
 int RunBackup(const Args& args, std::ostream& out, std::ostream& err);
 int RunRestore(const Args& args, std::ostream& out, std::ostream& err);
+int RunOutbox(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace motcua::app

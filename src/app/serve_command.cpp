@@ -37,6 +37,20 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
        "dossiers one citizen account, one staff account may submit in 10 minutes, and one unit\n"
        "may receive in an hour (U at most 416666, so that a day's numbers cannot run out)",
        "30,300,30000"});
+  options.push_back({"dvcqg-url", "URL",
+                     "the national portal's sync adapter (docs/integrations.md); empty: no sync",
+                     ""});
+  options.push_back(
+      {"dvcqg-username", "NAME", "the province's account at the portal's adapter", ""});
+  options.push_back({"dvcqg-password", "TEXT",
+                     "its password (better in the environment than on the command line)", ""});
+  options.push_back({"dvcqg-madonvi", "CODE", "the province's identifier code at the portal", ""});
+  options.push_back(
+      {"dvcqg-timeout-ms", "MS", "the longest wait for one answer of the portal", "20000"});
+  options.push_back({"dvcqg-retry-ms", "MS",
+                     "the first delay before a failed sync is tried again (then doubling, at most "
+                     "an hour, with jitter)",
+                     "5000"});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
   Command cmd(
@@ -71,6 +85,17 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  long dvcqg_ms[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const char* name = i == 0 ? "dvcqg-timeout-ms" : "dvcqg-retry-ms";
+    const std::string text = parsed->Get(name);
+    dvcqg_ms[i] = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || dvcqg_ms[i] < 10 || dvcqg_ms[i] > 600'000)
+      return ReportError(
+          err, "serve",
+          InvalidField("--" + std::string(name), "must be 10 to 600000 milliseconds").error(), 2);
+  }
 
   std::string public_url;
   if (!parsed->Get("public-url").empty()) {
@@ -110,7 +135,13 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                                     .office_hours = parsed->Get("office-hours"),
                                     .public_url = public_url,
                                     .fallback_public_url = "http://" + listen,
-                                    .dossier_options = dossier_options});
+                                    .dossier_options = dossier_options,
+                                    .dvcqg_url = parsed->Get("dvcqg-url"),
+                                    .dvcqg_username = parsed->Get("dvcqg-username"),
+                                    .dvcqg_password = parsed->Get("dvcqg-password"),
+                                    .dvcqg_madonvi = parsed->Get("dvcqg-madonvi"),
+                                    .dvcqg_timeout = std::chrono::milliseconds(dvcqg_ms[0]),
+                                    .dvcqg_first_retry = std::chrono::milliseconds(dvcqg_ms[1])});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // A receipt's QR code sends citizens to this address: from anywhere but
   // this machine, it must be the one they reach, said by the operator.
@@ -142,6 +173,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   std::string url = "http://" + host + ":" + std::to_string(server.port()) + "/";
   log::Info("listening", {{"url", url}, {"db_engine", std::string((*store)->engine())}});
   out << "motcua listening on " << url << std::endl;
+  // What the outbox owes leaves on the delivery workers' threads.
+  (*app)->StartDelivery();
 
   // Housekeeping, off the requests' threads. Expired sessions are refused
   // when presented anyway; purging them keeps the table small, and every ten
@@ -179,6 +212,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   purger.join();
   log::Info("stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.Stop();
+  // Attempts in flight give up within a second and are settled as retries.
+  (*app)->StopDelivery();
   // The statistics' facts, so that the next start reads them instead of
   // counting every dossier (services/stats/stats_service.hpp).
   if ((*app)->statistics().CountingProgress().ready) {

@@ -5,6 +5,7 @@
 #include "app/settings.hpp"
 #include "app/wiring.hpp"
 #include "common/clock.hpp"
+#include "integrations/exchange_log.hpp"
 #include "storage/events_repo.hpp"
 
 namespace motcua::app {
@@ -44,13 +45,26 @@ Result<CheckSummary> CheckDatabase(storage::Store& store, const CheckOptions& op
         << " events, last hash " << options.expected_last_hash.value_or("") << "\n";
     return summary;
   }
+  const std::string attachments_dir =
+      options.attachments_dir.empty() ? options.data_dir + "/attachments" : options.attachments_dir;
+  if (options.exchanges) {
+    auto key = MOTCUA_TRY(
+        integrations::ExchangeKey::PublicOf(integrations::ExchangeKeyPath(attachments_dir)));
+    auto exchanges = MOTCUA_TRY(integrations::VerifyExchangeLog(store, key));
+    if (exchanges.broken) {
+      out << "exchange log broken at entry " << exchanges.broken->seq << ": "
+          << exchanges.broken->reason << "\n";
+      out << "the " << exchanges.entries << " entries before it are intact\n";
+      return summary;
+    }
+    out << "exchange log verified: " << exchanges.entries << " entries signed with key " << key.id()
+        << (exchanges.entries > 0 ? ", last hash " + exchanges.last_hash : "") << "\n";
+  }
   if (!options.statistics && !options.attachments) {
     summary.intact = true;
     return summary;
   }
 
-  const std::string attachments_dir =
-      options.attachments_dir.empty() ? options.data_dir + "/attachments" : options.attachments_dir;
   auto loaded =
       options.key ? Result<attachments::AttachmentKey>(*options.key)
                   : attachments::LoadExistingAttachmentKey(
@@ -112,6 +126,10 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
                      "also read every attachment file under DATA_DIR/attachments with its key "
                      "and compare it with its row (SHA-256, size)",
                      "", false});
+  options.push_back({"exchanges", "",
+                     "also walk the exchange log (what was sent to and received from outside "
+                     "systems): every link, hash and signature, with the key's public half",
+                     "", false});
   Command cmd(
       "motcua verify [options]",
       "Walks the whole event log, recomputes every event's hash and link, and names the\n"
@@ -134,7 +152,8 @@ int RunVerify(const Args& args, std::ostream& out, std::ostream& err) {
                                CheckOptions{.data_dir = parsed->Get("data-dir"),
                                             .office_hours = parsed->Get("office-hours"),
                                             .statistics = parsed->Has("statistics"),
-                                            .attachments = parsed->Has("attachments")},
+                                            .attachments = parsed->Has("attachments"),
+                                            .exchanges = parsed->Has("exchanges")},
                                out);
   if (!summary) return ReportError(err, "verify", summary.error(), 1);
   return summary->intact ? 0 : 1;

@@ -20,6 +20,8 @@
 #include "http/pipeline.hpp"
 #include "http/static_files.hpp"
 #include "http/system_routes.hpp"
+#include "integrations/dvcqg/adapter.hpp"
+#include "integrations/outbox.hpp"
 
 namespace motcua::app {
 namespace {
@@ -29,6 +31,71 @@ Status SystemRandom(std::span<std::uint8_t> out) {
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1)
     return Fail(Code::kUnavailable, "the random number generator failed");
   return {};
+}
+
+// The spine's figures per destination, sampled when /metrics is scraped:
+// what is owed (read from the outbox's pending and dead rows) and what the
+// workers did since start.
+void AddDeliveryMetrics(http::Metrics& m, storage::Store& store,
+                        const integrations::DeliveryService& delivery) {
+  using http::MetricType;
+  using http::Sample;
+  auto summaries = [&store] {
+    std::vector<integrations::DestinationSummary> out;
+    (void)store.Read([&](storage::Tx& tx) -> Status {
+      out = MOTCUA_TRY(integrations::Summarize(tx));
+      return {};
+    });
+    return out;
+  };
+  auto owed = [summaries](auto field) {
+    return [summaries, field] {
+      std::vector<Sample> out;
+      for (const auto& s : summaries()) out.push_back({{s.destination}, field(s)});
+      return out;
+    };
+  };
+  m.AddCallback("motcua_outbox_pending", "Messages waiting to be delivered.", MetricType::kGauge,
+                {"destination"}, owed([](const auto& s) { return double(s.pending); }));
+  m.AddCallback("motcua_outbox_retrying", "Pending messages that failed at least once.",
+                MetricType::kGauge, {"destination"},
+                owed([](const auto& s) { return double(s.retrying); }));
+  m.AddCallback("motcua_outbox_dead", "Messages given up on, waiting for an administrator.",
+                MetricType::kGauge, {"destination"},
+                owed([](const auto& s) { return double(s.dead); }));
+  m.AddCallback("motcua_outbox_oldest_pending_seconds",
+                "Age of the oldest message waiting (the backlog's lag).", MetricType::kGauge,
+                {"destination"}, owed([](const auto& s) {
+                  if (!s.oldest_pending_at) return 0.0;
+                  return std::chrono::duration<double>(std::chrono::system_clock::now() -
+                                                       *s.oldest_pending_at)
+                      .count();
+                }));
+  const integrations::DeliveryService* d = &delivery;
+  auto done = [d](auto field) {
+    return [d, field] {
+      std::vector<Sample> out;
+      for (const auto& s : d->Stats()) out.push_back({{s.destination}, field(s)});
+      return out;
+    };
+  };
+  m.AddCallback("motcua_delivery_attempts_total", "Delivery attempts settled.",
+                MetricType::kCounter, {"destination"},
+                done([](const auto& s) { return double(s.attempts); }));
+  m.AddCallback("motcua_delivery_delivered_total", "Messages the partner acknowledged.",
+                MetricType::kCounter, {"destination"},
+                done([](const auto& s) { return double(s.delivered); }));
+  m.AddCallback("motcua_delivery_retries_total", "Attempts that failed and will be retried.",
+                MetricType::kCounter, {"destination"},
+                done([](const auto& s) { return double(s.retries); }));
+  m.AddCallback("motcua_delivery_dead_total", "Messages given up on since start.",
+                MetricType::kCounter, {"destination"},
+                done([](const auto& s) { return double(s.dead); }));
+  m.AddCallback("motcua_delivery_lag_p99_seconds",
+                "99th percentile of the time from a message's commit to its acknowledgement "
+                "since start (upper bound of its bucket).",
+                MetricType::kGauge, {"destination"},
+                done([](const auto& s) { return s.LagQuantile(0.99); }));
 }
 
 }  // namespace
@@ -125,7 +192,44 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   stats::StatsService* statistics = app->stats_.get();
   app->dossiers_->AddChangeListener(
       [statistics](std::int64_t id, const std::string&) { statistics->Changed(id); });
-  app->results_->OnSigned([statistics](std::int64_t id) { statistics->Changed(id); });
+  // The integration spine: what each event owes the outside systems is
+  // written with it (the derivations), and delivered by the workers.
+  app->exchange_key_ = MOTCUA_TRY(integrations::ExchangeKey::LoadOrCreate(
+      app->options_.exchange_key.empty() ? integrations::ExchangeKeyPath(attachments_dir)
+                                         : std::filesystem::path(app->options_.exchange_key)));
+  app->delivery_ =
+      std::make_unique<integrations::DeliveryService>(store, clock, *app->exchange_key_);
+  const bool national_sync = !app->options_.dvcqg_url.empty();
+  if (national_sync) {
+    integrations::dvcqg::Config config{
+        .url = app->options_.dvcqg_url,
+        .username = app->options_.dvcqg_username,
+        .password = app->options_.dvcqg_password,
+        .madonvi = app->options_.dvcqg_madonvi,
+        .mapping =
+            MOTCUA_TRY(integrations::dvcqg::LoadMapping(data_dir + "/integrations/dvcqg.json")),
+        .timeout = app->options_.dvcqg_timeout};
+    config.policy.first_delay = app->options_.dvcqg_first_retry;
+    catalog::CatalogService* catalog = &app->catalog_;
+    units::UnitService* units = &app->units_;
+    app->delivery_->Add(std::make_unique<integrations::dvcqg::Adapter>(
+        store, clock, std::move(config),
+        integrations::dvcqg::Directory{[catalog] { return catalog->Snapshot(); },
+                                       [units] { return units->Tree(); }, &app->workflows_},
+        [statistics](std::int64_t id) { statistics->Changed(id); }));
+  }
+  app->derivations_ = std::make_unique<integrations::OutboxDerivations>(
+      integrations::OutboxDerivations::Options{.national_sync = national_sync});
+  app->dossiers_->SetEventSink(app->derivations_.get());
+  integrations::DeliveryService* delivery = app->delivery_.get();
+  app->dossiers_->AddChangeListener(
+      [delivery](std::int64_t, const std::string&) { delivery->Kick(); });
+  app->results_->OnSigned([statistics, delivery](std::int64_t id) {
+    statistics->Changed(id);
+    delivery->Kick();
+  });
+  AddDeliveryMetrics(app->metrics_, store, *app->delivery_);
+
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);

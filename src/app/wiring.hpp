@@ -16,6 +16,9 @@
 #include "documents/receipt.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "integrations/delivery.hpp"
+#include "integrations/dossier_sink.hpp"
+#include "integrations/exchange_log.hpp"
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
 #include "services/audit/access_log.hpp"
@@ -64,6 +67,18 @@ struct AppOptions {
   // The submission limits and the rest of the dossier service's settings
   // (`motcua serve --submission-limits`; benchmarks lift them).
   dossiers::DossierOptions dossier_options;
+  // The national portal's sync adapter (docs/integrations.md); an empty url
+  // syncs nothing and owes nothing. Its field mapping is
+  // DATA_DIR/integrations/dvcqg.json.
+  std::string dvcqg_url;
+  std::string dvcqg_username;
+  std::string dvcqg_password;
+  std::string dvcqg_madonvi;
+  std::chrono::milliseconds dvcqg_timeout{20000};     // one call's longest wait
+  std::chrono::milliseconds dvcqg_first_retry{5000};  // the backoff's first delay
+  // The exchange log's signing key; empty: ../keys/exchange-log.pem beside
+  // the attachments (integrations/exchange_log.hpp).
+  std::string exchange_key;
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
@@ -97,6 +112,12 @@ class App {
   results::ResultService& results() { return *results_; }
   stats::StatsService& statistics() { return *stats_; }
   audit::AccessLog& access_log() { return access_log_; }
+  // The delivery workers: started by StartDelivery (serve), stopped by
+  // StopDelivery or the destructor, before the services they read.
+  integrations::DeliveryService& delivery() { return *delivery_; }
+  const integrations::ExchangeKey& exchange_key() const { return *exchange_key_; }
+  void StartDelivery() { delivery_->Start(); }
+  void StopDelivery() { delivery_->Stop(); }
 
  private:
   App(storage::Store& store, const Clock& clock, AppOptions options);
@@ -120,8 +141,12 @@ class App {
   std::unique_ptr<attachments::AttachmentStore> attachments_;
   std::unique_ptr<results::ResultService> results_;
   std::unique_ptr<stats::StatsService> stats_;
+  std::optional<integrations::ExchangeKey> exchange_key_;
+  std::unique_ptr<integrations::OutboxDerivations> derivations_;
   http::Metrics metrics_;
   http::Router router_;
+  // Last: destroyed (stopped) first, while what it reads still exists.
+  std::unique_ptr<integrations::DeliveryService> delivery_;
 };
 
 }  // namespace motcua::app

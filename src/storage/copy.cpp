@@ -38,6 +38,11 @@ const std::vector<TableSpec>& Specs() {
       {"stats_snapshots", {"generation"}},
       {"stats_snapshot_parts", {"generation", "part"}},
       {"signing_certificates", {"id"}, true},
+      // The integration spine (0012): what is owed, what was exchanged.
+      {"outbox", {"id"}, true},
+      {"exchange_log", {"seq"}},
+      {"inbound_messages", {"partner", "message_key"}},
+      {"national_sync", {"dossier_id"}},
   };
   return specs;
 }

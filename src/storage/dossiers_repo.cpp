@@ -17,7 +17,7 @@ const std::string kColumns =
     "applicant_address, citizen_user_id, created_by, receiving_unit_id, current_unit_id, "
     "submitted_at, accepted_at, clock_start, due_at, apology_due_at, apologies, paused_at, "
     "paused_micros, supplement_count, step, step_due_at, finished_at, returned_at, timeliness, "
-    "fee_vnd, paid_at, pending_request, queue_at, version, updated_at";
+    "fee_vnd, paid_at, pending_request, queue_at, version, updated_at, source, source_ref";
 
 Value Opt(const std::optional<TimePoint>& t) { return t ? Value(FormatTime(*t)) : Value(Null{}); }
 Value Opt(const std::optional<std::string>& s) { return s ? Value(*s) : Value(Null{}); }
@@ -94,6 +94,8 @@ Result<DossierRow> FromRow(const Row& r) {
   d.queue_at = in.Time(40);
   d.version = r.Int(41);
   d.updated_at = in.Time(42);
+  d.source = r.OptText(43);
+  d.source_ref = r.OptText(44);
   if (!in.ok)
     return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   return d;
@@ -162,6 +164,8 @@ Result<std::int64_t> Insert(Tx& tx, const DossierRow& d) {
                   FormatTime(d.submitted_at));
   Params m = MutableParams(d);
   p.insert(p.end(), m.begin(), m.end());
+  p.push_back(Opt(d.source));
+  p.push_back(Opt(d.source_ref));
   auto rows = MOTCUA_TRY(tx.Query(
       "INSERT INTO dossiers (number, lookup_hash, procedure_id, procedure_code, workflow_code, "
       "workflow_version, channel, applicant_name, applicant_name_key, applicant_id_number, "
@@ -170,9 +174,10 @@ Result<std::int64_t> Insert(Tx& tx, const DossierRow& d) {
       "state, national_status, clock, terminal, acting_roles, current_unit_id, accepted_at, "
       "clock_start, due_at, apology_due_at, apologies, paused_at, paused_micros, supplement_count, "
       "step, step_due_at, finished_at, returned_at, timeliness, fee_vnd, paid_at, pending_request, "
-      "queue_at, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-      "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-      "$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42) RETURNING id",
+      "queue_at, version, updated_at, source, source_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+      "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, "
+      "$27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44) "
+      "RETURNING id",
       p));
   return rows.front().Int(0);
 }

@@ -64,6 +64,10 @@ struct DossierRow {
   TimePoint queue_at{};
   std::int64_t version = 1;
   TimePoint updated_at{};
+  // A dossier filed on another system (the national portal: "dvcqg") and
+  // that system's code for it; unique together (0012_integrations.sql).
+  std::optional<std::string> source;
+  std::optional<std::string> source_ref;
 };
 
 struct StepRow {

@@ -20,7 +20,10 @@ const std::string kSelect =
     "CASE WHEN EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id AND r.signed_at "
     "IS NOT NULL) "
     "THEN 1 ELSE 0 END, "
-    "g.rated_at, g.level, d.clock "
+    "g.rated_at, g.level, d.clock, "
+    // A row exists once the national portal acknowledged the dossier's
+    // record (the delivery worker writes it with the "national_synced" event).
+    "CASE WHEN EXISTS (SELECT 1 FROM national_sync s WHERE s.dossier_id = d.id) THEN 1 ELSE 0 END "
     "FROM dossiers d LEFT JOIN dossier_ratings g ON g.dossier_id = d.id ";
 
 Result<DossierStatRow> FromRow(const Row& r) {
@@ -50,6 +53,7 @@ Result<DossierStatRow> FromRow(const Row& r) {
   d.rated_at = time(15);
   d.rating_level = static_cast<int>(r.Int(16));
   d.clock = r.Text(17);
+  d.synced = r.Int(18) != 0;
   if (!ok || !submitted)
     return Fail(Code::kInternal, "dossier " + std::to_string(d.id) + " has an unreadable time");
   d.submitted_at = *submitted;

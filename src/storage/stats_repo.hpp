@@ -1,6 +1,8 @@
 // What the statistics read of a dossier (services/stats): its row's times
 // and outcome, whether the applicant's documents came as files, whether it
-// has a signed result, and its rating; one dossier, or all of them by id for a rebuild.
+// has a signed result, its rating, and whether the national portal has
+// acknowledged its record (national_sync, migration 0012); one dossier, or
+// all of them by id for a rebuild.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@ struct DossierStatRow {
   std::int64_t paused_micros = 0;
   bool digitised = false;
   bool electronic_result = false;
+  bool synced = false;  // the national portal acknowledged its record (once, for good)
   std::optional<TimePoint> rated_at;  // the citizen's rating, if any
   int rating_level = 0;               // 1 not satisfied, 2 satisfied, 3 very satisfied
 };

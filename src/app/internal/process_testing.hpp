@@ -1,8 +1,10 @@
 // For the app tests that run the real binary: `motcua <command>` with its
 // output, `motcua serve` in a child process on a free port, a demo user's
 // session, a schema of its own on the test PostgreSQL server, and a counter
-// submission at the demo's Ba Bể commune. Shared by cli_test.cpp,
-// backup_command_test.cpp and crash_test.cpp; not for production code.
+// submission at the demo's Ba Bể commune, a province's data folder, and a
+// stand-in for an outside system (tests/standins/). Shared by cli_test.cpp,
+// backup_command_test.cpp, crash_test.cpp and national_sync_test.cpp; not
+// for production code.
 #pragma once
 
 #include <fcntl.h>
@@ -159,6 +161,80 @@ class ServeProcess {
   int out_ = -1;
   std::uint16_t port_ = 0;
   int exit_code_ = -1;
+};
+
+// DIR/data with the source tree's law-as-data folders (the demo province,
+// holidays, workflows, forms, statistics, integrations), for a server or a
+// command run in DIR.
+inline void MakeProvinceFolder(const fs::path& dir) {
+  fs::create_directories(dir / "data");
+  const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+  const fs::path source = src ? fs::path(src) : fs::current_path();
+  for (const char* part :
+       {"demo", "holidays", "workflows", "documents", "statistics", "integrations"})
+    fs::copy(source / "data" / part, dir / "data" / part, fs::copy_options::recursive);
+}
+
+// A stand-in for an outside system (tests/standins/NAME/server.mjs) in a
+// child process on a free port: `node server.mjs --port 0 ARGS...`, which
+// prints "listening on PORT". Stop kills it (SIGKILL for a crash); Start
+// again with the same arguments is a restart.
+class StandIn {
+ public:
+  StandIn(std::string name, std::vector<std::string> args)
+      : name_(std::move(name)), args_(std::move(args)) {
+    Start();
+  }
+  ~StandIn() { Stop(SIGTERM); }
+  StandIn(const StandIn&) = delete;
+  StandIn& operator=(const StandIn&) = delete;
+
+  void Start() {
+    const char* src = std::getenv("MOTCUA_SOURCE_DIR");
+    const fs::path source = src ? fs::path(src) : fs::current_path();
+    int out[2];
+    EXPECT_EQ(::pipe(out), 0);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 2);
+      ::close(out[0]);
+      ::close(out[1]);
+      std::vector<std::string> all = {
+          "node", (source / "tests" / "standins" / name_ / "server.mjs").string(), "--port",
+          port_ == 0 ? "0" : std::to_string(port_)};
+      all.insert(all.end(), args_.begin(), args_.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execvp("node", argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+    ::close(out[0]);
+    if (line.rfind("listening on ", 0) == 0)
+      port_ = static_cast<std::uint16_t>(std::stoi(line.substr(13)));
+    EXPECT_NE(port_, 0) << "the " << name_ << " stand-in did not start: '" << line << "'";
+  }
+  void Stop(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  // Its port; a restart keeps it, so that motcua's configuration holds.
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string name_;
+  std::vector<std::string> args_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
 };
 
 // A signed-in demo user's headers (session cookie and CSRF token).

@@ -210,8 +210,12 @@ std::vector<DecidedForm> DecidedForms(const std::vector<HistoryStep>& history,
       decided(4, i);
       continue;
     }
-    // A rating keeps the state it was given in: it decides nothing.
-    if (h.action == "rated" || !wf || !h.to_state) continue;
+    // A rating, a result's draft or signature and the national portal's
+    // acknowledgement keep the state they were given in (to_state is the
+    // state then): they decide nothing, and the letter stays the action's.
+    if (h.action == "rated" || h.action == "result_drafted" || h.action == "result_signed" ||
+        h.action == "national_synced" || !wf || !h.to_state)
+      continue;
     const workflow::State* state = wf->FindState(*h.to_state);
     if (state == nullptr) continue;
     if (state->national_status == NationalStatus::kSupplementRequested)

@@ -121,14 +121,17 @@ TEST_F(ActionPlanTest, TheFormsAHistoryDecidedAndWhoMayRate) {
                                             {"supplement", "commune_check"},
                                             {"request_supplement", "supplement_requested"},
                                             {"apology", "supplement_requested"},
+                                            {"national_synced", "supplement_requested"},
                                             {"stop", "stopped"},
+                                            {"national_synced", "stopped"},
                                             {"rated", "stopped"}};
   auto forms = DecidedForms(history, &wf_);
   ASSERT_EQ(forms.size(), 3u);
   EXPECT_EQ(forms[0].form, 2);
-  EXPECT_EQ(forms[0].event, 4u);  // the last request
+  EXPECT_EQ(forms[0].event, 4u);  // the last request, not the portal's acknowledgement after it
   EXPECT_EQ(forms[1].form, 4);
   EXPECT_EQ(forms[2].form, 5);
+  EXPECT_EQ(forms[2].event, 7u);  // the stop: its letter has its reason and signer
   EXPECT_EQ(DecidedForms(history, nullptr).size(), 1u);  // without the workflow: the apology
   EXPECT_TRUE(Rateable(true, workflow::NationalStatus::kStopped));
   EXPECT_TRUE(Rateable(true, workflow::NationalStatus::kNotAccepted));

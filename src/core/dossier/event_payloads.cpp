@@ -174,6 +174,9 @@ struct Writer {
             {"signer", p.signer},
             {"certificate_sha256", p.certificate_sha256}};
   }
+  json::object operator()(const NationalSyncedPayload& p) const {
+    return {{"partner", p.partner}, {"version", p.version}};
+  }
 };
 
 }  // namespace
@@ -225,6 +228,12 @@ Result<EventPayload> ParsePayload(std::string_view action, std::string_view text
     p.sha256 = r.String("sha256");
     p.signer = r.String("signer");
     p.certificate_sha256 = r.String("certificate_sha256");
+    return r.Done(std::move(p));
+  }
+  if (action == "national_synced") {
+    NationalSyncedPayload p;
+    p.partner = r.String("partner");
+    p.version = r.Int("version");
     return r.Done(std::move(p));
   }
   ActionPayload p;

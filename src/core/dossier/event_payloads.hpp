@@ -5,8 +5,9 @@
 // parses one, instead of writing or picking JSON fields by hand.
 //
 // The kind follows from the event's action: "submit", "apology", "rated",
-// "result_drafted", "result_signed"; any other action is a workflow action
-// (accept, request_supplement, approve, ...), whose payload is ActionPayload.
+// "result_drafted", "result_signed", "national_synced"; any other action is
+// a workflow action (accept, request_supplement, approve, ...), whose
+// payload is ActionPayload.
 // JSON both ways: ToJson writes the keys in a fixed order, leaving out what
 // is absent; Parse reads it back (unknown keys are ignored, so that a payload
 // written by a newer version still reads) and fails with kInvalidArgument
@@ -102,8 +103,19 @@ struct ResultSignedPayload {
   bool operator==(const ResultSignedPayload&) const = default;
 };
 
+// "national_synced": the national portal (DVCQG) acknowledged the dossier's
+// record for the first time (once per dossier; the system acts, the state
+// stays). Written by the delivery worker (src/integrations) in the
+// transaction that records the acknowledgement in national_sync; the 766
+// index's "dossiers synced" counts it (docs/statistics.md).
+struct NationalSyncedPayload {
+  std::string partner;       // the destination that acknowledged it: "dvcqg"
+  std::int64_t version = 0;  // the dossier's version it acknowledged (dossiers.version)
+  bool operator==(const NationalSyncedPayload&) const = default;
+};
+
 using EventPayload = std::variant<SubmitPayload, ActionPayload, ApologyPayload, RatingPayload,
-                                  ResultDraftedPayload, ResultSignedPayload>;
+                                  ResultDraftedPayload, ResultSignedPayload, NationalSyncedPayload>;
 
 // The JSON object text of a payload, as stored in the event.
 [[nodiscard]] std::string ToJson(const EventPayload& payload);

@@ -85,7 +85,8 @@ TEST(EventPayloadsTest, TheOpenApiDocumentDescribesEveryKind) {
   const auto& schemas = api.at("components").at("schemas").as_object();
   const char* kSchemaOf[] = {"SubmitEventDetails",        "ActionEventDetails",
                              "ApologyEventDetails",       "RatingEventDetails",
-                             "ResultDraftedEventDetails", "ResultSignedEventDetails"};
+                             "ResultDraftedEventDetails", "ResultSignedEventDetails",
+                             "NationalSyncedEventDetails"};
   static_assert(std::size(kSchemaOf) == std::variant_size_v<EventPayload>);
   std::vector<std::string> problems;
   const json::value golden = Golden();
@@ -123,6 +124,16 @@ TEST(EventPayloadsTest, WhatTheReadersNeedIsTyped) {
   // A key a newer version added is no reason to refuse a stored event.
   EXPECT_TRUE(
       ParsePayloadAs<RatingPayload>("rated", R"({"level":2,"by":"account","channel":"zalo"})"));
+  // The portal's first acknowledgement is its own kind, not a workflow action
+  // (the statistics' replay counts it as synced and moves no state).
+  auto synced = ParsePayloadAs<NationalSyncedPayload>("national_synced",
+                                                      R"({"partner":"dvcqg","version":7})");
+  ASSERT_TRUE(synced) << synced.error().message;
+  EXPECT_EQ(synced->partner, "dvcqg");
+  EXPECT_EQ(synced->version, 7);
+  EXPECT_EQ(ToJson(*synced), R"({"partner":"dvcqg","version":7})");
+  EXPECT_FALSE(
+      ParsePayloadAs<ActionPayload>("national_synced", R"({"partner":"dvcqg","version":7})"));
   // The kind follows from the action.
   EXPECT_FALSE(ParsePayloadAs<RatingPayload>("approve", "{}"));
   EXPECT_FALSE(ParsePayload("approve", "[1,2]"));

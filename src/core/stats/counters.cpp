@@ -35,6 +35,7 @@ Totals& Totals::operator+=(const Totals& o) {
   received_online_eligible += o.received_online_eligible;
   received_online_of_eligible += o.received_online_of_eligible;
   received_digitised += o.received_digitised;
+  received_synced += o.received_synced;
   decided += o.decided;
   decided_early += o.decided_early;
   decided_on_time += o.decided_on_time;
@@ -86,6 +87,9 @@ void Counters::ApplyTo(Series<Int>& s, const DossierFacts& f, int sign, IndexOf 
       if (f.channel == 2) b[kReceivedOnlineOfEligible] += n;
     }
     if (f.digitised) b[kReceivedDigitised] += n;
+    // On the day of receipt, whenever the portal acknowledged it: a late
+    // acknowledgement raises the figure of the period it was received in.
+    if (f.synced) b[kReceivedSynced] += n;
     b[kOpenDelta] += n;
   }
   const std::optional<Date> end = EndOf(f);
@@ -134,6 +138,7 @@ void Counters::AddFlows(const Bucket<Int>& b, Totals& t) {
   t.received_online_eligible += b.n[kReceivedEligible];
   t.received_online_of_eligible += b.n[kReceivedOnlineOfEligible];
   t.received_digitised += b.n[kReceivedDigitised];
+  t.received_synced += b.n[kReceivedSynced];
   t.decided += b.n[kDecided];
   t.decided_early += b.n[kDecidedEarly];
   t.decided_on_time += b.n[kDecidedOnTime];
@@ -273,7 +278,8 @@ enum Flag : std::uint8_t {
   kDigitised = 2,
   kElectronic = 4,
   kSatisfied = 8,
-  kAccepted = 16
+  kAccepted = 16,
+  kSynced = 32
 };
 
 // Ids beyond this many times the dossiers held (plus a margin) go loose
@@ -301,7 +307,7 @@ std::optional<FactsTable::Packed> FactsTable::Pack(const DossierFacts& f) {
   p.flags = static_cast<std::uint8_t>(
       (f.online_eligible ? kEligible : 0) | (f.digitised ? kDigitised : 0) |
       (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0) |
-      (f.accepted ? kAccepted : 0));
+      (f.accepted ? kAccepted : 0) | (f.synced ? kSynced : 0));
   return p;
 }
 
@@ -323,6 +329,7 @@ DossierFacts FactsTable::Unpack(const Packed& p) {
   f.rated = UnpackDay(p.rated);
   f.satisfied = (p.flags & kSatisfied) != 0;
   f.accepted = (p.flags & kAccepted) != 0;
+  f.synced = (p.flags & kSynced) != 0;
   return f;
 }
 

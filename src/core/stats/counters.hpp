@@ -60,6 +60,7 @@ struct DossierFacts {
   bool online_eligible = false;         // its procedure may be done fully online
   bool digitised = false;               // its documents came as files
   bool electronic_result = false;       // it has a signed result
+  bool synced = false;                  // the national portal acknowledged its record
   std::optional<calendar::Date> rated;  // when the citizen rated its handling
   bool satisfied = false;               // with rated: satisfied or very satisfied
   bool operator==(const DossierFacts&) const = default;
@@ -74,6 +75,7 @@ struct Totals {
   std::int64_t received_online_eligible = 0;
   std::int64_t received_online_of_eligible = 0;  // fully online, of procedures that allow it
   std::int64_t received_digitised = 0;
+  std::int64_t received_synced = 0;  // acknowledged by the national portal (at any time since)
   std::int64_t decided = 0;
   std::int64_t decided_early = 0;
   std::int64_t decided_on_time = 0;
@@ -132,6 +134,7 @@ class Counters {
     kReceivedEligible,
     kReceivedOnlineOfEligible,
     kReceivedDigitised,
+    kReceivedSynced,
     kDecided,
     kDecidedEarly,
     kDecidedOnTime,

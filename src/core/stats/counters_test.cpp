@@ -34,6 +34,7 @@ Totals Direct(const std::vector<DossierFacts>& facts, const std::vector<std::int
       if (f.online_eligible) ++t.received_online_eligible;
       if (f.online_eligible && f.channel == 2) ++t.received_online_of_eligible;
       if (f.digitised) ++t.received_digitised;
+      if (f.synced) ++t.received_synced;
     }
     if (in(f.decided)) {
       ++t.decided;
@@ -69,6 +70,7 @@ DossierFacts Random(std::mt19937& g, std::int64_t unit, Date received) {
   f.received = received;
   f.online_eligible = pct(g) < 60;
   f.digitised = pct(g) < 70;
+  f.synced = pct(g) < 55;  // acknowledged by the national portal, at any time
   if (pct(g) < 85) f.due = received + days(span(g) / 2 + 1);
   const int stage = pct(g);
   if (stage < 10) {
@@ -207,6 +209,44 @@ TEST(CountersTest, ADossierIsOverdueFromTheEndOfItsAppointmentDayUntilDecided) {
   EXPECT_EQ(c.Sum({7}, RangeOf({PeriodKind::kMonth, 2026, 12})).received_counter, 1);
 }
 
+TEST(CountersTest, ASyncedDossierCountsOnItsReceiptDayEvenWhenAcknowledgedLater) {
+  // Received on 30 December, acknowledged by the national portal in January
+  // (a change: Remove the old facts, Add the new): December's figure rises,
+  // January's does not move.
+  Counters c;
+  const DossierFacts received{.unit = 4, .procedure = 1, .channel = 2, .received = D("2026-12-30")};
+  DossierFacts other = received;
+  other.received = D("2026-12-02");
+  c.Add(received);
+  c.Add(other);
+  const DayRange december = RangeOf({PeriodKind::kMonth, 2026, 12}),
+                 january = RangeOf({PeriodKind::kMonth, 2027, 1});
+  EXPECT_EQ(c.Sum({4}, december).received_synced, 0);
+  DossierFacts synced = received;
+  synced.synced = true;
+  c.Remove(received);
+  c.Add(synced);
+  EXPECT_EQ(c.Sum({4}, december).received_synced, 1);
+  EXPECT_EQ(c.Sum({4}, december).received, 2);
+  EXPECT_EQ(c.Sum({4}, {D("2026-12-30"), D("2026-12-30")}).received_synced, 1);
+  EXPECT_EQ(c.Sum({4}, {D("2026-12-01"), D("2026-12-29")}).received_synced, 0);
+  EXPECT_EQ(c.Sum({4}, january).received_synced, 0);
+  // By procedure (half months) as well.
+  const auto rows = c.SumByProcedure({4}, december, december.last);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].totals.received_synced, 1);
+  // The facts table keeps the flag, so a later change takes it out again.
+  FactsTable table;
+  table.Exchange(12, synced);
+  const auto kept = table.Exchange(12, received);
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept->synced);
+  c.Remove(*kept);
+  c.Add(received);
+  EXPECT_EQ(c.Sum({4}, december).received_synced, 0);
+  EXPECT_EQ(c.Sum({4}, december).received, 2);
+}
+
 TEST(CountersTest, WhileAPeriodRunsItsProceduresCountTheOverdueOfToday) {
   // The last half month's overdue deltas include appointments still to come;
   // read on the 20th, only those due by the 20th are overdue.
@@ -270,7 +310,7 @@ TEST(FactsTableTest, KeepsEveryDossiersFactsAndGivesTheOldOnesBack) {
            x.Sum({a->unit}, all) == y.Sum({a->unit}, all) && a->due == b->due &&
            a->decided == b->decided && a->returned == b->returned && a->withdrawn == b->withdrawn &&
            a->rated == b->rated && a->satisfied == b->satisfied && a->outcome == b->outcome &&
-           a->accepted == b->accepted;
+           a->accepted == b->accepted && a->synced == b->synced;
   };
   for (int round = 0; round < 4; ++round) {
     for (std::size_t id = 1; id < expected.size(); id += 1 + round) {

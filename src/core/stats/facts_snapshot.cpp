@@ -14,7 +14,9 @@ namespace {
 using calendar::Date;
 
 constexpr std::string_view kCodesMagic = "MSC1";
-constexpr std::string_view kFactsMagic = "MSF1";
+// MSF2: the flags byte gained kSynced (issue 20); an MSF1 part is of
+// another kind (its basis differs too, so it is never read).
+constexpr std::string_view kFactsMagic = "MSF2";
 const Date kEpoch = std::chrono::sys_days{std::chrono::year{2000} / 1 / 1};
 
 enum Flag : std::uint8_t {
@@ -23,6 +25,8 @@ enum Flag : std::uint8_t {
   kElectronic = 4,
   kSatisfied = 8,
   kAccepted = 16,
+  kSynced = 32,
+  kAllFlags = 63,
 };
 
 void PutVarint(std::string& out, std::uint64_t v) {
@@ -143,7 +147,7 @@ std::vector<std::string> EncodeFacts(const FactsTable& facts,
     records +=
         static_cast<char>((f.online_eligible ? kEligible : 0) | (f.digitised ? kDigitised : 0) |
                           (f.electronic_result ? kElectronic : 0) | (f.satisfied ? kSatisfied : 0) |
-                          (f.accepted ? kAccepted : 0));
+                          (f.accepted ? kAccepted : 0) | (f.synced ? kSynced : 0));
     const std::int64_t received = DayNumber(f.received);
     PutZigzag(records, received);
     const std::array<const std::optional<Date>*, 5> days = {&f.due, &f.decided, &f.returned,
@@ -197,7 +201,7 @@ Status DecodeFactsPart(std::size_t p, std::string_view part, std::vector<std::st
       f.channel = in.Byte();
       const std::uint8_t outcome = in.Byte();
       const std::uint8_t flags = in.Byte();
-      if (in.ok() && (f.channel < 1 || f.channel > 3 || outcome > 3 || flags > 31))
+      if (in.ok() && (f.channel < 1 || f.channel > 3 || outcome > 3 || flags > kAllFlags))
         return Fail(PartError(p, "a channel, outcome or flag out of range"));
       f.outcome = static_cast<Outcome>(outcome);
       f.online_eligible = (flags & kEligible) != 0;
@@ -205,6 +209,7 @@ Status DecodeFactsPart(std::size_t p, std::string_view part, std::vector<std::st
       f.electronic_result = (flags & kElectronic) != 0;
       f.satisfied = (flags & kSatisfied) != 0;
       f.accepted = (flags & kAccepted) != 0;
+      f.synced = (flags & kSynced) != 0;
       const std::int64_t received = in.Zigzag();
       const std::uint8_t mask = in.Byte();
       if (!in.ok()) break;

@@ -6,14 +6,19 @@
 // Part 0 holds the codes, each later part at most kRecordsPerPart dossiers,
 // by ascending id; each part is base64 (RFC 4648) of bytes that are
 //   part 0:  "MSC1", v count, then per code: v length, its bytes
-//   part k:  "MSF1", v count, then per dossier:
+//   part k:  "MSF2", v count, then per dossier:
 //            v id minus the previous id of the part (the first: the id),
-//            v unit, v procedure, channel, outcome, flags (one byte each),
+//            v unit, v procedure, channel, outcome, flags (one byte each:
+//            eligible 1, digitised 2, electronic result 4, satisfied 8,
+//            accepted 16, synced 32),
 //            z received (days since 2000-01-01), one byte saying which of
 //            due, decided, returned, withdrawn, rated follow (bits 0..4),
 //            z each of them minus received, v working seconds
 // where v is an unsigned LEB128 varint and z a zigzag one. Some 20 bytes a
-// dossier before base64: 10 M dossiers take about 270 MB of text.
+// dossier before base64: 10 M dossiers take about 270 MB of text. An
+// "MSF1" part (before the synced flag) is of another kind and refused;
+// StatsService's basis names the encoding too, so such a snapshot is not
+// even read, and the count is from scratch.
 //
 // Pure; thread safe (no state). Decoding checks everything it reads: a part
 // that is cut short, not base64, of the wrong kind, with ids not ascending,

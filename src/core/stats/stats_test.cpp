@@ -126,21 +126,43 @@ TEST_F(IndexTest, EachIndicatorEarnsItsPointsUpToItsThreshold) {
                       {"dossiers_fully_online", {300, 1000}},       // 30 % of 50 %: 7.2 of 12
                       {"dossiers_electronic_result", {900, 1000}},  // above 80 %: all 6
                       {"dossiers_digitised", {400, 1000}},          // 50 % of 80 %: 2 of 4
+                      {"dossiers_synced", {700, 1000}},             // 70 % of 100 %: 4.2 of 6
                       {"dossier_satisfaction", {81, 100}}};         // 81 % of 90 %: 5.4 of 6
   const IndexScore s = Score(def_, m);
   EXPECT_NEAR(*Find(s, "dossiers_on_time")->score, 19.0, 1e-9);
   EXPECT_NEAR(*Find(s, "dossiers_fully_online")->score, 7.2, 1e-9);
   EXPECT_NEAR(*Find(s, "dossiers_electronic_result")->score, 6.0, 1e-9);
   EXPECT_NEAR(*Find(s, "dossiers_digitised")->score, 2.0, 1e-9);
+  EXPECT_NEAR(*Find(s, "dossiers_synced")->score, 4.2, 1e-9);
   EXPECT_NEAR(*Find(s, "dossier_satisfaction")->score, 5.4, 1e-9);
-  EXPECT_NEAR(s.score, 39.6, 1e-9);
-  EXPECT_NEAR(s.available_points, 48, 1e-9);
+  EXPECT_NEAR(s.score, 43.8, 1e-9);
+  EXPECT_NEAR(s.available_points, 54, 1e-9);
   EXPECT_NEAR(s.points, 100, 1e-9);
   // What motcua does not hold is not available, and then there is no grade.
-  EXPECT_FALSE(Find(s, "dossiers_synced")->score);
-  EXPECT_EQ(Find(s, "dossiers_synced")->unavailable, "not_held");
+  EXPECT_FALSE(Find(s, "dossiers_paid_online")->score);
+  EXPECT_EQ(Find(s, "dossiers_paid_online")->unavailable, "not_held");
   EXPECT_EQ(Find(s, "feedback_on_time")->unavailable, "not_held");
   EXPECT_FALSE(s.grade);
+}
+
+// Issue 20: the sync to the national portal is measured from its
+// acknowledgements, so the province's file names the measure; none
+// acknowledged of the dossiers received is 0 of its 6 points, not "not
+// available" (the province owes the portal every dossier).
+TEST_F(IndexTest, TheSyncToTheNationalPortalIsMeasuredAndNoneSyncedScoresNothing) {
+  const IndexScore unmeasured = Score(def_, {});
+  ASSERT_NE(Find(unmeasured, "dossiers_synced"), nullptr);
+  EXPECT_EQ(Find(unmeasured, "dossiers_synced")->indicator->measure, "dossiers_synced");
+  EXPECT_EQ(Find(unmeasured, "dossiers_synced")->indicator->points, 6);
+  const IndexScore none = Score(def_, {{"dossiers_synced", {0, 40}}});
+  ASSERT_TRUE(Find(none, "dossiers_synced")->score);
+  EXPECT_EQ(*Find(none, "dossiers_synced")->score, 0);
+  EXPECT_NEAR(none.available_points, 6, 1e-9);
+  const IndexScore all = Score(def_, {{"dossiers_synced", {40, 40}}});
+  EXPECT_NEAR(*Find(all, "dossiers_synced")->score, 6, 1e-9);
+  // Nothing received: nothing to count, as for every measure.
+  EXPECT_EQ(Find(Score(def_, {{"dossiers_synced", {0, 0}}}), "dossiers_synced")->unavailable,
+            "none_counted");
 }
 
 TEST_F(IndexTest, NothingCountedIsNotAvailableNotAFullScore) {

@@ -19,6 +19,7 @@ json::object TotalsJson(const stats::Totals& t) {
                  {"received_online", t.received_online},
                  {"received_counter", t.received_counter},
                  {"received_digitised", t.received_digitised},
+                 {"received_synced", t.received_synced},
                  {"decided", t.decided},
                  {"decided_early", t.decided_early},
                  {"decided_on_time", t.decided_on_time},

@@ -82,9 +82,10 @@ Result<DossierView> DossierService::ActIn(Tx& tx, const Principal& who, std::int
   MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   MOTCUA_TRY_VOID(LinkFiles(tx, req.files, who.user_id, row.id, "files"));
   Remember(row);
-  MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, req.action,
-                           from_state, row.state, dossier::ToJson(plan.payload)}));
+  MOTCUA_TRY(AppendDossierEvent(
+      tx, row,
+      events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, req.action, from_state,
+                       row.state, dossier::ToJson(plan.payload)}));
   return MakeView(&who, std::move(row), false, now);
 }
 
@@ -145,9 +146,10 @@ Result<DossierView> DossierService::ApologizeIn(Tx& tx, const Principal& who, st
   row.updated_at = now;
   MOTCUA_TRY_VOID(repo::Update(tx, row, old_version));
   const dossier::ApologyPayload payload{reason, *appointment, req.new_due_at};
-  MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology", row.state,
-                           row.state, dossier::ToJson(payload)}));
+  MOTCUA_TRY(AppendDossierEvent(
+      tx, row,
+      events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "apology", row.state,
+                       row.state, dossier::ToJson(payload)}));
   Remember(row);
   return MakeView(&who, std::move(row), false, now);
 }

@@ -8,6 +8,7 @@
 #include "core/dossier/deadline.hpp"
 #include "core/dossier/dossier_number.hpp"
 #include "services/dossiers/internal/helpers.hpp"
+#include "storage/events_repo.hpp"
 
 namespace motcua::dossiers {
 
@@ -157,6 +158,13 @@ Result<std::optional<DossierRow>> DossierService::LoadForWrite(Tx& tx, std::int6
     }
   }
   return repo::Find(tx, id);
+}
+
+Result<events::Event> DossierService::AppendDossierEvent(Tx& tx, const DossierRow& row,
+                                                         events::NewEvent event) const {
+  auto stored = MOTCUA_TRY(storage::events::AppendEvent(tx, event));
+  if (sink_ != nullptr) MOTCUA_TRY_VOID(sink_->OnDossierEvent(tx, row, stored));
+  return stored;
 }
 
 void DossierService::Remember(const DossierRow& row) const {

@@ -50,6 +50,7 @@
 #include "services/accounts/rate_limiter.hpp"
 #include "services/audit/access_log.hpp"
 #include "services/catalog/catalog_service.hpp"
+#include "services/dossiers/event_sink.hpp"
 #include "services/units/unit_service.hpp"
 #include "storage/dossiers_repo.hpp"
 #include "storage/store.hpp"
@@ -374,6 +375,18 @@ class DossierService {
   using ChangeListener = std::function<void(std::int64_t id, const std::string& number)>;
   void AddChangeListener(ChangeListener listener) { listeners_.push_back(std::move(listener)); }
 
+  // Told of every dossier event inside its transaction (event_sink.hpp; the
+  // integration spine's outbox). Set before serving; null (the default)
+  // derives nothing.
+  void SetEventSink(DossierEventSink* sink) { sink_ = sink; }
+
+  // Appends an event of dossier `row` (as the event leaves it) to the event
+  // log and tells the sink, in the caller's write transaction: the one way
+  // a dossier event is written (the result service's too). Errors: those
+  // of AppendEvent and of the sink.
+  [[nodiscard]] Result<events::Event> AppendDossierEvent(storage::Tx& tx, const DossierRow& row,
+                                                         events::NewEvent event) const;
+
   // Is `secret` (as typed) the lookup code of dossier `id`? False for an
   // unknown dossier or a malformed code. For documents that print the code
   // (the receipt), asked by whoever holds it since submission.
@@ -438,6 +451,7 @@ class DossierService {
   dossier::RandomBytes random_;
   DossierOptions options_;
   std::vector<ChangeListener> listeners_;
+  DossierEventSink* sink_ = nullptr;
 
   // The submission limits (DossierOptions): per account, and per receiving
   // unit and clock hour (a count, not a list of times: bounded by the units).

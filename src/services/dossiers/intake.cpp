@@ -132,9 +132,10 @@ Result<Submitted> DossierService::InsertSubmission(Tx& tx, const Principal& who,
   const dossier::SubmitPayload payload{
       row.number,        row.channel,          row.procedure_code,    row.procedure_id,
       row.workflow_code, row.workflow_version, row.receiving_unit_id, Handed(files)};
-  MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit",
-                           std::nullopt, row.state, dossier::ToJson(payload)}));
+  MOTCUA_TRY(AppendDossierEvent(
+      tx, row,
+      events::NewEvent{std::string(kAggregate), row.id, now, who.user_id, "submit", std::nullopt,
+                       row.state, dossier::ToJson(payload)}));
   auto view = MOTCUA_TRY(MakeView(&who, std::move(row), true, now));
   return Submitted{std::move(view), secret};
 }

@@ -88,10 +88,11 @@ Result<Rating> DossierService::RateIn(Tx& tx, const Principal* who, const Dossie
                          who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, now};
   MOTCUA_TRY_VOID(repo::InsertRating(tx, rating));
   const dossier::RatingPayload payload{req.level, who ? "account" : "receipt"};
-  MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), row.id, now,
-                           who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, "rated",
-                           row.state, row.state, dossier::ToJson(payload)}));
+  MOTCUA_TRY(AppendDossierEvent(
+      tx, row,
+      events::NewEvent{std::string(kAggregate), row.id, now,
+                       who ? std::optional<std::int64_t>(who->user_id) : std::nullopt, "rated",
+                       row.state, row.state, dossier::ToJson(payload)}));
   return Rating{req.level, std::move(comment), now};
 }
 

@@ -70,11 +70,13 @@ Status MayChange(const Standing& s, const std::optional<repo::ResultRow>& curren
   return {};
 }
 
-Status AppendResultEvent(Tx& tx, const Standing& s, const Principal& who, TimePoint now,
-                         std::string action, const dossier::EventPayload& payload) {
-  MOTCUA_TRY(storage::events::AppendEvent(
-      tx, events::NewEvent{std::string(kAggregate), s.row.id, now, who.user_id, std::move(action),
-                           s.row.state, s.row.state, dossier::ToJson(payload)}));
+Status AppendResultEvent(Tx& tx, const dossiers::DossierService& dossiers, const Standing& s,
+                         const Principal& who, TimePoint now, std::string action,
+                         const dossier::EventPayload& payload) {
+  MOTCUA_TRY(dossiers.AppendDossierEvent(
+      tx, s.row,
+      events::NewEvent{std::string(kAggregate), s.row.id, now, who.user_id, std::move(action),
+                       s.row.state, s.row.state, dossier::ToJson(payload)}));
   return {};
 }
 
@@ -168,7 +170,7 @@ Result<ResultView> ResultService::Draft(const Principal& who, std::int64_t dossi
                           .drafted_at = now};
     MOTCUA_TRY_VOID(repo::PutDraft(tx, row));
     return AppendResultEvent(
-        tx, s, who, now, "result_drafted",
+        tx, dossiers_, s, who, now, "result_drafted",
         dossier::ResultDraftedPayload{row.code, request.generated, info.sha256});
   });
   if (!written) {
@@ -262,7 +264,7 @@ Result<ResultView> ResultService::Sign(const Principal& who, std::int64_t dossie
       return Fail(Code::kInternal, "the signed file could not be linked to the dossier");
     MOTCUA_TRY_VOID(repo::MarkSigned(tx, row));
     return AppendResultEvent(
-        tx, s, who, now, "result_signed",
+        tx, dossiers_, s, who, now, "result_signed",
         dossier::ResultSignedPayload{row.code, info.sha256, cert.subject, cert.sha256});
   });
   if (!written) {

@@ -65,6 +65,9 @@ Result<DossierStatRow> ReplayDossier(std::span<const events::Event> history,
       apology_due = apology->new_due_at;
     } else if (std::holds_alternative<dossier::ResultSignedPayload>(*payload)) {
       row.electronic_result = true;
+    } else if (std::holds_alternative<dossier::NationalSyncedPayload>(*payload)) {
+      // The portal's first acknowledgement: synced for good, the state kept.
+      row.synced = true;
     } else if (const auto* rating = std::get_if<dossier::RatingPayload>(&*payload)) {
       row.rated_at = e.occurred_at;
       row.rating_level = rating->level;
@@ -123,6 +126,7 @@ std::vector<std::string> Differences(const DossierStatRow& table, const DossierS
   differ("digitised", table.digitised ? "yes" : "no", history.digitised ? "yes" : "no");
   differ("electronic_result", table.electronic_result ? "yes" : "no",
          history.electronic_result ? "yes" : "no");
+  differ("synced", table.synced ? "yes" : "no", history.synced ? "yes" : "no");
   differ("rated_at", Shown(table.rated_at), Shown(history.rated_at));
   differ("rating_level", to_string(table.rating_level), to_string(history.rating_level));
   return out;

@@ -10,7 +10,8 @@
 //   clock's start, the appointment, pauses, the end and its timeliness, the
 //   return; and files handed in later (supplements);
 // - "apology": the new appointment;
-// - "result_signed": an electronic result; "rated": the citizen's rating.
+// - "result_signed": an electronic result; "rated": the citizen's rating;
+// - "national_synced": the national portal acknowledged its record (synced).
 //
 // Thread safety: pure functions.
 #pragma once

@@ -65,6 +65,7 @@ DossierFacts ToFacts(const DossierStatRow& r, std::int32_t procedure,
     f.online_eligible = p->online_mode == catalog::OnlineMode::kFull;
   f.digitised = r.digitised;
   f.electronic_result = r.electronic_result;
+  f.synced = r.synced;
   if (r.rated_at) {
     f.rated = LocalDate(*r.rated_at);
     f.satisfied = r.rating_level >= 2;  // satisfied or very satisfied (dossier_ratings' levels)
@@ -208,7 +209,8 @@ std::string StatsService::Basis() const {
     h = (h ^ 0xff) * 1099511628211ull;  // a separator
   };
   auto number = [&](std::int64_t n) { mix(std::to_string(n)); };
-  mix("facts v1");
+  // v2: DossierFacts::synced (and the snapshot's MSF2 parts).
+  mix("facts v2");
   mix(calendar_.office_hours().ToString());
   const auto& holidays = calendar_.holidays();
   for (int year = calendar::HolidayCalendar::kFirstYear;
@@ -224,7 +226,7 @@ std::string StatsService::Basis() const {
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string("facts-v1:") + hex;
+  return std::string("facts-v2:") + hex;
 }
 
 Result<bool> StatsService::RestoreSnapshot() {
@@ -675,6 +677,10 @@ IndexScore StatsService::Index(const Totals& t) const {
   m["dossiers_fully_online"] = {t.received_online_of_eligible, t.received_online_eligible};
   m["dossiers_electronic_result"] = {t.decided_electronic, t.decided_accepted};
   m["dossiers_digitised"] = {t.received_digitised, t.received};
+  // Of the dossiers received, those the national portal acknowledged (at
+  // any time since). Measured even where sync is not configured: the
+  // province owes the portal every dossier, so none acknowledged is 0 %.
+  m["dossiers_synced"] = {t.received_synced, t.received};
   m["dossier_satisfaction"] = {t.rated_satisfied, t.rated};
   return Score(definition_, m);
 }

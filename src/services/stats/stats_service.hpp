@@ -17,7 +17,8 @@
 // background starts from the newest snapshot: its facts, then the dossiers
 // with an event after its mark, read again from their rows. That is exact
 // because every change to what the statistics read of a dossier (an action,
-// a rating, a signed result) appends an event in the same transaction.
+// a rating, a signed result, the national portal's first acknowledgement)
+// appends an event in the same transaction.
 // What makes a mark true is the catch-up: the service keeps the seq up to
 // which its facts hold every event, and CatchUp reads again every dossier
 // with an event after it (once a minute while serving, and before a save).
@@ -185,8 +186,12 @@ class StatsService {
   };
   static constexpr std::size_t kMaxProblems = 20;
   [[nodiscard]] Result<LogCheck> CheckAgainstEventLog();
-  // Queues dossier `id` to be counted again (for DossierService's change
-  // listener: quick, any thread).
+  // Queues dossier `id` to be counted again: quick, any thread. Called after
+  // the commit by whatever changed what the statistics read of it: the
+  // DossierService's change listener, the signing of a result, and the
+  // national portal's delivery worker once it recorded the portal's first
+  // acknowledgement (national_sync and its "national_synced" event). A
+  // change no one announces here is counted by the next CatchUp (a minute).
   void Changed(std::int64_t id);
   // Waits until every change queued before the call is counted.
   void Flush();

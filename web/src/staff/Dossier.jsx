@@ -34,9 +34,11 @@ export function StaffDossier({ id, user }) {
   }
   const { d, ...ctx } = data;
   const stateName = (sid) => pick(ctx.workflow.nodes.find((n) => n.id === sid)) || sid;
-  // Submission, apologies and the citizen's rating are not workflow actions.
+  // Submission, apologies, the citizen's rating, the result's draft and
+  // signature and the national portal's acknowledgement are not workflow actions.
   const own = { submit: 'history.submit', apology: 'history.apology', rated: 'history.rated',
-    result_drafted: 'history.result_drafted', result_signed: 'history.result_signed' };
+    result_drafted: 'history.result_drafted', result_signed: 'history.result_signed',
+    national_synced: 'history.national_synced' };
   const actionName = (aid) => pick(ctx.workflow.edges.find((e) => e.action === aid)) || t(own[aid] || 'history.other');
   const unitName = (uid) => byId.get(uid)?.name || '';
   const a = d.applicant;

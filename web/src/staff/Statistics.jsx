@@ -180,6 +180,7 @@ function Dashboard({ data, unitName, period, query, go, due, setDue, procedure }
         [t('stats.average'), f.average_working_hours === null ? t('stats.not_available') : t('stats.hours', { n: points(f.average_working_hours) })],
         [t('stats.online_share'), t('stats.share_of', { n: number(f.received_online), of: number(f.received), share: percent(f.received_online, f.received) })],
         [t('stats.digitised'), t('stats.share_of', { n: number(f.received_digitised), of: number(f.received), share: percent(f.received_digitised, f.received) })],
+        [t('stats.synced'), t('stats.share_of', { n: number(f.received_synced), of: number(f.received), share: percent(f.received_synced, f.received) })],
         [t('stats.electronic'), t('stats.share_of', { n: number(f.decided_electronic), of: number(f.decided_accepted), share: percent(f.decided_electronic, f.decided_accepted) })],
         [t('stats.paid_online'), t('stats.not_held')],
       ]} />
