@@ -39,6 +39,7 @@ struct Plan {
   bool refuse = false;          // refused at intake
   std::size_t withdraw_at = 0;  // withdrawn before this path index (0: never)
   bool parked = false;          // stays in processing for the transition benchmark
+  bool stalls = false;          // left in an inbox after its acceptance (becomes overdue)
   std::string state;            // where the dossier is now
   std::int64_t unit = 0;        // the unit it is at now
 };
@@ -316,7 +317,7 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
     lookups.open(out_dir + "/lookups.tsv");
     parked_ids.open(out_dir + "/parked.txt");
   }
-  std::size_t next_arrival = 0, actions = 0, open = 0;
+  std::size_t next_arrival = 0, actions = 0, open = 0, stalled = 0;
   auto started = std::chrono::steady_clock::now();
 
   // One transaction per batch of steps: durable in big groups, as an import would be.
@@ -381,6 +382,10 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
               plan.withdraw_at = 1 + pick(plan.path->size() - 2);
             if (fate >= 0.05 && fate < 0.14) plan.supplements = 1;
             if (fate >= 0.14 && fate < 0.15) plan.supplements = 2;
+            // A few dossiers are forgotten in an inbox after their acceptance,
+            // as happens in every province: open, and overdue once their
+            // appointment passes, whatever day the six weeks end on.
+            if (fate >= 0.15 && fate < 0.17 && plan.path->size() > 2) plan.stalls = true;
           }
           if (lookups && (plans.size() % 10 == 0 || parked))
             lookups << made->view.row.number << '\t' << secret << '\n';
@@ -431,6 +436,10 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
           continue;  // finished
         }
         if (plan.parked && row_state == "processing") continue;  // parked: stays here
+        if (plan.stalls && plan.next > 2) {  // accepted and passed on, then forgotten
+          ++stalled;
+          continue;
+        }
         // The first of the unit's staff the workflow lets take this step (its
         // permission check comes before any write), else the administrator.
         std::optional<decltype(app.dossiers().ActIn(tx, actor, plan.id, act, next.at))> acted;
@@ -475,7 +484,7 @@ int RunSeed(const Args& args, std::ostream& out, std::ostream& err) {
   for (const auto& p : plans) {
     if (p.parked && parked_ids) parked_ids << p.id << '\n';
   }
-  open = due.size();
+  open = due.size() + stalled;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   (*store)->Close();
