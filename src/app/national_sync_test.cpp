@@ -217,6 +217,23 @@ TEST_P(NationalSyncTest, EveryDossierReachesThePortalOnceInItsTrueStateThroughFa
             static_cast<std::int64_t>(held.size()));
   EXPECT_GT(Count("SELECT COUNT(*) FROM exchange_log WHERE outcome = 'retry'"), 0);
 
+  // A create whose acknowledgement is lost, then a lookup that gets no
+  // answer: the refusal of the second create is not final while the
+  // portal's records are unknown; the next attempt finds the record and
+  // updates it. Nothing is dead.
+  Fault(portal, R"({"mode":"lose_ack","count":1,"service":"DongBoHoSoMC"})");
+  Fault(portal, R"({"mode":"error500","count":1,"service":"TraCuuHoSo"})");
+  {
+    http::TestClient client(serve->port());
+    const auto officer = SignIn(client, "motcua.babe");
+    ids.push_back(Receive(client, officer, BaBeUnitId(client), false));
+  }
+  ASSERT_TRUE(Drained());
+  EXPECT_TRUE(FaultsQueued(portal).empty()) << json::serialize(FaultsQueued(portal));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE state <> 'delivered'"), 0)
+      << "a lookup without an answer made a lost acknowledgement final";
+  EXPECT_EQ(PortalState(portal).at("dossiers").as_object().size(), ids.size());
+
   // A record the portal refuses for good: dead, with the portal's words,
   // until an administrator retries it.
   Fault(portal, R"({"mode":"refuse","count":1})");

@@ -327,7 +327,13 @@ Attempt Adapter::Deliver(const Message& m, HttpClient& client) {
     const json::value* result = found.kind == Answer::kOk && found.body.is_object()
                                     ? found.body.as_object().if_contains("result")
                                     : nullptr;
-    if (result && result->is_array() && !result->as_array().empty()) a = sync(true);
+    if (result && result->is_array() && !result->as_array().empty()) {
+      a = sync(true);
+    } else if (found.kind != Answer::kOk && found.kind != Answer::kRefused) {
+      // The lookup got no answer: whether the portal holds the record is
+      // unknown, so the refusal of the create is not final. Try again later.
+      a = found;
+    }
   }
   std::int64_t acked_steps = s.acked_steps;
   if (a.kind == Answer::kOk) {
