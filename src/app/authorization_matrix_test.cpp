@@ -22,6 +22,7 @@
 #include "core/files/base64.hpp"
 #include "documents/signing.hpp"
 #include "http/test_client.hpp"
+#include "integrations/outbox.hpp"
 
 namespace motcua::app {
 namespace {
@@ -447,6 +448,32 @@ std::map<std::string, AuthorizationMatrixTest::Builder> AuthorizationMatrixTest:
     return Call{"POST", "/api/v1/units/" + std::to_string(NewCentre("giải thể")) + "/retire",
                 R"({"date":"2026-12-31"})"};
   };
+  // The integration spine's administration: a message the national portal
+  // refused for good, made for each call (this province syncs nothing).
+  auto dead_message = [this] {
+    std::int64_t id = 0;
+    const std::string key = Unique("mx.outbox");
+    Status s = province_.store().WriteSync([&](storage::Tx& tx) -> Status {
+      const TimePoint now = clock_.Now();
+      MOTCUA_TRY_VOID(integrations::Enqueue(
+          tx, {"dvcqg", "dossier_sync", "dossier:" + key, std::nullopt, std::nullopt, "{}", key},
+          now));
+      id = MOTCUA_TRY(tx.Query("SELECT MAX(id) FROM outbox")).at(0).Int(0);
+      return integrations::MarkDead(tx, id, now, 1, "error_code -2: Trường MaTTHC không hợp lệ");
+    });
+    EXPECT_TRUE(s) << s.error().message;
+    return std::to_string(id);
+  };
+  b["GET /api/v1/integrations/outbox|-"] = get("/api/v1/integrations/outbox?state=dead");
+  b["POST /api/v1/integrations/outbox/{id}/retry|fresh dead message"] =
+      [dead_message](const Actor&) {
+        return Call{"POST", "/api/v1/integrations/outbox/" + dead_message() + "/retry", "{}"};
+      };
+  b["POST /api/v1/integrations/outbox/{id}/discard|fresh dead message"] =
+      [dead_message](const Actor&) {
+        return Call{"POST", "/api/v1/integrations/outbox/" + dead_message() + "/discard",
+                    R"({"reason":"Cổng đã có hồ sơ từ hệ thống khác"})"};
+      };
   b["GET /api/v1/procedures|-"] = get("/api/v1/procedures?q=hon+nhan");
   b["POST /api/v1/procedures|new code"] = [this](const Actor&) {
     return Call{"POST", "/api/v1/procedures",

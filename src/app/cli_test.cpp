@@ -248,6 +248,14 @@ TEST_F(CliTest, ServeBeyondLoopbackNeedsThePublicAddress) {
     EXPECT_EQ(r.exit_code, 2) << bad;
     EXPECT_NE(r.err.find("--public-url"), std::string::npos) << bad << ": " << r.err;
   }
+  // The national portal's address, likewise (a typo would fail every sync).
+  for (const char* bad : {"null", "ftp://dvcqg.gov.vn", "https://", "https://x.vn/a?b=1"}) {
+    RunResult r = RunMotcua({"serve", "--db", "sqlite:data/m.db", "--listen", "127.0.0.1:0",
+                             "--dvcqg-url", bad, "--log-level", "warn"},
+                            "", dir_);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--dvcqg-url"), std::string::npos) << bad << ": " << r.err;
+  }
   // The submission limits, likewise named when wrong (and never beyond what
   // a day's numbers hold).
   for (const char* bad : {"1,2", "30,300,416667", "0,300,30000", "30,300,30000,1"}) {

@@ -257,6 +257,66 @@ TEST_P(NationalSyncTest, EveryDossierReachesThePortalOnceInItsTrueStateThroughFa
   ASSERT_TRUE(Drained());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'"), 0);
   EXPECT_EQ(PortalState(portal).at("dossiers").as_object().size(), ids.size());
+
+  // The same through the administration API (its page): the system
+  // administrator sees what is owed and the refusal with the dossier's
+  // number, retries it, or gives up another one with a reason.
+  Fault(portal, R"({"mode":"refuse","count":2,"service":"DongBoHoSoMC"})");
+  {
+    http::TestClient client(serve->port());
+    const auto officer = SignIn(client, "motcua.babe");
+    ids.push_back(Receive(client, officer, BaBeUnitId(client), false));
+    ids.push_back(Receive(client, officer, BaBeUnitId(client), false));
+  }
+  for (int i = 0; i < 300 && Count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'") < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    http::TestClient client(serve->port());
+    const auto admin = SignIn(client, "admin");
+    EXPECT_EQ(
+        client.Send("GET", "/api/v1/integrations/outbox", "", SignIn(client, "motcua.babe")).status,
+        403);
+    auto r = client.Send("GET", "/api/v1/integrations/outbox?state=dead", "", admin);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json::object page = json::parse(r.body).as_object();
+    const json::object& owed = page.at("destinations").at(0).as_object();
+    EXPECT_EQ(owed.at("destination").as_string(), "dvcqg");
+    EXPECT_EQ(owed.at("dead").as_int64(), 2);
+    EXPECT_EQ(owed.at("active").as_bool(), true);
+    EXPECT_GE(owed.at("delivered_since_start").as_int64(), 1);
+    const json::array& items = page.at("items").as_array();
+    ASSERT_EQ(items.size(), 2u);
+    for (const auto& item : items) {
+      EXPECT_EQ(item.at("state").as_string(), "dead");
+      EXPECT_NE(std::string(item.at("last_error").as_string()).find("CSDL quốc gia"),
+                std::string::npos);
+      EXPECT_TRUE(item.at("dossier_number").is_string());
+    }
+    const std::string first = std::to_string(items.at(0).at("id").as_int64());
+    const std::string second = std::to_string(items.at(1).at("id").as_int64());
+    auto no_reason =
+        client.Send("POST", "/api/v1/integrations/outbox/" + second + "/discard", "{}", admin);
+    EXPECT_EQ(no_reason.status, 400);
+    EXPECT_NE(no_reason.body.find("reason"), std::string::npos) << no_reason.body;
+    auto discarded = client.Send("POST", "/api/v1/integrations/outbox/" + second + "/discard",
+                                 R"({"reason":"Hồ sơ đã được đồng bộ từ hệ thống khác"})", admin);
+    EXPECT_EQ(discarded.status, 200) << discarded.body;
+    EXPECT_EQ(
+        client.Send("POST", "/api/v1/integrations/outbox/" + second + "/retry", "{}", admin).status,
+        409);
+    EXPECT_EQ(client.Send("POST", "/api/v1/integrations/outbox/999999/retry", "{}", admin).status,
+              404);
+    EXPECT_EQ(client.Send("GET", "/api/v1/integrations/outbox?limit=0", "", admin).status, 400);
+    auto retried_api =
+        client.Send("POST", "/api/v1/integrations/outbox/" + first + "/retry", "{}", admin);
+    ASSERT_EQ(retried_api.status, 200) << retried_api.body;
+    EXPECT_EQ(json::parse(retried_api.body).at("state").as_string(), "pending");
+  }
+  ASSERT_TRUE(Drained());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE state = 'dead'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE state = 'discarded'"), 1);
+  // The discarded dossier was never acknowledged; every other one was.
+  EXPECT_EQ(PortalState(portal).at("dossiers").as_object().size(), ids.size() - 1);
   serve->Stop();
 
   // The exchange log verifies, and an edited entry breaks it.

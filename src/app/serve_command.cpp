@@ -97,6 +97,15 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
           InvalidField("--" + std::string(name), "must be 10 to 600000 milliseconds").error(), 2);
   }
 
+  // The portal's adapter: a mistyped address would fail every sync for a
+  // day and a half before anyone saw a dead message; refuse it at start.
+  std::string dvcqg_url;
+  if (!parsed->Get("dvcqg-url").empty()) {
+    auto url = ParseBaseUrl(parsed->Get("dvcqg-url"), "--dvcqg-url");
+    if (!url) return ReportError(err, "serve", url.error(), 2);
+    dvcqg_url = *url;
+  }
+
   std::string public_url;
   if (!parsed->Get("public-url").empty()) {
     auto url = ParsePublicUrl(parsed->Get("public-url"));
@@ -136,7 +145,7 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                                     .public_url = public_url,
                                     .fallback_public_url = "http://" + listen,
                                     .dossier_options = dossier_options,
-                                    .dvcqg_url = parsed->Get("dvcqg-url"),
+                                    .dvcqg_url = dvcqg_url,
                                     .dvcqg_username = parsed->Get("dvcqg-username"),
                                     .dvcqg_password = parsed->Get("dvcqg-password"),
                                     .dvcqg_madonvi = parsed->Get("dvcqg-madonvi"),

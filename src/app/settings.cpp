@@ -53,8 +53,8 @@ Result<std::unique_ptr<storage::Store>> OpenStore(const ParsedArgs& args) {
   return storage::Store::Open(args.Get("db"));
 }
 
-Result<std::string> ParsePublicUrl(std::string_view text) {
-  auto bad = [](std::string why) { return InvalidField("--public-url", std::move(why)); };
+Result<std::string> ParseBaseUrl(std::string_view text, std::string_view flag) {
+  auto bad = [flag](std::string why) { return InvalidField(std::string(flag), std::move(why)); };
   std::string_view rest = text;
   if (rest.starts_with("https://"))
     rest.remove_prefix(8);

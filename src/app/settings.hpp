@@ -23,10 +23,14 @@ Result<ParsedArgs> ParseCommand(const Command& command, const std::vector<std::s
 // `code` (2 for usage errors, 1 for runtime failures).
 int ReportError(std::ostream& err, std::string_view what, const Error& error, int code);
 
-// A public address as --public-url takes it: http:// or https://, a host
-// (and port), an optional path; no query, fragment, user or spaces. Returns
-// it without a trailing slash. Errors: kInvalidArgument naming --public-url.
-Result<std::string> ParsePublicUrl(std::string_view text);
+// An address as --public-url (and --dvcqg-url) takes it: http:// or
+// https://, a host (and port), an optional path; no query, fragment, user or
+// spaces. Returns it without a trailing slash. Errors: kInvalidArgument
+// naming `flag`.
+Result<std::string> ParseBaseUrl(std::string_view text, std::string_view flag);
+inline Result<std::string> ParsePublicUrl(std::string_view text) {
+  return ParseBaseUrl(text, "--public-url");
+}
 
 // Opens the database named by --db.
 Result<std::unique_ptr<storage::Store>> OpenStore(const ParsedArgs& args);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/data_files.hpp"
+#include "app/integration_routes.hpp"
 #include "common/log.hpp"
 #include "http/auth.hpp"
 #include "http/handlers/accounts.hpp"
@@ -231,6 +232,7 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   AddDeliveryMetrics(app->metrics_, store, *app->delivery_);
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
+  RegisterIntegrationRoutes(app->router_, store, clock, *app->delivery_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);

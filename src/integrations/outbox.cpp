@@ -227,6 +227,22 @@ Result<std::vector<Message>> List(Tx& tx, const ListQuery& q) {
   return Messages(tx, sql, p);
 }
 
+Result<std::map<std::int64_t, std::string>> DossierNumbers(Tx& tx,
+                                                           const std::vector<Message>& messages) {
+  std::map<std::int64_t, std::string> out;
+  std::string sql = "SELECT id, number FROM dossiers WHERE id IN (";
+  storage::Params p;
+  for (const Message& m : messages) {
+    if (!m.dossier_id || out.contains(*m.dossier_id)) continue;
+    out.emplace(*m.dossier_id, "");
+    p.push_back(*m.dossier_id);
+    sql += (p.size() > 1 ? ", $" : "$") + std::to_string(p.size());
+  }
+  if (p.empty()) return out;
+  for (const Row& r : MOTCUA_TRY(tx.Query(sql + ")", p))) out[r.Int(0)] = r.Text(1);
+  return out;
+}
+
 Result<std::int64_t> Replay(Tx& tx, std::string_view destination, std::string_view kind,
                             std::int64_t dossier_id, std::string_view payload, TimePoint now) {
   const std::string at = FormatTime(now);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,6 +104,11 @@ struct ListQuery {
 };
 // Newest first.
 Result<std::vector<Message>> List(Tx& tx, const ListQuery& query);
+
+// The numbers of the dossiers `messages` concern, by dossier id (an
+// administrator reads numbers, not ids).
+Result<std::map<std::int64_t, std::string>> DossierNumbers(Tx& tx,
+                                                           const std::vector<Message>& messages);
 
 // Writes a new pending message of `kind` for a dossier, outside any event
 // (a re-sync after the partner lost its data: `motcua outbox replay`), with

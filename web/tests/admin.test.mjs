@@ -7,9 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { axe, call, heading, serverAndBrowser, shoot, signIn, signInPage, until } from './harness.mjs';
+import { axe, call, counterDossier, heading, serverAndBrowser, shoot, signIn, signInPage, standIn, until } from './harness.mjs';
 
-const env = serverAndBrowser();
+// The province syncs to the national portal's stand-in (tests/standins/dvcqg).
+const portal = standIn('dvcqg');
+const env = serverAndBrowser(async () => ({
+  serveArgs: ['--dvcqg-url', await portal.ready, '--dvcqg-username', 'motcua', '--dvcqg-password', 'motcua-test',
+    '--dvcqg-retry-ms', '100', '--dvcqg-timeout-ms', '2000'],
+}));
 
 const signInAt = (username) => signInPage(env, username);
 
@@ -340,4 +345,54 @@ test('administration is for administrators', async () => {
   await page.getByText('Chỉ quản trị viên tỉnh hoặc hệ thống vào được mục này.').waitFor();
   assert.equal(await page.getByRole('link', { name: 'Quản trị' }).count(), 0);
   await page.context().close();
+});
+
+test('the system administrator sees what the national portal refused, sends it again, or gives one up with a reason', async () => {
+  // The portal refuses the next two records for good.
+  await portal.control('POST', '/_control/faults', { mode: 'refuse', count: 2, service: 'DongBoHoSoMC' });
+  const first = await counterDossier(env.server.url, 'Phạm Văn Liên Thông');
+  const second = await counterDossier(env.server.url, 'Đỗ Thị Bỏ Qua');
+  const admin = await signIn(env.server.url, 'admin');
+  const dead = async () => (await call(env.server.url, admin, 'GET', '/api/v1/integrations/outbox?state=dead')).items.length;
+  await until(dead, 2, 20000).catch(async (e) => {
+    throw new Error(e.message + ': ' + JSON.stringify(await call(env.server.url, admin, 'GET', '/api/v1/integrations/outbox')) + JSON.stringify(await portal.control('GET', '/_control/state')));
+  });
+
+  const page = await signInAt('admin');
+  await page.waitForURL(env.server.url + '/quan-tri/');
+  await page.getByRole('link', { name: 'Liên thông với hệ thống ngoài' }).click();
+  await until(heading(page), 'Liên thông với hệ thống ngoài');
+  const summary = page.locator('table.outbox-summary tr', { hasText: 'Cổng Dịch vụ công quốc gia' });
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /\t2\t/);  // given up: 2
+  const row = (number) => page.locator('table.outbox tbody tr', { hasText: number });
+  await row(first.number).waitFor();
+  assert.match(await row(first.number).innerText(), /không có trong CSDL quốc gia/);
+  assert.deepEqual(await axe(page), []);
+  await shoot(page, 'admin-outbox');
+
+  // Sent again: it leaves the list of given-up messages and reaches the portal.
+  await row(first.number).getByRole('button', { name: 'Gửi lại' }).click();
+  await until(() => row(first.number).count(), 0, 15000);
+  await until(async () => Object.keys((await portal.control('GET', '/_control/state')).dossiers).includes(first.number), true, 15000);
+
+  // Given up: a reason is required, and it is kept.
+  await row(second.number).getByRole('button', { name: 'Bỏ qua…' }).click();
+  await row(second.number).getByLabel('Lý do bỏ qua').fill('Hồ sơ đã được cán bộ nhập trực tiếp trên Cổng');
+  await row(second.number).getByRole('button', { name: 'Xác nhận bỏ qua' }).click();
+  await until(() => row(second.number).count(), 0);
+  await page.getByLabel('Hiển thị tin').selectOption({ label: 'Đã bỏ qua' });
+  await row(second.number).waitFor();
+  assert.match(await row(second.number).innerText(), /Đã bỏ qua/);
+  assert.equal(await row(second.number).getByRole('button').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+
+  // A province administrator has no such link, and the API refuses them.
+  const other = await signInAt('quantri.tinh');
+  await other.waitForURL(env.server.url + '/quan-tri/');
+  assert.equal(await other.getByRole('link', { name: 'Liên thông với hệ thống ngoài' }).count(), 0);
+  await other.context().close();
+  const provinceAdmin = await signIn(env.server.url, 'quantri.tinh');
+  await assert.rejects(call(env.server.url, provinceAdmin, 'GET', '/api/v1/integrations/outbox'), /403/);
 });

@@ -29,12 +29,12 @@ function run(args) {
 
 // A fresh province. With `dossiers`, that many demo dossiers handled by the
 // demo's staff over the last six weeks (inboxes with work in them).
-export async function startServer({ dossiers = 0 } = {}) {
+export async function startServer({ dossiers = 0, serveArgs = [] } = {}) {
   if (!existsSync(binary)) throw new Error(`no motcua binary at ${binary}: build it first`);
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`no built front end in ${dist}: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'motcua-web-'));
   const data = join(dir, 'data');
-  for (const d of ['demo', 'documents', 'holidays', 'statistics', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
+  for (const d of ['demo', 'documents', 'holidays', 'integrations', 'statistics', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
   const db = `sqlite:${join(dir, 'm.db')}`;
   run(['migrate', '--db', db, '--log-level', 'warn']);
   run(['demo', '--db', db, '--data-dir', data, '--log-level', 'warn']);
@@ -44,7 +44,7 @@ export async function startServer({ dossiers = 0 } = {}) {
       '--actors', 'staff', '--log-level', 'warn']);
   }
   const child = spawn(binary, ['serve', '--db', db, '--data-dir', data, '--web-dir', dist,
-    '--listen', '127.0.0.1:0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--listen', '127.0.0.1:0', '--log-level', 'warn', ...serveArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const url = await new Promise((ok, fail) => {
@@ -153,10 +153,13 @@ export async function axe(page) {
 
 // A test file's server and browser: started before its first test, stopped
 // after its last (the server must stop cleanly).
+// `options` may be an async function, called when the server starts; it
+// awaits the `ready` of the stand-ins it names (node:test runs the hooks of
+// the file's top level at once, not one after another).
 export function serverAndBrowser(options) {
   const env = { server: null, browser: null };
   before(async () => {
-    env.server = await startServer(options);
+    env.server = await startServer(typeof options === 'function' ? await options() : options);
     env.browser = await launch();
   });
   after(async () => {
@@ -184,4 +187,37 @@ export async function fillSignIn(page, env, username, next = '') {
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).last().click();
+}
+
+// A stand-in for an outside system (tests/standins/NAME/server.mjs) in its
+// own process for the file's tests. `ready` resolves to its address once it
+// listens (then `url` holds it); `control(method, path, body)` speaks to its
+// control API.
+export function standIn(name, args = []) {
+  const s = { url: null, child: null };
+  let started;
+  s.ready = new Promise((ok, fail) => { started = { ok, fail }; });
+  before(async () => {
+    s.child = spawn(process.execPath, [join(repo, 'tests', 'standins', name, 'server.mjs'), '--port', '0', ...args],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    s.url = await new Promise((ok, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`the ${name} stand-in did not start`)), 10000);
+      s.child.stdout.on('data', (c) => {
+        out += c;
+        const m = out.match(/listening on (\d+)/);
+        if (m) { clearTimeout(timer); ok(`http://127.0.0.1:${m[1]}`); }
+      });
+    }).catch((e) => { started.fail(e); throw e; });
+    started.ok(s.url);
+  });
+  after(() => { s.child?.kill('SIGTERM'); });
+  s.control = async (method, path, body) => {
+    const res = await fetch(s.url + path, {
+      method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${name} ${method} ${path}: ${res.status}`);
+    return res.json();
+  };
+  return s;
 }

@@ -65,7 +65,8 @@ test('every key the pages ask for exists', () => {
   for (const k of ['online.full', 'online.partial', 'online.none', 'level.province', 'level.commune',
     'level.district', 'limit.working_days', 'limit.working_hours', 'result.certificate', 'result.licence',
     'result.certified_copy', 'result.decision', 'result.written_answer', 'result.other', 'urgency.normal',
-    'urgency.nearing', 'urgency.overdue', 'urgency.none', 'rating_level.1', 'rating_level.2', 'rating_level.3', 'form.02', 'form.03', 'form.04', 'form.05']) {
+    'urgency.nearing', 'urgency.overdue', 'urgency.none', 'rating_level.1', 'rating_level.2', 'rating_level.3', 'form.02', 'form.03', 'form.04', 'form.05',
+    'outbox.state.pending', 'outbox.state.delivered', 'outbox.state.dead', 'outbox.state.discarded', 'outbox.destination.dvcqg']) {
     assert.ok(k in messages.vi, k);
   }
 });

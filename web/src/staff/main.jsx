@@ -16,6 +16,7 @@ import { IntakePage } from './Intake.jsx';
 import { Report } from './Report.jsx';
 import { Statistics } from './Statistics.jsx';
 import { AdminHome, isAdmin } from './admin/Admin.jsx';
+import { Outbox } from './admin/Outbox.jsx';
 import { Holidays } from './admin/Holidays.jsx';
 import { ProcedureVersions, Procedures } from './admin/Procedures.jsx';
 import { Units } from './admin/Units.jsx';
@@ -39,7 +40,8 @@ const routes = [
   { path: '/can-bo/thong-ke', menu: () => t('stats.nav'), page: ({ user, query }) => <Statistics user={user} query={query} /> },
   { path: '/can-bo/bao-cao', menu: () => t('report.nav'), page: ({ user, query }) => <Report user={user} query={query} /> },
   { path: '/can-bo/ho-so/:id', page: ({ params, user }) => <StaffDossier id={params.id} user={user} /> },
-  { path: '/quan-tri/', admin: true, menu: () => t('admin.title'), page: () => <AdminHome /> },
+  { path: '/quan-tri/', admin: true, menu: () => t('admin.title'), page: ({ user }) => <AdminHome user={user} /> },
+  { path: '/quan-tri/lien-thong', admin: true, page: () => <Outbox /> },
   { path: '/quan-tri/don-vi', admin: true, page: () => <Units /> },
   { path: '/quan-tri/nguoi-dung', admin: true, page: () => <Users /> },
   { path: '/quan-tri/quy-trinh/:code', admin: true, page: ({ params }) => <Workflow code={params.code} /> },
@@ -47,7 +49,7 @@ const routes = [
   { path: '/quan-tri/ngay-nghi', admin: true, page: ({ query }) => <Holidays query={query} /> },
   { path: '/quan-tri/thu-tuc/:code', admin: true, page: ({ params }) => <ProcedureVersions code={params.code} /> },
   { path: '/quan-tri/thu-tuc', admin: true, page: () => <Procedures /> },
-  { path: '/quan-tri/*', admin: true, page: () => <AdminHome /> },
+  { path: '/quan-tri/*', admin: true, page: ({ user }) => <AdminHome user={user} /> },
   { path: '/*', section: '', page: ({ query }) => <Inbox query={query} /> },
 ];
 

@@ -1,0 +1,200 @@
+#include "app/integration_routes.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <map>
+
+#include "http/auth.hpp"
+#include "http/json_body.hpp"
+#include "http/message.hpp"
+#include "http/params.hpp"
+#include "integrations/outbox.hpp"
+#include "storage/accounts_repo.hpp"
+
+namespace motcua::app {
+namespace {
+
+namespace json = boost::json;
+using accounts::Role;
+using http::ErrorResponse;
+using http::JsonResponse;
+using http::Request;
+using http::Responder;
+using integrations::Message;
+using storage::accounts::FormatTime;
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 200;
+// What an administrator writes of a discard: a sentence or two, kept with
+// the message.
+constexpr http::StringRules kReasonRules{.min_length = 1, .max_length = 1000};
+
+json::value Time(const std::optional<TimePoint>& t) {
+  return t ? json::value(FormatTime(*t)) : json::value(nullptr);
+}
+
+json::object MessageJson(const Message& m, const std::map<std::int64_t, std::string>& numbers) {
+  json::object o;
+  o["id"] = m.id;
+  o["destination"] = m.destination;
+  o["kind"] = m.kind;
+  o["dossier_id"] = m.dossier_id ? json::value(*m.dossier_id) : json::value(nullptr);
+  const auto number = m.dossier_id ? numbers.find(*m.dossier_id) : numbers.end();
+  o["dossier_number"] =
+      number != numbers.end() ? json::value(number->second) : json::value(nullptr);
+  o["state"] = integrations::StateName(m.state);
+  o["attempts"] = m.attempts;
+  o["created_at"] = FormatTime(m.created_at);
+  o["next_attempt_at"] =
+      m.state == integrations::MessageState::kPending ? Time(m.next_attempt_at) : nullptr;
+  o["last_attempt_at"] = Time(m.last_attempt_at);
+  o["finished_at"] = Time(m.finished_at);
+  o["last_error"] = m.last_error ? json::value(*m.last_error) : json::value(nullptr);
+  o["covered_by"] = m.covered_by ? json::value(*m.covered_by) : json::value(nullptr);
+  return o;
+}
+
+Result<integrations::ListQuery> ReadQuery(const Request& req) {
+  integrations::ListQuery q;
+  q.limit = kDefaultLimit;
+  Error error{Code::kInvalidArgument, "invalid query parameters", {}};
+  for (const auto& [name, value] : req.query) {
+    if (name == "destination") {
+      if (value.empty() || value.size() > 32)
+        error.With(name, "must be a destination's name (dvcqg)");
+      else
+        q.destination = value;
+    } else if (name == "state") {
+      q.state = integrations::ParseState(value);
+      if (!q.state) error.With(name, "must be pending, delivered, dead or discarded");
+    } else if (name == "dossier" || name == "before") {
+      auto id = http::ParsePositiveId(value);
+      if (!id) error.With(name, "must be a positive integer");
+      (name == "dossier" ? q.dossier_id : q.before_id) = id;
+    } else if (name == "limit") {
+      auto n = http::ParsePositiveId(value);
+      if (!n || *n > kMaxLimit)
+        error.With(name, "must be 1 to " + std::to_string(kMaxLimit));
+      else
+        q.limit = static_cast<int>(*n);
+    } else {
+      error.With(name, "unknown parameter");
+    }
+  }
+  if (!error.fields.empty()) return Fail(std::move(error));
+  return q;
+}
+
+class Routes {
+ public:
+  Routes(storage::Store& store, const Clock& clock, integrations::DeliveryService& delivery)
+      : store_(store), clock_(clock), delivery_(delivery) {}
+
+  void List(Request& req, const Responder& respond) {
+    if (auto ok = http::RequireAnyRole(req, {Role::kSystemAdmin}); !ok)
+      return respond(ErrorResponse(ok.error()));
+    auto query = ReadQuery(req);
+    if (!query) return respond(ErrorResponse(query.error()));
+    std::vector<integrations::DestinationSummary> owed;
+    std::vector<Message> items;
+    std::map<std::int64_t, std::string> numbers;
+    Status read = store_.Read([&](storage::Tx& tx) -> Status {
+      owed = MOTCUA_TRY(integrations::Summarize(tx));
+      items = MOTCUA_TRY(integrations::List(tx, *query));
+      numbers = MOTCUA_TRY(integrations::DossierNumbers(tx, items));
+      return {};
+    });
+    if (!read) return respond(ErrorResponse(read.error()));
+    // Every destination this server delivers to, owing something or not,
+    // and any other that still has rows (one turned off since).
+    json::array destinations;
+    auto stats = delivery_.Stats();
+    std::vector<std::string> names = delivery_.destinations();
+    for (const auto& s : owed)
+      if (std::find(names.begin(), names.end(), s.destination) == names.end())
+        names.push_back(s.destination);
+    for (const std::string& name : names) {
+      json::object d{{"destination", name},
+                     {"pending", 0},
+                     {"retrying", 0},
+                     {"dead", 0},
+                     {"oldest_pending_at", nullptr},
+                     {"delivered_since_start", nullptr},
+                     {"lag_p99_seconds", nullptr},
+                     {"active", false}};
+      for (const auto& s : owed) {
+        if (s.destination != name) continue;
+        d["pending"] = s.pending;
+        d["retrying"] = s.retrying;
+        d["dead"] = s.dead;
+        d["oldest_pending_at"] = Time(s.oldest_pending_at);
+      }
+      for (const auto& s : stats) {
+        if (s.destination != name) continue;
+        d["active"] = true;
+        d["delivered_since_start"] = s.delivered;
+        // Nothing acknowledged yet: no delay to tell (null, not 0 s).
+        const double p99 = s.LagQuantile(0.99);
+        d["lag_p99_seconds"] =
+            s.delivered > 0 && std::isfinite(p99) ? json::value(p99) : json::value(nullptr);
+      }
+      destinations.push_back(std::move(d));
+    }
+    json::array list;
+    for (const Message& m : items) list.push_back(MessageJson(m, numbers));
+    json::object out{{"destinations", std::move(destinations)}, {"items", std::move(list)}};
+    out["next_before"] = static_cast<int>(items.size()) == query->limit && !items.empty()
+                             ? json::value(items.back().id)
+                             : json::value(nullptr);
+    respond(JsonResponse(200, std::move(out)));
+  }
+
+  void Retry(Request& req, const Responder& respond) { Decide(req, respond, false); }
+  void Discard(Request& req, const Responder& respond) { Decide(req, respond, true); }
+
+ private:
+  void Decide(Request& req, const Responder& respond, bool discard) {
+    if (auto ok = http::RequireAnyRole(req, {Role::kSystemAdmin}); !ok)
+      return respond(ErrorResponse(ok.error()));
+    auto id = http::PathId(req);
+    if (!id) return respond(ErrorResponse(id.error()));
+    auto body = http::ParseJsonObject(req);
+    if (!body) return respond(ErrorResponse(body.error()));
+    http::ObjectReader reader(*body);
+    std::string reason;
+    if (discard) reason = reader.RequiredString("reason", kReasonRules);
+    if (auto ok = reader.Finish(); !ok) return respond(ErrorResponse(ok.error()));
+    Message decided;
+    std::map<std::int64_t, std::string> numbers;
+    const TimePoint now = clock_.Now();
+    Status written = store_.WriteSync([&](storage::Tx& tx) -> Status {
+      decided = discard ? MOTCUA_TRY(integrations::Discard(tx, *id, now, reason))
+                        : MOTCUA_TRY(integrations::Retry(tx, *id, now));
+      numbers = MOTCUA_TRY(integrations::DossierNumbers(tx, {decided}));
+      return {};
+    });
+    if (!written) return respond(ErrorResponse(written.error()));
+    if (!discard) delivery_.Kick();
+    respond(JsonResponse(200, MessageJson(decided, numbers)));
+  }
+
+  storage::Store& store_;
+  const Clock& clock_;
+  integrations::DeliveryService& delivery_;
+};
+
+}  // namespace
+
+void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
+                               integrations::DeliveryService& delivery) {
+  auto routes = std::make_shared<Routes>(store, clock, delivery);
+  auto bind = [routes](void (Routes::*f)(Request&, const Responder&)) {
+    return [routes, f](Request& req, Responder respond) { ((*routes).*f)(req, respond); };
+  };
+  router.Add("GET", "/api/v1/integrations/outbox", bind(&Routes::List));
+  router.Add("POST", "/api/v1/integrations/outbox/{id}/retry", bind(&Routes::Retry));
+  router.Add("POST", "/api/v1/integrations/outbox/{id}/discard", bind(&Routes::Discard));
+}
+
+}  // namespace motcua::app

@@ -1,0 +1,37 @@
+// HTTP routes for the administration of the integration spine: what motcua
+// owes the outside systems (docs/integrations.md).
+//
+//   GET  /api/v1/integrations/outbox   ?destination=&state=&dossier=ID&before=ID&limit=N
+//        -> 200 {destinations: [{destination, pending, retrying, dead,
+//                 oldest_pending_at, delivered_since_start, lag_p99_seconds}],
+//                items: [message], next_before}; newest first, 50 by default
+//                (1 to 200)
+//   POST /api/v1/integrations/outbox/{id}/retry     {} -> 200 message: due now,
+//        attempts counted afresh
+//   POST /api/v1/integrations/outbox/{id}/discard   {reason} -> 200 message
+//
+// A message: {id, destination, kind, dossier_id, dossier_number, state,
+// attempts, created_at, next_attempt_at, last_attempt_at, finished_at,
+// last_error, covered_by}; absent values are null. Messages carry no
+// applicant data (a sync reads the dossier when it leaves).
+//
+// Who: the system administrator, who runs the province's connections. No
+// principal: 401; another role: 403. An unknown id: 404; a delivered or
+// discarded message: 409 failed_precondition. Bad parameters and bodies: 400
+// naming them. The writes are rare administrator work and wait for their
+// commit on the request's thread.
+//
+// Ownership: everything must outlive the router.
+#pragma once
+
+#include "common/clock.hpp"
+#include "http/router.hpp"
+#include "integrations/delivery.hpp"
+#include "storage/store.hpp"
+
+namespace motcua::app {
+
+void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
+                               integrations::DeliveryService& delivery);
+
+}  // namespace motcua::app
