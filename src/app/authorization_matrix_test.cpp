@@ -474,6 +474,14 @@ std::map<std::string, AuthorizationMatrixTest::Builder> AuthorizationMatrixTest:
         return Call{"POST", "/api/v1/integrations/outbox/" + dead_message() + "/discard",
                     R"({"reason":"Cổng đã có hồ sơ từ hệ thống khác"})"};
       };
+  // The national portal's push: it authenticates with the province's token
+  // for the portal (none is configured here), never with a session.
+  b["POST /api/v1/integrations/dvcqg/dossiers|a record from the portal"] = [](const Actor&) {
+    return Call{
+        "POST", "/api/v1/integrations/dvcqg/dossiers",
+        R"({"MaHoSo":"G22.99-261207-0001","MaTTHC":"1.004873.000.00.00.H56",)"
+        R"("MaCoQuanTiepNhan":"000.51.00.H55","ChuHoSo":"Hoàng Thị Cổng","TaiLieuNop":[]})"};
+  };
   b["GET /api/v1/procedures|-"] = get("/api/v1/procedures?q=hon+nhan");
   b["POST /api/v1/procedures|new code"] = [this](const Actor&) {
     return Call{"POST", "/api/v1/procedures",

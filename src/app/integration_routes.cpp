@@ -187,7 +187,8 @@ class Routes {
 }  // namespace
 
 void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
-                               integrations::DeliveryService& delivery) {
+                               integrations::DeliveryService& delivery,
+                               integrations::dvcqg::Inbound& inbound) {
   auto routes = std::make_shared<Routes>(store, clock, delivery);
   auto bind = [routes](void (Routes::*f)(Request&, const Responder&)) {
     return [routes, f](Request& req, Responder respond) { ((*routes).*f)(req, respond); };
@@ -195,6 +196,18 @@ void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, cons
   router.Add("GET", "/api/v1/integrations/outbox", bind(&Routes::List));
   router.Add("POST", "/api/v1/integrations/outbox/{id}/retry", bind(&Routes::Retry));
   router.Add("POST", "/api/v1/integrations/outbox/{id}/discard", bind(&Routes::Discard));
+  router.Add("POST", "/api/v1/integrations/dvcqg/dossiers",
+             [&inbound, &delivery](Request& req, Responder respond) {
+               const std::string authorization(req.Header("authorization").value_or(""));
+               inbound.Receive(authorization, std::move(req.body),
+                               [respond = std::move(respond),
+                                &delivery](Result<integrations::dvcqg::InboundAnswer> r) {
+                                 if (!r) return respond(ErrorResponse(r.error()));
+                                 // Its receipt goes back to the portal now.
+                                 if (r->status == 201) delivery.Kick();
+                                 respond(JsonResponse(r->status, json::parse(r->body)));
+                               });
+             });
 }
 
 }  // namespace motcua::app

@@ -21,17 +21,28 @@
 // naming them. The writes are rare administrator work and wait for their
 // commit on the request's thread.
 //
+//   POST /api/v1/integrations/dvcqg/dossiers   the national portal pushing a
+//        dossier filed there (integrations/dvcqg/inbound.hpp): Authorization
+//        "Bearer <the province's token for the portal>", the portal's record
+//        -> 201 {error_code "0", message, result: [{MaHoSo, SoHoSoTinh,
+//        TrangThaiHoSo}]}, or 200 with the first answer for a code received
+//        before; 401 without the token (or when none is configured); 400
+//        naming the portal's field; 409 failed_precondition for a procedure
+//        not offered online or a unit that does not receive it.
+//
 // Ownership: everything must outlive the router.
 #pragma once
 
 #include "common/clock.hpp"
 #include "http/router.hpp"
 #include "integrations/delivery.hpp"
+#include "integrations/dvcqg/inbound.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::app {
 
 void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
-                               integrations::DeliveryService& delivery);
+                               integrations::DeliveryService& delivery,
+                               integrations::dvcqg::Inbound& inbound);
 
 }  // namespace motcua::app

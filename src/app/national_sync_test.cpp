@@ -338,6 +338,118 @@ TEST_P(NationalSyncTest, EveryDossierReachesThePortalOnceInItsTrueStateThroughFa
   EXPECT_NE(broken.out.find("exchange log broken at entry 3"), std::string::npos) << broken.out;
 }
 
+// The other direction: the portal pushes a dossier a citizen filed there.
+// It is received once whatever the portal resends, enters the counter's
+// inbox as an online dossier with its source, and its status goes back to
+// the portal under the portal's own code.
+TEST_P(NationalSyncTest, ADossierFiledOnThePortalIsReceivedOnceAndItsStatusGoesBack) {
+  ASSERT_FALSE(db_.empty());
+  ASSERT_EQ(RunMotcua({"demo", "--db", db_}, "", dir_).exit_code, 0);
+  StandIn portal("dvcqg", {});
+  ASSERT_NE(portal.port(), 0);
+  const std::string token = "cong-dvcqg-day-ho-so-0123456789abcdef";
+  auto serve = std::make_unique<ServeProcess>(
+      dir_, db_,
+      std::vector<std::string>{"--data-dir", "data", "--dvcqg-url", portal.url(),
+                               "--dvcqg-username", "motcua", "--dvcqg-password", "motcua-test",
+                               "--dvcqg-retry-ms", "100", "--dvcqg-inbound-token", token});
+  ASSERT_NE(serve->port(), 0);
+  const std::string endpoint =
+      "http://127.0.0.1:" + std::to_string(serve->port()) + "/api/v1/integrations/dvcqg/dossiers";
+  auto pdf = [](const std::string& what) {
+    return std::string(R"({"MaThanhPhanHoSo":")" + what + R"(","TenTep":")" + what +
+                       R"(.pdf","NoiDung":")" +
+                       // "%PDF-1.4\n% scan\n%%EOF\n"
+                       "JVBERi0xLjQKJSBzY2FuCiUlRU9GCg==" + R"("})");
+  };
+  const std::string code = "G22.99-261207-00042";
+  auto record = [&](const std::string& fields) {
+    return R"({"MaHoSo":")" + code +
+           R"(","MaTTHC":"1.004873.000.00.00.H56","MaCoQuanTiepNhan":"000.54.00.H55",)"
+           R"("ChuHoSo":"Hoàng Thị Cổng","SoGiayToChuHoSo":"001099012345",)"
+           R"("SoDienThoai":"0912345678","NgayNopHoSo":"20261207090000",)" +
+           fields + "}";
+  };
+  const std::string full = record(R"("TaiLieuNop":[)" + pdf("TP1") + "," + pdf("TP2") + "]");
+  auto push = [&](const std::string& body, const std::string& with_token, int times) {
+    http::TestClient c(portal.port());
+    auto r = c.Send("POST", "/_control/push",
+                    R"({"url":")" + endpoint + R"(","token":")" + with_token + R"(","times":)" +
+                        std::to_string(times) + R"(,"body":)" + body + "}",
+                    {{"content-type", "application/json"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).at("answers").as_array();
+  };
+
+  // Refused: no such token; a record without its procedure or with an
+  // agency not of this province; a required document missing.
+  EXPECT_EQ(push(full, "another-token-0123456789abcdef-0123", 1).at(0).at("status").as_int64(),
+            401);
+  auto bad = push(record(R"("MaCoQuanTiepNhan":"000.99.99.H99","TaiLieuNop":[])"), token, 1);
+  // (the key repeated: JSON keeps the last, the unknown agency)
+  EXPECT_EQ(bad.at(0).at("status").as_int64(), 400);
+  EXPECT_TRUE(
+      bad.at(0).at("body").at("error").at("fields").as_object().contains("MaCoQuanTiepNhan"))
+      << json::serialize(bad);
+  auto missing = push(record(R"("TaiLieuNop":[)" + pdf("TP1") + "]"), token, 1);
+  EXPECT_EQ(missing.at(0).at("status").as_int64(), 400);
+  EXPECT_TRUE(missing.at(0).at("body").at("error").at("fields").as_object().contains("TaiLieuNop"))
+      << json::serialize(missing);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dossiers"), 0);
+
+  // Pushed three times (the portal lost the answers): received once, the
+  // same answer each time.
+  auto answers = push(full, token, 3);
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers.at(0).at("status").as_int64(), 201) << json::serialize(answers);
+  const json::value first = answers.at(0).at("body");
+  EXPECT_EQ(first.at("error_code").as_string(), "0");
+  EXPECT_EQ(first.at("result").at(0).at("MaHoSo").as_string(), code);
+  const std::string number(first.at("result").at(0).at("SoHoSoTinh").as_string());
+  EXPECT_EQ(number.rfind("000.54.00.H55-", 0), 0u) << number;
+  for (int i = 1; i < 3; ++i) {
+    EXPECT_EQ(answers.at(i).at("status").as_int64(), 200);
+    EXPECT_EQ(answers.at(i).at("body").at("result"), first.at("result"));
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dossiers"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM dossiers WHERE channel = 2 AND source = 'dvcqg' AND "
+                  "source_ref = '" +
+                  code + "' AND state = 'received'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM attachments a JOIN dossiers d ON d.id = a.dossier_id"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM exchange_log WHERE direction = 'in' AND outcome = "
+                  "'accepted'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM exchange_log WHERE direction = 'in' AND outcome = "
+                  "'duplicate'"),
+            2);
+
+  // The counter accepts it from its inbox; the portal hears of it under its
+  // own code, received (1) then accepted (2), with the intake's history row.
+  const std::int64_t id = Count("SELECT id FROM dossiers");
+  {
+    http::TestClient client(serve->port());
+    const auto officer = SignIn(client, "motcua.babe");
+    auto inbox = client.Send("GET", "/api/v1/inbox", "", officer);
+    EXPECT_NE(inbox.body.find(number), std::string::npos) << inbox.body;
+    auto a = client.Send("POST", "/api/v1/dossiers/" + std::to_string(id) + "/actions/accept", "{}",
+                         officer);
+    EXPECT_EQ(a.status, 200) << a.body;
+  }
+  ASSERT_TRUE(Drained());
+  const json::object state = PortalState(portal);
+  const json::object& held = state.at("dossiers").as_object();
+  ASSERT_EQ(held.size(), 1u) << json::serialize(state);
+  ASSERT_TRUE(held.contains(code)) << json::serialize(state);
+  EXPECT_EQ(held.at(code).at("record").at("TrangThaiHoSo").as_string(), "2");
+  EXPECT_EQ(held.at(code).at("statuses").as_array().back().as_string(), "2");
+  EXPECT_EQ(held.at(code).at("history").as_array().size(), 1u);
+  serve->Stop();
+  RunResult verified =
+      RunMotcua({"verify", "--db", db_, "--data-dir", "data", "--exchanges"}, "", dir_);
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, NationalSyncTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

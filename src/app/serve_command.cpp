@@ -45,6 +45,10 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
   options.push_back({"dvcqg-password", "TEXT",
                      "its password (better in the environment than on the command line)", ""});
   options.push_back({"dvcqg-madonvi", "CODE", "the province's identifier code at the portal", ""});
+  options.push_back({"dvcqg-inbound-token", "TEXT",
+                     "the token the national portal presents to push dossiers filed there (at "
+                     "least 32 characters; better in the environment); empty: none is taken",
+                     ""});
   options.push_back(
       {"dvcqg-timeout-ms", "MS", "the longest wait for one answer of the portal", "20000"});
   options.push_back({"dvcqg-retry-ms", "MS",
@@ -106,6 +110,13 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
     dvcqg_url = *url;
   }
 
+  // A guessable token would let anyone file dossiers in the portal's name.
+  if (const std::string& token = parsed->Get("dvcqg-inbound-token");
+      !token.empty() && token.size() < 32)
+    return ReportError(
+        err, "serve",
+        InvalidField("--dvcqg-inbound-token", "must be at least 32 characters").error(), 2);
+
   std::string public_url;
   if (!parsed->Get("public-url").empty()) {
     auto url = ParsePublicUrl(parsed->Get("public-url"));
@@ -150,7 +161,8 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                                     .dvcqg_password = parsed->Get("dvcqg-password"),
                                     .dvcqg_madonvi = parsed->Get("dvcqg-madonvi"),
                                     .dvcqg_timeout = std::chrono::milliseconds(dvcqg_ms[0]),
-                                    .dvcqg_first_retry = std::chrono::milliseconds(dvcqg_ms[1])});
+                                    .dvcqg_first_retry = std::chrono::milliseconds(dvcqg_ms[1]),
+                                    .dvcqg_inbound_token = parsed->Get("dvcqg-inbound-token")});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // A receipt's QR code sends citizens to this address: from anywhere but
   // this machine, it must be the one they reach, said by the operator.

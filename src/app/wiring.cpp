@@ -232,7 +232,15 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
   AddDeliveryMetrics(app->metrics_, store, *app->delivery_);
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
-  RegisterIntegrationRoutes(app->router_, store, clock, *app->delivery_);
+  // Dossiers filed on the national portal, pushed here: created by the
+  // portal's system account, which exists once the push is configured.
+  std::int64_t portal_account = 0;
+  if (!app->options_.dvcqg_inbound_token.empty())
+    portal_account = MOTCUA_TRY(integrations::dvcqg::EnsureSystemAccount(store, clock));
+  app->inbound_ = std::make_unique<integrations::dvcqg::Inbound>(
+      store, clock, *app->exchange_key_, *app->dossiers_, *app->attachments_, app->units_,
+      app->options_.dvcqg_inbound_token, portal_account);
+  RegisterIntegrationRoutes(app->router_, store, clock, *app->delivery_, *app->inbound_);
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);

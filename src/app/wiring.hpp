@@ -18,6 +18,7 @@
 #include "http/router.hpp"
 #include "integrations/delivery.hpp"
 #include "integrations/dossier_sink.hpp"
+#include "integrations/dvcqg/inbound.hpp"
 #include "integrations/exchange_log.hpp"
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
@@ -76,6 +77,9 @@ struct AppOptions {
   std::string dvcqg_madonvi;
   std::chrono::milliseconds dvcqg_timeout{20000};     // one call's longest wait
   std::chrono::milliseconds dvcqg_first_retry{5000};  // the backoff's first delay
+  // The token the national portal presents when it pushes a dossier filed
+  // there (integrations/dvcqg/inbound.hpp); empty: no push is taken.
+  std::string dvcqg_inbound_token;
   // The exchange log's signing key; empty: ../keys/exchange-log.pem beside
   // the attachments (integrations/exchange_log.hpp).
   std::string exchange_key;
@@ -143,6 +147,7 @@ class App {
   std::unique_ptr<stats::StatsService> stats_;
   std::optional<integrations::ExchangeKey> exchange_key_;
   std::unique_ptr<integrations::OutboxDerivations> derivations_;
+  std::unique_ptr<integrations::dvcqg::Inbound> inbound_;
   http::Metrics metrics_;
   http::Router router_;
   // Last: destroyed (stopped) first, while what it reads still exists.

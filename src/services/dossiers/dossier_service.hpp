@@ -82,6 +82,12 @@ struct SubmitRequest {
   bool consent = false;
 };
 
+// Where a dossier filed on another system came from (ReceiveFromPartner).
+struct PartnerOrigin {
+  std::string source;      // "dvcqg"
+  std::string source_ref;  // the partner's code for it (the portal's MaHoSo)
+};
+
 // One thing the citizen must supply (all of them in one request).
 struct MissingItem {
   std::optional<std::string> component_code;  // a component of the procedure
@@ -315,6 +321,21 @@ class DossierService {
   // or not available online, or a unit that does not receive it.
   void Submit(const accounts::Principal& who, SubmitRequest request, SubmitDone done);
 
+  // A dossier filed on a partner system (the national portal) and handed to
+  // this province: the same intake as a citizen's online submission (the
+  // catalogue, the receiving unit, every required component with its file,
+  // consent), entering the workflow's initial state on the online channel,
+  // with its source and the partner's code kept. `system` is the partner's
+  // system account (it holds no role; it is the dossier's creator and owns
+  // the staged files). `also` runs in the same transaction once the dossier
+  // is inserted (the inbound log). The submission limits do not apply: the
+  // partner is one account for a whole province. Errors: as Submit;
+  // kAlreadyExists (field "source_ref") when the partner's code was received
+  // before.
+  using AlsoInTx = std::function<Status(storage::Tx&, const DossierRow&)>;
+  void ReceiveFromPartner(const accounts::Principal& system, SubmitRequest request,
+                          PartnerOrigin origin, AlsoInTx also, SubmitDone done);
+
   // Takes a workflow action. Errors: kNotFound (no such dossier, or not
   // visible to the caller); kInvalidArgument naming the field (a missing
   // reason, items, an unknown unit); kPermissionDenied (the caller's roles
@@ -481,8 +502,10 @@ class DossierService {
     DossierRow row;
     std::string agency_code;  // of the receiving unit, for the number
   };
+  // `origin`: a partner's dossier (ReceiveFromPartner): no role is asked of
+  // `who`, and the channel is online.
   Result<Prepared> PrepareSubmission(const accounts::Principal& who, const SubmitRequest& request,
-                                     TimePoint now) const;
+                                     TimePoint now, const PartnerOrigin* origin = nullptr) const;
   Result<Submitted> InsertSubmission(storage::Tx& tx, const accounts::Principal& who,
                                      Prepared prepared, const std::vector<FileRef>& files,
                                      TimePoint now, const std::string& secret) const;

@@ -17,9 +17,9 @@ namespace motcua::dossiers {
 // The use cases share the helpers of internal/ (a namespace private to services/dossiers).
 using namespace internal;  // NOLINT(google-build-using-namespace)
 
-Result<DossierService::Prepared> DossierService::PrepareSubmission(const Principal& who,
-                                                                   const SubmitRequest& req,
-                                                                   TimePoint now) const {
+Result<DossierService::Prepared> DossierService::PrepareSubmission(
+    const Principal& who, const SubmitRequest& req, TimePoint now,
+    const PartnerOrigin* origin) const {
   Error error{Code::kInvalidArgument, "invalid dossier", {}};
   auto applicant = dossier::ValidateApplicant(req.applicant);
   if (!applicant) {
@@ -48,9 +48,9 @@ Result<DossierService::Prepared> DossierService::PrepareSubmission(const Princip
   }
   if (!error.fields.empty()) return Fail(std::move(error));
 
-  const bool is_officer = who.HasRoleAt(Role::kOfficer, unit->id, hierarchy_);
-  const bool is_citizen = !is_officer && who.HasRole(Role::kCitizen);
-  if (!is_officer && !is_citizen)
+  const bool is_officer = origin == nullptr && who.HasRoleAt(Role::kOfficer, unit->id, hierarchy_);
+  const bool is_citizen = origin == nullptr && !is_officer && who.HasRole(Role::kCitizen);
+  if (origin == nullptr && !is_officer && !is_citizen)
     return Fail(
         Error{Code::kPermissionDenied,
               "only a citizen, or a one-stop officer of the receiving unit, may submit a dossier",
@@ -109,6 +109,10 @@ Result<DossierService::Prepared> DossierService::PrepareSubmission(const Princip
   row.receiving_unit_id = unit->id;
   row.current_unit_id = unit->id;
   row.submitted_at = now;
+  if (origin != nullptr) {
+    row.source = origin->source;
+    row.source_ref = origin->source_ref;
+  }
   row.step = 1;
   row.updated_at = now;
   SetState(row, *wf, wf->initial());
@@ -227,6 +231,36 @@ void DossierService::Submit(const Principal& who, SubmitRequest req, SubmitDone 
         return InsertSubmission(tx, who, prepared, files, now, secret);
       },
       std::move(answer), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
+}
+
+void DossierService::ReceiveFromPartner(const Principal& system, SubmitRequest req,
+                                        PartnerOrigin origin, AlsoInTx also, SubmitDone done) {
+  const TimePoint now = clock_.Now();
+  auto secret = dossier::GenerateLookupSecret(random_);
+  if (!secret) return done(std::unexpected(secret.error()));
+  req.channel = Channel::kOnline;
+  auto prepared = PrepareSubmission(system, req, now, &origin);
+  if (!prepared) return done(std::unexpected(prepared.error()));
+  WriteThenAnswer<Submitted>(
+      store_,
+      [this, system, prepared = std::move(*prepared), files = std::move(req.files), now,
+       secret = *secret, origin = std::move(origin),
+       also = std::move(also)](Tx& tx) -> Result<Submitted> {
+        // Once per code: the unique index (source, source_ref) backs this
+        // for another process on the same database.
+        auto held =
+            MOTCUA_TRY(tx.Query("SELECT number FROM dossiers WHERE source = $1 AND source_ref = $2",
+                                {origin.source, origin.source_ref}));
+        if (!held.empty())
+          return Fail(Error{
+              Code::kAlreadyExists,
+              "the partner's dossier " + origin.source_ref + " was received as " + held[0].Text(0),
+              {{"source_ref", "received before"}}});
+        auto made = MOTCUA_TRY(InsertSubmission(tx, system, prepared, files, now, secret));
+        if (also) MOTCUA_TRY_VOID(also(tx, made.view.row));
+        return made;
+      },
+      std::move(done), [this](const Submitted& s) { Notify(s.view.row.id, s.view.row.number); });
 }
 
 }  // namespace motcua::dossiers
