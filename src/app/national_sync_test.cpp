@@ -317,6 +317,33 @@ TEST_P(NationalSyncTest, EveryDossierReachesThePortalOnceInItsTrueStateThroughFa
   EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE state = 'discarded'"), 1);
   // The discarded dossier was never acknowledged; every other one was.
   EXPECT_EQ(PortalState(portal).at("dossiers").as_object().size(), ids.size() - 1);
+
+  // The portal loses everything it held; the operator replays one dossier,
+  // which reaches it again whole: its record and every history row.
+  {
+    http::TestClient c(portal.port());
+    EXPECT_EQ(
+        c.Send("POST", "/_control/reset", "{}", {{"content-type", "application/json"}}).status,
+        200);
+  }
+  const Held& again = held.begin()->second;
+  RunResult replayed =
+      RunMotcua({"outbox", "replay", "--dossier", again.number, "--db", db_}, "", dir_);
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.err;
+  ASSERT_TRUE(Drained());
+  {
+    const json::object lost = PortalState(portal);
+    const json::object& back = lost.at("dossiers").as_object();
+    ASSERT_EQ(back.size(), 1u) << json::serialize(lost);
+    ASSERT_TRUE(back.contains(again.number));
+    EXPECT_EQ(back.at(again.number).at("record").at("TrangThaiHoSo").as_string(),
+              std::to_string(again.status));
+    EXPECT_EQ(static_cast<std::int64_t>(back.at(again.number).at("history").as_array().size()),
+              again.closed_steps);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE action = 'national_synced'"),
+            static_cast<std::int64_t>(ids.size() - 1))
+      << "a replay is not a first acknowledgement";
   serve->Stop();
 
   // The exchange log verifies, and an edited entry breaks it.

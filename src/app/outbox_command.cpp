@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/settings.hpp"
 #include "common/clock.hpp"
+#include "integrations/dvcqg/adapter.hpp"
 #include "integrations/outbox.hpp"
 #include "storage/accounts_repo.hpp"
 #include "storage/dossiers_repo.hpp"
@@ -135,6 +136,9 @@ int RunOutbox(const Args& args, std::ostream& out, std::ostream& err) {
           return Fail(Error{Code::kNotFound, "no dossier " + std::to_string(dossier), {}});
         const std::string destination =
             parsed->Get("destination").empty() ? "dvcqg" : parsed->Get("destination");
+        // The portal lost it: everything is sent again, record and history.
+        if (destination == integrations::dvcqg::kDestination)
+          MOTCUA_TRY_VOID(integrations::dvcqg::ForgetAcknowledgements(tx, dossier));
         const std::int64_t made =
             MOTCUA_TRY(integrations::Replay(tx, destination, "dossier_sync", dossier, "{}", now));
         out << "message " << made << " will send dossier " << dossier << " to " << destination

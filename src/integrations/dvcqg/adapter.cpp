@@ -282,9 +282,10 @@ Attempt Adapter::Deliver(const Message& m, HttpClient& client) {
     if (!row) return Fail(Code::kNotFound, "no dossier " + std::to_string(*m.dossier_id));
     s.row = std::move(*row);
     s.steps = MOTCUA_TRY(storage::dossiers::ListSteps(tx, s.row.id));
-    auto sync = MOTCUA_TRY(
-        tx.Query("SELECT acked_steps FROM national_sync WHERE dossier_id = $1", {s.row.id}));
-    if (!sync.empty()) {
+    // Version 0: acknowledged once, then forgotten (ForgetAcknowledgements).
+    auto sync = MOTCUA_TRY(tx.Query(
+        "SELECT acked_steps, acked_version FROM national_sync WHERE dossier_id = $1", {s.row.id}));
+    if (!sync.empty() && sync[0].Int(1) > 0) {
       s.known = true;
       s.acked_steps = sync[0].Int(0);
     }
@@ -410,6 +411,13 @@ Attempt Adapter::Deliver(const Message& m, HttpClient& client) {
     };
   }
   return attempt;
+}
+
+Status ForgetAcknowledgements(Tx& tx, std::int64_t dossier_id) {
+  MOTCUA_TRY(
+      tx.Exec("UPDATE national_sync SET acked_version = 0, acked_steps = 0 WHERE dossier_id = $1",
+              {dossier_id}));
+  return {};
 }
 
 void Adapter::Settled(const Message& m, const Attempt& attempt) {

@@ -63,6 +63,13 @@ struct Directory {
   const workflow::Registry* workflows = nullptr;
 };
 
+// The portal lost dossier `dossier_id` (an operator's `motcua outbox
+// replay`): what it acknowledged is forgotten, so that the next sync sends
+// the record as a create (an update if the portal turns out to hold it)
+// and every history row again. The first acknowledgement's time and event
+// stay: the dossier was synced. Errors: those of Tx.
+Status ForgetAcknowledgements(storage::Tx& tx, std::int64_t dossier_id);
+
 class Adapter final : public integrations::Adapter {
  public:
   // `on_first_ack(dossier_id)` runs after the commit that recorded a
