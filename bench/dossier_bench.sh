@@ -27,7 +27,11 @@
 #        database or schema instead of a SQLite file in the folder,
 #        MOTCUA_BENCH_SERVERS=2 starts two `motcua serve` processes on the
 #        database and splits the connections between them (one wrk each, at
-#        once; req/s are summed, p50 and p99 are the higher of the two)
+#        once; req/s are summed, p50 and p99 are the higher of the two),
+#        MOTCUA_BENCH_SYNC=1 syncs every change to the national portal's
+#        stand-in (tests/standins/dvcqg, its own process, memory only) as a
+#        province does, and prints afterwards how long the outbox took to
+#        drain and the delivery lag's p99 (docs/integrations.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dossiers=${1:-1000000}
@@ -50,9 +54,10 @@ else
 fi
 server=
 server2=
+portal=
 servers=${MOTCUA_BENCH_SERVERS:-1}
 cleanup() {
-  for pid in $server $server2; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in $server $server2 $portal; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -72,7 +77,7 @@ if [ -f "$work/seeded" ]; then
 else
   rm -rf "$work/data"
   mkdir -p "$work/data"
-  cp -r data/demo data/documents data/holidays data/statistics data/workflows "$work/data/"
+  cp -r data/demo data/documents data/holidays data/integrations data/statistics data/workflows "$work/data/"
   ./build/motcua migrate --db "$db" --log-level warn >/dev/null
   ./build/motcua demo --db "$db" --data-dir "$work/data" --log-level warn >/dev/null
   echo "seeding $dossiers dossiers (and $parked parked in processing)..."
@@ -89,15 +94,26 @@ if [[ $db == sqlite:* ]]; then cat "$work/data/m.db" >/dev/null; fi
 # The submission limits are lifted: the benchmark submits from one account
 # at the server's own pace (docs/api.md has the limits users get).
 limits=1000000,1000000,416666
+sync_args=()
+if [ "${MOTCUA_BENCH_SYNC:-0}" = 1 ]; then
+  mkdir -p "$work/data/integrations" && cp data/integrations/*.json "$work/data/integrations/"
+  # The real portal runs elsewhere: its stand-in takes only what CPU the
+  # server leaves (nice 19), so that the figures are motcua's.
+  nice -n 19 node tests/standins/dvcqg/server.mjs --port 0 >"$work/portal.out" 2>/dev/null &
+  portal=$!
+  for _ in $(seq 200); do grep -q listening "$work/portal.out" && break; sleep 0.05; done
+  sync_args=(--dvcqg-url "http://127.0.0.1:$(sed -n 's/listening on //p' "$work/portal.out")"
+    --dvcqg-username motcua --dvcqg-password motcua-test)
+fi
 ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
-  --submission-limits "$limits" --log-level "$log_level" >"$work/serve.out" 2>/dev/null &
+  --submission-limits "$limits" --log-level "$log_level" "${sync_args[@]}" >"$work/serve.out" 2>/dev/null &
 server=$!
 for _ in $(seq 200); do grep -q listening "$work/serve.out" && break; sleep 0.05; done
 url=$(grep -o 'http://[0-9.:]*' "$work/serve.out")
 url2=
 if [ "$servers" = 2 ]; then
   ./build/motcua serve --db "$db" --data-dir "$work/data" --listen 127.0.0.1:0 \
-    --submission-limits "$limits" --log-level "$log_level" >"$work/serve2.out" 2>/dev/null &
+    --submission-limits "$limits" --log-level "$log_level" "${sync_args[@]}" >"$work/serve2.out" 2>/dev/null &
   server2=$!
   for _ in $(seq 200); do grep -q listening "$work/serve2.out" && break; sleep 0.05; done
   url2=$(grep -o 'http://[0-9.:]*' "$work/serve2.out")
@@ -162,7 +178,9 @@ row() {  # label, rps, p50, p99, errors
 echo
 engine="SQLite synchronous=FULL"
 if [[ $db != sqlite:* ]]; then engine="PostgreSQL synchronous_commit=$(psql "$db" -Atc 'SHOW synchronous_commit' 2>/dev/null || echo '?')"; fi
-echo "motcua dossier benchmark: $dossiers dossiers, $servers server process(es), wrk -c$connections -d${duration}s on $(nproc) cores, log level $log_level, $engine"
+sync_note="national portal sync off"
+[ -n "$portal" ] && sync_note="national portal sync ON (stand-in)"
+echo "motcua dossier benchmark: $dossiers dossiers, $servers server process(es), wrk -c$connections -d${duration}s on $(nproc) cores, log level $log_level, $engine, $sync_note"
 printf '%-46s %10s %9s %9s %7s %7s\n' run "req/s" p50 p99 ratio errors
 read -r base_rps p50 p99 err < <(run healthz "$url/healthz")
 row "GET /healthz (ceiling)" "$base_rps" "$p50" "$p99" "$err"
@@ -204,3 +222,19 @@ read -r rps p50 p99 err < <(MOTCUA_C=8 run inbox2 -s bench/wrk/get.lua "$url" --
 row "GET /api/v1/inbox (commune specialist)" "$rps" "$p50" "$p99" "$err"
 read -r rps p50 p99 err < <(MOTCUA_C=8 run inbox4 -s bench/wrk/get.lua "$url" -- "$officer" "/api/v1/inbox?q=nguyen%20van")
 row "GET /api/v1/inbox?q=nguyen van (officer)" "$rps" "$p50" "$p99" "$err"
+
+# With sync on: how long the outbox took to drain after the load, and the
+# delivery lag (commit to the portal's acknowledgement) the workers saw.
+if [ -n "$portal" ]; then
+  metric() { curl -s "$url/metrics" | awk -v m="$1" '$1 ~ "^"m"[{]" {print $2; exit}'; }
+  drain_start=$(date +%s.%N)
+  for _ in $(seq 6000); do
+    [ "$(metric motcua_outbox_pending)" = 0 ] && break
+    sleep 0.1
+  done
+  drained=$(awk -v a="$drain_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+  echo
+  echo "national portal sync: $(metric motcua_delivery_delivered_total) messages acknowledged," \
+    "$(metric motcua_outbox_pending) still pending, $(metric motcua_outbox_dead) dead;" \
+    "the backlog drained ${drained} s after the load; delivery lag p99 $(metric motcua_delivery_lag_p99_seconds) s"
+fi

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,12 +42,17 @@ void AddDeliveryMetrics(http::Metrics& m, storage::Store& store,
                         const integrations::DeliveryService& delivery) {
   using http::MetricType;
   using http::Sample;
-  auto summaries = [&store] {
+  // Every destination delivered to has its line, 0 when nothing is owed
+  // (an absent series would read as "unknown" on a dashboard).
+  auto summaries = [&store, &delivery] {
     std::vector<integrations::DestinationSummary> out;
     (void)store.Read([&](storage::Tx& tx) -> Status {
       out = MOTCUA_TRY(integrations::Summarize(tx));
       return {};
     });
+    for (const std::string& d : delivery.destinations())
+      if (std::none_of(out.begin(), out.end(), [&](const auto& s) { return s.destination == d; }))
+        out.push_back({.destination = d});
     return out;
   };
   auto owed = [summaries](auto field) {

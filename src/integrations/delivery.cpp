@@ -1,5 +1,8 @@
 #include "integrations/delivery.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <latch>
@@ -17,6 +20,18 @@ Micros BackoffDelay(const RetryPolicy& policy, int attempts, double unit) {
                static_cast<double>(policy.max_delay.count()));
   return Micros(static_cast<std::int64_t>(full / 2 + full / 2 * std::clamp(unit, 0.0, 1.0)));
 }
+
+namespace {
+
+// Delivery runs behind the core: its threads take the CPU the requests and
+// the writer leave (nice 19, per thread on Linux), so that a saturated
+// server serves its users first and the outbox catches up after. Measured
+// (docs/benchmarks.md): durable transitions with sync on went from 2,800/s
+// at normal priority to 4,800/s, against 5,800/s with the outbox written
+// and nothing sent, on two cores shared with the portal's stand-in.
+void Background() { (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19); }
+
+}  // namespace
 
 double DestinationStats::LagQuantile(double q) const {
   std::uint64_t total = 0;
@@ -84,6 +99,7 @@ void DeliveryService::Start() {
     const int n = std::max(1, lane->adapter->concurrency());
     for (int i = 0; i < n; ++i) {
       lane->senders.emplace_back([this, lane] {
+        Background();
         HttpClient client;
         client.AbortWhen(&stopping_);
         for (;;) {
@@ -103,7 +119,10 @@ void DeliveryService::Start() {
         }
       });
     }
-    lane->dispatcher = std::thread([this, lane] { Dispatch(*lane); });
+    lane->dispatcher = std::thread([this, lane] {
+      Background();
+      Dispatch(*lane);
+    });
   }
 }
 
