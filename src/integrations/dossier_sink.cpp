@@ -14,7 +14,8 @@ Status OutboxDerivations::OnDossierEvent(storage::Tx& tx, const storage::dossier
     MOTCUA_TRY_VOID(
         Enqueue(tx,
                 NewMessage{"dvcqg", "dossier_sync", "dossier:" + std::to_string(row.id), row.id,
-                           event.seq, "{}", "dvcqg:dossier_sync:" + std::to_string(event.seq)},
+                           event.seq, "{}", "dvcqg:dossier_sync:" + std::to_string(event.seq),
+                           /*coalesce=*/true},
                 event.occurred_at));
   }
   return {};

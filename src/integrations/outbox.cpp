@@ -96,6 +96,15 @@ std::optional<MessageState> ParseState(std::string_view name) {
 
 Status Enqueue(Tx& tx, const NewMessage& m, TimePoint now) {
   const std::string at = FormatTime(now);
+  if (m.coalesce)
+    return tx.Send(
+        "INSERT INTO outbox (destination, kind, ordering_key, dossier_id, event_seq, payload, "
+        "idempotency_key, state, attempts, next_attempt_at, created_at) "
+        "SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9 WHERE NOT EXISTS (SELECT 1 "
+        "FROM outbox WHERE destination = $1 AND ordering_key = $3 AND state = 'pending' AND "
+        "taken = 0)",
+        {m.destination, m.kind, m.ordering_key, Opt(m.dossier_id), Opt(m.event_seq), m.payload,
+         m.idempotency_key, at, at});
   return tx.Send(
       "INSERT INTO outbox (destination, kind, ordering_key, dossier_id, event_seq, payload, "
       "idempotency_key, state, attempts, next_attempt_at, created_at) "
@@ -117,12 +126,26 @@ Result<std::vector<Message>> Due(Tx& tx, std::string_view destination, TimePoint
                   {std::string(destination), FormatTime(now), std::int64_t{limit}});
 }
 
+Status Take(Tx& tx, std::string_view destination, const std::vector<std::string>& ordering_keys) {
+  if (ordering_keys.empty()) return {};
+  std::string sql =
+      "UPDATE outbox SET taken = 1 WHERE destination = $1 AND state = 'pending' AND taken = 0 "
+      "AND ordering_key IN (";
+  storage::Params p{std::string(destination)};
+  for (const std::string& k : ordering_keys) {
+    p.push_back(k);
+    sql += (p.size() > 2 ? ", $" : "$") + std::to_string(p.size());
+  }
+  MOTCUA_TRY(tx.Exec(sql + ")", p));
+  return {};
+}
+
 Result<std::vector<std::int64_t>> PendingOfKey(Tx& tx, std::string_view destination,
                                                std::string_view ordering_key,
                                                std::int64_t up_to_id) {
   auto rows = MOTCUA_TRY(tx.Query(
       "SELECT id FROM outbox WHERE destination = $1 AND ordering_key = $2 AND state = 'pending' "
-      "AND id <= $3 ORDER BY id",
+      "AND taken = 1 AND id <= $3 ORDER BY id",
       {std::string(destination), std::string(ordering_key), up_to_id}));
   std::vector<std::int64_t> ids;
   for (const Row& r : rows) ids.push_back(r.Int(0));
@@ -259,21 +282,23 @@ Result<std::int64_t> Replay(Tx& tx, std::string_view destination, std::string_vi
 }
 
 Result<std::vector<DestinationSummary>> Summarize(Tx& tx) {
-  auto rows = MOTCUA_TRY(tx.Query(
-      "SELECT destination, "
-      "SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN state = 'pending' AND attempts > 0 THEN 1 ELSE 0 END), "
-      "MIN(CASE WHEN state = 'pending' THEN created_at END) "
-      "FROM outbox WHERE state IN ('pending', 'dead') GROUP BY destination ORDER BY destination"));
-  std::vector<DestinationSummary> out;
-  for (const Row& r : rows) {
-    DestinationSummary s;
-    s.destination = r.Text(0);
+  // Two reads, each through its partial index (outbox_pending, outbox_dead):
+  // the delivered rows, which grow without end, are never scanned.
+  std::map<std::string, DestinationSummary> by;
+  for (const Row& r : MOTCUA_TRY(
+           tx.Query("SELECT destination, COUNT(*), SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), "
+                    "MIN(created_at) FROM outbox WHERE state = 'pending' GROUP BY destination"))) {
+    DestinationSummary& s = by[r.Text(0)];
     s.pending = r.Int(1);
-    s.dead = r.Int(2);
-    s.retrying = r.Int(3);
-    if (!r.IsNull(4)) s.oldest_pending_at = ParseTime(r.Text(4));
+    s.retrying = r.Int(2);
+    if (!r.IsNull(3)) s.oldest_pending_at = ParseTime(r.Text(3));
+  }
+  for (const Row& r : MOTCUA_TRY(tx.Query(
+           "SELECT destination, COUNT(*) FROM outbox WHERE state = 'dead' GROUP BY destination")))
+    by[r.Text(0)].dead = r.Int(1);
+  std::vector<DestinationSummary> out;
+  for (auto& [destination, s] : by) {
+    s.destination = destination;
     out.push_back(std::move(s));
   }
   return out;

@@ -40,6 +40,10 @@ struct NewMessage {
   std::optional<std::int64_t> event_seq;
   std::string payload = "{}";   // JSON
   std::string idempotency_key;  // unique over the outbox
+  // The message carries its ordering key's whole state when it leaves (a
+  // dossier sync): none is written while a pending one of the key is not yet
+  // taken by a worker, which will read this event's state too.
+  bool coalesce = false;
 };
 
 struct Message {
@@ -61,17 +65,23 @@ struct Message {
   std::optional<std::int64_t> covered_by;
 };
 
-// Writes a pending message due now. Errors: kAlreadyExists for an
-// idempotency key already used (the caller derived the same message twice);
-// those of Tx.
+// Writes a pending message due now (or, with `coalesce`, nothing when a
+// pending message of the key is not yet taken). Errors: a failed write for
+// an idempotency key already used (the caller derived the same message
+// twice); those of Tx.
 Status Enqueue(Tx& tx, const NewMessage& message, TimePoint now);
+
+// A worker takes the pending messages of `ordering_keys` before it reads the
+// state they carry; the write must commit before that read.
+Status Take(Tx& tx, std::string_view destination, const std::vector<std::string>& ordering_keys);
 
 // The pending messages of `destination` due at `now`, each the oldest
 // pending one of its ordering key, oldest first, at most `limit`.
 Result<std::vector<Message>> Due(Tx& tx, std::string_view destination, TimePoint now, int limit);
 
-// The pending messages of `destination` with `ordering_key` and an id up to
-// `up_to_id`, ascending: the ones a sync of the newer state covers.
+// The pending messages of `destination` with `ordering_key`, taken, and an
+// id up to `up_to_id`, ascending: the ones a sync of the state read after
+// taking them covers (one not taken may stand for an event after the read).
 Result<std::vector<std::int64_t>> PendingOfKey(Tx& tx, std::string_view destination,
                                                std::string_view ordering_key,
                                                std::int64_t up_to_id);

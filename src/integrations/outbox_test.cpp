@@ -159,6 +159,51 @@ TEST_P(OutboxTest, AMessageIsWrittenOnceForItsKeyAndTheSummaryCountsWhatIsOwed) 
   EXPECT_EQ(summary[1].dead, 0);
 }
 
+TEST_P(OutboxTest, AStateSyncIsWrittenOnceUntilAWorkerTakesIt) {
+  auto sync = [&](int seq) {
+    Status s = Write([&](Tx& tx) {
+      return Enqueue(tx,
+                     NewMessage{"dvcqg", "dossier_sync", "dossier:9", std::nullopt, seq, "{}",
+                                "dvcqg:dossier_sync:" + std::to_string(seq), /*coalesce=*/true},
+                     kT0);
+    });
+    EXPECT_TRUE(s) << s.error().message;
+  };
+  auto pending = [&] {
+    std::vector<std::int64_t> ids;
+    EXPECT_TRUE(store_->Read([&](Tx& tx) -> Status {
+      for (const auto& r :
+           MOTCUA_TRY(tx.Query("SELECT id FROM outbox WHERE state = 'pending' ORDER BY id")))
+        ids.push_back(r.Int(0));
+      return {};
+    }));
+    return ids;
+  };
+  // Three events before a worker reads the dossier: one message, which will
+  // read the state of all three.
+  sync(1);
+  sync(2);
+  sync(3);
+  ASSERT_EQ(pending().size(), 1u);
+  const std::int64_t first = pending()[0];
+  // Taken: the worker reads now; the next event needs a message of its own.
+  ASSERT_TRUE(Write([&](Tx& tx) { return Take(tx, "dvcqg", {"dossier:9"}); }));
+  sync(4);
+  sync(5);
+  const auto both = pending();
+  ASSERT_EQ(both.size(), 2u);
+  // The send of the first covers only what was taken before it read.
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    auto covered = MOTCUA_TRY(PendingOfKey(tx, "dvcqg", "dossier:9", 1'000'000));
+    EXPECT_EQ(covered, (std::vector<std::int64_t>{first}));
+    return {};
+  }));
+  // Without coalescing (a notice), every event has its message.
+  Put("dossier:9", "sms");
+  Put("dossier:9", "sms");
+  EXPECT_EQ(pending().size(), 4u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, OutboxTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          [](const auto& info) { return storage::testing::EngineName(info.param); });
 

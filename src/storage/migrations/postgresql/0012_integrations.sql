@@ -25,11 +25,19 @@ CREATE TABLE outbox (
   last_attempt_at TEXT,
   finished_at TEXT,                         -- delivered, dead or discarded
   last_error TEXT,                          -- the partner's answer to the last failed attempt
-  covered_by BIGINT                        -- delivered by a later row's message (a sync of the newer state)
+  covered_by BIGINT,                       -- delivered by a later row's message (a sync of the newer state)
+  -- A worker is about to read the state this message carries (set before
+  -- it reads): a later event of the same ordering key needs a row of its
+  -- own. While a pending row is not taken, an event whose message carries
+  -- the whole state (a dossier sync) adds none: that row will read it.
+  taken INTEGER NOT NULL DEFAULT 0
 );
 -- The workers' queue: pending rows only, by destination.
 CREATE INDEX outbox_pending ON outbox (destination, ordering_key, id) WHERE state = 'pending';
-CREATE INDEX outbox_state ON outbox (destination, state, id);
+-- What waits for an administrator. (No index on the state of every row: a
+-- query for the pending ones would be tempted by it, and each write of a
+-- pending row would pay for it.)
+CREATE INDEX outbox_dead ON outbox (destination, id) WHERE state = 'dead';
 CREATE INDEX outbox_dossier ON outbox (dossier_id, id);
 
 -- The exchange log: every message sent and received, hash-chained like the
