@@ -142,10 +142,12 @@ Error InPortalTerms(Error e) {
   return e;
 }
 
-std::string Answer(const std::string& code, const std::string& number, bool again) {
+// The receipt, in the portal's convention; a push sent again gets this same
+// text (kept in inbound_messages).
+std::string Answer(const std::string& code, const std::string& number) {
   return json::serialize(json::object{
       {"error_code", "0"},
-      {"message", again ? "Hồ sơ đã được tiếp nhận trước đó" : "Thành công"},
+      {"message", "Thành công"},
       {"result", json::array{json::object{
                      {"MaHoSo", code}, {"SoHoSoTinh", number}, {"TrangThaiHoSo", "1"}}}}});
 }
@@ -275,7 +277,7 @@ void Inbound::Receive(std::string_view authorization, std::string body, Done don
       // With the dossier, in its transaction: the answer kept for a push
       // sent again, and the exchange log's entry.
       [this, code, request_body, took](Tx& tx, const dossiers::DossierRow& row) -> Status {
-        const std::string answer = Answer(code, row.number, false);
+        const std::string answer = Answer(code, row.number);
         const TimePoint now = clock_.Now();
         MOTCUA_TRY(tx.Exec(
             "INSERT INTO inbound_messages (partner, message_key, received_at, dossier_id, answer) "
@@ -288,7 +290,7 @@ void Inbound::Receive(std::string_view authorization, std::string body, Done don
         return {};
       },
       [this, code, request_body, took, done = std::move(done)](Result<dossiers::Submitted> r) {
-        if (r) return done(InboundAnswer{201, Answer(code, r->view.row.number, false)});
+        if (r) return done(InboundAnswer{201, Answer(code, r->view.row.number)});
         if (r.error().code == Code::kAlreadyExists) {
           // Another push of the same code won the race: its answer.
           std::optional<std::string> won;
