@@ -92,37 +92,54 @@ inline RunResult RunMotcua(const std::vector<std::string>& args, const std::stri
   return r;
 }
 
+// A child process running `argv` (a path, or a program on PATH) in `cwd`
+// (this folder when empty), its standard error dropped; returns its pid, the
+// read end of its standard output and the first line it printed there (how
+// a server says which port it took).
+struct Child {
+  pid_t pid = -1;
+  int out = -1;
+  std::string first_line;
+};
+inline Child SpawnReadingFirstLine(std::vector<std::string> argv, const fs::path& cwd = {}) {
+  int out[2];
+  EXPECT_EQ(::pipe(out), 0);
+  Child child;
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    ::dup2(out[1], 1);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 2);
+    ::close(out[0]);
+    ::close(out[1]);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  child.out = out[0];
+  char c;
+  while (::read(child.out, &c, 1) == 1 && c != '\n') child.first_line.push_back(c);
+  return child;
+}
+
 // `motcua serve` in a child process on a free port, stopped (SIGTERM) by
 // Stop or the destructor.
 class ServeProcess {
  public:
   ServeProcess(const fs::path& cwd, const std::string& db,
                const std::vector<std::string>& extra = {}) {
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 2);
-      ::close(out[0]);
-      ::close(out[1]);
-      if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-      std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve",       "--db",      db,
-                                      "--listen",         "127.0.0.1:0", "--threads", "2",
-                                      "--log-level",      "warn"};
-      all.insert(all.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    out_ = out[0];
-    std::string line;
-    char c;
-    while (::read(out_, &c, 1) == 1 && c != '\n') line.push_back(c);
+    std::vector<std::string> all = {MOTCUA_BINARY_PATH, "serve",       "--db",      db,
+                                    "--listen",         "127.0.0.1:0", "--threads", "2",
+                                    "--log-level",      "warn"};
+    all.insert(all.end(), extra.begin(), extra.end());
+    Child child = SpawnReadingFirstLine(std::move(all), cwd);
+    pid_ = child.pid;
+    out_ = child.out;
+    const std::string& line = child.first_line;
     auto colon = line.rfind(':');
     if (colon != std::string::npos && line.find("listening") != std::string::npos)
       port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
@@ -192,30 +209,14 @@ class StandIn {
   void Start() {
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     const fs::path source = src ? fs::path(src) : fs::current_path();
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 2);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<std::string> all = {
-          "node", (source / "tests" / "standins" / name_ / "server.mjs").string(), "--port",
-          port_ == 0 ? "0" : std::to_string(port_)};
-      all.insert(all.end(), args_.begin(), args_.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execvp("node", argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line.push_back(c);
-    ::close(out[0]);
+    std::vector<std::string> all = {"node",
+                                    (source / "tests" / "standins" / name_ / "server.mjs").string(),
+                                    "--port", port_ == 0 ? "0" : std::to_string(port_)};
+    all.insert(all.end(), args_.begin(), args_.end());
+    Child child = SpawnReadingFirstLine(std::move(all));
+    pid_ = child.pid;
+    ::close(child.out);
+    const std::string& line = child.first_line;
     if (line.rfind("listening on ", 0) == 0)
       port_ = static_cast<std::uint16_t>(std::stoi(line.substr(13)));
     EXPECT_NE(port_, 0) << "the " << name_ << " stand-in did not start: '" << line << "'";
