@@ -19,6 +19,9 @@ packages=(
   # The integration spine (src/integrations): libcurl carries every outbound
   # call, HTTP to the national portal and gateways, SMTP to the mail server.
   libcurl4-openssl-dev
+  # The notification tests send e-mail to a real SMTP server, Debian's
+  # aiosmtpd (tests/standins/smtp/mailbox.py runs it with /usr/bin/python3).
+  python3-aiosmtpd
   # PostgreSQL: libpq to build, the 15 server for the tests (scripts/test_postgres.sh).
   libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -163,7 +163,9 @@ TEST_P(ApiTest, EveryRouteDeniesAnonymousCallersUnlessPublic) {
       // The days off: they decide every appointment a citizen is given.
       "GET /api/v1/holidays",
       // Whoever holds a signed result, or scans its QR code, checks it.
-      "GET /api/v1/verify/{code}", "POST /api/v1/verify"};
+      "GET /api/v1/verify/{code}", "POST /api/v1/verify",
+      // The stop link in every notice: its token is the credential.
+      "POST /api/v1/notifications/stop"};
   for (const auto& route : app_->router().routes()) {
     std::string key = route.method + " " + route.pattern;
     std::string target = route.pattern;

@@ -476,6 +476,18 @@ std::map<std::string, AuthorizationMatrixTest::Builder> AuthorizationMatrixTest:
       };
   // The national portal's push: it authenticates with the province's token
   // for the portal (none is configured here), never with a session.
+  b["GET /api/v1/dossiers/{id}/notifications|dossier D"] = get(d_.path + "/notifications");
+  b["PUT /api/v1/dossiers/{id}/notifications|dossier D"] = [this](const Actor&) {
+    return Call{"PUT", d_.path + "/notifications", R"({"language":"vi"})"};
+  };
+  b["POST /api/v1/notifications/stop|a forged link"] =
+      post("/api/v1/notifications/stop",
+           R"({"number":")" + d_.number + R"(","token":"AAAAAAAAAAAAAAAAAAAAAA"})");
+  b["GET /api/v1/account/notifications|-"] = get("/api/v1/account/notifications");
+  b["PUT /api/v1/account/notifications|own digest"] = [](const Actor&) {
+    return Call{"PUT", "/api/v1/account/notifications",
+                R"({"email":"canbo@example.org","daily_digest":true,"language":"vi"})"};
+  };
   b["POST /api/v1/integrations/dvcqg/dossiers|a record from the portal"] = [](const Actor&) {
     return Call{
         "POST", "/api/v1/integrations/dvcqg/dossiers",

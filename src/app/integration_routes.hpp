@@ -30,6 +30,24 @@
 //        naming the portal's field; 409 failed_precondition for a procedure
 //        not offered online or a unit that does not receive it.
 //
+// Notifications (integrations/notify/notices.hpp, docs/integrations.md):
+//
+//   GET  /api/v1/dossiers/{id}/notifications
+//        -> 200 {preferences: {email, phone, language, stopped_at, chosen,
+//                updated_at, updated_by}, contacts: {email, phone} (masked, null
+//                when not given), channels: [the configured ones],
+//                notices: [{id, destination, notice, to (masked), state,
+//                attempts, created_at, finished_at, last_error}]}
+//   PUT  /api/v1/dossiers/{id}/notifications   {email, phone, language, stopped}
+//        -> 200 as GET. For whoever may see the dossier: its citizen, or
+//        staff of its units (at the counter, on the citizen's word).
+//   POST /api/v1/notifications/stop   {number, token} (the link in every
+//        message; no account) -> 200 {number, stopped_at}; 404 for a wrong
+//        number or token alike.
+//   GET  /api/v1/account/notifications   -> 200 {email, daily_digest, language}
+//   PUT  /api/v1/account/notifications   {email, daily_digest, language}
+//        -> 200: an officer's own daily digest (staff roles only; 403 else).
+//
 // Ownership: everything must outlive the router.
 #pragma once
 
@@ -37,6 +55,7 @@
 #include "http/router.hpp"
 #include "integrations/delivery.hpp"
 #include "integrations/dvcqg/inbound.hpp"
+#include "services/dossiers/dossier_service.hpp"
 #include "storage/store.hpp"
 
 namespace motcua::app {
@@ -44,5 +63,12 @@ namespace motcua::app {
 void RegisterIntegrationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
                                integrations::DeliveryService& delivery,
                                integrations::dvcqg::Inbound& inbound);
+
+struct NotificationSetup {
+  std::vector<std::string> channels;  // "email", "zalo", "sms": those configured
+  std::string stop_key;
+};
+void RegisterNotificationRoutes(http::Router& router, storage::Store& store, const Clock& clock,
+                                const dossiers::DossierService& dossiers, NotificationSetup setup);
 
 }  // namespace motcua::app

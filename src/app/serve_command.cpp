@@ -55,6 +55,29 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
                      "the first delay before a failed sync is tried again (then doubling, at most "
                      "an hour, with jitter)",
                      "5000"});
+  options.push_back({"smtp-url", "URL",
+                     "the mail relay for notices and digests: smtp://HOST:PORT (STARTTLS when "
+                     "offered) or\nsmtps://HOST:PORT; empty: no e-mail",
+                     ""});
+  options.push_back(
+      {"smtp-from", "ADDRESS", "the sender, \"Name <address>\"", "Một cửa <no-reply@localhost>"});
+  options.push_back({"smtp-username", "NAME", "the relay's account; empty: no AUTH", ""});
+  options.push_back({"smtp-password", "TEXT", "its password (better in the environment)", ""});
+  options.push_back({"sms-url", "URL", "the SMS brandname gateway; empty: no SMS", ""});
+  options.push_back({"sms-token", "TEXT", "the gateway's bearer token", ""});
+  options.push_back(
+      {"sms-brandname", "NAME", "the sender name registered with the telcos", "MOTCUA"});
+  options.push_back(
+      {"zalo-url", "URL", "Zalo's ZNS API (https://business.openapi.zalo.me); empty: no Zalo", ""});
+  options.push_back({"zalo-access-token", "TEXT", "the OA's access token", ""});
+  options.push_back({"notify-retry-ms", "MS",
+                     "the first delay before a failed notice is tried again (then doubling, at "
+                     "most an hour;\n12 attempts)",
+                     "30000"});
+  options.push_back({"notify-quiet-hours", "H-H",
+                     "texts to the phone written from the first hour wait for the second "
+                     "(Vietnam's time);\n\"none\": sent at once, day and night",
+                     "21-7"});
   options.push_back({"trusted-proxies", "IP,IP",
                      "reverse proxies whose X-Forwarded-For/-Proto headers are believed", ""});
   Command cmd(
@@ -110,6 +133,50 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
     dvcqg_url = *url;
   }
 
+  // The notification channels: a mistyped address is refused at start.
+  std::string sms_url, zalo_url;
+  for (auto [flag, out] :
+       {std::pair<const char*, std::string*>{"sms-url", &sms_url}, {"zalo-url", &zalo_url}}) {
+    if (parsed->Get(flag).empty()) continue;
+    auto url = ParseBaseUrl(parsed->Get(flag), "--" + std::string(flag));
+    if (!url) return ReportError(err, "serve", url.error(), 2);
+    *out = *url;
+  }
+  const std::string smtp_url = parsed->Get("smtp-url");
+  if (!smtp_url.empty() && !smtp_url.starts_with("smtp://") && !smtp_url.starts_with("smtps://"))
+    return ReportError(
+        err, "serve",
+        InvalidField("--smtp-url", "must be smtp://HOST:PORT or smtps://HOST:PORT").error(), 2);
+  if (const std::string from = parsed->Get("smtp-from");
+      from.find('@') == std::string::npos || from.find_first_of("\r\n") != std::string::npos)
+    return ReportError(
+        err, "serve",
+        InvalidField("--smtp-from", "must be an address, \"Name <address>\" or \"address\"")
+            .error(),
+        2);
+  long notify_retry_ms = 0;
+  {
+    const std::string text = parsed->Get("notify-retry-ms");
+    notify_retry_ms = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || notify_retry_ms < 10 || notify_retry_ms > 3'600'000)
+      return ReportError(
+          err, "serve",
+          InvalidField("--notify-retry-ms", "must be 10 to 3600000 milliseconds").error(), 2);
+  }
+
+  int quiet_from = 0, quiet_to = 0;
+  if (const std::string text = parsed->Get("notify-quiet-hours"); text != "none") {
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%d-%d%c", &quiet_from, &quiet_to, &tail) != 2 ||
+        quiet_from < 0 || quiet_from > 23 || quiet_to < 0 || quiet_to > 23 ||
+        quiet_from == quiet_to)
+      return ReportError(err, "serve",
+                         InvalidField("--notify-quiet-hours",
+                                      "must be two different hours H-H (0 to 23), or \"none\"")
+                             .error(),
+                         2);
+  }
+
   // A guessable token would let anyone file dossiers in the portal's name.
   if (const std::string& token = parsed->Get("dvcqg-inbound-token");
       !token.empty() && token.size() < 32)
@@ -149,20 +216,33 @@ int RunServe(const Args& args, std::ostream& out, std::ostream& err) {
       parsed->Get("db"), storage::StoreOptions{.read_connections = static_cast<int>(readers)});
   if (!store) return ReportError(err, "serve", store.error(), 1);
   SystemClock clock;
-  auto app = App::Create(**store, clock,
-                         AppOptions{.web_dir = parsed->Get("web-dir"),
-                                    .data_dir = parsed->Get("data-dir"),
-                                    .office_hours = parsed->Get("office-hours"),
-                                    .public_url = public_url,
-                                    .fallback_public_url = "http://" + listen,
-                                    .dossier_options = dossier_options,
-                                    .dvcqg_url = dvcqg_url,
-                                    .dvcqg_username = parsed->Get("dvcqg-username"),
-                                    .dvcqg_password = parsed->Get("dvcqg-password"),
-                                    .dvcqg_madonvi = parsed->Get("dvcqg-madonvi"),
-                                    .dvcqg_timeout = std::chrono::milliseconds(dvcqg_ms[0]),
-                                    .dvcqg_first_retry = std::chrono::milliseconds(dvcqg_ms[1]),
-                                    .dvcqg_inbound_token = parsed->Get("dvcqg-inbound-token")});
+  auto app =
+      App::Create(**store, clock,
+                  AppOptions{.web_dir = parsed->Get("web-dir"),
+                             .data_dir = parsed->Get("data-dir"),
+                             .office_hours = parsed->Get("office-hours"),
+                             .public_url = public_url,
+                             .fallback_public_url = "http://" + listen,
+                             .dossier_options = dossier_options,
+                             .dvcqg_url = dvcqg_url,
+                             .dvcqg_username = parsed->Get("dvcqg-username"),
+                             .dvcqg_password = parsed->Get("dvcqg-password"),
+                             .dvcqg_madonvi = parsed->Get("dvcqg-madonvi"),
+                             .dvcqg_timeout = std::chrono::milliseconds(dvcqg_ms[0]),
+                             .dvcqg_first_retry = std::chrono::milliseconds(dvcqg_ms[1]),
+                             .dvcqg_inbound_token = parsed->Get("dvcqg-inbound-token"),
+                             .smtp_url = smtp_url,
+                             .smtp_from = parsed->Get("smtp-from"),
+                             .smtp_username = parsed->Get("smtp-username"),
+                             .smtp_password = parsed->Get("smtp-password"),
+                             .sms_url = sms_url,
+                             .sms_token = parsed->Get("sms-token"),
+                             .sms_brandname = parsed->Get("sms-brandname"),
+                             .zalo_url = zalo_url,
+                             .zalo_access_token = parsed->Get("zalo-access-token"),
+                             .notify_first_retry = std::chrono::milliseconds(notify_retry_ms),
+                             .quiet_from = quiet_from,
+                             .quiet_to = quiet_to});
   if (!app) return ReportError(err, "serve", app.error(), 1);
   // A receipt's QR code sends citizens to this address: from anywhere but
   // this machine, it must be the one they reach, said by the operator.

@@ -23,6 +23,7 @@
 #include "http/static_files.hpp"
 #include "http/system_routes.hpp"
 #include "integrations/dvcqg/adapter.hpp"
+#include "integrations/notify/channels.hpp"
 #include "integrations/outbox.hpp"
 
 namespace motcua::app {
@@ -225,8 +226,70 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
                                        [units] { return units->Tree(); }, &app->workflows_},
         [statistics](std::int64_t id) { statistics->Changed(id); }));
   }
+  // Notifications: each channel whose provider is configured is a
+  // destination; the words are data.
+  namespace notify = integrations::notify;
+  const AppOptions& o = app->options_;
+  notify::Deployment notices;
+  std::vector<std::string> channels;
+  const std::string stop_key_file =
+      (std::filesystem::path(integrations::ExchangeKeyPath(attachments_dir)).parent_path() /
+       "notification-stop.key")
+          .string();
+  notices.stop_key = MOTCUA_TRY(notify::LoadOrCreateStopKey(stop_key_file));
+  if (!o.smtp_url.empty() || !o.sms_url.empty() || !o.zalo_url.empty()) {
+    auto templates = std::make_shared<const notify::Templates>(
+        MOTCUA_TRY(notify::LoadTemplates(data_dir + "/notifications/templates.json")));
+    auto policy = notify::kNoticePolicy;
+    policy.first_delay = std::chrono::duration_cast<Micros>(o.notify_first_retry);
+    if (!o.smtp_url.empty()) {
+      app->delivery_->Add(notify::MakeEmailAdapter({.url = o.smtp_url,
+                                                    .from = o.smtp_from,
+                                                    .username = o.smtp_username,
+                                                    .password = o.smtp_password,
+                                                    .policy = policy},
+                                                   templates));
+      notices.email = true;
+      channels.push_back("email");
+    }
+    if (!o.zalo_url.empty()) {
+      app->delivery_->Add(notify::MakeZaloAdapter({.url = o.zalo_url,
+                                                   .access_token = o.zalo_access_token,
+                                                   .sms_fallback = !o.sms_url.empty(),
+                                                   .policy = policy},
+                                                  templates));
+      notices.phone_destination = std::string(notify::kZalo);
+      notices.sms_fallback = !o.sms_url.empty();
+      channels.push_back("zalo");
+    }
+    if (!o.sms_url.empty()) {
+      app->delivery_->Add(notify::MakeSmsAdapter(
+          {.url = o.sms_url, .token = o.sms_token, .brandname = o.sms_brandname, .policy = policy},
+          templates));
+      if (notices.phone_destination.empty()) notices.phone_destination = std::string(notify::kSms);
+      channels.push_back("sms");
+    }
+    catalog::CatalogService* catalog = &app->catalog_;
+    units::UnitService* units = &app->units_;
+    notices.public_url = app->forms_.portal;
+    notices.quiet_from = o.quiet_from;
+    notices.quiet_to = o.quiet_to;
+    notices.procedure_name = [catalog](const storage::dossiers::DossierRow& row) {
+      const auto snapshot = catalog->Snapshot();
+      if (const auto* p =
+              dossiers::FindVersionById(*snapshot, row.procedure_code, row.procedure_id))
+        return p->name;
+      return row.procedure_code;
+    };
+    notices.unit_name = [units](std::int64_t id) {
+      const auto tree = units->Tree();
+      const auto* u = tree->Find(id);
+      return u ? u->name : std::string();
+    };
+  }
+  const bool digests = notices.email;
   app->derivations_ = std::make_unique<integrations::OutboxDerivations>(
-      integrations::OutboxDerivations::Options{.national_sync = national_sync});
+      integrations::OutboxDerivations::Options{.national_sync = national_sync, .notices = notices});
   app->dossiers_->SetEventSink(app->derivations_.get());
   integrations::DeliveryService* delivery = app->delivery_.get();
   app->dossiers_->AddChangeListener(
@@ -236,6 +299,11 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
     delivery->Kick();
   });
   AddDeliveryMetrics(app->metrics_, store, *app->delivery_);
+  if (digests)
+    app->digests_ = std::make_unique<notify::DigestScheduler>(
+        store, clock, *app->calendar_, *app->dossiers_, app->forms_.portal,
+        [delivery] { delivery->Kick(); },
+        std::chrono::duration_cast<Micros>(app->options_.digest_every));
 
   http::RegisterSystemRoutes(app->router_, app->metrics_);
   // Dossiers filed on the national portal, pushed here: created by the
@@ -247,6 +315,8 @@ Result<std::unique_ptr<App>> App::Create(storage::Store& store, const Clock& clo
       store, clock, *app->exchange_key_, *app->dossiers_, *app->attachments_, app->units_,
       app->options_.dvcqg_inbound_token, portal_account);
   RegisterIntegrationRoutes(app->router_, store, clock, *app->delivery_, *app->inbound_);
+  RegisterNotificationRoutes(app->router_, store, clock, *app->dossiers_,
+                             {.channels = std::move(channels), .stop_key = notices.stop_key});
   http::RegisterCalendarRoutes(app->router_, *app->calendar_, app->holiday_tables_, clock);
   http::RegisterUnitRoutes(app->router_, app->units_);
   http::RegisterAccountRoutes(app->router_, app->accounts_, app->hierarchy_);

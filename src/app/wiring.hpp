@@ -20,6 +20,7 @@
 #include "integrations/dossier_sink.hpp"
 #include "integrations/dvcqg/inbound.hpp"
 #include "integrations/exchange_log.hpp"
+#include "integrations/notify/digest.hpp"
 #include "services/accounts/account_service.hpp"
 #include "services/attachments/attachment_store.hpp"
 #include "services/audit/access_log.hpp"
@@ -83,6 +84,20 @@ struct AppOptions {
   // The exchange log's signing key; empty: ../keys/exchange-log.pem beside
   // the attachments (integrations/exchange_log.hpp).
   std::string exchange_key;
+  // Notifications (integrations/notify/): each channel is on when its
+  // address is given. The words are DATA_DIR/notifications/templates.json.
+  std::string smtp_url;   // smtp://relay:587 (STARTTLS when offered), smtps://relay:465
+  std::string smtp_from;  // "Một cửa tỉnh <no-reply@example.gov.vn>"
+  std::string smtp_username, smtp_password;
+  std::string sms_url, sms_token, sms_brandname;
+  std::string zalo_url, zalo_access_token;
+  // The first delay before a failed notice is tried again (tests shorten it).
+  std::chrono::milliseconds notify_first_retry{30000};
+  // Texts to the phone are held from the first hour to the second (Vietnam's
+  // time); equal: never held.
+  int quiet_from = 21, quiet_to = 7;
+  // The officers' daily digest is checked this often (from 07:00 on working days).
+  std::chrono::milliseconds digest_every{600000};
 };
 
 // Everything behind the HTTP server. Owns the services and the router; the
@@ -120,8 +135,14 @@ class App {
   // StopDelivery or the destructor, before the services they read.
   integrations::DeliveryService& delivery() { return *delivery_; }
   const integrations::ExchangeKey& exchange_key() const { return *exchange_key_; }
-  void StartDelivery() { delivery_->Start(); }
-  void StopDelivery() { delivery_->Stop(); }
+  void StartDelivery() {
+    delivery_->Start();
+    if (digests_) digests_->Start();
+  }
+  void StopDelivery() {
+    if (digests_) digests_->Stop();
+    delivery_->Stop();
+  }
 
  private:
   App(storage::Store& store, const Clock& clock, AppOptions options);
@@ -152,6 +173,7 @@ class App {
   http::Router router_;
   // Last: destroyed (stopped) first, while what it reads still exists.
   std::unique_ptr<integrations::DeliveryService> delivery_;
+  std::unique_ptr<integrations::notify::DigestScheduler> digests_;  // with e-mail only
 };
 
 }  // namespace motcua::app

@@ -18,7 +18,7 @@ Status OutboxDerivations::OnDossierEvent(storage::Tx& tx, const storage::dossier
                            /*coalesce=*/true},
                 event.occurred_at));
   }
-  return {};
+  return notify::Derive(tx, options_.notices, row, event);
 }
 
 }  // namespace motcua::integrations

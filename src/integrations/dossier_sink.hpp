@@ -8,6 +8,7 @@
 
 #include <string_view>
 
+#include "integrations/notify/notices.hpp"
 #include "services/dossiers/event_sink.hpp"
 
 namespace motcua::integrations {
@@ -19,12 +20,15 @@ namespace motcua::integrations {
 //   state as it is when the message leaves (dvcqg/adapter.hpp). Not owed:
 //   a rating (the portal's ratings service is unconfirmed), a draft of the
 //   result, and the portal's own acknowledgement.
+// - "email", "sms", "zalo", when configured: the notices the citizen is owed
+//   (notify/notices.hpp has the rules and the channels).
 class OutboxDerivations final : public dossiers::DossierEventSink {
  public:
   struct Options {
     bool national_sync = false;
+    notify::Deployment notices;  // no channel configured: none is owed
   };
-  explicit OutboxDerivations(Options options) : options_(options) {}
+  explicit OutboxDerivations(Options options) : options_(std::move(options)) {}
 
   Status OnDossierEvent(storage::Tx& tx, const storage::dossiers::DossierRow& row,
                         const events::Event& event) override;

@@ -96,6 +96,7 @@ std::optional<MessageState> ParseState(std::string_view name) {
 
 Status Enqueue(Tx& tx, const NewMessage& m, TimePoint now) {
   const std::string at = FormatTime(now);
+  const std::string due = m.not_before && *m.not_before > now ? FormatTime(*m.not_before) : at;
   if (m.coalesce)
     return tx.Send(
         "INSERT INTO outbox (destination, kind, ordering_key, dossier_id, event_seq, payload, "
@@ -104,13 +105,13 @@ Status Enqueue(Tx& tx, const NewMessage& m, TimePoint now) {
         "FROM outbox WHERE destination = $1 AND ordering_key = $3 AND state = 'pending' AND "
         "taken = 0)",
         {m.destination, m.kind, m.ordering_key, Opt(m.dossier_id), Opt(m.event_seq), m.payload,
-         m.idempotency_key, at, at});
+         m.idempotency_key, due, at});
   return tx.Send(
       "INSERT INTO outbox (destination, kind, ordering_key, dossier_id, event_seq, payload, "
       "idempotency_key, state, attempts, next_attempt_at, created_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9)",
       {m.destination, m.kind, m.ordering_key, Opt(m.dossier_id), Opt(m.event_seq), m.payload,
-       m.idempotency_key, at, at},
+       m.idempotency_key, due, at},
       {.rows = 1});
 }
 

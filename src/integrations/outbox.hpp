@@ -44,6 +44,9 @@ struct NewMessage {
   // dossier sync): none is written while a pending one of the key is not yet
   // taken by a worker, which will read this event's state too.
   bool coalesce = false;
+  // Not sent before this moment (a text message written at night waits for
+  // the morning); none: due at once.
+  std::optional<TimePoint> not_before;
 };
 
 struct Message {

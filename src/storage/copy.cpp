@@ -43,6 +43,9 @@ const std::vector<TableSpec>& Specs() {
       {"exchange_log", {"seq"}},
       {"inbound_messages", {"partner", "message_key"}},
       {"national_sync", {"dossier_id"}},
+      // Notifications (0013): the channels chosen per dossier, the digests.
+      {"notification_preferences", {"dossier_id"}},
+      {"staff_notification_settings", {"user_id"}},
   };
   return specs;
 }

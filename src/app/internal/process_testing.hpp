@@ -187,8 +187,8 @@ inline void MakeProvinceFolder(const fs::path& dir) {
   fs::create_directories(dir / "data");
   const char* src = std::getenv("MOTCUA_SOURCE_DIR");
   const fs::path source = src ? fs::path(src) : fs::current_path();
-  for (const char* part :
-       {"demo", "holidays", "workflows", "documents", "statistics", "integrations"})
+  for (const char* part : {"demo", "holidays", "workflows", "documents", "statistics",
+                           "integrations", "notifications"})
     fs::copy(source / "data" / part, dir / "data" / part, fs::copy_options::recursive);
 }
 
@@ -202,6 +202,15 @@ class StandIn {
       : name_(std::move(name)), args_(std::move(args)) {
     Start();
   }
+  // A stand-in that is not a Node server: `program` and its script, under
+  // tests/standins/NAME/ (Debian's python3 for the SMTP server, aiosmtpd).
+  StandIn(std::string name, std::string program, std::string script, std::vector<std::string> args)
+      : name_(std::move(name)),
+        args_(std::move(args)),
+        program_(std::move(program)),
+        script_(std::move(script)) {
+    Start();
+  }
   ~StandIn() { Stop(SIGTERM); }
   StandIn(const StandIn&) = delete;
   StandIn& operator=(const StandIn&) = delete;
@@ -209,8 +218,8 @@ class StandIn {
   void Start() {
     const char* src = std::getenv("MOTCUA_SOURCE_DIR");
     const fs::path source = src ? fs::path(src) : fs::current_path();
-    std::vector<std::string> all = {"node",
-                                    (source / "tests" / "standins" / name_ / "server.mjs").string(),
+    std::vector<std::string> all = {program_,
+                                    (source / "tests" / "standins" / name_ / script_).string(),
                                     "--port", port_ == 0 ? "0" : std::to_string(port_)};
     all.insert(all.end(), args_.begin(), args_.end());
     Child child = SpawnReadingFirstLine(std::move(all));
@@ -234,6 +243,8 @@ class StandIn {
  private:
   std::string name_;
   std::vector<std::string> args_;
+  std::string program_ = "node";
+  std::string script_ = "server.mjs";
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };
