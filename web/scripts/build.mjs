@@ -6,7 +6,7 @@
 //                           two run (their SHA-256 hashes);
 //   dist/can-bo/index.html  the staff workspace, and
 //   dist/ho-so-cua-toi/     a citizen's own pages (also as ho-so/,
-//                           nop-ho-so/ and verify/), with their hashed, cacheable files
+//                           nop-ho-so/, verify/ and ngung-thong-bao/), with their hashed, cacheable files
 //                           in dist/assets/;
 //   FILE.gz                 beside every text file, gzip -9, sent to
 //                           browsers that accept gzip.
@@ -49,9 +49,9 @@ await build({
     rollupOptions: { input: [join(root, 'can-bo/index.html'), join(root, 'ho-so-cua-toi/index.html')] },
   },
 });
-// One page for /ho-so-cua-toi, /ho-so/{id}, /nop-ho-so/{code} and /verify/{code}: the server
-// serves the nearest index.html up the path.
-for (const dir of ['ho-so', 'nop-ho-so', 'verify']) {
+// One page for /ho-so-cua-toi, /ho-so/{id}, /nop-ho-so/{code}, /verify/{code} and
+// /ngung-thong-bao: the server serves the nearest index.html up the path.
+for (const dir of ['ho-so', 'nop-ho-so', 'verify', 'ngung-thong-bao']) {
   mkdirSync(join(dist, dir), { recursive: true });
   copyFileSync(join(dist, 'ho-so-cua-toi', 'index.html'), join(dist, dir, 'index.html'));
 }

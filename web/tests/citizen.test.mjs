@@ -165,6 +165,54 @@ test('a lookup by hand names what is missing and says plainly when nothing match
   await shoot(page, 'citizen-lookup-not-found');
 });
 
+// The stop link at the end of every notice (/ngung-thong-bao?so=&t=): the
+// page stops nothing by itself (mail scanners open links); a forged token is
+// refused in words, and a link cut short says so. (A real link, from a real
+// e-mail, is followed in web.staff.)
+test('the stop link: nothing happens on opening it, a forged token is refused, a link cut short says so', async () => {
+  const d = await counterDossier(env.server.url, 'Lý Văn Dũng');
+  const stoppedAt = async () => (await call(env.server.url, d.officer, 'GET', `/api/v1/dossiers/${d.id}/notifications`))
+    .preferences.stopped_at;
+  const page = await newPage();
+  await page.goto(`${env.server.url}/ngung-thong-bao?so=${encodeURIComponent(d.number)}&t=forged-token-0123456789`,
+    { waitUntil: 'networkidle' });
+  await until(heading(page), 'Ngừng nhận thông báo');
+  assert.match(await page.locator('main').innerText(),
+    new RegExp(`Ngừng mọi thông báo \\(thư điện tử, Zalo, SMS\\) về hồ sơ ${d.number.replace(/\./g, '\\.')}\\?`));
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.equal(await stoppedAt(), null, 'opening the page stops nothing');
+  await page.getByRole('button', { name: 'Ngừng nhận thông báo' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.equal(await alert.innerText(), 'Liên kết không đúng hoặc đã hết hiệu lực. Hãy dùng liên kết trong thông báo mới nhất.');
+  // Pressing again would not help: the button is gone.
+  assert.equal(await page.getByRole('button', { name: 'Ngừng nhận thông báo' }).count(), 0);
+  assert.equal(await stoppedAt(), null);
+  for (const v of await axe(page)) assert.fail(`stop, forged token: ${v}`);
+  await shoot(page, 'citizen-stop-forged');
+  // The lookup of the dossier is one link away.
+  assert.equal(await page.getByRole('link', { name: 'Tra cứu hồ sơ' }).last().getAttribute('href'),
+    '/tra-cuu?so=' + encodeURIComponent(d.number));
+
+  // A link without its token, or without anything: said, and no button.
+  for (const path of [`/ngung-thong-bao?so=${encodeURIComponent(d.number)}`, '/ngung-thong-bao', '/ngung-thong-bao?t=abc']) {
+    await page.goto(env.server.url + path);
+    await until(heading(page), 'Ngừng nhận thông báo');
+    await until(() => page.getByRole('alert').innerText().catch(() => ''),
+      'Liên kết thiếu số hồ sơ hoặc mã xác nhận. Hãy mở lại đủ liên kết trong thông báo.');
+    assert.equal(await page.getByRole('button', { name: 'Ngừng nhận thông báo' }).count(), 0, path);
+  }
+  for (const v of await axe(page)) assert.fail(`stop, missing parameters: ${v}`);
+  // In English too.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await until(heading(page), 'Stop notices');
+  assert.equal(await page.getByRole('alert').innerText(),
+    'The link lacks the dossier number or its code. Open the whole link from the notice again.');
+  await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a citizen registers, signs in and out; a wrong password is refused in words', async () => {
   const page = await newPage();
   await page.goto(env.server.url + '/dang-ky');

@@ -34,7 +34,7 @@ export async function startServer({ dossiers = 0, serveArgs = [] } = {}) {
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`no built front end in ${dist}: run npm run build`);
   const dir = mkdtempSync(join(tmpdir(), 'motcua-web-'));
   const data = join(dir, 'data');
-  for (const d of ['demo', 'documents', 'holidays', 'integrations', 'statistics', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
+  for (const d of ['demo', 'documents', 'holidays', 'integrations', 'notifications', 'statistics', 'workflows']) cpSync(join(repo, 'data', d), join(data, d), { recursive: true });
   const db = `sqlite:${join(dir, 'm.db')}`;
   run(['migrate', '--db', db, '--log-level', 'warn']);
   run(['demo', '--db', db, '--data-dir', data, '--log-level', 'warn']);
@@ -110,14 +110,15 @@ export async function call(url, who, method, path, body) {
 }
 
 // A dossier received at Phường Phan Đình Phùng's counter; returns its
-// number and lookup code (as printed on the receipt).
-export async function counterDossier(url, fullName = 'Nguyễn Văn An') {
+// number and lookup code (as printed on the receipt). `more`: more of the
+// applicant (an e-mail address).
+export async function counterDossier(url, fullName = 'Nguyễn Văn An', more = {}) {
   const officer = await signIn(url, 'motcua.phandinhphung');
   const units = await (await fetch(url + '/api/v1/units?kind=commune')).json();
   const unit = units.items.find((u) => u.name === 'Phường Phan Đình Phùng');
   const r = await call(url, officer, 'POST', '/api/v1/dossiers', {
     procedure_code: '1.001702.000.00.00.H56', unit_id: unit.id, consent: true,
-    applicant: { full_name: fullName, id_number: '001099012345', phone: '0912345678' }, files: [],
+    applicant: { full_name: fullName, id_number: '001099012345', phone: '0912345678', ...more }, files: [],
   });
   return { id: r.dossier.id, number: r.dossier.number, secret: r.lookup_secret, officer };
 }
@@ -192,21 +193,22 @@ export async function fillSignIn(page, env, username, next = '') {
 // A stand-in for an outside system (tests/standins/NAME/server.mjs) in its
 // own process for the file's tests. `ready` resolves to its address once it
 // listens (then `url` holds it); `control(method, path, body)` speaks to its
-// control API.
-export function standIn(name, args = []) {
+// control API. `command`: another program and its script (the mail server's
+// Python), `scheme`: its address's (smtp).
+export function standIn(name, args = [], { command, scheme = 'http' } = {}) {
   const s = { url: null, child: null };
   let started;
   s.ready = new Promise((ok, fail) => { started = { ok, fail }; });
   before(async () => {
-    s.child = spawn(process.execPath, [join(repo, 'tests', 'standins', name, 'server.mjs'), '--port', '0', ...args],
-      { stdio: ['ignore', 'pipe', 'ignore'] });
+    const [program, ...script] = command || [process.execPath, join(repo, 'tests', 'standins', name, 'server.mjs')];
+    s.child = spawn(program, [...script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
     s.url = await new Promise((ok, fail) => {
       let out = '';
       const timer = setTimeout(() => fail(new Error(`the ${name} stand-in did not start`)), 10000);
       s.child.stdout.on('data', (c) => {
         out += c;
         const m = out.match(/listening on (\d+)/);
-        if (m) { clearTimeout(timer); ok(`http://127.0.0.1:${m[1]}`); }
+        if (m) { clearTimeout(timer); ok(`${scheme}://127.0.0.1:${m[1]}`); }
       });
     }).catch((e) => { started.fail(e); throw e; });
     started.ok(s.url);
@@ -219,5 +221,19 @@ export function standIn(name, args = []) {
     if (!res.ok) throw new Error(`${name} ${method} ${path}: ${res.status}`);
     return res.json();
   };
+  return s;
+}
+
+// The mail server citizen e-mail goes through (tests/standins/smtp/mailbox.py:
+// a real SMTP server, Debian's aiosmtpd, which refuses `bad…@` with 550).
+// `ready` resolves to its smtp:// address; `messages()` is every message it
+// accepted, decoded ({rcpt_tos, subject, text, headers: {'List-Unsubscribe', ...}}).
+export function mailbox() {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-mail-'));
+  const out = join(dir, 'mail.jsonl');
+  const s = standIn('smtp', ['--out', out],
+    { command: ['/usr/bin/python3', join(repo, 'tests', 'standins', 'smtp', 'mailbox.py')], scheme: 'smtp' });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  s.messages = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
   return s;
 }

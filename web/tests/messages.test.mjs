@@ -66,7 +66,11 @@ test('every key the pages ask for exists', () => {
     'level.district', 'limit.working_days', 'limit.working_hours', 'result.certificate', 'result.licence',
     'result.certified_copy', 'result.decision', 'result.written_answer', 'result.other', 'urgency.normal',
     'urgency.nearing', 'urgency.overdue', 'urgency.none', 'rating_level.1', 'rating_level.2', 'rating_level.3', 'form.02', 'form.03', 'form.04', 'form.05',
-    'outbox.state.pending', 'outbox.state.delivered', 'outbox.state.dead', 'outbox.state.discarded', 'outbox.destination.dvcqg']) {
+    'outbox.state.pending', 'outbox.state.delivered', 'outbox.state.dead', 'outbox.state.discarded', 'outbox.destination.dvcqg',
+    // The notification routes' values (docs/api.md, Notifications): channels, notices, languages.
+    'notify.dest.email', 'notify.dest.zalo', 'notify.dest.sms', 'notify.kind.receipt', 'notify.kind.supplement_request',
+    'notify.kind.payment_request', 'notify.kind.new_appointment', 'notify.kind.result_ready',
+    'notify.kind.processing_stopped', 'notify.kind.refused', 'notify.kind.officer_digest', 'notify.lang.vi', 'notify.lang.en']) {
     assert.ok(k in messages.vi, k);
   }
 });

@@ -4,9 +4,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { axe, call, fillSignIn, counterDossier, shoot, signIn, signInPage, heading, until, serverAndBrowser } from './harness.mjs';
+import { axe, call, fillSignIn, counterDossier, mailbox, shoot, signIn, signInPage, heading, standIn, until, serverAndBrowser } from './harness.mjs';
 
-const env = serverAndBrowser({ dossiers: 800 });
+// Notices go out by e-mail (a real SMTP server, which refuses `bad…@`) and
+// by SMS (the gateway's stand-in), at any hour.
+const mail = mailbox();
+const sms = standIn('sms');
+const env = serverAndBrowser(async () => ({
+  dossiers: 800,
+  serveArgs: ['--smtp-url', await mail.ready, '--sms-url', await sms.ready, '--sms-token', 'sms-test-token',
+    '--notify-quiet-hours', 'none'],
+}));
 
 // Signs in on `page` through the portal (a context of the test's own making).
 const signInAt = (page, username, next = '') => fillSignIn(page, env, username, next);
@@ -376,3 +384,222 @@ test('a leader prepares the Decree 09 report of the report month by field, and d
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// A dossier's notices once none waits any more (the senders run beside the
+// request that wrote them).
+async function settledNotices(who, id, count) {
+  let answer;
+  await until(async () => {
+    answer = await call(env.server.url, who, 'GET', `/api/v1/dossiers/${id}/notifications`);
+    return answer.notices.length >= count && answer.notices.every((n) => n.state !== 'pending');
+  }, true);
+  return answer;
+}
+
+// What a row of a definition list says ("Thư điện tử" -> "Bật, gửi đến ...").
+const fact = (scope, term) => scope.locator('dl.facts > div').filter({ has: scope.page().locator('dt', { hasText: term }) })
+  .locator('dd');
+
+test('the staff dossier shows the notices to the citizen, a refused address in words, and records the citizen\'s choice', async () => {
+  const d = await counterDossier(env.server.url, 'Ngô Thị Lan', { email: 'bad.lan@example.com' });
+  await call(env.server.url, d.officer, 'POST', `/api/v1/dossiers/${d.id}/actions/accept`, {});
+  const api = await settledNotices(d.officer, d.id, 2);
+  assert.deepEqual(api.channels, ['email', 'sms']);
+  const email = api.notices.find((n) => n.destination === 'email');
+  const text = api.notices.find((n) => n.destination === 'sms');
+  assert.equal(email.state, 'dead');
+  assert.match(email.last_error, /SMTP 550/);
+  assert.equal(text.state, 'delivered');
+
+  const page = await signInPage(env, 'motcua.phandinhphung', { next: `/can-bo/ho-so/${d.id}` });
+  await until(heading(page), `Hồ sơ ${d.number}`);
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Thông báo cho công dân' }) });
+  await section.locator('table.notices').waitFor();
+  assert.match(await section.innerText(), /Máy chủ gửi thông báo qua: Thư điện tử, SMS\./);
+  // The channels in force: the defaults, to the masked contacts.
+  assert.equal(await fact(section, 'Thư điện tử').innerText(), `Bật, gửi đến ${api.contacts.email}`);
+  assert.equal(await fact(section, 'Điện thoại (Zalo, SMS)').innerText(), `Bật, gửi đến ${api.contacts.phone}`);
+  assert.equal(await fact(section, 'Ngôn ngữ của thông báo').innerText(), 'Tiếng Việt');
+  assert.equal(await fact(section, 'Tình trạng').innerText(), 'Đang gửi thông báo');
+  assert.match(await fact(section, 'Người chọn').innerText(), /^Mặc định/);
+  // The notices, newest first: the text message sent, the e-mail refused,
+  // marked, in words and in the relay's own.
+  const rows = section.locator('table.notices tbody tr');
+  assert.equal(await rows.count(), 2);
+  const newestFirst = [...api.notices].sort((a, b) => (a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1));
+  for (const [i, n] of newestFirst.entries()) {
+    const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((c) => c.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(cells.slice(1, 4), ['Đã tiếp nhận hồ sơ', n === email ? 'Thư điện tử' : 'SMS', n.to]);
+    if (n === email) {
+      assert.match(cells[4], /^Không gửi được: Địa chỉ bị từ chối Nhà cung cấp trả lời: refused: SMTP 550/);
+      assert.equal(await rows.nth(i).getAttribute('class'), 'dead');
+    } else {
+      assert.match(cells[4], /^Đã gửi \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+      assert.equal(await rows.nth(i).getAttribute('class'), null);
+    }
+  }
+  for (const v of await axe(page)) assert.fail(`dossier with notices: ${v}`);
+  await shoot(page, 'staff-dossier-notices');
+
+  // The citizen asks at the counter: no more text messages, and in English.
+  await section.getByLabel('Gửi qua Zalo, hoặc tin nhắn SMS nếu số điện thoại không dùng Zalo').uncheck();
+  await section.getByLabel('Ngôn ngữ của thông báo').selectOption({ label: 'Tiếng Anh' });
+  await section.getByRole('button', { name: 'Lưu lựa chọn' }).click();
+  await section.getByRole('status').filter({ hasText: 'Đã lưu lựa chọn nhận thông báo.' }).waitFor();
+  assert.equal(await fact(section, 'Điện thoại (Zalo, SMS)').innerText(), 'Tắt');
+  // It survives a reload: read back from the server.
+  await page.reload();
+  await section.locator('table.notices').waitFor();
+  assert.equal(await fact(section, 'Điện thoại (Zalo, SMS)').innerText(), 'Tắt');
+  assert.equal(await fact(section, 'Thư điện tử').innerText(), `Bật, gửi đến ${api.contacts.email}`);
+  assert.equal(await fact(section, 'Ngôn ngữ của thông báo').innerText(), 'Tiếng Anh');
+  assert.match(await fact(section, 'Người chọn').innerText(), /^Bạn, lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  assert.equal(await section.getByLabel('Gửi qua Zalo, hoặc tin nhắn SMS nếu số điện thoại không dùng Zalo').isChecked(), false);
+  assert.equal(await section.getByLabel('Gửi thư điện tử').isChecked(), true);
+  assert.equal(await section.getByLabel('Ngôn ngữ của thông báo').inputValue(), 'en');
+  const after = await call(env.server.url, d.officer, 'GET', `/api/v1/dossiers/${d.id}/notifications`);
+  assert.deepEqual([after.preferences.phone, after.preferences.language, after.preferences.updated_by],
+    [false, 'en', `staff:${d.officer.user.id}`]);
+  // In English, the notices' words follow the switch.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('heading', { name: 'Notices to the citizen' }).waitFor();
+  assert.match(await page.locator('table.notices tbody tr.dead').innerText(), /Not sent: address refused/);
+  await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the stop link of an e-mail stops nothing until its button is pressed, and the officer sees who stopped', async () => {
+  const d = await counterDossier(env.server.url, 'Trần Văn Bình', { email: 'tran.binh@example.com' });
+  await call(env.server.url, d.officer, 'POST', `/api/v1/dossiers/${d.id}/actions/accept`, {});
+  let message;
+  await until(() => !!(message = mail.messages().find((m) => m.rcpt_tos.includes('tran.binh@example.com'))), true);
+  const href = message.headers['List-Unsubscribe'].replace(/^<|>$/g, '');
+  const link = new URL(href);
+  assert.equal(link.pathname, '/ngung-thong-bao');
+  assert.equal(link.searchParams.get('so'), d.number);
+  assert.ok(message.text.includes(href), 'the body carries the same link');
+
+  // Opened as a mail scanner would: nothing is stopped.
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(env.server.url + link.pathname + link.search, { waitUntil: 'networkidle' });
+  await until(heading(page), 'Ngừng nhận thông báo');
+  assert.match(await page.locator('main').innerText(), new RegExp(`về hồ sơ ${d.number.replace(/\./g, '\\.')}\\?`));
+  const notices = () => call(env.server.url, d.officer, 'GET', `/api/v1/dossiers/${d.id}/notifications`);
+  assert.equal((await notices()).preferences.stopped_at, null);
+  for (const v of await axe(page)) assert.fail(`stop page: ${v}`);
+  // The citizen presses the button.
+  await page.getByRole('button', { name: 'Ngừng nhận thông báo' }).click();
+  const done = page.getByRole('status');
+  await done.waitFor();
+  assert.match(await done.innerText(), new RegExp(`^Đã ngừng gửi thông báo về hồ sơ ${d.number.replace(/\./g, '\\.')}\\.`));
+  assert.equal(await page.getByRole('button', { name: 'Ngừng nhận thông báo' }).count(), 0);
+  await shoot(page, 'citizen-stop-notices');
+  const stopped = await notices();
+  assert.ok(stopped.preferences.stopped_at);
+  assert.equal(stopped.preferences.updated_by, 'link');
+  await context.close();
+
+  // The officer's page says so, and who did it.
+  const officer = await signInPage(env, 'motcua.phandinhphung', { next: `/can-bo/ho-so/${d.id}` });
+  const section = officer.locator('section', { has: officer.getByRole('heading', { name: 'Thông báo cho công dân' }) });
+  await section.locator('dl.facts').waitFor();
+  assert.match(await fact(section, 'Tình trạng').innerText(), /^Đã ngừng gửi từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+  assert.match(await fact(section, 'Người chọn').innerText(), /^Công dân, bằng liên kết ngừng nhận trong thông báo, lúc /);
+  assert.equal(await section.getByLabel('Ngừng mọi thông báo về hồ sơ này').isChecked(), true);
+  await officer.context().close();
+});
+
+// A small but real PDF: the server judges files by their content.
+const pdf = (text) => Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
+
+test('a citizen chooses on their own dossier\'s page how to be told, and stops the notices', async () => {
+  // The citizen submits online, with an e-mail address, and the officer accepts.
+  const citizen = await signIn(env.server.url, 'congdan');
+  const code = '1.004873.000.00.00.H56';
+  const procedure = await (await fetch(`${env.server.url}/api/v1/procedures/${code}`)).json();
+  const units = await (await fetch(env.server.url + '/api/v1/units?kind=commune')).json();
+  const files = [];
+  for (const c of procedure.components.filter((x) => x.required !== false)) {
+    const res = await fetch(env.server.url + '/api/v1/attachments', {
+      method: 'POST', body: pdf(c.code),
+      headers: { 'content-type': 'application/pdf', 'x-file-name': c.code + '.pdf', cookie: citizen.cookie, 'x-csrf-token': citizen.csrf },
+    });
+    assert.ok(res.ok, `upload: ${res.status}`);
+    files.push({ attachment_id: (await res.json()).id, component_code: c.code });
+  }
+  const r = await call(env.server.url, citizen, 'POST', '/api/v1/dossiers', {
+    procedure_code: code, unit_id: units.items.find((u) => u.name === 'Phường Phan Đình Phùng').id, consent: true,
+    applicant: { full_name: 'Đặng Thu Hà', id_number: '001099054321', phone: '0987000111', email: 'thu.ha@example.com' }, files,
+  });
+  const id = r.dossier.id;
+  const officer = await signIn(env.server.url, 'motcua.phandinhphung');
+  await call(env.server.url, officer, 'POST', `/api/v1/dossiers/${id}/actions/accept`, {});
+
+  const page = await signInPage(env, 'congdan', { viewport: { width: 390, height: 844 }, next: `/ho-so/${id}` });
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Nhận thông báo về hồ sơ' }) });
+  await section.waitFor();
+  assert.match(await section.innerText(), /Đến th\*+@example\.com/);
+  assert.equal(await section.getByLabel('Gửi thư điện tử').isChecked(), true);
+  await section.getByLabel('Gửi thư điện tử').uncheck();
+  await section.getByLabel('Ngừng mọi thông báo về hồ sơ này').check();
+  await section.getByRole('button', { name: 'Lưu lựa chọn' }).click();
+  await section.getByRole('status').filter({ hasText: 'Đã lưu lựa chọn nhận thông báo.' }).waitFor();
+  for (const v of await axe(page)) assert.fail(`citizen's dossier with notices: ${v}`);
+  await page.reload();
+  await section.waitFor();
+  assert.match(await section.locator('.note.warn').innerText(), /^Bạn đã ngừng nhận thông báo về hồ sơ này từ \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\.$/);
+  assert.equal(await section.getByLabel('Ngừng mọi thông báo về hồ sơ này').isChecked(), true);
+  assert.equal(await section.getByLabel('Gửi thư điện tử').isChecked(), false);
+  const prefs = (await call(env.server.url, officer, 'GET', `/api/v1/dossiers/${id}/notifications`)).preferences;
+  assert.deepEqual([prefs.email, !!prefs.stopped_at, prefs.updated_by], [false, true, 'citizen']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an officer asks for the daily digest: a bad address is refused next to the field, and the choice survives a reload', async () => {
+  const page = await signInPage(env, 'chuyenvien.phandinhphung', { next: '/can-bo/' });
+  await page.getByRole('link', { name: 'Thư tổng hợp' }).click();
+  await page.waitForURL(env.server.url + '/can-bo/thong-bao');
+  await until(heading(page), 'Thư tổng hợp hằng ngày');
+  const email = page.getByLabel('Địa chỉ thư điện tử');
+  await email.waitFor();
+  assert.equal(await email.inputValue(), '');
+  assert.equal(await page.getByLabel('Nhận thư tổng hợp hằng ngày').isChecked(), false);
+  // Not an address: the server's refusal, in words, next to the field, and focus there.
+  await email.fill('chuyenvien.pdp');
+  await page.getByLabel('Nhận thư tổng hợp hằng ngày').check();
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await page.locator('#digest-email-error').waitFor();
+  assert.equal(await page.locator('#digest-email-error').innerText(), 'Địa chỉ thư điện tử chưa đúng, ví dụ: ten.canbo@thainguyen.gov.vn');
+  assert.equal(await email.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'digest-email');
+  assert.equal(await page.getByRole('alert').innerText(), 'Vui lòng sửa các mục được đánh dấu.');
+  for (const v of await axe(page)) assert.fail(`digest with an error: ${v}`);
+  await shoot(page, 'staff-digest-error');
+  // None at all, with the digest asked for.
+  await email.fill('');
+  assert.equal(await page.locator('#digest-email-error').count(), 0, 'the error goes as the field changes');
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await until(() => page.locator('#digest-email-error').innerText().catch(() => ''), 'Nhập địa chỉ thư điện tử để nhận thư tổng hợp.');
+  // A good one, in English.
+  await email.fill('chuyenvien.pdp@thainguyen.gov.vn');
+  await page.getByLabel('Ngôn ngữ của thư').selectOption({ label: 'Tiếng Anh' });
+  await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Đã lưu. Thư tổng hợp sẽ gửi đến chuyenvien.pdp@thainguyen.gov.vn.' }).waitFor();
+  assert.equal(await page.locator('#digest-email-error').count(), 0);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  // Read back after a reload.
+  await page.reload();
+  await until(() => email.inputValue().catch(() => ''), 'chuyenvien.pdp@thainguyen.gov.vn');
+  assert.equal(await page.getByLabel('Nhận thư tổng hợp hằng ngày').isChecked(), true);
+  assert.equal(await page.getByLabel('Ngôn ngữ của thư').inputValue(), 'en');
+  assert.match(await page.locator('main').innerText(), /Cập nhật lần cuối: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+  const specialist = await signIn(env.server.url, 'chuyenvien.phandinhphung');
+  const saved = await call(env.server.url, specialist, 'GET', '/api/v1/account/notifications');
+  assert.deepEqual([saved.email, saved.daily_digest, saved.language], ['chuyenvien.pdp@thainguyen.gov.vn', true, 'en']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+

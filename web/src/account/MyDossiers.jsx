@@ -1,6 +1,6 @@
 // A citizen's own dossiers (/ho-so-cua-toi) and one of them (/ho-so/{id}):
-// where it is, what the office is waiting for, and the supplement form when
-// documents were asked for.
+// where it is, what the office is waiting for, the supplement form when
+// documents were asked for, and how the citizen is told of it (or not).
 import { useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { useData } from '../common/data.js';
@@ -8,6 +8,7 @@ import { formatMoment, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 import { Pending, PrintedForms } from '../common/dossier.jsx';
+import { NoticeChoice, noticesPath } from '../common/notices.jsx';
 import { MyResult } from '../common/result.jsx';
 import { Rating } from '../common/rating.jsx';
 
@@ -108,6 +109,7 @@ export function MyDossier({ id, user }) {
         </>
       )}
       <MyResult id={d.id} />
+      <MyNotices id={d.id} />
       <h2>{t('form.printed')}</h2>
       <PrintedForms d={d} />
       {withdraw && <Withdraw d={d} action={withdraw} onDone={() => changed(t('mine.withdrawn'))} />}
@@ -174,5 +176,21 @@ function Withdraw({ d, action, onDone }) {
       <button type="button" onClick={go}>{t('mine.withdraw')}</button>{' '}
       <button type="button" class="secondary" onClick={() => setAsking(false)}>{t('action.cancel')}</button>
     </div>
+  );
+}
+
+// How the citizen is told of the dossier: e-mail, the phone (Zalo or SMS),
+// the language, or no more notices. Not shown where the server sends none.
+function MyNotices({ id }) {
+  const { data, set } = useData((signal) => api(noticesPath(id), { signal }), [id]);
+  if (!data || data.channels.length === 0) return null;
+  const stopped = data.preferences.stopped_at;
+  return (
+    <section aria-labelledby="notices-heading">
+      <h2 id="notices-heading">{t('notify.mine_title')}</h2>
+      <p>{t('notify.mine_text')}</p>
+      {stopped && <p class="note warn">{t('notify.mine_stopped', { at: formatMoment(stopped) })}</p>}
+      <NoticeChoice id={id} data={data} onSaved={set} />
+    </section>
   );
 }

@@ -1,6 +1,7 @@
 // A citizen's own pages: submitting online (/nop-ho-so/{code}), my dossiers
 // (/ho-so-cua-toi), one of them (/ho-so/{id}), and checking a signed result
-// (/verify/{code}, for anyone). A separate, cacheable
+// (/verify/{code}, for anyone), and the stop link of every notice
+// (/ngung-thong-bao, for anyone). A separate, cacheable
 // script: the portal's first page stays small for a phone on 3G.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,6 +13,7 @@ import { accountMessages } from '../common/messages_account.js';
 import { findRoute, setOwnPaths, useRoute } from '../common/router.js';
 import { Loading, Page, SiteFrame } from '../common/ui.jsx';
 import { MyDossier, MyDossiers } from './MyDossiers.jsx';
+import { StopNotices } from './Stop.jsx';
 import { Submit } from './Submit.jsx';
 import { Verify } from './Verify.jsx';
 
@@ -22,14 +24,16 @@ const routes = [
   { path: '/ho-so/:id', section: '/ho-so-cua-toi', page: ({ params, user }) => <MyDossier id={params.id} user={user} /> },
   { path: '/verify/:code', page: ({ params }) => <Verify code={params.code} /> },
   { path: '/verify', page: () => <Verify /> },
+  // The stop link at the end of every notice about a dossier.
+  { path: '/ngung-thong-bao', page: ({ query }) => <StopNotices query={query} /> },
   { path: '/*', section: '/ho-so-cua-toi', page: ({ user }) => <MyDossiers user={user} /> },
 ];
 
 setOwnPaths((p) => p === '/ho-so-cua-toi' || p.startsWith('/ho-so/') || p.startsWith('/nop-ho-so/') ||
-  p === '/verify' || p.startsWith('/verify/'));
+  p === '/verify' || p.startsWith('/verify/') || p === '/ngung-thong-bao');
 
 function App() {
-  const { path } = useRoute();
+  const { path, query } = useRoute();
   const [, setLang] = useState(currentLang());
   const [user, setUser] = useState(undefined);  // undefined: not known yet
   useEffect(() => onLangChange(setLang), []);
@@ -37,7 +41,7 @@ function App() {
 
   const found = findRoute(routes, path);
   const page = user === undefined ? <Page title={t('common.loading')}><Loading /></Page>
-    : found.route.page({ params: found.params, user });
+    : found.route.page({ params: found.params, query, user });
   const links = [
     { href: '/', label: t('nav.procedures') },
     { href: '/tra-cuu', label: t('nav.lookup') },

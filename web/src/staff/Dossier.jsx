@@ -1,13 +1,14 @@
 // One dossier as staff see it: the applicant, the files, the deadline and the
 // working time left, the actions allowed now as buttons (each asking only for
-// what it needs), the history and the process control sheet. Opening it is a
-// read of personal data: the server logs it.
+// what it needs), the notices to the citizen, the history and the process
+// control sheet. Opening it is a read of personal data: the server logs it.
 import { useState } from 'preact/hooks';
 import { api, upload } from '../common/api.js';
 import { useData, useUnits } from '../common/data.js';
 import { formatMoment, formatTimeLimit, formatVnd, formatWorkingLeft, pick, t } from '../common/i18n.js';
 import { Link } from '../common/router.js';
 import { Pending, PrintedForms } from '../common/dossier.jsx';
+import { DossierNotices } from './DossierNotices.jsx';
 import { ResultWork } from './ResultWork.jsx';
 import { Definitions, ErrorNote, Field, FileInput, Loading, Page, errorText } from '../common/ui.jsx';
 
@@ -78,6 +79,8 @@ export function StaffDossier({ id, user }) {
         a.email && [t('submit.email'), a.email],
         a.address && [t('submit.address'), a.address],
       ]} />
+
+      <DossierNotices d={d} user={user} />
 
       <h2>{t('dossier.files')}</h2>
       {d.files.length === 0 ? <p>{t('dossier.no_files')}</p> : (

@@ -10,6 +10,7 @@ import { accountMessages } from '../common/messages_account.js';
 import { staffMessages } from '../common/messages_staff.js';
 import { findRoute, setOwnPaths, useRoute } from '../common/router.js';
 import { ErrorNote, Loading, Page, SiteFrame, addFieldErrors } from '../common/ui.jsx';
+import { DigestSettings } from './Digest.jsx';
 import { StaffDossier } from './Dossier.jsx';
 import { Inbox } from './Inbox.jsx';
 import { IntakePage } from './Intake.jsx';
@@ -40,6 +41,8 @@ const routes = [
   { path: '/can-bo/thong-ke', menu: () => t('stats.nav'), page: ({ user, query }) => <Statistics user={user} query={query} /> },
   { path: '/can-bo/bao-cao', menu: () => t('report.nav'), page: ({ user, query }) => <Report user={user} query={query} /> },
   { path: '/can-bo/ho-so/:id', page: ({ params, user }) => <StaffDossier id={params.id} user={user} /> },
+  // The officer's own daily digest; the digest e-mail links here.
+  { path: '/can-bo/thong-bao', menu: () => t('digest.nav'), page: () => <DigestSettings /> },
   { path: '/quan-tri/', admin: true, menu: () => t('admin.title'), page: ({ user }) => <AdminHome user={user} /> },
   { path: '/quan-tri/lien-thong', admin: true, page: () => <Outbox /> },
   { path: '/quan-tri/don-vi', admin: true, page: () => <Units /> },
@@ -94,6 +97,9 @@ addFieldErrors([
   [/must be empty for a/, 'err.must_be_empty'],
   [/QCVN 102:2016 form/, 'err.agency_code'],
   [/already used by/, 'err.taken'],
+  // The daily digest's address.
+  [/is not an email address/, 'err.email'],
+  [/is required for a daily digest/, 'err.email_for_digest'],
 ]);
 document.documentElement.lang = currentLang();
 render(<App />, document.getElementById('app'));
