@@ -2,6 +2,8 @@
 // with the overdue and nearing dossiers of their inbox, named by number and
 // procedure, never the applicant; none on a day with nothing to tell, and
 // never two on one day (the scheduler and a restart may both ask).
+#include "integrations/notify/digest.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -10,7 +12,6 @@
 #include "app/wiring.hpp"
 #include "core/calendar/date.hpp"
 #include "http/test_client.hpp"
-#include "integrations/notify/digest.hpp"
 #include "integrations/notify/notices.hpp"
 #include "integrations/outbox.hpp"
 
@@ -92,9 +93,9 @@ TEST_F(DigestTest, AnOfficerWhoAskedGetsOneDigestADayOfTheirOverdueAndNearingDos
   auto& client = province_.client();
   http::Headers specialist = SignIn("chuyenvien.babe");
   // The setting is the officer's own, checked like any input.
-  auto bad = client.Send("PUT", "/api/v1/account/notifications",
-                         R"({"email":"not an address","daily_digest":true,"language":"vi"})",
-                         specialist);
+  auto bad =
+      client.Send("PUT", "/api/v1/account/notifications",
+                  R"({"email":"not an address","daily_digest":true,"language":"vi"})", specialist);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("\"email\""), std::string::npos) << bad.body;
   auto none = client.Send("GET", "/api/v1/account/notifications", "", specialist);

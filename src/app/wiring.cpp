@@ -99,6 +99,10 @@ void AddDeliveryMetrics(http::Metrics& m, storage::Store& store,
   m.AddCallback("motcua_delivery_dead_total", "Messages given up on since start.",
                 MetricType::kCounter, {"destination"},
                 done([](const auto& s) { return double(s.dead); }));
+  m.AddCallback("motcua_delivery_yielded_seconds_total",
+                "Time the dispatcher waited for a busy database writer before a batch.",
+                MetricType::kCounter, {"destination"},
+                done([](const auto& s) { return s.yielded_seconds; }));
   m.AddCallback("motcua_delivery_lag_p99_seconds",
                 "99th percentile of the time from a message's commit to its acknowledgement "
                 "since start (upper bound of its bucket).",

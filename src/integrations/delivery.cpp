@@ -66,6 +66,10 @@ struct DeliveryService::Lane {
   std::size_t outstanding = 0;
   std::condition_variable done_cv;
 
+  // The writer's busy time (write callbacks and commits) when last sampled.
+  std::chrono::steady_clock::time_point sampled_at{};
+  std::uint64_t sampled_busy = 0;
+
   mutable std::mutex stats_mu;
   DestinationStats stats;
   std::mt19937_64 random{std::random_device{}()};
@@ -155,9 +159,45 @@ void DeliveryService::Kick() {
   }
 }
 
+void DeliveryService::YieldToTheCore(Lane& lane) {
+  if (options_.yield_above >= 1.0) return;
+  using std::chrono::steady_clock;
+  const auto began = steady_clock::now();
+  auto busy_now = [this] {
+    const storage::StoreStats stats = store_.Stats();
+    return stats.write_micros + stats.commit_micros;
+  };
+  for (;;) {
+    auto now = steady_clock::now();
+    // A sample older than two windows says nothing of now: a fresh one.
+    if (now - lane.sampled_at > 2 * options_.sample) {
+      lane.sampled_at = now;
+      lane.sampled_busy = busy_now();
+    }
+    if (now - lane.sampled_at < options_.sample) {
+      std::unique_lock lock(lane.mu);
+      lane.cv.wait_for(lock, options_.sample - (now - lane.sampled_at),
+                       [&] { return stopping_.load(); });
+      now = steady_clock::now();
+    }
+    const std::uint64_t busy = busy_now();
+    const double elapsed = std::chrono::duration<double, std::micro>(now - lane.sampled_at).count();
+    const double share =
+        elapsed > 0 ? static_cast<double>(busy - lane.sampled_busy) / elapsed : 0.0;
+    lane.sampled_at = now;
+    lane.sampled_busy = busy;
+    if (share < options_.yield_above || now - began >= options_.yield_at_most || stopping_.load()) {
+      std::lock_guard stats_lock(lane.stats_mu);
+      lane.stats.yielded_seconds += std::chrono::duration<double>(now - began).count();
+      return;
+    }
+  }
+}
+
 void DeliveryService::Dispatch(Lane& lane) {
   const std::string destination(lane.adapter->destination());
   while (!stopping_.load()) {
+    YieldToTheCore(lane);
     std::vector<Message> batch;
     const Status read = store_.Read([&](storage::Tx& tx) -> Status {
       batch = MOTCUA_TRY(Due(tx, destination, clock_.Now(), options_.batch));

@@ -108,6 +108,7 @@ struct DestinationStats {
   std::uint64_t dead = 0;
   std::array<std::uint64_t, kLagBounds.size() + 1> lag_buckets{};  // last: beyond the bounds
   double lag_sum_seconds = 0;
+  double yielded_seconds = 0;  // time the dispatcher waited for a busy writer (DeliveryOptions)
   // The quantile q of the lags observed since start, from the buckets (the
   // bucket's upper bound; +inf when it falls beyond them), 0 with none.
   double LagQuantile(double q) const;
@@ -116,6 +117,16 @@ struct DestinationStats {
 struct DeliveryOptions {
   int batch = 64;                                 // due messages read at once
   Micros poll = std::chrono::milliseconds(1000);  // re-read when nothing woke it
+  // Delivery yields to the core: before each batch, while the database
+  // writer (the one resource every transition needs) was busy more than
+  // `yield_above` of the last `sample`, the dispatcher waits, at most
+  // `yield_at_most` since it began to wait, so that a saturated server
+  // serves its users first and still delivers a batch every few seconds.
+  // Its own settling writes do not hold it back: it writes nothing while it
+  // waits. 1 or more: never yields.
+  double yield_above = 0.5;
+  Micros sample = std::chrono::milliseconds(50);
+  Micros yield_at_most = std::chrono::seconds(2);
 };
 
 class DeliveryService {
@@ -138,6 +149,7 @@ class DeliveryService {
  private:
   struct Lane;
   void Dispatch(Lane& lane);
+  void YieldToTheCore(Lane& lane);
   void Settle(Lane& lane, const std::vector<Message>& batch, std::vector<Attempt>& attempts);
 
   storage::Store& store_;

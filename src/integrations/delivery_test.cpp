@@ -172,5 +172,67 @@ TEST(DeliveryTest, ADossiersMessagesArriveInOrderFailuresAreRetriedAndRefusalsAr
   EXPECT_EQ(stats[0].attempts, static_cast<std::uint64_t>(calls));
 }
 
+// Delivery yields to the core: while the database writer is saturated
+// (here by write callbacks that take 5 ms each, one after another), the
+// dispatcher waits before each batch, but never longer than yield_at_most;
+// once the writer is quiet, it sends at once.
+TEST(DeliveryTest, ABusyWriterHoldsDeliveryBackForAWhileNotForever) {
+  storage::testing::TempStore store;
+  ASSERT_TRUE(store.Open("yield", storage::StoreOptions{.synchronous_full = false}));
+  auto key = ExchangeKey::LoadOrCreate(store.dir() / "keys" / "exchange-log.pem");
+  ASSERT_TRUE(key) << key.error().message;
+  FakeClock clock(TimePoint(std::chrono::seconds(1'796'000'000)));
+  auto enqueue = [&](const std::string& ordering) {
+    ASSERT_TRUE(store->WriteSync([&](storage::Tx& tx) {
+      return Enqueue(
+          tx,
+          NewMessage{"test", "k", ordering, std::nullopt, std::nullopt, "{}", "key:" + ordering},
+          clock.Now());
+    }));
+  };
+  enqueue("dossier:1");
+
+  std::atomic<bool> loaded{true};
+  std::thread load([&] {
+    while (loaded.load())
+      (void)store->WriteSync([](storage::Tx&) -> Status {
+        std::this_thread::sleep_for(5ms);
+        return {};
+      });
+  });
+  auto partner = std::make_unique<ScriptedPartner>();
+  ScriptedPartner* seen = partner.get();
+  DeliveryService delivery(
+      *store, clock, *key,
+      {.batch = 4, .poll = 5ms, .yield_above = 0.5, .sample = 20ms, .yield_at_most = 400ms});
+  delivery.Add(std::move(partner));
+  const auto started = std::chrono::steady_clock::now();
+  delivery.Start();
+  auto delivered = [&](const std::string& ordering) {
+    std::lock_guard lock(seen->mu_);
+    return !seen->delivered_[ordering].empty();
+  };
+  while (!delivered("dossier:1") && std::chrono::steady_clock::now() - started < 10s)
+    std::this_thread::sleep_for(5ms);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(delivered("dossier:1")) << "a saturated writer must not stop delivery for good";
+  EXPECT_GE(waited, 350ms) << "delivery went ahead of a saturated writer";
+  const double yielded = delivery.Stats().at(0).yielded_seconds;
+  EXPECT_GE(yielded, 0.35);
+
+  loaded = false;
+  load.join();
+  std::this_thread::sleep_for(100ms);  // the writer is quiet now
+  enqueue("dossier:2");
+  delivery.Kick();
+  const auto again = std::chrono::steady_clock::now();
+  while (!delivered("dossier:2") && std::chrono::steady_clock::now() - again < 10s)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(delivered("dossier:2"));
+  EXPECT_LT(delivery.Stats().at(0).yielded_seconds - yielded, 0.3)
+      << "delivery waited for a writer that was not busy";
+  delivery.Stop();
+}
+
 }  // namespace
 }  // namespace motcua::integrations

@@ -244,7 +244,16 @@ Result<std::vector<Message>> List(Tx& tx, const ListQuery& q) {
   };
   if (q.destination) add("destination =", *q.destination);
   if (q.state) add("state =", std::string(StateName(*q.state)));
-  if (q.dossier_id) add("dossier_id =", *q.dossier_id);
+  if (q.dossier_id) {
+    // Through the dossier's events (migration 0013: outbox_event), and the
+    // few messages written outside any event (outbox_unevented).
+    p.push_back(*q.dossier_id);
+    const std::string n = "$" + std::to_string(p.size());
+    sql += " AND dossier_id = " + n +
+           " AND (event_seq IN (SELECT seq FROM events WHERE aggregate_type = 'dossier' AND "
+           "aggregate_id = " +
+           n + ") OR event_seq IS NULL)";
+  }
   if (q.before_id) add("id <", *q.before_id);
   p.push_back(std::int64_t{q.limit});
   sql += " ORDER BY id DESC LIMIT $" + std::to_string(p.size());

@@ -168,8 +168,26 @@ bool StopTokenMatches(std::string_view key, std::string_view number, std::string
   return accounts::ConstantTimeEquals(StopToken(key, number), token);
 }
 
+bool MayOwe(const DossierRow& row, const events::Event& event) {
+  if (event.action == "apology") return true;
+  if (row.accepted_at && *row.accepted_at == event.occurred_at) return true;  // acceptance
+  if (!event.to_state || event.from_state == event.to_state) return false;
+  switch (row.national_status) {
+    case 3:
+    case 5:
+    case 6:
+    case 8:
+      return true;
+    case 9:
+      return row.current_unit_id == row.receiving_unit_id;
+    default:
+      return false;
+  }
+}
+
 std::optional<Owed> NoticeFor(const DossierRow& row, const events::Event& event,
                               std::string_view language) {
+  if (!MayOwe(row, event)) return std::nullopt;
   Owed owed;
   if (event.action == "apology") {
     auto p = dossier::ParsePayloadAs<dossier::ApologyPayload>(event.action, event.payload);
@@ -184,7 +202,7 @@ std::optional<Owed> NoticeFor(const DossierRow& row, const events::Event& event,
   const auto* p = parsed ? std::get_if<dossier::ActionPayload>(&*parsed) : nullptr;
   if (p == nullptr) return std::nullopt;  // a submission, a rating, a result's draft, ...
   const std::string reason = p->reason.value_or("");
-  if (p->clock_start) {
+  if (p->clock_start && row.accepted_at == event.occurred_at) {
     owed.notice = "receipt";
     owed.vars = {{"received_date", LocalMoment(*p->clock_start)},
                  {"due_date", p->due_at ? LocalMoment(*p->due_at) : ""}};
@@ -258,11 +276,13 @@ std::string MaskRecipient(std::string_view to) {
 Status Derive(storage::Tx& tx, const Deployment& d, const DossierRow& row,
               const events::Event& event) {
   if (!d.email && d.phone_destination.empty()) return {};
-  // The rules first: most events owe nothing, and then nothing is read.
-  if (!NoticeFor(row, event, "vi")) return {};
+  // The rules first: most events owe nothing, and then nothing is read or
+  // parsed (this runs on the writer, inside every transition).
+  if (!MayOwe(row, event)) return {};
   const Preferences prefs = MOTCUA_TRY(ReadPreferences(tx, row.id));
   if (prefs.stopped_at) return {};
   auto owed = NoticeFor(row, event, prefs.language);
+  if (!owed) return {};
   Vars vars = std::move(owed->vars);
   vars["number"] = row.number;
   vars["procedure"] = d.procedure_name ? d.procedure_name(row) : row.procedure_code;

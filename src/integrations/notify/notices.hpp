@@ -68,6 +68,9 @@ struct Owed {
   Vars vars;
   std::optional<std::int64_t> unit_id;  // the unit the notice names, if any
 };
+// Whether the event may owe a notice at all, from the row and the event's
+// states only (no payload parsed): false for most events.
+bool MayOwe(const storage::dossiers::DossierRow& row, const events::Event& event);
 std::optional<Owed> NoticeFor(const storage::dossiers::DossierRow& row, const events::Event& event,
                               std::string_view language);
 

@@ -106,10 +106,14 @@ storage::dossiers::DossierRow Row(int national_status) {
   return r;
 }
 
+// A workflow event that moved the dossier (from one state to another).
 events::Event Ev(std::string action, const dossier::EventPayload& p) {
   events::Event e;
   e.action = std::move(action);
   e.payload = dossier::ToJson(p);
+  e.from_state = "before";
+  e.to_state = "after";
+  e.occurred_at = TimePoint(std::chrono::seconds(1'796'000'000));
   return e;
 }
 
@@ -117,7 +121,10 @@ TEST(NoticesTest, EachEventOwesTheNoticeTheCitizenExpects) {
   dossier::ActionPayload accept;
   accept.clock_start = At(2026, 12, 8, 8, 30);
   accept.due_at = At(2026, 12, 15, 8, 30);
-  auto receipt = NoticeFor(Row(2), Ev("accept", accept), "vi");
+  auto accepted = Row(2);
+  auto accept_event = Ev("accept", accept);
+  accepted.accepted_at = accept_event.occurred_at;
+  auto receipt = NoticeFor(accepted, accept_event, "vi");
   ASSERT_TRUE(receipt);
   EXPECT_EQ(receipt->notice, "receipt");
   EXPECT_EQ(receipt->vars.at("due_date"), "08:30 15/12/2026");
@@ -148,6 +155,16 @@ TEST(NoticesTest, EachEventOwesTheNoticeTheCitizenExpects) {
   ASSERT_TRUE(apology);
   EXPECT_EQ(apology->notice, "new_appointment");
   EXPECT_EQ(apology->vars.at("new_due_date"), "16:00 18/12/2026");
+  // A result reopened back into processing restarts no receipt: the
+  // acceptance was long before.
+  auto reopened = accepted;
+  reopened.accepted_at = At(2026, 12, 1, 8, 0);
+  EXPECT_FALSE(NoticeFor(reopened, accept_event, "vi"));
+  // An event that leaves the state as it was (a signature, the portal's
+  // acknowledgement) owes nothing, even in a state that does.
+  auto still = Ev("request_supplement", ask);
+  still.from_state = still.to_state;
+  EXPECT_FALSE(NoticeFor(Row(5), still, "vi"));
   // Nothing for internal steps, submissions, ratings.
   EXPECT_FALSE(NoticeFor(Row(4), Ev("start_processing", {dossier::ActionPayload{}}), "vi"));
   EXPECT_FALSE(NoticeFor(Row(1), Ev("submit", {dossier::SubmitPayload{}}), "vi"));

@@ -24,3 +24,12 @@ CREATE TABLE staff_notification_settings (
   language TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+
+-- A dossier's messages are found through its events (each message names the
+-- event it derives from), not through an index on every row's dossier: that
+-- one took a random page of a large index with every notice, in the
+-- transition's own write; this one grows at its end. Messages written
+-- outside any event (a replay) keep a small index of their own.
+DROP INDEX outbox_dossier;
+CREATE INDEX outbox_event ON outbox (event_seq);
+CREATE INDEX outbox_unevented ON outbox (dossier_id, id) WHERE event_seq IS NULL;
