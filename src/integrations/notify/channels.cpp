@@ -23,6 +23,19 @@ Attempt Dead(std::string why) {
   return a;
 }
 
+// The word the exchange log keeps for an attempt's verdict.
+std::string OutcomeOf(Verdict v) {
+  switch (v) {
+    case Verdict::kDelivered:
+      return "delivered";
+    case Verdict::kDead:
+      return "dead";
+    case Verdict::kRetry:
+      return "retry";
+  }
+  return "retry";
+}
+
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
 // RFC 2047: a header word in UTF-8, base64 ("B") encoding, split so that no
@@ -170,7 +183,7 @@ class EmailAdapter final : public NoticeAdapter {
     Attempt a;
     if (rc == CURLE_OK) {
       a.verdict = Verdict::kDelivered;
-      call.outcome = "delivered";
+      call.outcome = OutcomeOf(a.verdict);
     } else {
       call.answer.error = error[0] != 0 ? error : curl_easy_strerror(rc);
       const std::string said = "SMTP " + std::to_string(code) + ": " + call.answer.error;
@@ -182,7 +195,7 @@ class EmailAdapter final : public NoticeAdapter {
         a.verdict = Verdict::kRetry;
         a.error = code > 0 ? said : "no answer: " + call.answer.error;
       }
-      call.outcome = a.verdict == Verdict::kDead ? "dead" : "retry";
+      call.outcome = OutcomeOf(a.verdict);
     }
     a.calls.push_back(std::move(call));
     return a;
@@ -252,9 +265,7 @@ class SmsAdapter final : public NoticeAdapter {
                            answer.status != 403 && answer.status != 408 && answer.status != 429;
       a = FromHttpFailure(answer, said, refused);
     }
-    call.outcome = a.verdict == Verdict::kDelivered ? "delivered"
-                   : a.verdict == Verdict::kDead    ? "dead"
-                                                    : "retry";
+    call.outcome = OutcomeOf(a.verdict);
     a.calls.push_back(std::move(call));
     return a;
   }
@@ -306,9 +317,7 @@ class ZaloAdapter final : public NoticeAdapter {
                           answer.status >= 400 && answer.status < 500 && answer.status != 429 &&
                               answer.status != 408);
     }
-    call.outcome = a.verdict == Verdict::kDelivered ? "delivered"
-                   : a.verdict == Verdict::kDead    ? "dead"
-                                                    : "retry";
+    call.outcome = OutcomeOf(a.verdict);
     a.calls.push_back(std::move(call));
     // -108 a malformed number, -118 no Zalo account: the number may still
     // take a text message.

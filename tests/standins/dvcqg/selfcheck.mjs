@@ -7,83 +7,12 @@
 //
 //   node tests/standins/dvcqg/selfcheck.mjs
 
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 
-const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server.mjs');
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dvcqg-selfcheck-'));
-const stateFile = path.join(tmpDir, 'state.json');
+import { expect, expectCleanSigterm, expectTrue, kill, request, run, setUp, sleep } from '../selfcheck_lib.mjs';
 
-// ---------------------------------------------------------------- checks
-
-let failures = 0;
-let checks = 0;
-function expect(label, actual, expected) {
-  checks++;
-  if (isDeepStrictEqual(actual, expected)) return;
-  failures++;
-  console.log(`FAIL ${label}\n  expected ${JSON.stringify(expected)}\n  got      ${JSON.stringify(actual)}`);
-}
-const expectTrue = (label, cond, detail = '') => expect(`${label}${detail ? ` (${detail})` : ''}`, !!cond, true);
-
-// ---------------------------------------------------------------- processes
-
-const children = new Set();
-
-// Starts the server with `args`; resolves once it printed its port.
-function start(args = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const proc = { child, stdout: '', stderr: '', port: 0 };
-    child.stderr.on('data', (c) => { proc.stderr += c; });
-    child.stdout.on('data', (c) => {
-      proc.stdout += c;
-      const m = /^listening on (\d+)\n/.exec(proc.stdout);
-      if (m && !proc.port) resolve(Object.assign(proc, { port: Number(m[1]) }));
-    });
-    proc.exited = new Promise((done) => child.on('exit', (code, signal) => {
-      children.delete(child);
-      done({ code, signal });
-      if (!proc.port) reject(new Error(`server exited before listening: ${proc.stderr}`));
-    }));
-  });
-}
-
-async function kill(proc, signal) {
-  proc.child.kill(signal);
-  return proc.exited;
-}
-
-// ---------------------------------------------------------------- HTTP client
-
-// One request on a fresh connection. Resolves {status, headers, json, text}
-// or {error: code} when the connection fails or `timeout` ms pass.
-function request(port, method, urlPath, { body, raw, headers = {}, timeout = 5000 } = {}) {
-  return new Promise((resolve) => {
-    const data = raw !== undefined ? Buffer.from(raw) : body !== undefined ? Buffer.from(JSON.stringify(body)) : null;
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: {
-      ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-      res.on('error', (err) => resolve({ error: err.code ?? err.message }));
-    });
-    req.setTimeout(timeout, () => req.destroy(Object.assign(new Error('timeout'), { code: 'CLIENT_TIMEOUT' })));
-    req.on('error', (err) => resolve({ error: err.code ?? err.message }));
-    req.end(data ?? undefined);
-  });
-}
+// start(args) starts server.mjs with `args`; resolves once it printed its port.
+const { start, stateFile } = setUp('dvcqg', import.meta.url);
 
 // Binds a port to the portal calls of one server.
 function portal(proc) {
@@ -344,7 +273,7 @@ async function main() {
   await p.login();
   r = await p.call('TraCuuHoSo', { mahoso: 'X' });
   expect('session before expiry', r.json?.error_code, '0');
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await sleep(600);
   r = await p.call('TraCuuHoSo', { mahoso: 'X' });
   expect('session after expiry', r.json?.error_code, '-401');
 
@@ -352,23 +281,8 @@ async function main() {
   await p.login();
   await p.fault({ mode: 'timeout' });
   const held = p.call('TraCuuHoSo', { mahoso: 'X' }, { timeout: 10000 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const t0 = Date.now();
-  const exit = await kill(srv, 'SIGTERM');
-  expect('SIGTERM: exit code', exit, { code: 0, signal: null });
-  expectTrue('SIGTERM: prompt', Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
-  expectTrue('SIGTERM: held call dropped', (await held).error);
+  await expectCleanSigterm(srv, held, 'call');
   expectTrue('stderr has one line per call', /integration TraCuuHoSo fault=timeout -> no answer/.test(srv.stderr));
 }
 
-try {
-  await main();
-} catch (err) {
-  failures++;
-  console.log(`FAIL ${err.stack ?? err}`);
-} finally {
-  for (const child of children) child.kill('SIGKILL');
-  fs.rmSync(tmpDir, { recursive: true, force: true });
-}
-console.log(failures ? `${failures} of ${checks} checks failed` : `all ${checks} checks passed`);
-process.exit(failures ? 1 : 0);
+await run(main);

@@ -16,38 +16,23 @@
 //                   [--username U --password P] [--madonvi CODE] [--session-ttl S]
 
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import path from 'node:path';
+
+import {
+  HttpAnswer, bump, holdOpen, htmlPage, isObject, loadStateFile, parseArgs, parseObject, readBody, reply,
+  saveStateFile, serve, standIn,
+} from '../lib.mjs';
 
 // ---------------------------------------------------------------- options
 
-function parseArgs(argv) {
-  const opts = { port: '0', host: '127.0.0.1', state: null, username: 'motcua', password: 'motcua-test',
-                 madonvi: null, sessionTtl: '600' };
-  const flags = { '--port': 'port', '--host': 'host', '--state': 'state', '--username': 'username',
-                  '--password': 'password', '--madonvi': 'madonvi', '--session-ttl': 'sessionTtl' };
-  for (let i = 0; i < argv.length; i++) {
-    let [flag, value] = argv[i].split(/=(.*)/s, 2);  // both "--port 0" and "--port=0"
-    if (!(flag in flags)) fail(`unknown option ${flag}`);
-    if (value === undefined && (value = argv[++i]) === undefined) fail(`${flag} needs a value`);
-    opts[flags[flag]] = value;
-  }
-  opts.port = Number(opts.port);
-  opts.sessionTtl = Number(opts.sessionTtl);
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) fail('--port must be 0..65535');
-  if (!(opts.sessionTtl > 0)) fail('--session-ttl must be a positive number of seconds');
-  return opts;
-}
-
-function fail(message) {
-  process.stderr.write(`dvcqg stand-in: ${message}\n`);
-  process.exit(2);
-}
-
-const opts = parseArgs(process.argv.slice(2));
-const log = (line) => process.stderr.write(`${new Date().toISOString()} dvcqg ${line}\n`);
+const { fail, log } = standIn('dvcqg');
+const opts = parseArgs(process.argv.slice(2),
+  { state: null, username: 'motcua', password: 'motcua-test', madonvi: null, sessionTtl: '600' },
+  { '--state': 'state', '--username': 'username', '--password': 'password', '--madonvi': 'madonvi',
+    '--session-ttl': 'sessionTtl' }, fail);
+opts.sessionTtl = Number(opts.sessionTtl);
+if (!(opts.sessionTtl > 0)) fail('--session-ttl must be a positive number of seconds');
 
 // ---------------------------------------------------------------- state
 
@@ -78,44 +63,21 @@ function stateToJSON(s) {
 }
 
 function loadState() {
-  const s = emptyState();
-  if (!opts.state || !fs.existsSync(opts.state)) return s;
-  try {
-    const j = JSON.parse(fs.readFileSync(opts.state, 'utf8'));
+  return loadStateFile(opts.state, (j) => {
     const map = (obj) => new Map(Object.entries(obj ?? {}));
-    return { ...s, dossiers: map(j.dossiers), calls: map(j.calls), faultsApplied: map(j.faults_applied),
+    return { ...emptyState(), dossiers: map(j.dossiers), calls: map(j.calls), faultsApplied: map(j.faults_applied),
              idempotencyKeys: map(j.idempotency_keys), duplicateHistoryRows: j.duplicate_history_rows ?? 0,
              refusedDuplicateCreates: j.refused_duplicate_creates ?? 0 };
-  } catch (err) {
-    fail(`cannot read the state file ${opts.state}: ${err.message}`);
-  }
+  }, fail) ?? emptyState();
 }
 
-// Writes the state to --state atomically (temp file, fsync, rename), so that
-// a SIGKILL at any moment leaves either the old or the new file.
-function persist() {
-  if (!opts.state) return;
-  const tmp = `${opts.state}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeFileSync(fd, JSON.stringify(stateToJSON(state)));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, opts.state);
-  try {  // make the rename itself durable; not every platform can fsync a directory
-    const dir = fs.openSync(path.dirname(path.resolve(opts.state)), 'r');
-    try { fs.fsyncSync(dir); } finally { fs.closeSync(dir); }
-  } catch { /* best effort */ }
-}
+// Writes the state to --state (atomically), so that a SIGKILL at any moment
+// leaves either the old or the new file.
+const persist = () => saveStateFile(opts.state, () => stateToJSON(state));
 
 let state = loadState();
 const sessions = new Map();  // session token -> expiry (ms since epoch); never persisted
 let faults = [];             // queued faults, oldest first: {mode, remaining, ms, service, auth}
-const hanging = new Set();   // sockets held open by the "timeout" fault
-
-const bump = (map, key, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
 
 // ---------------------------------------------------------------- validation
 
@@ -131,7 +93,6 @@ const invalid = (name, why) => { throw new Refusal('-2', `Trường ${name} khô
 const DATE14 = /^\d{14}$/;          // yyyyMMddHHmmss
 const STATUS = /^(?:[1-9]|10)$/;    // TrangThaiHoSo 1..10
 const DATE_WHY = 'phải có dạng yyyyMMddHHmmss (14 chữ số)';
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v) => typeof v === 'string' && v.trim() !== '';
 
 function requireText(obj, name) {
@@ -313,32 +274,16 @@ function queueFault(body) {
 
 const MAX_BODY = 16 * 1024 * 1024;
 
-// The body as a JSON object, else an error with status 400 (413 when too large).
+// The body as a JSON object, else an HttpAnswer with status 400 (413 when too large).
 async function readJson(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    if ((size += chunk.length) > MAX_BODY) throw Object.assign(new Error('body too large'), { status: 413 });
-    chunks.push(chunk);
+  const tooLarge = () => new HttpAnswer(413, { error: 'body too large' }, 'body too large');
+  const value = parseObject((await readBody(req, MAX_BODY, tooLarge)).toString('utf8'));
+  if (value === null) {
+    throw new HttpAnswer(400, { error: 'the body must be a JSON object' }, 'the body must be a JSON object');
   }
-  let value;
-  try { value = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { /* not JSON */ }
-  if (!isObject(value)) throw Object.assign(new Error('the body must be a JSON object'), { status: 400 });
   return value;
 }
 
-function send(res, status, body, headers = {}) {
-  const isJson = typeof body !== 'string';
-  const data = Buffer.from(isJson ? JSON.stringify(body) : body);
-  res.writeHead(status, {
-    'Content-Type': isJson ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
-    'Content-Length': data.length,
-    ...headers,
-  });
-  res.end(data);
-}
-
-const html = (title) => `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // One call of /auth or /integration, with the fault it draws.
@@ -354,15 +299,12 @@ async function portalCall(req, res, endpoint, body) {
   if (mode === 'timeout' || mode === 'error500' || mode === 'error503' || mode === 'refuse') {
     persist();  // the call is not applied; only the counters moved
     if (mode === 'timeout') {  // accept and never answer; the client gives up first
-      const socket = req.socket;
-      hanging.add(socket);
-      socket.setTimeout(0);
-      socket.once('close', () => hanging.delete(socket));
+      holdOpen(req);
       return note('no answer');
     }
-    if (mode === 'error500') send(res, 500, html('500 Internal Server Error'));
-    if (mode === 'error503') send(res, 503, html('503 Service Unavailable'), { 'Retry-After': '1' });
-    if (mode === 'refuse') send(res, 200, REFUSAL);
+    if (mode === 'error500') reply(res, 500, htmlPage(500));
+    if (mode === 'error503') reply(res, 503, htmlPage(503), { 'Retry-After': '1' });
+    if (mode === 'refuse') reply(res, 200, REFUSAL);
     return note(mode === 'refuse' ? REFUSAL.error_code : `HTTP ${res.statusCode}`);
   }
   if (mode === 'slow') await sleep(fault.ms);
@@ -378,7 +320,7 @@ async function portalCall(req, res, endpoint, body) {
     req.socket.destroy();
     return note(`${answer.error_code}, connection dropped`);
   }
-  send(res, 200, answer);
+  reply(res, 200, answer);
   note(answer.error_code);
 }
 
@@ -410,75 +352,52 @@ function pushOnce(url, token, body) {
 async function control(req, res, route) {
   switch (route) {
     case 'GET /_control/state':
-      return send(res, 200, stateToJSON(state));
+      return reply(res, 200, stateToJSON(state));
     case 'GET /_control/faults':
-      return send(res, 200, { faults });
+      return reply(res, 200, { faults });
     case 'POST /_control/faults': {
       const error = queueFault(await readJson(req));
-      return error ? send(res, 400, { error }) : send(res, 200, { faults });
+      return error ? reply(res, 400, { error }) : reply(res, 200, { faults });
     }
     case 'DELETE /_control/faults':
       faults = [];
-      return send(res, 200, { faults });
+      return reply(res, 200, { faults });
     case 'POST /_control/reset':
       state = emptyState();
       faults = [];
       sessions.clear();
       persist();
-      return send(res, 200, { reset: true });
+      return reply(res, 200, { reset: true });
     case 'POST /_control/push': {
       const { url, token = null, body, times = 1 } = await readJson(req);
       let target = null;
       try { target = new URL(url); } catch { /* checked below */ }
-      if (!target || !/^https?:$/.test(target.protocol)) return send(res, 400, { error: 'url must be an http(s) URL' });
-      if (!isObject(body)) return send(res, 400, { error: 'body must be a JSON object' });
-      if (!Number.isInteger(times) || times < 1) return send(res, 400, { error: 'times must be a positive integer' });
+      if (!target || !/^https?:$/.test(target.protocol)) return reply(res, 400, { error: 'url must be an http(s) URL' });
+      if (!isObject(body)) return reply(res, 400, { error: 'body must be a JSON object' });
+      if (!Number.isInteger(times) || times < 1) return reply(res, 400, { error: 'times must be a positive integer' });
       const answers = [];
       for (let i = 0; i < times; i++) answers.push(await pushOnce(target, token, body));
-      return send(res, 200, { answers });
+      return reply(res, 200, { answers });
     }
     default:
-      return send(res, 404, { error: `no control route ${route}` });
+      return reply(res, 404, { error: `no control route ${route}` });
   }
 }
 
-async function handle(req, res) {
-  const { pathname } = new URL(req.url, 'http://stand-in');
-  if (pathname.startsWith('/_control/')) {
-    await control(req, res, `${req.method} ${pathname}`);
-    return log(`control ${req.method} ${pathname} -> HTTP ${res.statusCode}`);
-  }
-  if (pathname !== '/auth' && pathname !== '/integration') return send(res, 404, { error: 'not found' });
-  if (req.method !== 'POST') return send(res, 405, { error: 'POST only' }, { Allow: 'POST' });
+async function handle(req, res, pathname) {
+  if (pathname !== '/auth' && pathname !== '/integration') return reply(res, 404, { error: 'not found' });
+  if (req.method !== 'POST') return reply(res, 405, { error: 'POST only' }, { Allow: 'POST' });
   let body;
   try {
     body = await readJson(req);
   } catch (err) {
     log(`${pathname.slice(1)} -> HTTP ${err.status ?? 400} (${err.message})`);
-    return send(res, err.status ?? 400, { error_code: '-400', message: 'Dữ liệu JSON không hợp lệ' });
+    return reply(res, err.status ?? 400, { error_code: '-400', message: 'Dữ liệu JSON không hợp lệ' });
   }
   await portalCall(req, res, pathname.slice(1), body);
 }
 
-const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
-  handle(req, res).catch((err) => {
-    log(`${req.method} ${req.url} -> HTTP ${err.status ?? 500}: ${err.status ? err.message : err.stack}`);
-    if (!res.headersSent) send(res, err.status ?? 500, { error: err.message });
-    else res.destroy();
-  });
+serve({
+  opts, fail, log, control, handle,
+  internalError: (err) => new HttpAnswer(500, { error: err.message }, err.stack),
 });
-
-server.on('error', (err) => fail(`cannot listen: ${err.message}`));
-server.listen(opts.port, opts.host, () => {
-  process.stdout.write(`listening on ${server.address().port}\n`);
-});
-
-function shutdown(signal) {
-  log(`${signal}: shutting down`);
-  for (const socket of hanging) socket.destroy();
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();  // Node >= 18.2
-  setTimeout(() => process.exit(0), 2000).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

@@ -8,94 +8,25 @@
 //
 //   node tests/standins/zalo/selfcheck.mjs
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 
-const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server.mjs');
-const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zalo-selfcheck-'));
-const stateFile = path.join(tmpDir, 'state.json');
+import {
+  expect, expectCleanSigterm, expectGatewayFaultRefusals, expectGatewayRoutes, expectTrue, gatewayControl, kill,
+  request, run, setUp,
+} from '../selfcheck_lib.mjs';
+
+// start(args) starts server.mjs with `args`; resolves once it printed its port,
+// or with {exitedEarly} when it exits first.
+const { start, tmpDir, stateFile } = setUp('zalo', import.meta.url, { mayExit: true });
 const templatesFile = path.join(tmpDir, 'templates.json');
-
-// ---------------------------------------------------------------- checks
-
-let failures = 0;
-let checks = 0;
-function expect(label, actual, expected) {
-  checks++;
-  if (isDeepStrictEqual(actual, expected)) return;
-  failures++;
-  console.log(`FAIL ${label}\n  expected ${JSON.stringify(expected)}\n  got      ${JSON.stringify(actual)}`);
-}
-const expectTrue = (label, cond, detail = '') => expect(`${label}${detail ? ` (${detail})` : ''}`, !!cond, true);
-
-// ---------------------------------------------------------------- processes
-
-const children = new Set();
-
-// Starts the server with `args`; resolves once it printed its port, or with
-// {exited} when it exits first.
-function start(args = []) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SERVER, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const proc = { child, stdout: '', stderr: '', port: 0 };
-    child.stderr.on('data', (c) => { proc.stderr += c; });
-    child.stdout.on('data', (c) => {
-      proc.stdout += c;
-      const m = /^listening on (\d+)\n/.exec(proc.stdout);
-      if (m && !proc.port) resolve(Object.assign(proc, { port: Number(m[1]) }));
-    });
-    proc.exited = new Promise((done) => child.on('exit', (code, signal) => {
-      children.delete(child);
-      done({ code, signal });
-      if (!proc.port) resolve(Object.assign(proc, { exitedEarly: { code, signal } }));
-    }));
-  });
-}
-
-async function kill(proc, signal) {
-  proc.child.kill(signal);
-  return proc.exited;
-}
-
-// ---------------------------------------------------------------- HTTP client
-
-// One request on a fresh connection. Resolves {status, headers, json, text}
-// or {error: code} when the connection fails or `timeout` ms pass.
-function request(port, method, urlPath, { body, raw, headers = {}, timeout = 5000 } = {}) {
-  return new Promise((resolve) => {
-    const data = raw !== undefined ? Buffer.from(raw) : body !== undefined ? Buffer.from(JSON.stringify(body)) : null;
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: {
-      ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-      res.on('error', (err) => resolve({ error: err.code ?? err.message }));
-    });
-    req.setTimeout(timeout, () => req.destroy(Object.assign(new Error('timeout'), { code: 'CLIENT_TIMEOUT' })));
-    req.on('error', (err) => resolve({ error: err.code ?? err.message }));
-    req.end(data ?? undefined);
-  });
-}
 
 // Binds a port to the ZNS calls of one server.
 function zns(proc) {
   return {
     send: (fields, { token = 'zalo-test-token', headers = {}, ...opts } = {}) => request(proc.port, 'POST',
       '/message/template', { body: fields, ...opts, headers: { ...(token ? { access_token: token } : {}), ...headers } }),
-    messages: async () => (await request(proc.port, 'GET', '/_control/messages')).json,
-    faults: (spec) => request(proc.port, 'POST', '/_control/faults', { body: spec }),
-    reset: () => request(proc.port, 'POST', '/_control/reset'),
+    ...gatewayControl(proc),
   };
 }
 
@@ -186,20 +117,12 @@ async function contract(srv, z) {
   expect('record as sent', [firstT2.phone, firstT2.template_id, firstT2.template_data],
     ['84912345678', '312001', msg('t2').template_data]);
 
-  r = await request(srv.port, 'GET', '/message/template');
-  expect('GET /message/template', r.status, 405);
-  r = await request(srv.port, 'POST', '/message/template/dev');
-  expect('unknown path', r.status, 404);
-  r = await request(srv.port, 'GET', '/_control/nothing');
-  expect('unknown control route', r.status, 404);
+  await expectGatewayRoutes(srv, '/message/template', '/message/template/dev');
 }
 
 async function faults(srv, z) {
-  let r = await z.faults({ explode: 1 });
-  expect('unknown fault', r.status, 400);
-  r = await request(srv.port, 'POST', '/_control/faults', { raw: '[1]' });
-  expect('faults: not an object', [r.status, typeof r.json?.error], [400, 'string']);
-  r = await z.faults({ expire_token: 'yes' });
+  await expectGatewayFaultRefusals(srv);
+  let r = await z.faults({ expire_token: 'yes' });
   expect('expire_token not a boolean', r.status, 400);
   r = await z.faults({ not_on_zalo: '84912345678' });
   expect('not_on_zalo not an array', r.status, 400);
@@ -284,12 +207,7 @@ async function main() {
   // SIGTERM exits cleanly, even with a send held open by the hang fault.
   await z.faults({ hang_next: 1 });
   const held = z.send(msg('h9'), { token: 'other-token', timeout: 10000 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const t0 = Date.now();
-  const exit = await kill(srv, 'SIGTERM');
-  expect('SIGTERM: exit code', exit, { code: 0, signal: null });
-  expectTrue('SIGTERM: prompt', Date.now() - t0 < 1500, `${Date.now() - t0} ms`);
-  expectTrue('SIGTERM: held send dropped', (await held).error);
+  await expectCleanSigterm(srv, held, 'send');
   expectTrue('stderr has one line per call', /send fault=hang -> no answer/.test(srv.stderr));
   expectTrue('the token is never logged', !srv.stderr.includes('other-token'));
 
@@ -299,14 +217,4 @@ async function main() {
   expect('bad --templates', srv.exitedEarly, { code: 2, signal: null });
 }
 
-try {
-  await main();
-} catch (err) {
-  failures++;
-  console.log(`FAIL ${err.stack ?? err}`);
-} finally {
-  for (const child of children) child.kill('SIGKILL');
-  fs.rmSync(tmpDir, { recursive: true, force: true });
-}
-console.log(failures ? `${failures} of ${checks} checks failed` : `all ${checks} checks passed`);
-process.exit(failures ? 1 : 0);
+await run(main);
