@@ -282,10 +282,7 @@ class NotificationRoutes {
       if (!digest) reader.Problem("daily_digest", "is required");
       settings.daily_digest = digest.value_or(false);
       settings.language = LanguageOf(reader, true).value_or("vi");
-      const auto at = settings.email.find('@');
-      if (!settings.email.empty() && (at == std::string::npos || at == 0 ||
-                                      settings.email.find('.', at) == std::string::npos ||
-                                      settings.email.find_first_of(" <>\r\n") != std::string::npos))
+      if (!settings.email.empty() && !dossier::IsEmailAddress(settings.email))
         reader.Problem("email", "is not an email address");
       if (settings.daily_digest && settings.email.empty())
         reader.Problem("email", "is required for a daily digest");
@@ -295,7 +292,7 @@ class NotificationRoutes {
     Status done = req.method == "PUT"
                       ? store_.WriteSync([&](storage::Tx& tx) -> Status {
                           MOTCUA_TRY_VOID(notify::WriteStaffSettings(tx, user, settings, now));
-                          settings = MOTCUA_TRY(notify::ReadStaffSettings(tx, user));
+                          settings.updated_at = now;
                           return {};
                         })
                       : store_.Read([&](storage::Tx& tx) -> Status {
@@ -349,7 +346,8 @@ class NotificationRoutes {
                                    ? "citizen"
                                    : "staff:" + std::to_string(who.user_id);
         MOTCUA_TRY_VOID(notify::WritePreferences(tx, row.id, prefs, by, now));
-        prefs = MOTCUA_TRY(notify::ReadPreferences(tx, row.id));
+        prefs.updated_at = now;
+        prefs.updated_by = by;
       }
       integrations::ListQuery q{.dossier_id = row.id, .limit = kMaxLimit};
       for (Message& m : MOTCUA_TRY(integrations::List(tx, q)))

@@ -115,6 +115,14 @@ Status Enqueue(Tx& tx, const NewMessage& m, TimePoint now) {
       {.rows = 1});
 }
 
+Result<bool> EnqueueOnce(Tx& tx, const NewMessage& m, TimePoint now) {
+  auto seen =
+      MOTCUA_TRY(tx.Query("SELECT 1 FROM outbox WHERE idempotency_key = $1", {m.idempotency_key}));
+  if (!seen.empty()) return false;
+  MOTCUA_TRY_VOID(Enqueue(tx, m, now));
+  return true;
+}
+
 Result<std::vector<Message>> Due(Tx& tx, std::string_view destination, TimePoint now, int limit) {
   // The head of each ordering key: no older pending message of the same key.
   return Messages(tx,

@@ -74,6 +74,11 @@ struct Message {
 // twice); those of Tx.
 Status Enqueue(Tx& tx, const NewMessage& message, TimePoint now);
 
+// Enqueue, unless a message with the same idempotency key was written
+// before (a digest asked for twice in a day, an attempt settled again after
+// a crash): the first one stands. Returns whether it wrote one.
+Result<bool> EnqueueOnce(Tx& tx, const NewMessage& message, TimePoint now);
+
 // A worker takes the pending messages of `ordering_keys` before it reads the
 // state they carry; the write must commit before that read.
 Status Take(Tx& tx, std::string_view destination, const std::vector<std::string>& ordering_keys);

@@ -61,6 +61,12 @@ bool AllDigits(std::string_view s) {
 
 }  // namespace
 
+bool IsEmailAddress(std::string_view email) {
+  const auto at = email.find('@');
+  return at != std::string_view::npos && at != 0 && email.find('.', at) != std::string_view::npos &&
+         email.find_first_of(" <>\r\n\t") == std::string_view::npos && email.size() <= 254;
+}
+
 Result<Applicant> ValidateApplicant(Applicant a) {
   Error error{Code::kInvalidArgument, "invalid applicant", {}};
   a.full_name = CollapseSpaces(a.full_name);
@@ -93,12 +99,8 @@ Result<Applicant> ValidateApplicant(Applicant a) {
   if (!AllDigits(a.phone) || a.phone[0] != '0' || a.phone.size() < 10 || a.phone.size() > 11)
     error.With("applicant.phone", "must be a Vietnamese phone number such as 0912345678");
   a.email = CollapseSpaces(a.email);
-  if (!a.email.empty()) {
-    auto at = a.email.find('@');
-    if (at == std::string::npos || at == 0 || a.email.find('.', at) == std::string::npos ||
-        a.email.find(' ') != std::string::npos || a.email.size() > 254)
-      error.With("applicant.email", "is not an email address");
-  }
+  if (!a.email.empty() && !IsEmailAddress(a.email))
+    error.With("applicant.email", "is not an email address");
   a.address = CollapseSpaces(a.address);
   if (!CodePoints(a.address) || a.address.size() > 500)
     error.With("applicant.address", "must be valid text of at most 500 bytes");

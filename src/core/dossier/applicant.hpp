@@ -26,6 +26,11 @@ struct Applicant {  // người nộp hồ sơ
   std::string address;  // optional: only procedures that deliver by post need it
 };
 
+// An e-mail address as motcua takes one: something before an '@', a dot
+// after it, at most 254 characters, no spaces, angle brackets or line breaks
+// (it goes into a mail's headers).
+bool IsEmailAddress(std::string_view email);
+
 // Normalises (trims, collapses spaces, strips phone separators) and checks
 // every field, naming each bad one ("applicant.id_number": "must be 12
 // digits"). Names are 2..100 code points of letters, spaces, apostrophes,

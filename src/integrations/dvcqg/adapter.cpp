@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/dossier/event_payloads.hpp"
+#include "services/dossiers/dossier_service.hpp"
 #include "storage/accounts_repo.hpp"
 #include "storage/dossiers_repo.hpp"
 #include "storage/events_repo.hpp"
@@ -79,11 +80,10 @@ Values DossierValues(const Snapshot& s, const Directory& d) {
   v["procedure.code"] = r.procedure_code;
   std::string name = r.procedure_code, field;
   if (auto catalog = d.catalog ? d.catalog() : nullptr) {
-    for (const auto& p : catalog->Versions(r.procedure_code))
-      if (p.id == r.procedure_id) {
-        name = p.name;
-        field = p.field;
-      }
+    if (const auto* p = dossiers::FindVersionById(*catalog, r.procedure_code, r.procedure_id)) {
+      name = p->name;
+      field = p->field;
+    }
   }
   v["procedure.name"] = name;
   v["procedure.field"] = field;

@@ -338,12 +338,8 @@ class ZaloAdapter final : public NoticeAdapter {
                    .payload = ToJson(p),
                    .idempotency_key = "sms:fallback:" + std::to_string(m.id)};
     a.record = [sms](storage::Tx& tx, TimePoint now) -> Status {
-      // Settled twice (a crash after the commit): the key exists, and the
-      // first one stands.
-      auto seen = MOTCUA_TRY(
-          tx.Query("SELECT 1 FROM outbox WHERE idempotency_key = $1", {sms.idempotency_key}));
-      if (!seen.empty()) return {};
-      return Enqueue(tx, sms, now);
+      MOTCUA_TRY(EnqueueOnce(tx, sms, now));  // settled twice: the first one stands
+      return {};
     };
     return a;
   }

@@ -17,14 +17,6 @@ namespace {
 
 constexpr int kListed = 10;  // dossiers named per part; the counts tell the rest
 
-std::string DayText(calendar::Date date) {
-  const std::chrono::year_month_day d{date};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()),
-                static_cast<unsigned>(d.month()), static_cast<int>(d.year()));
-  return buf;
-}
-
 std::string Line(const dossiers::DossierView& v, bool vi) {
   std::string line = "- " + v.row.number + " · " +
                      (vi                            ? v.procedure_name
@@ -68,8 +60,7 @@ Status WriteStaffSettings(storage::Tx& tx, std::int64_t user_id, const StaffSett
 
 Result<int> EnqueueDigests(storage::Store& store, const dossiers::DossierService& dossiers,
                            TimePoint now, std::string_view public_url) {
-  const calendar::Date today = calendar::LocalDate(now);
-  const std::string day = calendar::FormatDate(today);
+  const std::string day = calendar::FormatDate(calendar::LocalDate(now));
   struct Officer {
     storage::accounts::UserRow user;
     StaffSettings settings;
@@ -77,14 +68,17 @@ Result<int> EnqueueDigests(storage::Store& store, const dossiers::DossierService
   std::vector<Officer> officers;
   MOTCUA_TRY_VOID(store.Read([&](storage::Tx& tx) -> Status {
     auto rows = MOTCUA_TRY(tx.Query(
-        "SELECT s.user_id FROM staff_notification_settings s WHERE s.daily_digest = 1 AND NOT "
+        "SELECT s.user_id, s.email, s.language FROM staff_notification_settings s WHERE "
+        "s.daily_digest = 1 AND NOT "
         "EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key = 'email:officer_digest:' || "
         "CAST(s.user_id AS TEXT) || ':' || $1) ORDER BY s.user_id",
         {day}));
     for (const auto& r : rows) {
       auto user = MOTCUA_TRY(storage::accounts::FindUserById(tx, r.Int(0)));
       if (!user || user->disabled) continue;
-      officers.push_back({std::move(*user), MOTCUA_TRY(ReadStaffSettings(tx, r.Int(0)))});
+      officers.push_back(
+          {std::move(*user),
+           StaffSettings{.email = r.Text(1), .daily_digest = true, .language = r.Text(2)}});
     }
     return {};
   }));
@@ -119,7 +113,7 @@ Result<int> EnqueueDigests(storage::Store& store, const dossiers::DossierService
     NoticePayload payload{"officer_digest",
                           o.settings.email,
                           o.settings.language,
-                          {{"date", DayText(today)},
+                          {{"date", LocalDay(now)},
                            {"overdue_count", std::to_string(counts.overdue)},
                            {"nearing_count", std::to_string(counts.nearing)},
                            {"list", list},
@@ -127,16 +121,16 @@ Result<int> EnqueueDigests(storage::Store& store, const dossiers::DossierService
                            {"settings_url", std::string(public_url) + "/can-bo/thong-bao"}}};
     const std::string key = "email:officer_digest:" + std::to_string(o.user.id) + ":" + day;
     MOTCUA_TRY_VOID(store.WriteSync([&](storage::Tx& tx) -> Status {
-      auto seen = MOTCUA_TRY(tx.Query("SELECT 1 FROM outbox WHERE idempotency_key = $1", {key}));
-      if (!seen.empty()) return {};
-      ++written;
-      return Enqueue(tx,
-                     NewMessage{.destination = std::string(kEmail),
-                                .kind = "officer_digest",
-                                .ordering_key = "user:" + std::to_string(o.user.id),
-                                .payload = ToJson(payload),
-                                .idempotency_key = key},
-                     now);
+      const bool wrote =
+          MOTCUA_TRY(EnqueueOnce(tx,
+                                 NewMessage{.destination = std::string(kEmail),
+                                            .kind = "officer_digest",
+                                            .ordering_key = "user:" + std::to_string(o.user.id),
+                                            .payload = ToJson(payload),
+                                            .idempotency_key = key},
+                                 now));
+      written += wrote ? 1 : 0;
+      return {};
     }));
   }
   return written;

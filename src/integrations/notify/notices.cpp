@@ -94,17 +94,22 @@ Status WritePreferences(storage::Tx& tx, std::int64_t dossier_id, const Preferen
   return {};
 }
 
+std::string LocalDay(TimePoint t) {
+  const std::chrono::year_month_day d{calendar::LocalDate(t)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d", static_cast<unsigned>(d.day()),
+                static_cast<unsigned>(d.month()), static_cast<int>(d.year()));
+  return buf;
+}
+
 std::string LocalMoment(TimePoint t) {
   using namespace std::chrono;
   const auto local = floor<minutes>(t + calendar::kVietnamOffset);
-  const auto day = floor<days>(local);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{local - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d:%02d %02u/%02u/%04d", static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()), static_cast<unsigned>(ymd.day()),
-                static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()));
-  return buf;
+  const hh_mm_ss hms{local - floor<days>(local)};
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d ", static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()));
+  return buf + LocalDay(t);
 }
 
 std::string FormatFee(std::int64_t vnd, std::string_view language) {

@@ -74,7 +74,8 @@ bool MayOwe(const storage::dossiers::DossierRow& row, const events::Event& event
 std::optional<Owed> NoticeFor(const storage::dossiers::DossierRow& row, const events::Event& event,
                               std::string_view language);
 
-// "16:00 10/12/2026" in Vietnam's time.
+// "10/12/2026" and "16:00 10/12/2026" in Vietnam's time.
+std::string LocalDay(TimePoint t);
 std::string LocalMoment(TimePoint t);
 // "1.250.000 đồng" (vi), "1,250,000 VND" (en).
 std::string FormatFee(std::int64_t vnd, std::string_view language);
